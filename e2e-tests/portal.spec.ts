@@ -1,0 +1,28 @@
+import { expect, test } from '@playwright/test';
+import { signInAsGuest } from './helpers';
+
+test('a guest signs in and opens a demo AWS account page', async ({ page }) => {
+  await signInAsGuest(page);
+
+  await page.goto('/catalog/default/resource/aws-payments-prod');
+  await expect(
+    page.getByRole('heading', { name: 'payments-prod (403344556677)' }),
+  ).toBeVisible();
+  await expect(page.getByText('cloud-account').first()).toBeVisible();
+  await expect(page.getByRole('link', { name: 'payments-team' }).first()).toBeVisible();
+});
+
+test('the catalog lists the demo teams, systems and AWS accounts', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+
+  await page.goto('/catalog?filters[kind]=resource&filters[type]=cloud-account&filters[user]=all');
+  await expect(page.getByText(/^All cloud-account resources \(11\)$/i)).toBeVisible();
+
+  await page.goto('/catalog?filters[kind]=system&filters[user]=all');
+  await expect(page.getByText(/^All systems \(4\)$/i)).toBeVisible();
+
+  await page.goto('/catalog?filters[kind]=group&filters[user]=all');
+  await expect(page.getByText(/^All groups \(6\)$/i)).toBeVisible();
+});

@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+// `npm start`: the demo portal on its embedded defaults.
+//
+// Starts the AWS simulator (packages/aws-simulator, demo world) and, once it
+// answers, the Backstage app (:3000) and backend (:7007) with every AWS SDK
+// client pointed at the simulator through the SDK's standard
+// AWS_ENDPOINT_URL. Ctrl-C stops all of them; if one dies, the others stop.
+import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { waitForHttp } from './lib/wait.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const simulatorPort = Number(process.env.AWS_SIMULATOR_PORT ?? 4580);
+const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
+const world =
+  process.env.AWS_SIMULATOR_WORLD ??
+  join(root, 'packages/aws-simulator/worlds/demo.yaml');
+
+const children = [];
+let stopping = false;
+
+function run(name, command, args, env = {}) {
+  const child = spawn(command, args, {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  child.on('exit', (code, signal) => {
+    if (!stopping) {
+      console.error(
+        `[start] ${name} exited (${signal ?? code}); stopping the rest.`,
+      );
+      stop(typeof code === 'number' && code !== 0 ? code : 1);
+    }
+  });
+  children.push(child);
+  return child;
+}
+
+function stop(exitCode = 0) {
+  stopping = true;
+  for (const child of children) {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  }
+  setTimeout(() => process.exit(exitCode), 3000).unref();
+}
+
+process.on('SIGINT', () => stop(0));
+process.on('SIGTERM', () => stop(0));
+
+// The backend keeps one SQLite file per plugin here (see app-config.yaml).
+mkdirSync(join(root, '.data/sqlite'), { recursive: true });
+
+console.log(`[start] AWS simulator on ${simulatorUrl} (world: ${world})`);
+run('aws-simulator', process.execPath, [
+  join(root, 'packages/aws-simulator/bin/aws-simulator'),
+  '--world',
+  world,
+  '--port',
+  String(simulatorPort),
+]);
+await waitForHttp(`${simulatorUrl}/__admin/health`, { timeoutMs: 60_000 });
+
+console.log('[start] Backstage app on http://localhost:3000, backend on :7007');
+run(
+  'backstage',
+  process.execPath,
+  [join(root, 'node_modules/@backstage/cli/bin/backstage-cli'), 'repo', 'start'],
+  {
+    AWS_ENDPOINT_URL: simulatorUrl,
+    AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+  },
+);
