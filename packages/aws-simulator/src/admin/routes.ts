@@ -1,0 +1,275 @@
+import http from 'node:http';
+import { SimulatorCore } from '../core';
+import {
+  DriftError,
+  deleteAccount,
+  deleteLogGroup,
+  deleteTrail,
+  patchTrail,
+  putAccount,
+  putLogGroup,
+  putTrail,
+  setFindings,
+} from '../world/drift';
+import {
+  deleteRole,
+  deleteRolePolicy,
+  putRole,
+  putRolePolicy,
+} from '../world/driftIam';
+import { parseWorldText, readRateLimits } from '../world/load';
+import { WorldValidationError } from '../world/reader';
+
+/**
+ * The admin API under /__admin/ (JSON out; JSON or YAML in). See README.md
+ * for the list of endpoints and curl examples.
+ */
+
+class HttpError extends Error {
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+type Handler = (
+  core: SimulatorCore,
+  ctx: AdminRequest,
+) => { status?: number; body: unknown };
+
+interface AdminRequest {
+  params: string[];
+  body: () => unknown;
+  rawBody: string;
+  query: URLSearchParams;
+}
+
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handler: Handler;
+}
+
+const SEG = '([^/]+)';
+const routes: Route[] = [];
+function on(method: string, path: string, handler: Handler): void {
+  routes.push({
+    method,
+    pattern: new RegExp(
+      `^/__admin${path.replace(/:rest/g, '(.+)').replace(/:\w+/g, SEG)}/?$`,
+    ),
+    handler,
+  });
+}
+
+const ok = (body: unknown, status = 200) => ({ status, body });
+const gone = () => ({ status: 204, body: undefined });
+
+on('GET', '/health', core =>
+  ok({
+    ok: true,
+    accounts: core.state.accountCount(),
+    version: core.state.version,
+  }),
+);
+on('GET', '/world', core => ok(core.state.spec));
+on('PUT', '/world', (core, r) => {
+  const spec = core.replaceWorld(r.rawBody);
+  return ok({
+    accounts: spec.accounts.length,
+    findings: spec.securityHubFindings.length,
+  });
+});
+on('POST', '/reset', core => {
+  core.reset();
+  return ok({ reset: true, accounts: core.state.accountCount() });
+});
+
+on('GET', '/accounts', core =>
+  ok(core.state.spec.accounts.map(a => ({ id: a.id, name: a.name }))),
+);
+on('GET', '/accounts/:id', (core, r) => {
+  const account = core.state.account(r.params[0]);
+  if (!account)
+    throw new HttpError(404, `account ${r.params[0]} is not in the world`);
+  return ok(account.spec);
+});
+on('PUT', '/accounts/:id', (core, r) =>
+  ok(putAccount(core.state, r.params[0], r.body())),
+);
+on('DELETE', '/accounts/:id', (core, r) => {
+  deleteAccount(core.state, r.params[0]);
+  return gone();
+});
+
+on('GET', '/accounts/:id/trails/:name', (core, r) => {
+  const trail = core.state
+    .account(r.params[0])
+    ?.spec.trails.find(t => t.name === r.params[1]);
+  if (!trail)
+    throw new HttpError(
+      404,
+      `account ${r.params[0]} has no trail "${r.params[1]}"`,
+    );
+  return ok(trail);
+});
+on('PUT', '/accounts/:id/trails/:name', (core, r) =>
+  ok(putTrail(core.state, r.params[0], r.params[1], r.body())),
+);
+on('PATCH', '/accounts/:id/trails/:name', (core, r) =>
+  ok(patchTrail(core.state, r.params[0], r.params[1], r.body())),
+);
+on('DELETE', '/accounts/:id/trails/:name', (core, r) => {
+  deleteTrail(core.state, r.params[0], r.params[1]);
+  return gone();
+});
+
+on('PUT', '/accounts/:id/log-groups/:rest', (core, r) =>
+  ok(putLogGroup(core.state, r.params[0], r.params[1], r.body())),
+);
+on('DELETE', '/accounts/:id/log-groups/:rest', (core, r) => {
+  deleteLogGroup(
+    core.state,
+    r.params[0],
+    r.params[1],
+    r.query.get('region') ?? undefined,
+  );
+  return gone();
+});
+
+on('PUT', '/accounts/:id/roles/:name/policies/:policy', (core, r) =>
+  ok(
+    putRolePolicy(core.state, r.params[0], r.params[1], r.params[2], r.body()),
+  ),
+);
+on('DELETE', '/accounts/:id/roles/:name/policies/:policy', (core, r) => {
+  deleteRolePolicy(core.state, r.params[0], r.params[1], r.params[2]);
+  return gone();
+});
+on('PUT', '/accounts/:id/roles/:name', (core, r) =>
+  ok(putRole(core.state, r.params[0], r.params[1], r.body())),
+);
+on('DELETE', '/accounts/:id/roles/:name', (core, r) => {
+  deleteRole(core.state, r.params[0], r.params[1]);
+  return gone();
+});
+
+on('GET', '/security-hub/findings', core => ok(core.state.allFindings()));
+on('PUT', '/security-hub/findings', (core, r) =>
+  ok({ findings: setFindings(core.state, r.body(), false) }),
+);
+on('POST', '/security-hub/findings', (core, r) =>
+  ok({ added: setFindings(core.state, r.body(), true) }, 201),
+);
+
+on('GET', '/faults', core => ok(core.faults.list()));
+on('POST', '/faults', (core, r) => ok(core.faults.add(r.body()), 201));
+on('DELETE', '/faults', core => {
+  core.faults.clear();
+  return gone();
+});
+on('GET', '/faults/:id', (core, r) => {
+  const fault = core.faults.get(r.params[0]);
+  if (!fault) throw new HttpError(404, `no fault ${r.params[0]}`);
+  return ok(fault);
+});
+on('DELETE', '/faults/:id', (core, r) => {
+  if (!core.faults.remove(r.params[0]))
+    throw new HttpError(404, `no fault ${r.params[0]}`);
+  return gone();
+});
+
+on('GET', '/rate-limits', core => ok(core.state.spec.rateLimits));
+on('PUT', '/rate-limits', (core, r) => {
+  core.state.spec.rateLimits = readRateLimits(
+    r.body(),
+    'body',
+    core.state.spec.rateLimits,
+  );
+  core.limiter.reset();
+  return ok(core.state.spec.rateLimits);
+});
+
+on('GET', '/calls', core => ok(core.calls.snapshot()));
+on('DELETE', '/calls', core => {
+  core.calls.reset();
+  return gone();
+});
+
+const ERROR_NAMES: Record<number, string> = {
+  400: 'BadRequest',
+  404: 'NotFound',
+  409: 'Conflict',
+};
+
+function reply(res: http.ServerResponse, status: number, body: unknown): void {
+  const text = body === undefined ? '' : JSON.stringify(body, null, 2);
+  res.writeHead(status, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+export function handleAdmin(
+  core: SimulatorCore,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  rawBody: string,
+): void {
+  const method = req.method ?? 'GET';
+  let matchedPath = false;
+  try {
+    for (const r of routes) {
+      const m = r.pattern.exec(url.pathname);
+      if (!m) continue;
+      matchedPath = true;
+      if (r.method !== method) continue;
+      const params = m.slice(1).map(p => decodeURIComponent(p));
+      const body = () => {
+        if (rawBody.trim() === '')
+          throw new WorldValidationError('body', 'a request body is required');
+        return parseWorldText(rawBody);
+      };
+      const out = r.handler(core, {
+        params,
+        body,
+        rawBody,
+        query: url.searchParams,
+      });
+      reply(res, out.status ?? 200, out.body);
+      return;
+    }
+    if (matchedPath)
+      reply(res, 405, {
+        error: 'MethodNotAllowed',
+        message: `${method} is not supported on ${url.pathname}`,
+      });
+    else
+      reply(res, 404, {
+        error: 'NotFound',
+        message: `no admin endpoint ${method} ${url.pathname}; see the package README`,
+      });
+  } catch (e) {
+    if (e instanceof WorldValidationError) {
+      reply(res, 400, {
+        error: 'ValidationError',
+        message: e.message,
+        path: e.path,
+      });
+    } else if (e instanceof DriftError || e instanceof HttpError) {
+      reply(res, e.status, {
+        error: ERROR_NAMES[e.status] ?? 'Error',
+        message: e.message,
+      });
+    } else {
+      process.stderr.write(
+        `aws-simulator admin: ${(e as Error)?.stack ?? String(e)}\n`,
+      );
+      reply(res, 500, {
+        error: 'InternalError',
+        message: String((e as Error)?.message ?? e),
+      });
+    }
+  }
+}

@@ -1,0 +1,149 @@
+import {
+  DescribeAccountCommand,
+  DescribeOrganizationCommand,
+  ListAccountsCommand,
+  ListTagsForResourceCommand,
+  paginateListAccounts,
+} from '@aws-sdk/client-organizations';
+import { RunningSimulator } from '../index';
+import {
+  clients,
+  clientsAs,
+  errorOf,
+  start,
+  startDemo,
+  world,
+} from '../__testUtils__/harness';
+
+const MGMT = '401122334455';
+
+describe('Organizations (demo world)', () => {
+  let sim: RunningSimulator;
+  beforeAll(async () => {
+    sim = await startDemo();
+  });
+  afterAll(() => sim.close());
+
+  it('lists the organization members to the management account, with tags', async () => {
+    const { organizations } = await clientsAs(sim, MGMT);
+    const { Accounts } = await organizations.send(new ListAccountsCommand({}));
+    expect(Accounts).toHaveLength(10);
+    expect(Accounts!.map(a => a.Id)).not.toContain('409900112233');
+    const payments = Accounts!.find(a => a.Id === '403344556677')!;
+    expect(payments).toMatchObject({
+      Name: 'payments-prod',
+      Email: 'aws+payments-prod@acme.example',
+      Status: 'ACTIVE',
+      JoinedMethod: 'CREATED',
+      Arn: 'arn:aws:organizations::401122334455:account/o-acme12345/403344556677',
+    });
+    expect(payments.JoinedTimestamp).toBeInstanceOf(Date);
+    const { Tags } = await organizations.send(
+      new ListTagsForResourceCommand({ ResourceId: '410011223344' }),
+    );
+    expect(Tags).toEqual([
+      { Key: 'owner', Value: 'group:default/data-team' },
+      { Key: 'system', Value: 'system:default/analytics' },
+    ]);
+  });
+
+  it('pages ListAccounts with MaxResults and NextToken', async () => {
+    const { organizations } = await clientsAs(sim, MGMT);
+    const first = await organizations.send(
+      new ListAccountsCommand({ MaxResults: 4 }),
+    );
+    expect(first.Accounts).toHaveLength(4);
+    const ids: string[] = [];
+    let pages = 0;
+    for await (const page of paginateListAccounts(
+      { client: organizations, pageSize: 4 },
+      {},
+    )) {
+      pages++;
+      ids.push(...page.Accounts!.map(a => a.Id!));
+    }
+    expect(pages).toBe(3);
+    expect(new Set(ids).size).toBe(10);
+  });
+
+  it('describes one member account to the management account, AccountNotFoundException otherwise', async () => {
+    const { organizations } = await clientsAs(sim, MGMT);
+    const { Account } = await organizations.send(
+      new DescribeAccountCommand({ AccountId: '406677889900' }),
+    );
+    expect(Account).toMatchObject({
+      Id: '406677889900',
+      Name: 'storefront-staging',
+      Status: 'ACTIVE',
+    });
+    const error = await errorOf(() =>
+      organizations.send(
+        new DescribeAccountCommand({ AccountId: '409900112233' }),
+      ),
+    );
+    expect(error.name).toBe('AccountNotFoundException');
+  });
+
+  it('describes the organization to any member', async () => {
+    const { organizations } = clients(sim);
+    const { Organization } = await organizations.send(
+      new DescribeOrganizationCommand({}),
+    );
+    expect(Organization).toMatchObject({
+      Id: 'o-acme12345',
+      MasterAccountId: MGMT,
+      FeatureSet: 'ALL',
+    });
+  });
+
+  it('refuses ListAccounts and ListTagsForResource to members other than the management account', async () => {
+    const { organizations } = clients(sim);
+    expect(
+      (await errorOf(() => organizations.send(new ListAccountsCommand({}))))
+        .name,
+    ).toBe('AccessDeniedException');
+    expect(
+      (
+        await errorOf(() =>
+          organizations.send(
+            new ListTagsForResourceCommand({ ResourceId: MGMT }),
+          ),
+        )
+      ).name,
+    ).toBe('AccessDeniedException');
+  });
+
+  it('answers AWSOrganizationsNotInUseException to an account outside the organization', async () => {
+    const { organizations } = await clientsAs(sim, '409900112233');
+    const error = await errorOf(() =>
+      organizations.send(new DescribeOrganizationCommand({})),
+    );
+    expect(error.name).toBe('AWSOrganizationsNotInUseException');
+    expect(
+      (await errorOf(() => organizations.send(new ListAccountsCommand({}))))
+        .name,
+    ).toBe('AWSOrganizationsNotInUseException');
+  });
+
+  it('answers TargetNotFoundException for tags of an account that is not a member', async () => {
+    const { organizations } = await clientsAs(sim, MGMT);
+    const error = await errorOf(() =>
+      organizations.send(
+        new ListTagsForResourceCommand({ ResourceId: '409900112233' }),
+      ),
+    );
+    expect(error.name).toBe('TargetNotFoundException');
+  });
+
+  it('answers AWSOrganizationsNotInUseException in a world without an organization', async () => {
+    const lone = await start(world({ accounts: [{ id: '111111111111' }] }));
+    try {
+      const error = await errorOf(() =>
+        clients(lone).organizations.send(new DescribeOrganizationCommand({})),
+      );
+      expect(error.name).toBe('AWSOrganizationsNotInUseException');
+    } finally {
+      await lone.close();
+    }
+  });
+});

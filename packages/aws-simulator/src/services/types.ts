@@ -1,0 +1,63 @@
+import { Caller } from '../identity/credentials';
+import { AwsError } from '../protocols/errors';
+import { JsonInput } from '../protocols/json';
+import { QueryInput } from '../protocols/query';
+import { RestRoute } from '../protocols/restJson';
+import { ServiceName } from '../world/schema';
+import { WorldState } from '../world/state';
+
+/** Everything an operation handler needs to answer one request. */
+export interface RequestContext {
+  state: WorldState;
+  caller: Caller;
+  region: string;
+  operation: string;
+  requestId: string;
+  /** One clock reading per request, so relative times agree within a response. */
+  nowMs: number;
+}
+
+interface ServiceBase {
+  name: ServiceName;
+  /** Global services (IAM, Organizations) accept any signing region. */
+  global: boolean;
+}
+
+export interface QueryService extends ServiceBase {
+  protocol: 'query';
+  namespace: string;
+  version: string;
+  operations: Record<
+    string,
+    (ctx: RequestContext, input: QueryInput) => object | undefined
+  >;
+}
+
+export interface JsonService extends ServiceBase {
+  protocol: 'json';
+  targetPrefix: string;
+  /** awsQueryCompatible services also send x-amzn-query-error on errors. */
+  queryCompatible: boolean;
+  invalid: (message: string) => AwsError;
+  operations: Record<string, (ctx: RequestContext, input: JsonInput) => object>;
+}
+
+export interface RestJsonService extends ServiceBase {
+  protocol: 'restJson';
+  routes: readonly RestRoute[];
+  invalid: (message: string) => AwsError;
+  operations: Record<string, (ctx: RequestContext, input: JsonInput) => object>;
+}
+
+export type ServiceDefinition = QueryService | JsonService | RestJsonService;
+
+/** Offset paging over an already-ordered list. */
+export function page<T>(
+  items: T[],
+  offset: number,
+  size: number,
+): { items: T[]; next?: number } {
+  const slice = items.slice(offset, offset + size);
+  const next = offset + size < items.length ? offset + size : undefined;
+  return { items: slice, ...(next !== undefined ? { next } : {}) };
+}
