@@ -1,0 +1,19 @@
+/**
+ * The pure verdict logic of CIS AWS Foundations v1.2 control 2.4: collected facts in,
+ * verdicts with reasons and warnings out. No AWS calls, no clock, no storage.
+ */
+export * from './arns';
+export * from './evaluateTrail';
+export * from './evaluateAccount';
+export * from './aggregateEntity';
+export * from './securityHub';
+export * from './iamPolicy';
+export * from './trustPolicy';
+export * from './permissionSimulation';
+export {
+  parsePolicyDocument,
+  matchesWildcard,
+  type ParsedPolicy,
+  type PolicyStatement,
+  type PrincipalSpec,
+} from './iamPolicyDocument';

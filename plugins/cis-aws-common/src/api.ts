@@ -1,0 +1,136 @@
+/**
+ * The HTTP API of the cis-aws backend plugin (`/api/cis-aws/v1`), as both
+ * sides see it. The OpenAPI document of the backend package describes the
+ * same shapes.
+ */
+import type { AccountEvaluation, EntityVerdictValue } from './results';
+import type { Verdict } from './verdicts';
+
+/** Where an AWS account sits in the catalog. */
+export interface AccountMapping {
+  accountId: string;
+  /** The cloud-account Resource that carries `amazonaws.com/account-id`. */
+  entityRef: string;
+  /** The entity's title, or its name. */
+  title: string;
+  /** `spec.owner` of the account entity, as an entity ref. */
+  ownerRef?: string;
+  /** `spec.system` of the account entity, as an entity ref. */
+  systemRef?: string;
+}
+
+/** Definitive verdicts stay visible when a later run could not decide. */
+export const DEFINITIVE_VERDICTS: readonly Verdict[] = ['PASS', 'FAIL', 'EXEMPT'];
+
+export function isDefinitiveVerdict(verdict: Verdict): boolean {
+  return DEFINITIVE_VERDICTS.includes(verdict);
+}
+
+/** The last definitive result of an account, kept when later runs error. */
+export interface DefinitiveResult {
+  verdict: Verdict;
+  reason?: string;
+  evaluatedAt: string;
+}
+
+/** One row of the accounts list. */
+export interface AccountSummary extends AccountMapping {
+  verdict: Verdict;
+  reason?: string;
+  evaluatedAt: string;
+  /** Since when the account has had its current verdict. */
+  verdictSince: string;
+  /** The last PASS, FAIL or EXEMPT, which may be this result. */
+  lastDefinitive?: DefinitiveResult;
+  /**
+   * True when the latest result is not definitive (ERROR, UNKNOWN) and an
+   * older definitive one exists: show that one, marked stale.
+   */
+  stale: boolean;
+  /** Security Hub's CloudTrail.5 status and whether it agrees with ours. */
+  securityHub?: { status: 'PASS' | 'FAIL' | 'UNKNOWN'; agrees: boolean | null };
+  /** The most recent CloudWatch Logs delivery across the account's trails. */
+  latestDeliveryTime?: string;
+}
+
+/** Links into the AWS console for a trail's chain. */
+export interface ConsoleLinks {
+  trail?: string;
+  logGroup?: string;
+  role?: string;
+  securityHubControl?: string;
+}
+
+/** An account's full result. */
+export interface AccountDetail extends AccountSummary {
+  evaluation: AccountEvaluation;
+  /** The full evaluation behind `lastDefinitive`, when it is not the latest. */
+  lastDefinitiveEvaluation?: AccountEvaluation;
+  /** Console links per trail ARN. */
+  consoleLinks: Record<string, ConsoleLinks>;
+}
+
+export type VerdictTotals = Record<Verdict, number>;
+
+export interface AccountsListResponse {
+  items: AccountSummary[];
+  /** Accounts matching the filters (before pagination). */
+  totalCount: number;
+  /** Accounts per verdict among those matching the filters. */
+  totals: VerdictTotals;
+  offset: number;
+  limit: number;
+}
+
+/** A catalog entity that carries a malformed account annotation. */
+export interface MappingProblem {
+  entityRef: string;
+  annotation: string;
+  value: string;
+  message: string;
+}
+
+export interface EntityResultResponse {
+  entityRef: string;
+  /**
+   * The worst verdict of its accounts; NOT_MAPPED when it maps to no account;
+   * PENDING when it maps to accounts none of which has been evaluated yet.
+   */
+  verdict: EntityVerdictValue | 'PENDING';
+  counts: Record<EntityVerdictValue, number>;
+  /** The accounts of the entity the user may read, worst first. */
+  accounts: AccountSummary[];
+  /** Accounts mapped to the entity that have not been evaluated yet. */
+  pendingAccountIds: string[];
+  problems: MappingProblem[];
+}
+
+/** A record of one evaluation run. */
+export interface EvaluationRun {
+  id: string;
+  /** schedule: the periodic run; new-accounts: accounts new in the catalog; manual: one account on request. */
+  trigger: 'schedule' | 'new-accounts' | 'manual';
+  startedAt: string;
+  finishedAt?: string;
+  status: 'running' | 'succeeded' | 'failed';
+  accountsTotal: number;
+  accountsEvaluated: number;
+  accountsErrored: number;
+  /** AWS calls made, by `service:Operation`. */
+  calls: Record<string, number>;
+  /** Run-level problems (e.g. Security Hub unreadable, catalog unreadable). */
+  errors: string[];
+}
+
+/** One change of verdict, of an account or of one of its trails. */
+export interface VerdictChange {
+  accountId: string;
+  /** Set for a trail's change; absent for the account's. */
+  trailArn?: string;
+  /** Absent for the first verdict ever recorded. */
+  from?: Verdict;
+  to: Verdict;
+  reason?: string;
+  changedAt: string;
+  runId?: string;
+}

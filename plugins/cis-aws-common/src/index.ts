@@ -1,0 +1,13 @@
+/**
+ * Types, verdicts, reason codes and pure helpers shared by the CIS AWS 2.4 plugins.
+ *
+ * @packageDocumentation
+ */
+export * from './verdicts';
+export * from './facts';
+export * from './results';
+export * from './exceptions';
+export * from './api';
+export * from './annotations';
+export * from './permissions';
+export * from './consoleLinks';
