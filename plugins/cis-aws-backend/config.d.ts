@@ -1,0 +1,68 @@
+import { SchedulerServiceTaskScheduleDefinitionConfig } from '@backstage/backend-plugin-api';
+import { HumanDuration } from '@backstage/types';
+
+export interface Config {
+  /**
+   * CIS AWS Foundations v1.2 control 2.4: CloudTrail trails integrated with
+   * CloudWatch Logs. AWS credentials come from the standard `aws` config of
+   * `@backstage/integration-aws-node` (mainAccount, accountDefaults, accounts):
+   * the backend assumes `accountDefaults.roleName` (or the per-account
+   * override) in every account it evaluates.
+   */
+  cisAws?: {
+    /**
+     * When every mapped account is evaluated. Default: every hour, with a
+     * timeout of 30 minutes, 15 seconds after start-up. Accounts that appear
+     * in the catalog in between are evaluated within a minute.
+     */
+    schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
+
+    /**
+     * The oldest CloudWatch Logs delivery that still counts as recent: an ISO
+     * 8601 duration (`PT24H`) or a duration object (`{ hours: 24 }`).
+     * Default: 24 hours.
+     */
+    maxDeliveryAge?: string | HumanDuration;
+
+    aws?: {
+      /**
+       * An AWS-compatible endpoint every AWS client talks to instead of the
+       * AWS endpoints (a simulator, a proxy). The SDK's standard
+       * AWS_ENDPOINT_URL environment variable works too; this key wins.
+       */
+      endpoint?: string;
+      /**
+       * How trails are found. `account` (default): one ListTrails, which AWS
+       * documents as listing the account's trails of every region.
+       * `region`: ListTrails in every region of `regions`, for accounts
+       * where that is not so; regions not enabled for an account are skipped.
+       */
+      inventory?: 'account' | 'region';
+      /**
+       * The regions of the `region` inventory. Default: the 17 commercial
+       * regions enabled by default.
+       */
+      regions?: string[];
+      /** The region of global services (STS, IAM, Organizations) and of ListTrails. Default: us-east-1. */
+      defaultRegion?: string;
+      /** How many accounts are collected at once. Default: 16. */
+      concurrency?: number;
+      /** Attempts per AWS call, retries with backoff on throttling and 5xx included. Default: 5. */
+      maxAttempts?: number;
+      /** Time limit of one attempt, in milliseconds. Default: 20000. */
+      requestTimeoutMs?: number;
+    };
+
+    securityHub?: {
+      /** Read Security Hub's CloudTrail.5 findings as a second opinion. Default: true. */
+      enabled?: boolean;
+      /**
+       * The Security Hub administrator (aggregator) account whose findings
+       * cover every account; its role is assumed like any account's.
+       */
+      administratorAccountId?: string;
+      /** The aggregation region. Default: the default region. */
+      region?: string;
+    };
+  };
+}

@@ -1,0 +1,34 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { stringifyEntityRef } from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AWS_ACCOUNT_ID_ANNOTATION } from '@cis-aws/plugin-cis-aws-common';
+
+/**
+ * What a caller may see, decided by the catalog itself: a request asks the
+ * catalog with the caller's own credentials, so the catalog's permission
+ * policy (catalogEntityReadPermission and its conditions) applies as is.
+ */
+export class CatalogAccess {
+  constructor(private readonly catalog: CatalogService) {}
+
+  /** The refs of the account-carrying entities the caller may read. */
+  async readableAccountEntityRefs(credentials: BackstageCredentials): Promise<Set<string>> {
+    const refs = new Set<string>();
+    const stream = this.catalog.streamEntities(
+      {
+        filter: { [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]: CATALOG_FILTER_EXISTS },
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials },
+    );
+    for await (const page of stream) {
+      for (const entity of page) refs.add(stringifyEntityRef(entity));
+    }
+    return refs;
+  }
+
+  async canRead(entityRef: string, credentials: BackstageCredentials): Promise<boolean> {
+    return (await this.catalog.getEntityByRef(entityRef, { credentials })) !== undefined;
+  }
+}

@@ -1,0 +1,214 @@
+import {
+  BackstageCredentials,
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { NotAllowedError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  AccountsListResponse,
+  AccountSummary,
+  AWS_ACCOUNT_ID_ANNOTATION,
+  cisAwsEvaluatePermission,
+  EntityResultResponse,
+  MappingProblem,
+  parseAccountAnnotation,
+} from '@cis-aws/plugin-cis-aws-common';
+import express, { Request } from 'express';
+import Router from 'express-promise-router';
+import { aggregateEntity } from '../rules';
+import { EvaluationEngine } from '../service/EvaluationEngine';
+import { EvaluationStore } from '../storage/EvaluationStore';
+import { CatalogAccess } from './access';
+import { consoleLinksFor } from './consoleLinks';
+import {
+  accountsQuerySchema,
+  historyQuerySchema,
+  parseAccountId,
+  parseInput,
+  runsQuerySchema,
+} from './validation';
+
+export interface RouterOptions {
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  catalog: CatalogService;
+  store: EvaluationStore;
+  engine: EvaluationEngine;
+  logger: LoggerService;
+  securityHubRegion: string;
+}
+
+/**
+ * `/api/cis-aws/v1`: every route needs a signed-in user or a service; what a
+ * caller sees is what the catalog lets that caller read (an account whose
+ * entity is unreadable is answered like an unknown one: 404).
+ */
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, store, engine, securityHubRegion } = options;
+  const access = new CatalogAccess(catalog);
+  const router = Router();
+  router.use(express.json());
+
+  const credentialsOf = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
+
+  async function readableAccount(req: Request, accountId: string) {
+    const credentials = await credentialsOf(req);
+    const stored = await store.getAccount(accountId);
+    if (!stored || !(await access.canRead(stored.entityRef, credentials))) {
+      throw new NotFoundError(`No CIS 2.4 result for AWS account ${accountId}`);
+    }
+    return stored;
+  }
+
+  async function authorizeEvaluation(credentials: BackstageCredentials) {
+    const [decision] = await permissions.authorize([{ permission: cisAwsEvaluatePermission }], {
+      credentials,
+    });
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(`You may not run an evaluation (${cisAwsEvaluatePermission.name})`);
+    }
+  }
+
+  router.get('/v1/accounts', async (req, res) => {
+    const query = parseInput(accountsQuerySchema, req.query);
+    const credentials = await credentialsOf(req);
+    const limit = query.limit ?? 50;
+    const offset = query.offset ?? 0;
+    const page = await store.listAccounts({
+      verdicts: query.verdict,
+      ownerRefs: query.owner,
+      entityRefs: query.entityRef,
+      systemRefs: query.system,
+      search: query.search,
+      orderBy: query.orderBy && { field: query.orderBy, direction: query.order ?? 'asc' },
+      offset,
+      limit,
+      readableEntityRefs: await access.readableAccountEntityRefs(credentials),
+    });
+    const body: AccountsListResponse = { ...page, offset, limit };
+    res.json(body);
+  });
+
+  router.get('/v1/accounts/:accountId', async (req, res) => {
+    const accountId = parseAccountId(req.params.accountId);
+    const stored = await readableAccount(req, accountId);
+    res.json({
+      ...stored,
+      consoleLinks: consoleLinksFor(stored.evaluation, securityHubRegion),
+    });
+  });
+
+  router.get('/v1/accounts/:accountId/history', async (req, res) => {
+    const accountId = parseAccountId(req.params.accountId);
+    const query = parseInput(historyQuerySchema, req.query);
+    await readableAccount(req, accountId);
+    const changes = await store.getHistory(accountId, {
+      from: query.from ? new Date(query.from) : undefined,
+      to: query.to ? new Date(query.to) : undefined,
+    });
+    res.json({ accountId, changes });
+  });
+
+  router.post('/v1/accounts/:accountId/evaluate', async (req, res) => {
+    const accountId = parseAccountId(req.params.accountId);
+    const credentials = await credentialsOf(req);
+    const mapping = await engine.findMapping(accountId);
+    if (!mapping || !(await access.canRead(mapping.entityRef, credentials))) {
+      throw new NotFoundError(`AWS account ${accountId} is not in the catalog`);
+    }
+    await authorizeEvaluation(credentials);
+    await engine.evaluateOne(accountId);
+    const stored = (await store.getAccount(accountId))!;
+    res.json({ ...stored, consoleLinks: consoleLinksFor(stored.evaluation, securityHubRegion) });
+  });
+
+  router.get('/v1/entities/:kind/:namespace/:name', async (req, res) => {
+    const { kind, namespace, name } = req.params;
+    const entityRef = stringifyEntityRef({ kind, namespace, name });
+    const credentials = await credentialsOf(req);
+    const entity = await catalog.getEntityByRef(entityRef, { credentials });
+    if (!entity) {
+      throw new NotFoundError(`No entity ${entityRef}`);
+    }
+    const carriers = [entity, ...(await relatedAccountEntities(entity))];
+    const problems: MappingProblem[] = [];
+    const accountIds = new Set<string>();
+    for (const carrier of carriers) {
+      const value = carrier.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION];
+      if (value === undefined) continue;
+      const parsed = parseAccountAnnotation(value);
+      if (parsed.ok) parsed.accountIds.forEach(id => accountIds.add(id));
+      else {
+        problems.push({
+          entityRef: stringifyEntityRef(carrier),
+          annotation: AWS_ACCOUNT_ID_ANNOTATION,
+          value,
+          message: parsed.message,
+        });
+      }
+    }
+    const accounts: AccountSummary[] = [];
+    const ids = [...accountIds];
+    for (let i = 0; i < ids.length; i += 1000) {
+      const page = await store.listAccounts({ accountIds: ids.slice(i, i + 1000), limit: 1000 });
+      accounts.push(...page.items);
+    }
+    const aggregate = aggregateEntity(
+      accounts.map(account => ({ accountId: account.accountId, verdict: account.verdict })),
+    );
+    const evaluated = new Set(accounts.map(account => account.accountId));
+    const body: EntityResultResponse = {
+      entityRef,
+      verdict:
+        accountIds.size === 0 ? 'NOT_MAPPED' : accounts.length === 0 ? 'PENDING' : aggregate.verdict,
+      counts: aggregate.counts,
+      accounts,
+      pendingAccountIds: ids.filter(id => !evaluated.has(id)).sort(),
+      problems,
+    };
+    res.json(body);
+
+    /** The account-carrying entities a system (its parts) or a group or user (what it owns) stands for. */
+    async function relatedAccountEntities(of: Entity): Promise<Entity[]> {
+      const relation: Record<string, string> = {
+        system: 'relations.partOf',
+        group: 'relations.ownedBy',
+        user: 'relations.ownedBy',
+      };
+      const key = relation[of.kind.toLocaleLowerCase('en-US')];
+      if (!key) return [];
+      const { items } = await catalog.getEntities(
+        {
+          filter: {
+            [key]: entityRef,
+            [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+          },
+          fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'],
+        },
+        { credentials },
+      );
+      return items;
+    }
+  });
+
+  /** Evaluates every account now; answers with the run record when it is done. */
+  router.post('/v1/runs', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    await authorizeEvaluation(credentials);
+    const run = await engine.runAll({ trigger: 'manual' });
+    res.status(201).json(run);
+  });
+
+  router.get('/v1/runs', async (req, res) => {
+    const query = parseInput(runsQuerySchema, req.query);
+    await credentialsOf(req);
+    res.json({ runs: await store.listRuns(query.limit ?? 20) });
+  });
+
+  return router;
+}

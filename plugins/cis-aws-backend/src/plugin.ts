@@ -1,0 +1,107 @@
+import {
+  coreServices,
+  createBackendPlugin,
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { cisAwsPermissions } from '@cis-aws/plugin-cis-aws-common';
+import { createRouter } from './api/router';
+import { AwsClientFactory } from './aws/clients';
+import { createCredentialsSource } from './aws/credentials';
+import { EvaluationEngine } from './service/EvaluationEngine';
+import { readCisAwsOptions } from './service/options';
+import { DatabaseEvaluationStore } from './storage/DatabaseEvaluationStore';
+
+const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 1 },
+  timeout: { minutes: 30 },
+  initialDelay: { seconds: 15 },
+};
+
+/**
+ * The cis-aws backend plugin: evaluates CIS AWS Foundations v1.2 control 2.4
+ * for every AWS account in the catalog and serves the results under
+ * `/api/cis-aws`. Only wiring lives here.
+ *
+ * @public
+ */
+export const cisAwsPlugin = createBackendPlugin({
+  pluginId: 'cis-aws',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        scheduler: coreServices.scheduler,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const { config, logger, scheduler, httpRouter, catalog } = deps;
+        const options = readCisAwsOptions(config);
+        const store = await DatabaseEvaluationStore.create({ database: deps.database });
+        const aws = AwsClientFactory.create({
+          credentials: createCredentialsSource({ config, endpoint: options.endpoint }),
+          clientOptions: {
+            endpoint: options.endpoint,
+            defaultRegion: options.defaultRegion,
+            maxAttempts: options.maxAttempts,
+            requestTimeoutMs: options.requestTimeoutMs,
+          },
+        });
+        const engine = EvaluationEngine.create({
+          aws,
+          store,
+          catalog,
+          auth: deps.auth,
+          logger,
+          options,
+        });
+
+        deps.permissionsRegistry.addPermissions(cisAwsPermissions);
+
+        const schedule = config.has('cisAws.schedule')
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('cisAws.schedule'))
+          : DEFAULT_SCHEDULE;
+        await scheduler.scheduleTask({
+          id: 'cis-aws-evaluate-all',
+          scope: 'global',
+          ...schedule,
+          fn: async () => {
+            await engine.runAll({ trigger: 'schedule' });
+          },
+        });
+        // Accounts new in the catalog get a verdict within a minute instead
+        // of at the next full run.
+        await scheduler.scheduleTask({
+          id: 'cis-aws-evaluate-new-accounts',
+          scope: 'global',
+          frequency: { minutes: 1 },
+          timeout: { minutes: 15 },
+          initialDelay: { seconds: 20 },
+          fn: async () => {
+            await engine.runAll({ trigger: 'new-accounts', onlyUnevaluated: true });
+          },
+        });
+
+        httpRouter.use(
+          await createRouter({
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            catalog,
+            store,
+            engine,
+            logger,
+            securityHubRegion: options.securityHub.region,
+          }),
+        );
+      },
+    });
+  },
+});

@@ -1,0 +1,339 @@
+import {
+  AuthService,
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  AccountEvaluation,
+  AccountFacts,
+  AccountMapping,
+  ComplianceException,
+  EvaluationRun,
+  SecurityHubFindingSummary,
+  TrailEvaluation,
+} from '@cis-aws/plugin-cis-aws-common';
+import { AwsClientFactory, CallCounter } from '../aws/clients';
+import { collectAccountFacts } from '../aws/collectAccount';
+import { toApiError } from '../aws/errors';
+import { readCloudTrail5Findings } from '../aws/securityHubFindings';
+import { readCatalogAccounts } from '../catalog/accountMapping';
+import {
+  evaluateAccount,
+  evaluateTrail,
+  selectCloudTrail5Findings,
+  withSecurityHubOpinion,
+} from '../rules';
+import { EvaluationStore, SaveOutcome } from '../storage/EvaluationStore';
+import { forEachWithConcurrency } from './concurrency';
+import { CisAwsOptions } from './options';
+
+/** Where exceptions come from (stored approvals); none until they are managed. */
+export interface ExceptionSource {
+  listExceptions(): Promise<ComplianceException[]>;
+}
+
+/** Told about every saved result, e.g. to notify owners of changes. */
+export type ResultListener = (outcome: SaveOutcome, mapping: AccountMapping) => Promise<void>;
+
+export interface RunOptions {
+  trigger: EvaluationRun['trigger'];
+  /** Only accounts that have no result yet (new in the catalog). */
+  onlyUnevaluated?: boolean;
+}
+
+/**
+ * Evaluates CIS 2.4 for the accounts of the catalog: reads which accounts
+ * there are, collects facts from AWS with bounded concurrency, applies the
+ * rules, adds Security Hub's opinion, and stores each result. One account's
+ * failure is that account's ERROR; nothing stops the others.
+ */
+export class EvaluationEngine {
+  private readonly listeners: ResultListener[] = [];
+
+  private constructor(
+    private readonly deps: {
+      aws: AwsClientFactory;
+      store: EvaluationStore;
+      catalog: CatalogService;
+      auth: AuthService;
+      logger: LoggerService;
+      exceptions: ExceptionSource;
+      options: CisAwsOptions;
+      now: () => Date;
+    },
+  ) {}
+
+  static create(deps: {
+    aws: AwsClientFactory;
+    store: EvaluationStore;
+    catalog: CatalogService;
+    auth: AuthService;
+    logger: LoggerService;
+    options: CisAwsOptions;
+    exceptions?: ExceptionSource;
+    now?: () => Date;
+  }) {
+    return new EvaluationEngine({
+      ...deps,
+      exceptions: deps.exceptions ?? { listExceptions: async () => [] },
+      now: deps.now ?? (() => new Date()),
+    });
+  }
+
+  onResult(listener: ResultListener) {
+    this.listeners.push(listener);
+  }
+
+  /** Evaluates every account of the catalog (or only the new ones). */
+  async runAll(run: RunOptions): Promise<EvaluationRun | undefined> {
+    const { store, logger } = this.deps;
+    const catalogAccounts = await readCatalogAccounts(this.deps.catalog, await this.serviceCredentials());
+    let mappings = catalogAccounts.mappings;
+    await store.updateMappings(mappings);
+    if (run.onlyUnevaluated) {
+      const known = new Set<string>();
+      for (let offset = 0; ; offset += 1000) {
+        const page = await store.listAccounts({ offset, limit: 1000 });
+        page.items.forEach(item => known.add(item.accountId));
+        if (offset + 1000 >= page.totalCount) break;
+      }
+      mappings = mappings.filter(m => !known.has(m.accountId));
+      if (mappings.length === 0) return undefined;
+    }
+
+    const runId = await store.startRun(run.trigger, mappings.length);
+    const started = Date.now();
+    const counter = new CallCounter();
+    const inScope = new Set(catalogAccounts.mappings.map(m => m.accountId));
+    const errors = catalogAccounts.problems.map(p => `${p.entityRef}: ${p.message}`);
+    let evaluated = 0;
+    let errored = 0;
+    try {
+      const aws = this.deps.aws.withCounter(counter);
+      const securityHub = this.readSecurityHub(aws);
+      const exceptions = await this.deps.exceptions.listExceptions();
+      // Organization trails take their owner's evaluation, so an account that
+      // sees another in-scope account's trail waits until that owner has been
+      // collected; every other account is evaluated and saved as soon as its
+      // facts are in, while the rest are still being collected.
+      const ownTrails = new Map<string, TrailEvaluation>();
+      const collected = new Set<string>();
+      const waiting = new Map<string, { mapping: AccountMapping; facts: AccountFacts }>();
+      const saves: Promise<void>[] = [];
+      let securityHubRead: Awaited<typeof securityHub> | undefined;
+      securityHub.then(read => {
+        securityHubRead = read;
+        errors.push(...read.errors);
+      });
+      const finish = (mapping: AccountMapping, facts: AccountFacts) => {
+        const evaluation = this.evaluate(facts, inScope, arn => ownTrails.get(arn), exceptions);
+        // Until Security Hub has been read (GetFindings: ~3 pages/s, so a
+        // while for thousands of accounts), results wait as compact JSON —
+        // a few KB each instead of their object graph.
+        const parked = securityHubRead ? { evaluation } : { json: JSON.stringify(evaluation) };
+        saves.push(this.saveWithOpinion(mapping, parked, securityHub, runId).then(saved => {
+          evaluated += 1;
+          if (saved.verdict === 'ERROR') errored += 1;
+        }));
+      };
+      const waitsFor = (facts: AccountFacts) =>
+        facts.trails.some(
+          t => t.ownerAccountId !== facts.accountId && inScope.has(t.ownerAccountId) && !collected.has(t.ownerAccountId),
+        );
+
+      await forEachWithConcurrency(mappings, this.deps.options.concurrency, async mapping => {
+        const facts = await this.collect(aws, mapping.accountId, inScope);
+        // Only organization trails are ever seen from other accounts.
+        for (const trail of facts.trails) {
+          if (trail.isOrganizationTrail && trail.ownerAccountId === facts.accountId) {
+            ownTrails.set(trail.arn, evaluateTrail(trail, this.trailContext(inScope, () => undefined)));
+          }
+        }
+        collected.add(mapping.accountId);
+        waiting.set(mapping.accountId, { mapping, facts });
+        for (const [accountId, entry] of waiting) {
+          if (!waitsFor(entry.facts)) {
+            waiting.delete(accountId);
+            finish(entry.mapping, entry.facts);
+          }
+        }
+      });
+      // Owners out of this run (e.g. only new accounts) or never collected.
+      for (const entry of waiting.values()) finish(entry.mapping, entry.facts);
+      await Promise.all(saves);
+      await store.finishRun(runId, {
+        status: 'succeeded',
+        accountsEvaluated: evaluated,
+        accountsErrored: errored,
+        calls: counter.toJSON(),
+        errors,
+      });
+      logger.info(
+        `CIS 2.4: evaluated ${evaluated} accounts (${errored} ERROR) in ${Date.now() - started} ms with ${counter.total()} AWS calls`,
+      );
+    } catch (error) {
+      logger.error(`CIS 2.4 evaluation run ${runId} failed`, error as Error);
+      await store.finishRun(runId, {
+        status: 'failed',
+        accountsEvaluated: evaluated,
+        accountsErrored: errored,
+        calls: counter.toJSON(),
+        errors: [...errors, String((error as Error).message ?? error)],
+      });
+      throw error;
+    }
+    return (await store.listRuns(1)).find(r => r.id === runId);
+  }
+
+  /** Where the catalog puts an account, or undefined when it names no such account. */
+  async findMapping(accountId: string): Promise<AccountMapping | undefined> {
+    const { mappings } = await readCatalogAccounts(this.deps.catalog, await this.serviceCredentials());
+    return mappings.find(m => m.accountId === accountId);
+  }
+
+  /** Evaluates one account now and stores the result. */
+  async evaluateOne(accountId: string) {
+    const { store } = this.deps;
+    const catalogAccounts = await readCatalogAccounts(this.deps.catalog, await this.serviceCredentials());
+    const mapping = catalogAccounts.mappings.find(m => m.accountId === accountId);
+    if (!mapping) {
+      throw new NotFoundError(`AWS account ${accountId} is not in the catalog`);
+    }
+    const inScope = new Set(catalogAccounts.mappings.map(m => m.accountId));
+    const counter = new CallCounter();
+    const aws = this.deps.aws.withCounter(counter);
+    const [facts, findings, exceptions] = await Promise.all([
+      this.collect(aws, accountId, inScope),
+      this.readSecurityHub(aws, accountId),
+      this.deps.exceptions.listExceptions(),
+    ]);
+    // An organization trail of another account takes that owner's stored evaluation.
+    const owners = new Map<string, AccountEvaluation | undefined>();
+    for (const trail of facts.trails) {
+      if (trail.ownerAccountId !== accountId && !owners.has(trail.ownerAccountId)) {
+        owners.set(trail.ownerAccountId, (await store.getAccount(trail.ownerAccountId))?.evaluation);
+      }
+    }
+    const ownerTrail = (arn: string) => {
+      for (const owner of owners.values()) {
+        const found = owner?.trails.find(t => t.trailArn === arn && !t.inheritedFrom);
+        if (found) return found;
+      }
+      return undefined;
+    };
+    const evaluation = this.evaluate(facts, inScope, ownerTrail, exceptions, findings.summaries);
+    const outcome = await this.save(mapping, evaluation);
+    return { outcome, calls: counter.toJSON() };
+  }
+
+  private async serviceCredentials(): Promise<BackstageCredentials> {
+    return this.deps.auth.getOwnServiceCredentials();
+  }
+
+  private trailContext(inScope: ReadonlySet<string>, owner: (arn: string) => TrailEvaluation | undefined) {
+    return {
+      now: this.deps.now(),
+      maxDeliveryAgeMs: this.deps.options.maxDeliveryAgeMs,
+      inScopeAccountIds: inScope,
+      ownerEvaluation: owner,
+    };
+  }
+
+  private evaluate(
+    facts: AccountFacts,
+    inScope: ReadonlySet<string>,
+    ownerTrail: (arn: string) => TrailEvaluation | undefined,
+    exceptions: ComplianceException[],
+    findings?: SecurityHubFindingSummary[],
+  ): AccountEvaluation {
+    const context = this.trailContext(inScope, ownerTrail);
+    const trails = facts.trails.map(trail => evaluateTrail(trail, context));
+    const evaluation = evaluateAccount(facts, trails, exceptions, context.now);
+    return findings ? withSecurityHubOpinion(evaluation, findings) : evaluation;
+  }
+
+  private async collect(aws: AwsClientFactory, accountId: string, inScope: ReadonlySet<string>) {
+    const { options, now, logger } = this.deps;
+    try {
+      const clients = await aws.forAccount(accountId);
+      return await collectAccountFacts(clients, {
+        mode: options.inventoryMode,
+        defaultRegion: options.defaultRegion,
+        regions: options.regions,
+        inScopeAccountIds: inScope,
+        partition: options.partition,
+        now,
+      });
+    } catch (error) {
+      // Only a bug or a credentials misconfiguration lands here: still data.
+      logger.warn(`CIS 2.4: collecting account ${accountId} failed: ${(error as Error).message}`);
+      const facts: AccountFacts = {
+        accountId,
+        partition: options.partition,
+        regionsScanned: [],
+        regionsSkipped: [],
+        regionsFailed: [],
+        inventoryErrors: [toApiError('collect', error)],
+        trails: [],
+        collectedAt: now().toISOString(),
+      };
+      return facts;
+    }
+  }
+
+  /** Security Hub's findings, read once; undefined summaries when unreadable or off. */
+  private async readSecurityHub(aws: AwsClientFactory, onlyAccountId?: string) {
+    const { enabled, administratorAccountId, region } = this.deps.options.securityHub;
+    if (!enabled) return { summaries: undefined, errors: [] as string[] };
+    if (!administratorAccountId) {
+      return {
+        summaries: undefined,
+        errors: ['Security Hub is enabled but cisAws.securityHub.administratorAccountId is not set'],
+      };
+    }
+    try {
+      const clients = await aws.forAccount(administratorAccountId);
+      const read = await readCloudTrail5Findings(clients, {
+        region,
+        partition: this.deps.options.partition,
+        onlyAccountId,
+      });
+      if (read.errors.length > 0) {
+        return {
+          summaries: undefined,
+          errors: read.errors.map(e => `Security Hub: ${e.operation} ${e.code}: ${e.message}`),
+        };
+      }
+      return { summaries: selectCloudTrail5Findings(read.findings), errors: [] as string[] };
+    } catch (error) {
+      return { summaries: undefined, errors: [`Security Hub: ${(error as Error).message}`] };
+    }
+  }
+
+  private async saveWithOpinion(
+    mapping: AccountMapping,
+    parked: { evaluation?: AccountEvaluation; json?: string },
+    securityHub: Promise<{ summaries?: SecurityHubFindingSummary[] }>,
+    runId: string,
+  ): Promise<AccountEvaluation> {
+    const { summaries } = await securityHub;
+    const evaluation: AccountEvaluation = parked.evaluation ?? JSON.parse(parked.json!);
+    const final = summaries ? withSecurityHubOpinion(evaluation, summaries) : evaluation;
+    await this.save(mapping, final, runId);
+    return final;
+  }
+
+  private async save(mapping: AccountMapping, evaluation: AccountEvaluation, runId?: string) {
+    const outcome = await this.deps.store.saveResult({ mapping, evaluation, runId });
+    for (const listener of this.listeners) {
+      try {
+        await listener(outcome, mapping);
+      } catch (error) {
+        this.deps.logger.warn(`CIS 2.4: a result listener failed: ${(error as Error).message}`);
+      }
+    }
+    return outcome;
+  }
+}

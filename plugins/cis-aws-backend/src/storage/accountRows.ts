@@ -1,0 +1,191 @@
+/**
+ * An account's row, built from its newest evaluation and the row it replaces, and read back as
+ * the shapes of the API.
+ */
+import {
+  AccountEvaluation,
+  AccountMapping,
+  AccountSummary,
+  DefinitiveResult,
+  SecurityHubStatus,
+  isDefinitiveVerdict,
+} from '@cis-aws/plugin-cis-aws-common';
+import { StoredAccountDetail } from './EvaluationStore';
+import {
+  AccountRow,
+  AccountSummaryRow,
+  optionalVerdict,
+  orUndefined,
+  readBoolean,
+  readOptionalTimestamp,
+  readTimestamp,
+  readVerdict,
+  toIsoUtc,
+} from './tables';
+
+/**
+ * The row after saving `evaluation`. The last definitive result moves only with a definitive
+ * verdict; an ERROR or UNKNOWN carries the previous one (and its full evaluation) forward.
+ */
+export function buildAccountRow(input: {
+  mapping: AccountMapping;
+  evaluation: AccountEvaluation;
+  previous?: AccountRow;
+}): AccountRow {
+  const { mapping, evaluation, previous } = input;
+  const evaluatedAt = toIsoUtc(evaluation.evaluatedAt);
+  const verdictUnchanged =
+    previous !== undefined && previous.verdict === evaluation.verdict;
+  const definitive = isDefinitiveVerdict(evaluation.verdict);
+
+  return {
+    account_id: mapping.accountId,
+    ...mappingColumns(mapping),
+    verdict: evaluation.verdict,
+    reason: evaluation.reason ?? null,
+    evaluated_at: evaluatedAt,
+    verdict_since: verdictUnchanged
+      ? readTimestamp(previous.verdict_since)
+      : evaluatedAt,
+    ...(definitive
+      ? {
+          last_definitive_verdict: evaluation.verdict,
+          last_definitive_reason: evaluation.reason ?? null,
+          last_definitive_evaluated_at: evaluatedAt,
+        }
+      : {
+          last_definitive_verdict: previous?.last_definitive_verdict ?? null,
+          last_definitive_reason: previous?.last_definitive_reason ?? null,
+          last_definitive_evaluated_at:
+            readOptionalTimestamp(previous?.last_definitive_evaluated_at) ??
+            null,
+        }),
+    security_hub_status: evaluation.securityHub?.status ?? null,
+    security_hub_agrees: evaluation.securityHub
+      ? evaluation.securityHub.agrees
+      : null,
+    latest_delivery_time: latestCloudWatchLogsDelivery(evaluation) ?? null,
+    evaluation: JSON.stringify(evaluation),
+    definitive_evaluation: definitive
+      ? null
+      : carriedDefinitiveEvaluation(previous),
+  };
+}
+
+export function mappingColumns(
+  mapping: AccountMapping,
+): Pick<AccountRow, 'entity_ref' | 'title' | 'owner_ref' | 'system_ref'> {
+  return {
+    entity_ref: mapping.entityRef,
+    title: mapping.title,
+    owner_ref: mapping.ownerRef ?? null,
+    system_ref: mapping.systemRef ?? null,
+  };
+}
+
+/** The last definitive evaluation as it stood before a non-definitive one replaces the latest. */
+function carriedDefinitiveEvaluation(
+  previous: AccountRow | undefined,
+): string | null {
+  if (!previous) {
+    return null;
+  }
+  if (previous.definitive_evaluation !== null) {
+    return previous.definitive_evaluation;
+  }
+  return isDefinitiveVerdict(readVerdict(previous.verdict))
+    ? previous.evaluation
+    : null;
+}
+
+/**
+ * The most recent CloudWatch Logs delivery over the trails whose status could be read. Trails
+ * whose status is hidden or failed say nothing about delivery.
+ */
+export function latestCloudWatchLogsDelivery(
+  evaluation: AccountEvaluation,
+): string | undefined {
+  let latest: number | undefined;
+  for (const trail of evaluation.trails) {
+    const status = trail.facts.status;
+    if (
+      status.state !== 'READ' ||
+      status.latestCloudWatchLogsDeliveryTime === null
+    ) {
+      continue;
+    }
+    const time = Date.parse(status.latestCloudWatchLogsDeliveryTime);
+    if (!Number.isNaN(time) && (latest === undefined || time > latest)) {
+      latest = time;
+    }
+  }
+  return latest === undefined ? undefined : new Date(latest).toISOString();
+}
+
+const SECURITY_HUB_STATUSES: readonly SecurityHubStatus[] = [
+  'PASS',
+  'FAIL',
+  'UNKNOWN',
+];
+
+function readSecurityHub(
+  row: AccountSummaryRow,
+): AccountSummary['securityHub'] {
+  const status = SECURITY_HUB_STATUSES.find(
+    candidate => candidate === row.security_hub_status,
+  );
+  return status
+    ? { status, agrees: readBoolean(row.security_hub_agrees) }
+    : undefined;
+}
+
+export function summaryFromRow(row: AccountSummaryRow): AccountSummary {
+  const verdict = readVerdict(row.verdict);
+  const lastDefinitiveVerdict = optionalVerdict(row.last_definitive_verdict);
+  const lastDefinitiveAt = readOptionalTimestamp(
+    row.last_definitive_evaluated_at,
+  );
+  const lastDefinitive: DefinitiveResult | undefined =
+    lastDefinitiveVerdict && lastDefinitiveAt
+      ? {
+          verdict: lastDefinitiveVerdict,
+          reason: orUndefined(row.last_definitive_reason),
+          evaluatedAt: lastDefinitiveAt,
+        }
+      : undefined;
+
+  return {
+    accountId: row.account_id,
+    entityRef: row.entity_ref,
+    title: row.title,
+    ownerRef: orUndefined(row.owner_ref),
+    systemRef: orUndefined(row.system_ref),
+    verdict,
+    reason: orUndefined(row.reason),
+    evaluatedAt: readTimestamp(row.evaluated_at),
+    verdictSince: readTimestamp(row.verdict_since),
+    lastDefinitive,
+    stale: !isDefinitiveVerdict(verdict) && lastDefinitive !== undefined,
+    securityHub: readSecurityHub(row),
+    latestDeliveryTime: readOptionalTimestamp(row.latest_delivery_time),
+  };
+}
+
+function parseEvaluation(json: string): AccountEvaluation {
+  return JSON.parse(json) as AccountEvaluation;
+}
+
+export function detailFromRow(row: AccountRow): StoredAccountDetail {
+  return {
+    ...summaryFromRow(row),
+    evaluation: parseEvaluation(row.evaluation),
+    lastDefinitiveEvaluation:
+      row.definitive_evaluation === null
+        ? undefined
+        : parseEvaluation(row.definitive_evaluation),
+  };
+}
+
+export function evaluationFromRow(row: AccountRow): AccountEvaluation {
+  return parseEvaluation(row.evaluation);
+}

@@ -1,0 +1,93 @@
+import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
+import { createStore, createTestDatabases } from './__testUtils__/stores';
+import {
+  aMapping,
+  accountId,
+  anEvaluation,
+  at,
+  trailArn,
+} from './__fixtures__/evaluations';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('history on %s', databaseId => {
+  const ACCOUNT = accountId(1);
+  const TRAIL = trailArn(ACCOUNT);
+  let store: DatabaseEvaluationStore;
+
+  beforeEach(async () => {
+    ({ store } = await createStore(databases, databaseId));
+  });
+
+  function save(
+    verdict: Parameters<typeof anEvaluation>[1],
+    minute: number,
+    runId?: string,
+  ) {
+    return store.saveResult({
+      mapping: aMapping(ACCOUNT),
+      evaluation: anEvaluation(ACCOUNT, verdict, { minute }),
+      runId,
+    });
+  }
+
+  describe('getHistory', () => {
+    it('returns the changes of the account and its trails oldest first', async () => {
+      await save('PASS', 0, 'run-1');
+      await save('FAIL', 60, 'run-2');
+      await save('FAIL', 120, 'run-3');
+      await save('PASS', 180, 'run-4');
+      await store.saveResult({
+        mapping: aMapping(accountId(2)),
+        evaluation: anEvaluation(accountId(2)),
+      });
+
+      const history = await store.getHistory(ACCOUNT);
+      expect(
+        history.map(c => [
+          c.changedAt,
+          c.trailArn ?? 'account',
+          c.from,
+          c.to,
+          c.runId,
+        ]),
+      ).toEqual([
+        [at(0), 'account', undefined, 'PASS', 'run-1'],
+        [at(0), TRAIL, undefined, 'PASS', 'run-1'],
+        [at(60), 'account', 'PASS', 'FAIL', 'run-2'],
+        [at(60), TRAIL, 'PASS', 'FAIL', 'run-2'],
+        [at(180), 'account', 'FAIL', 'PASS', 'run-4'],
+        [at(180), TRAIL, 'FAIL', 'PASS', 'run-4'],
+      ]);
+    });
+
+    it('limits history to a range, both ends included', async () => {
+      await save('PASS', 0);
+      await save('FAIL', 60);
+      await save('PASS', 120);
+      await save('FAIL', 180);
+
+      const history = await store.getHistory(ACCOUNT, {
+        from: new Date(at(60)),
+        to: new Date(at(120)),
+      });
+      expect([...new Set(history.map(c => c.changedAt))]).toEqual([
+        at(60),
+        at(120),
+      ]);
+      expect(
+        await store.getHistory(ACCOUNT, { from: new Date(at(181)) }),
+      ).toEqual([]);
+      expect(
+        await store.getHistory(ACCOUNT, { to: new Date(at(0)) }),
+      ).toHaveLength(2);
+    });
+
+    it('is empty for an account never evaluated', async () => {
+      expect(await store.getHistory(accountId(9))).toEqual([]);
+      expect(await store.getAccount(accountId(9))).toBeUndefined();
+    });
+  });
+});

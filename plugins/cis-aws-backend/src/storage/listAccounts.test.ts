@@ -1,0 +1,293 @@
+import { Verdict } from '@cis-aws/plugin-cis-aws-common';
+import { Knex } from 'knex';
+import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
+import {
+  createStore,
+  createTestDatabases,
+  seedAccounts,
+} from './__testUtils__/stores';
+import { aMapping, accountId, anEvaluation } from './__fixtures__/evaluations';
+
+jest.setTimeout(120_000);
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())('listAccounts on %s', databaseId => {
+  let knex: Knex;
+  let store: DatabaseEvaluationStore;
+
+  beforeEach(async () => {
+    ({ knex, store } = await createStore(databases, databaseId));
+  });
+
+  /** Five accounts, one per verdict, titled so that title order differs from verdict order. */
+  async function seedOnePerVerdict() {
+    const accounts: Array<
+      [number, Verdict, string, string, string | undefined]
+    > = [
+      [1, 'PASS', 'Alpha', 'group:default/Platform', 'system:default/payments'],
+      [2, 'FAIL', 'Bravo', 'group:default/platform', 'system:default/payments'],
+      [3, 'ERROR', 'Charlie', 'group:default/data', 'system:default/Lake'],
+      [4, 'EXEMPT', 'Delta', 'group:default/data', undefined],
+      [5, 'UNKNOWN', 'Echo', 'group:default/security', 'system:default/lake'],
+    ];
+    for (const [n, verdict, title, ownerRef, systemRef] of accounts) {
+      await store.saveResult({
+        mapping: aMapping(accountId(n), { title, ownerRef, systemRef }),
+        evaluation: anEvaluation(accountId(n), verdict),
+      });
+    }
+  }
+
+  const idsOf = (page: { items: Array<{ accountId: string }> }) =>
+    page.items.map(item => Number(item.accountId));
+
+  it('lists the worst verdict first, then by title, by default', async () => {
+    await seedOnePerVerdict();
+    await store.saveResult({
+      mapping: aMapping(accountId(6), { title: 'Aardvark' }),
+      evaluation: anEvaluation(accountId(6), 'FAIL'),
+    });
+
+    expect(idsOf(await store.listAccounts({}))).toEqual([6, 2, 3, 5, 4, 1]);
+  });
+
+  it('totals count every verdict of the filtered set, not just the page', async () => {
+    await seedOnePerVerdict();
+
+    const page = await store.listAccounts({
+      ownerRefs: ['group:default/data', 'group:default/platform'],
+      limit: 1,
+    });
+    expect(page.items).toHaveLength(1);
+    expect(page.totalCount).toBe(4);
+    expect(page.totals).toEqual({
+      PASS: 1,
+      FAIL: 1,
+      ERROR: 1,
+      UNKNOWN: 0,
+      EXEMPT: 1,
+    });
+  });
+
+  it('filters by verdict, owner, entity, system and account id, refs ignoring case', async () => {
+    await seedOnePerVerdict();
+
+    expect(
+      idsOf(await store.listAccounts({ verdicts: ['PASS', 'ERROR'] })),
+    ).toEqual([3, 1]);
+    expect(
+      idsOf(
+        await store.listAccounts({ ownerRefs: ['GROUP:default/PLATFORM'] }),
+      ),
+    ).toEqual([2, 1]);
+    expect(
+      idsOf(await store.listAccounts({ systemRefs: ['system:default/lake'] })),
+    ).toEqual([3, 5]);
+    expect(
+      idsOf(
+        await store.listAccounts({
+          entityRefs: [`Resource:default/AWS-${accountId(4)}`],
+        }),
+      ),
+    ).toEqual([4]);
+    expect(
+      idsOf(
+        await store.listAccounts({ accountIds: [accountId(5), accountId(1)] }),
+      ),
+    ).toEqual([5, 1]);
+    expect(
+      idsOf(
+        await store.listAccounts({
+          verdicts: ['FAIL'],
+          ownerRefs: ['group:default/data'],
+        }),
+      ),
+    ).toEqual([]);
+    expect(
+      idsOf(await store.listAccounts({ verdicts: [], ownerRefs: [] })),
+    ).toHaveLength(5);
+  });
+
+  it('search matches account id, title, owner and system, ignoring case', async () => {
+    await seedOnePerVerdict();
+
+    expect(idsOf(await store.listAccounts({ search: 'CHAR' }))).toEqual([3]);
+    expect(idsOf(await store.listAccounts({ search: '000000000004' }))).toEqual(
+      [4],
+    );
+    expect(idsOf(await store.listAccounts({ search: 'security' }))).toEqual([
+      5,
+    ]);
+    expect(idsOf(await store.listAccounts({ search: ' LAKE ' }))).toEqual([
+      3, 5,
+    ]);
+    expect(
+      idsOf(await store.listAccounts({ search: 'nothing like it' })),
+    ).toEqual([]);
+  });
+
+  it('sorts by any column in both directions, missing values last', async () => {
+    await seedOnePerVerdict();
+
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'verdict', direction: 'desc' },
+        }),
+      ),
+    ).toEqual([1, 4, 5, 3, 2]);
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'title', direction: 'desc' },
+        }),
+      ),
+    ).toEqual([5, 4, 3, 2, 1]);
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'accountId', direction: 'asc' },
+        }),
+      ),
+    ).toEqual([1, 2, 3, 4, 5]);
+    // Owners sort ignoring case; equal owners by title.
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'ownerRef', direction: 'asc' },
+        }),
+      ),
+    ).toEqual([3, 4, 1, 2, 5]);
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'systemRef', direction: 'asc' },
+        }),
+      ),
+    ).toEqual([3, 5, 1, 2, 4]);
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'systemRef', direction: 'desc' },
+        }),
+      ),
+    ).toEqual([1, 2, 3, 5, 4]);
+  });
+
+  it('sorts by evaluation time', async () => {
+    for (const [n, minute] of [
+      [1, 30],
+      [2, 10],
+      [3, 20],
+    ]) {
+      await store.saveResult({
+        mapping: aMapping(accountId(n)),
+        evaluation: anEvaluation(accountId(n), 'PASS', { minute }),
+      });
+    }
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'evaluatedAt', direction: 'asc' },
+        }),
+      ),
+    ).toEqual([2, 3, 1]);
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'evaluatedAt', direction: 'desc' },
+        }),
+      ),
+    ).toEqual([1, 3, 2]);
+  });
+
+  it('pages with offset and limit; the limit defaults to 50 and stops at 1000', async () => {
+    await seedAccounts(knex, 1100, () => 'PASS');
+
+    const first = await store.listAccounts({});
+    expect(first.items).toHaveLength(50);
+    expect(first.totalCount).toBe(1100);
+    const second = await store.listAccounts({ offset: 50, limit: 50 });
+    expect(second.items[0].accountId).toBe(accountId(51));
+    expect(
+      new Set([...first.items, ...second.items].map(i => i.accountId)).size,
+    ).toBe(100);
+    expect((await store.listAccounts({ limit: 5000 })).items).toHaveLength(
+      1000,
+    );
+    expect((await store.listAccounts({ offset: 1098 })).items).toHaveLength(2);
+    expect((await store.listAccounts({ offset: 2000 })).items).toEqual([]);
+  });
+
+  it('readableEntityRefs hides accounts of entities the user may not read', async () => {
+    await seedOnePerVerdict();
+    const readable = new Set<string>();
+    for (let n = 0; n < 20_000; n += 1) {
+      readable.add(`resource:default/other-${n}`);
+    }
+    readable.add(`resource:default/aws-${accountId(2)}`);
+    readable.add(`RESOURCE:default/AWS-${accountId(4)}`);
+
+    const page = await store.listAccounts({ readableEntityRefs: readable });
+    expect(idsOf(page)).toEqual([2, 4]);
+    expect(page.totalCount).toBe(2);
+    expect(page.totals).toEqual({
+      PASS: 0,
+      FAIL: 1,
+      ERROR: 0,
+      UNKNOWN: 0,
+      EXEMPT: 1,
+    });
+    expect(
+      (await store.listAccounts({ readableEntityRefs: new Set() })).totalCount,
+    ).toBe(0);
+  });
+
+  it('reads only the summary columns, never the evaluation documents', async () => {
+    await seedOnePerVerdict();
+    const statements: string[] = [];
+    const onQuery = (query: { sql: string }) => statements.push(query.sql);
+    knex.on('query', onQuery);
+    try {
+      await store.listAccounts({ search: 'a' });
+    } finally {
+      knex.off('query', onQuery);
+    }
+    expect(statements).toHaveLength(1);
+    expect(statements[0]).not.toMatch(/evaluation["`]?\s*(,|from)/i);
+    expect(statements[0]).not.toMatch(/\*/);
+  });
+
+  it('stays fast with 10,000 accounts', async () => {
+    const verdicts: Verdict[] = [
+      'PASS',
+      'PASS',
+      'PASS',
+      'FAIL',
+      'ERROR',
+      'UNKNOWN',
+      'EXEMPT',
+    ];
+    await seedAccounts(knex, 10_000, n => verdicts[n % verdicts.length]);
+    const readable = new Set<string>();
+    for (let n = 1; n <= 10_000; n += 2) {
+      readable.add(`resource:default/aws-${accountId(n)}`);
+    }
+
+    const started = Date.now();
+    const page = await store.listAccounts({
+      readableEntityRefs: readable,
+      search: '0',
+      limit: 100,
+    });
+    const elapsed = Date.now() - started;
+
+    expect(page.totalCount).toBe(5000);
+    expect(Object.values(page.totals).reduce((a, b) => a + b, 0)).toBe(5000);
+    expect(page.items[0].verdict).toBe('FAIL');
+    expect(page.items).toHaveLength(100);
+    // Generous for slow CI machines: it takes 100 to 200 ms here.
+    expect(elapsed).toBeLessThan(3000);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Which verdicts a new evaluation changes, compared with the evaluation it replaces, and how a
+ * change is kept in the history table.
+ */
+import {
+  AccountEvaluation,
+  VerdictChange,
+} from '@cis-aws/plugin-cis-aws-common';
+import {
+  VerdictChangeRow,
+  optionalVerdict,
+  orUndefined,
+  readTimestamp,
+  readVerdict,
+  toIsoUtc,
+} from './tables';
+
+export interface VerdictDiff {
+  accountChange?: VerdictChange;
+  trailChanges: VerdictChange[];
+}
+
+/**
+ * The account's change when its verdict differs from the stored one (or is its first), and one
+ * change per trail whose verdict differs from that trail's in the previous evaluation, matched
+ * by ARN. A trail seen for the first time changes from nothing.
+ *
+ * A trail that is in the previous evaluation but not in this one is NOT recorded: it may have
+ * been deleted, or its region may simply not have been readable this time (the account is then
+ * ERROR and says so). Its last verdict stays in the history; if it comes back it is recorded
+ * again as changing from nothing.
+ */
+export function diffVerdicts(input: {
+  previous?: AccountEvaluation;
+  next: AccountEvaluation;
+  runId?: string;
+}): VerdictDiff {
+  const { previous, next, runId } = input;
+  const changedAt = toIsoUtc(next.evaluatedAt);
+  const accountId = next.accountId;
+
+  const accountChange: VerdictChange | undefined =
+    previous?.verdict === next.verdict
+      ? undefined
+      : {
+          accountId,
+          from: previous?.verdict,
+          to: next.verdict,
+          reason: next.reason,
+          changedAt,
+          runId,
+        };
+
+  const previousTrailVerdicts = new Map(
+    (previous?.trails ?? []).map(trail => [trail.trailArn, trail.verdict]),
+  );
+  const trailChanges: VerdictChange[] = [];
+  for (const trail of next.trails) {
+    const from = previousTrailVerdicts.get(trail.trailArn);
+    if (from !== trail.verdict) {
+      trailChanges.push({
+        accountId,
+        trailArn: trail.trailArn,
+        from,
+        to: trail.verdict,
+        reason: trail.reason,
+        changedAt,
+        runId,
+      });
+    }
+  }
+  return { accountChange, trailChanges };
+}
+
+export function changeToRow(change: VerdictChange): VerdictChangeRow {
+  return {
+    account_id: change.accountId,
+    trail_arn: change.trailArn ?? null,
+    from_verdict: change.from ?? null,
+    to_verdict: change.to,
+    reason: change.reason ?? null,
+    changed_at: toIsoUtc(change.changedAt),
+    run_id: change.runId ?? null,
+  };
+}
+
+export function changeFromRow(row: VerdictChangeRow): VerdictChange {
+  return {
+    accountId: row.account_id,
+    trailArn: orUndefined(row.trail_arn),
+    from: optionalVerdict(row.from_verdict),
+    to: readVerdict(row.to_verdict),
+    reason: orUndefined(row.reason),
+    changedAt: readTimestamp(row.changed_at),
+    runId: orUndefined(row.run_id),
+  };
+}
