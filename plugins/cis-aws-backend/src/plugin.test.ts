@@ -132,7 +132,7 @@ describe('cis-aws backend plugin against the simulated AWS', () => {
   it('rides out a throttling storm with retries and keeps every verdict', async () => {
     const server = await startCisAwsBackend({ sim });
     // Every CloudTrail call of every account is throttled once, then goes through.
-    for (const { id } of Object.entries(DEMO_VERDICTS).map(([id]) => ({ id }))) {
+    for (const id of Object.keys(DEMO_VERDICTS)) {
       sim.admin.addFault({ kind: 'throttle', account: id, service: 'cloudtrail', count: 2 });
     }
     const run = await runAll(server);
@@ -257,6 +257,23 @@ describe('cis-aws backend plugin against the simulated AWS', () => {
     ).body;
     expect(entity.verdict).toBe('NOT_MAPPED');
     expect(entity.problems[0]).toMatchObject({ value: '12345', message: expect.stringContaining('12-digit') });
+  });
+
+  it('honours the SDK’s standard AWS_ENDPOINT_URL when no endpoint is configured', async () => {
+    const previous = process.env.AWS_ENDPOINT_URL;
+    process.env.AWS_ENDPOINT_URL = sim.url;
+    try {
+      const server = await startCisAwsBackend({
+        sim,
+        cisAws: { aws: { regions: ['us-east-1'], maxAttempts: 2 } },
+      });
+      await runAll(server);
+      expect((await account(server, '403344556677')).verdict).toBe('PASS');
+      expect(sim.admin.calls().byOperation['sts:AssumeRole']).toBeGreaterThan(0);
+    } finally {
+      if (previous === undefined) delete process.env.AWS_ENDPOINT_URL;
+      else process.env.AWS_ENDPOINT_URL = previous;
+    }
   });
 
   it('answers bad requests with 400, unknown accounts with 404 and anonymous callers with 401', async () => {

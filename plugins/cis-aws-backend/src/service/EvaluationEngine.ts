@@ -15,18 +15,16 @@ import {
   TrailEvaluation,
 } from '@cis-aws/plugin-cis-aws-common';
 import { AwsClientFactory, CallCounter } from '../aws/clients';
-import { collectAccountFacts } from '../aws/collectAccount';
-import { toApiError } from '../aws/errors';
-import { readCloudTrail5Findings } from '../aws/securityHubFindings';
 import { readCatalogAccounts } from '../catalog/accountMapping';
 import {
   evaluateAccount,
   evaluateTrail,
-  selectCloudTrail5Findings,
   withSecurityHubOpinion,
 } from '../rules';
 import { EvaluationStore, SaveOutcome } from '../storage/EvaluationStore';
 import { forEachWithConcurrency } from './concurrency';
+import { OwnerGate } from './ownerGate';
+import { collectAccount, readSecurityHubOpinions } from './awsReads';
 import { CisAwsOptions } from './options';
 
 /** Where exceptions come from (stored approvals); none until they are managed. */
@@ -114,54 +112,44 @@ export class EvaluationEngine {
       const aws = this.deps.aws.withCounter(counter);
       const securityHub = this.readSecurityHub(aws);
       const exceptions = await this.deps.exceptions.listExceptions();
-      // Organization trails take their owner's evaluation, so an account that
-      // sees another in-scope account's trail waits until that owner has been
-      // collected; every other account is evaluated and saved as soon as its
-      // facts are in, while the rest are still being collected.
+      // Organization trails take their owner's evaluation (only they are seen
+      // from other accounts). Every account is evaluated and saved as soon as
+      // its facts are in — or, when it sees an in-scope owner's trail, once
+      // that owner's are — while the rest are still being collected.
       const ownTrails = new Map<string, TrailEvaluation>();
-      const collected = new Set<string>();
-      const waiting = new Map<string, { mapping: AccountMapping; facts: AccountFacts }>();
       const saves: Promise<void>[] = [];
       let securityHubRead: Awaited<typeof securityHub> | undefined;
       securityHub.then(read => {
         securityHubRead = read;
         errors.push(...read.errors);
       });
-      const finish = (mapping: AccountMapping, facts: AccountFacts) => {
-        const evaluation = this.evaluate(facts, inScope, arn => ownTrails.get(arn), exceptions);
-        // Until Security Hub has been read (GetFindings: ~3 pages/s, so a
-        // while for thousands of accounts), results wait as compact JSON —
-        // a few KB each instead of their object graph.
-        const parked = securityHubRead ? { evaluation } : { json: JSON.stringify(evaluation) };
-        saves.push(this.saveWithOpinion(mapping, parked, securityHub, runId).then(saved => {
-          evaluated += 1;
-          if (saved.verdict === 'ERROR') errored += 1;
-        }));
-      };
-      const waitsFor = (facts: AccountFacts) =>
-        facts.trails.some(
-          t => t.ownerAccountId !== facts.accountId && inScope.has(t.ownerAccountId) && !collected.has(t.ownerAccountId),
-        );
+      const gate = new OwnerGate<{ mapping: AccountMapping; facts: AccountFacts }>(
+        inScope,
+        ({ mapping, facts }) => {
+          const evaluation = this.evaluate(facts, inScope, arn => ownTrails.get(arn), exceptions);
+          // Until Security Hub has been read (GetFindings: ~3 pages/s, so a
+          // while for thousands of accounts), results wait as compact JSON —
+          // a few KB each instead of their object graph.
+          const parked = securityHubRead ? { evaluation } : { json: JSON.stringify(evaluation) };
+          saves.push(
+            this.saveWithOpinion(mapping, parked, securityHub, runId).then(saved => {
+              evaluated += 1;
+              if (saved.verdict === 'ERROR') errored += 1;
+            }),
+          );
+        },
+      );
 
       await forEachWithConcurrency(mappings, this.deps.options.concurrency, async mapping => {
         const facts = await this.collect(aws, mapping.accountId, inScope);
-        // Only organization trails are ever seen from other accounts.
         for (const trail of facts.trails) {
           if (trail.isOrganizationTrail && trail.ownerAccountId === facts.accountId) {
             ownTrails.set(trail.arn, evaluateTrail(trail, this.trailContext(inScope, () => undefined)));
           }
         }
-        collected.add(mapping.accountId);
-        waiting.set(mapping.accountId, { mapping, facts });
-        for (const [accountId, entry] of waiting) {
-          if (!waitsFor(entry.facts)) {
-            waiting.delete(accountId);
-            finish(entry.mapping, entry.facts);
-          }
-        }
+        gate.collect(facts, { mapping, facts });
       });
-      // Owners out of this run (e.g. only new accounts) or never collected.
-      for (const entry of waiting.values()) finish(entry.mapping, entry.facts);
+      gate.flush();
       await Promise.all(saves);
       await store.finishRun(runId, {
         status: 'succeeded',
@@ -254,62 +242,13 @@ export class EvaluationEngine {
     return findings ? withSecurityHubOpinion(evaluation, findings) : evaluation;
   }
 
-  private async collect(aws: AwsClientFactory, accountId: string, inScope: ReadonlySet<string>) {
+  private collect(aws: AwsClientFactory, accountId: string, inScope: ReadonlySet<string>) {
     const { options, now, logger } = this.deps;
-    try {
-      const clients = await aws.forAccount(accountId);
-      return await collectAccountFacts(clients, {
-        mode: options.inventoryMode,
-        defaultRegion: options.defaultRegion,
-        regions: options.regions,
-        inScopeAccountIds: inScope,
-        partition: options.partition,
-        now,
-      });
-    } catch (error) {
-      // Only a bug or a credentials misconfiguration lands here: still data.
-      logger.warn(`CIS 2.4: collecting account ${accountId} failed: ${(error as Error).message}`);
-      const facts: AccountFacts = {
-        accountId,
-        partition: options.partition,
-        regionsScanned: [],
-        regionsSkipped: [],
-        regionsFailed: [],
-        inventoryErrors: [toApiError('collect', error)],
-        trails: [],
-        collectedAt: now().toISOString(),
-      };
-      return facts;
-    }
+    return collectAccount({ aws, accountId, inScope, options, now, logger });
   }
 
-  /** Security Hub's findings, read once; undefined summaries when unreadable or off. */
-  private async readSecurityHub(aws: AwsClientFactory, onlyAccountId?: string) {
-    const { enabled, administratorAccountId, region } = this.deps.options.securityHub;
-    if (!enabled) return { summaries: undefined, errors: [] as string[] };
-    if (!administratorAccountId) {
-      return {
-        summaries: undefined,
-        errors: ['Security Hub is enabled but cisAws.securityHub.administratorAccountId is not set'],
-      };
-    }
-    try {
-      const clients = await aws.forAccount(administratorAccountId);
-      const read = await readCloudTrail5Findings(clients, {
-        region,
-        partition: this.deps.options.partition,
-        onlyAccountId,
-      });
-      if (read.errors.length > 0) {
-        return {
-          summaries: undefined,
-          errors: read.errors.map(e => `Security Hub: ${e.operation} ${e.code}: ${e.message}`),
-        };
-      }
-      return { summaries: selectCloudTrail5Findings(read.findings), errors: [] as string[] };
-    } catch (error) {
-      return { summaries: undefined, errors: [`Security Hub: ${(error as Error).message}`] };
-    }
+  private readSecurityHub(aws: AwsClientFactory, onlyAccountId?: string) {
+    return readSecurityHubOpinions({ aws, options: this.deps.options, onlyAccountId });
   }
 
   private async saveWithOpinion(

@@ -1,0 +1,83 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { AccountFacts, SecurityHubFindingSummary } from '@cis-aws/plugin-cis-aws-common';
+import { AwsClientFactory } from '../aws/clients';
+import { collectAccountFacts } from '../aws/collectAccount';
+import { toApiError } from '../aws/errors';
+import { readCloudTrail5Findings } from '../aws/securityHubFindings';
+import { selectCloudTrail5Findings } from '../rules';
+import { CisAwsOptions } from './options';
+
+/**
+ * One account's facts. Never throws: collectAccountFacts turns AWS failures
+ * into facts itself; anything else (a bug, a credentials misconfiguration)
+ * lands here and is still that account's data, not the run's end.
+ */
+export async function collectAccount(input: {
+  aws: AwsClientFactory;
+  accountId: string;
+  inScope: ReadonlySet<string>;
+  options: CisAwsOptions;
+  now: () => Date;
+  logger: LoggerService;
+}): Promise<AccountFacts> {
+  const { aws, accountId, inScope, options, now, logger } = input;
+  try {
+    const clients = await aws.forAccount(accountId);
+    return await collectAccountFacts(clients, {
+      mode: options.inventoryMode,
+      defaultRegion: options.defaultRegion,
+      regions: options.regions,
+      inScopeAccountIds: inScope,
+      partition: options.partition,
+      now,
+    });
+  } catch (error) {
+    logger.warn(`CIS 2.4: collecting account ${accountId} failed: ${(error as Error).message}`);
+    return {
+      accountId,
+      partition: options.partition,
+      regionsScanned: [],
+      regionsSkipped: [],
+      regionsFailed: [],
+      inventoryErrors: [toApiError('collect', error)],
+      trails: [],
+      collectedAt: now().toISOString(),
+    };
+  }
+}
+
+export interface SecurityHubRead {
+  /** undefined when Security Hub is off or could not be read: no opinion, not a FAIL. */
+  summaries?: SecurityHubFindingSummary[];
+  /** Run-level problems to record. */
+  errors: string[];
+}
+
+/** Security Hub's CloudTrail.5 findings, read once, de-duplicated. */
+export async function readSecurityHubOpinions(input: {
+  aws: AwsClientFactory;
+  options: CisAwsOptions;
+  onlyAccountId?: string;
+}): Promise<SecurityHubRead> {
+  const { enabled, administratorAccountId, region } = input.options.securityHub;
+  if (!enabled) return { errors: [] };
+  if (!administratorAccountId) {
+    return {
+      errors: ['Security Hub is enabled but cisAws.securityHub.administratorAccountId is not set'],
+    };
+  }
+  try {
+    const clients = await input.aws.forAccount(administratorAccountId);
+    const read = await readCloudTrail5Findings(clients, {
+      region,
+      partition: input.options.partition,
+      onlyAccountId: input.onlyAccountId,
+    });
+    if (read.errors.length > 0) {
+      return { errors: read.errors.map(e => `Security Hub: ${e.operation} ${e.code}: ${e.message}`) };
+    }
+    return { summaries: selectCloudTrail5Findings(read.findings), errors: [] };
+  } catch (error) {
+    return { errors: [`Security Hub: ${(error as Error).message}`] };
+  }
+}
