@@ -58,6 +58,9 @@ describe('cis-aws backend plugin against the simulated AWS', () => {
     const list: AccountsListResponse = res.body;
     expect(list.totalCount).toBe(11);
     expect(list.totals).toEqual({ PASS: 5, FAIL: 5, ERROR: 1, UNKNOWN: 0, EXEMPT: 0 });
+    // The list says which trail problem makes an account fail, not only that one does.
+    expect(list.items.find(a => a.accountId === '407788990011')?.trailReasons).toEqual(['ROLE_CANNOT_WRITE']);
+    expect(list.items.find(a => a.accountId === '409900112233')?.trailReasons).toEqual([]);
     for (const [id, expected] of Object.entries(DEMO_VERDICTS)) {
       const detail = await account(server, id);
       expect({ id, verdict: detail.verdict, reason: detail.reason }).toEqual({
@@ -287,6 +290,21 @@ describe('cis-aws backend plugin against the simulated AWS', () => {
     expect(unknown.status).toBe(404);
     const anonymous = await request(server).get('/api/cis-aws/v1/accounts');
     expect(anonymous.status).toBe(401);
+  });
+
+  it('ranks owners by failing accounts for the organization page', async () => {
+    const server = await startCisAwsBackend({ sim });
+    await runAll(server);
+    const res = await request(server).get('/api/cis-aws/v1/owners').set('Authorization', GUEST);
+    expect(res.status).toBe(200);
+    expect(res.body.owners.map((o: { ownerRef: string }) => o.ownerRef)).toEqual([
+      'group:default/checkout-team',
+      'group:default/data-team',
+      'group:default/payments-team',
+      'group:default/platform-team',
+      'group:default/security-team',
+    ]);
+    expect(res.body.owners[2]).toMatchObject({ totalCount: 3, totals: { PASS: 1, FAIL: 1, ERROR: 1 } });
   });
 
   it('filters the list by verdict and owner, with totals over the filtered set', async () => {

@@ -51,6 +51,11 @@ export interface AccountSummary extends AccountMapping {
   securityHub?: { status: 'PASS' | 'FAIL' | 'UNKNOWN'; agrees: boolean | null };
   /** The most recent CloudWatch Logs delivery across the account's trails. */
   latestDeliveryTime?: string;
+  /**
+   * Why its trails fail or could not be decided: their reason codes, worst
+   * first, each once (e.g. `ROLE_CANNOT_WRITE`). Empty when none does.
+   */
+  trailReasons?: string[];
 }
 
 /** Links into the AWS console for a trail's chain. */
@@ -133,4 +138,17 @@ export interface VerdictChange {
   reason?: string;
   changedAt: string;
   runId?: string;
+}
+
+/** One owner's accounts by verdict, for the organization page's ranking. */
+export interface OwnerSummary {
+  /** The owner's entity ref; absent for accounts nobody owns. */
+  ownerRef?: string;
+  totalCount: number;
+  totals: VerdictTotals;
+}
+
+export interface OwnersResponse {
+  /** Owners with the most failing accounts first (then erroring, then by name). */
+  owners: OwnerSummary[];
 }

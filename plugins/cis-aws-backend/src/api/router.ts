@@ -16,6 +16,8 @@ import {
   cisAwsEvaluatePermission,
   EntityResultResponse,
   MappingProblem,
+  OwnerSummary,
+  OwnersResponse,
   parseAccountAnnotation,
 } from '@cis-aws/plugin-cis-aws-common';
 import express, { Request } from 'express';
@@ -91,6 +93,36 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       readableEntityRefs: await access.readableAccountEntityRefs(credentials),
     });
     const body: AccountsListResponse = { ...page, offset, limit };
+    res.json(body);
+  });
+
+  /** Every owner's accounts by verdict, worst first: the platform team's ranking. */
+  router.get('/v1/owners', async (req, res) => {
+    const credentials = await credentialsOf(req);
+    const readable = await access.readableAccountEntityRefs(credentials);
+    const byOwner = new Map<string, OwnerSummary>();
+    for (let offset = 0; ; offset += 1000) {
+      const page = await store.listAccounts({ readableEntityRefs: readable, offset, limit: 1000 });
+      for (const account of page.items) {
+        const key = account.ownerRef ?? '';
+        const summary = byOwner.get(key) ?? {
+          ...(account.ownerRef ? { ownerRef: account.ownerRef } : {}),
+          totalCount: 0,
+          totals: { PASS: 0, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+        };
+        summary.totalCount += 1;
+        summary.totals[account.verdict] += 1;
+        byOwner.set(key, summary);
+      }
+      if (offset + 1000 >= page.totalCount) break;
+    }
+    const owners = [...byOwner.values()].sort(
+      (a, b) =>
+        b.totals.FAIL - a.totals.FAIL ||
+        b.totals.ERROR - a.totals.ERROR ||
+        (a.ownerRef ?? '~').localeCompare(b.ownerRef ?? '~'),
+    );
+    const body: OwnersResponse = { owners };
     res.json(body);
   });
 

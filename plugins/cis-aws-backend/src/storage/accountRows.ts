@@ -9,6 +9,7 @@ import {
   DefinitiveResult,
   SecurityHubStatus,
   isDefinitiveVerdict,
+  verdictSeverity,
 } from '@cis-aws/plugin-cis-aws-common';
 import { StoredAccountDetail } from './EvaluationStore';
 import {
@@ -65,6 +66,7 @@ export function buildAccountRow(input: {
       ? evaluation.securityHub.agrees
       : null,
     latest_delivery_time: latestCloudWatchLogsDelivery(evaluation) ?? null,
+    trail_reasons: trailReasons(evaluation).join(',') || null,
     evaluation: JSON.stringify(evaluation),
     definitive_evaluation: definitive
       ? null
@@ -168,7 +170,17 @@ export function summaryFromRow(row: AccountSummaryRow): AccountSummary {
     stale: !isDefinitiveVerdict(verdict) && lastDefinitive !== undefined,
     securityHub: readSecurityHub(row),
     latestDeliveryTime: readOptionalTimestamp(row.latest_delivery_time),
+    trailReasons: row.trail_reasons ? row.trail_reasons.split(',') : [],
   };
+}
+
+/** The distinct reasons of the trails that fail or could not be decided, worst first. */
+export function trailReasons(evaluation: AccountEvaluation): string[] {
+  const reasons = evaluation.trails
+    .filter(trail => ['FAIL', 'ERROR', 'UNKNOWN'].includes(trail.verdict) && trail.reason)
+    .sort((a, b) => verdictSeverity(b.verdict) - verdictSeverity(a.verdict))
+    .map(trail => trail.reason!);
+  return [...new Set(reasons)];
 }
 
 function parseEvaluation(json: string): AccountEvaluation {

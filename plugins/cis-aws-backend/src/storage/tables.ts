@@ -32,6 +32,8 @@ export interface AccountSummaryRow {
   /** SQLite returns 0 / 1. */
   security_hub_agrees: boolean | number | null;
   latest_delivery_time: DbTimestamp | null;
+  /** Reason codes of the failing/undetermined trails, worst first, comma-separated. */
+  trail_reasons: string | null;
 }
 
 export interface AccountRow extends AccountSummaryRow {
@@ -61,6 +63,7 @@ export const ACCOUNT_SUMMARY_COLUMNS: ReadonlyArray<keyof AccountSummaryRow> = [
   'security_hub_status',
   'security_hub_agrees',
   'latest_delivery_time',
+  'trail_reasons',
 ];
 
 export interface VerdictChangeRow {
