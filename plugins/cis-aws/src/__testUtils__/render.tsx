@@ -1,0 +1,105 @@
+import { Entity } from '@backstage/catalog-model';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
+import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { http, HttpResponse, JsonBodyType } from 'msw';
+import { setupServer } from 'msw/node';
+import { ReactElement } from 'react';
+import { cisAwsApiRef } from '../api/CisAwsApi';
+import { CisAwsClient } from '../api/CisAwsClient';
+import { rootRouteRef } from '../routes';
+
+export const BACKEND = 'http://backstage.test/api/cis-aws';
+
+/** The cis-aws backend, faked at the HTTP level: the real client runs against it. */
+export const server = setupServer();
+
+export function setupMswServer() {
+  beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
+  afterEach(() => server.resetHandlers());
+  afterAll(() => server.close());
+}
+
+/** Answers `GET {BACKEND}{path}` with `body` (or a status with Backstage's error body). */
+export function answer(path: string, body: JsonBodyType, status = 200, method: 'get' | 'post' = 'get') {
+  server.use(
+    http[method](`${BACKEND}${path}`, () =>
+      status >= 400
+        ? // Backstage's error body, as the backend's error handler sends it
+          HttpResponse.json(
+            {
+              error: { name: 'Error', message: String(body) },
+              request: { method: method.toUpperCase(), url: path },
+              response: { statusCode: status },
+            },
+            { status },
+          )
+        : HttpResponse.json(body, { status }),
+    ),
+  );
+}
+
+export function accountEntity(accountId: string, name = 'aws-payments-prod'): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Resource',
+    metadata: {
+      name,
+      namespace: 'default',
+      annotations: { 'amazonaws.com/account-id': accountId },
+    },
+    spec: { type: 'cloud-account', owner: 'payments-team', system: 'payments' },
+  };
+}
+
+export function systemEntity(name = 'payments'): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'System',
+    metadata: { name, namespace: 'default' },
+    spec: { owner: 'payments-team' },
+  };
+}
+
+export function groupEntity(name = 'checkout-team'): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'team', children: [] },
+  };
+}
+
+/**
+ * Renders inside a Backstage test app with the real CisAwsClient (talking
+ * to msw), the entity in context, and a permission answer for "Evaluate now".
+ */
+export async function renderWithApis(
+  element: ReactElement,
+  options: { entity?: Entity; evaluate?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+) {
+  const client = new CisAwsClient({
+    discoveryApi: { getBaseUrl: async () => BACKEND },
+    fetchApi: { fetch: (input, init) => fetch(input, init) },
+  });
+  const tree = (
+    <TestApiProvider
+      apis={[
+        [cisAwsApiRef, client],
+        [discoveryApiRef, { getBaseUrl: async () => BACKEND }],
+        [fetchApiRef, { fetch }],
+        [permissionApiRef, mockApis.permission({ authorize: options.evaluate ?? AuthorizeResult.ALLOW })],
+      ]}
+    >
+      {options.entity ? <EntityProvider entity={options.entity}>{element}</EntityProvider> : element}
+    </TestApiProvider>
+  );
+  return renderInTestApp(tree, {
+    mountedRoutes: {
+      '/cis-aws': rootRouteRef,
+      '/catalog/:namespace/:kind/:name': entityRouteRef,
+    },
+  });
+}

@@ -1,0 +1,161 @@
+import { screen, waitFor } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import {
+  accountEntity,
+  answer,
+  renderWithApis,
+  server,
+  setupMswServer,
+} from '../../__testUtils__/render';
+import accountError from '../../__fixtures__/account-error.json';
+import accountPass from '../../__fixtures__/account-pass.json';
+import deliveryStale from '../../__fixtures__/account-delivery-stale.json';
+import noTrails from '../../__fixtures__/account-no-trails.json';
+import roleCannotWrite from '../../__fixtures__/account-role-cannot-write.json';
+import accountStale from '../../__fixtures__/account-stale.json';
+import { EntityCisAwsCard } from './index';
+import { freezeDateAtFixtures } from './testClock';
+
+setupMswServer();
+freezeDateAtFixtures();
+
+const verdict = () => screen.getAllByTestId('cis-verdict')[0].getAttribute('data-verdict');
+
+describe('EntityCisAwsCard on an account', () => {
+  it('shows a passing account with its owner, times, Security Hub and a details link', async () => {
+    answer('/v1/accounts/403344556677', accountPass);
+    await renderWithApis(<EntityCisAwsCard />, { entity: accountEntity('403344556677') });
+
+    expect(await screen.findByText('Passing')).toBeInTheDocument();
+    expect(verdict()).toBe('PASS');
+    expect(screen.getByText('payments-prod (403344556677)')).toBeInTheDocument();
+    expect(screen.queryByTestId('cis-why')).not.toBeInTheDocument();
+    const owner = screen.getByTestId('cis-owner').querySelector('a');
+    expect(owner?.getAttribute('href')).toContain('/catalog/default/group/payments-team');
+    expect(screen.getByText('Last evaluated 2 minutes ago')).toBeInTheDocument();
+    expect(screen.getByText('Passing since 2 minutes ago')).toBeInTheDocument();
+    expect(screen.getByText('Last delivery to CloudWatch Logs 6 minutes ago')).toBeInTheDocument();
+    expect(screen.getByTestId('cis-security-hub')).toHaveTextContent('Security Hub: PASSED — agrees');
+    expect(screen.getByRole('link', { name: /View details/ })).toHaveAttribute(
+      'href',
+      '/catalog/default/resource/aws-payments-prod/cis-aws',
+    );
+  });
+
+  it('explains a failing account: the trail name and why, in plain words', async () => {
+    answer('/v1/accounts/407788990011', roleCannotWrite);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('407788990011', 'aws-checkout-dev'),
+    });
+
+    expect(await screen.findByText('Failing')).toBeInTheDocument();
+    expect(verdict()).toBe('FAIL');
+    expect(screen.getByText('A trail is failing')).toBeInTheDocument();
+    expect(
+      screen.getByText('checkout-dev-trail: Role cannot write to the log group'),
+    ).toBeInTheDocument();
+    expect(screen.getByText(/permissions do not allow creating log streams/)).toBeInTheDocument();
+    // the organization trail passes and is not listed as a reason
+    expect(screen.queryByText(/acme-org-trail/)).not.toBeInTheDocument();
+    expect(screen.getByText('Failing since 3 minutes ago')).toBeInTheDocument();
+    expect(screen.getByTestId('cis-security-hub')).toHaveTextContent(
+      'Security Hub: PASSED — disagrees with this check',
+    );
+    const owner = screen.getByTestId('cis-owner').querySelector('a');
+    expect(owner?.getAttribute('href')).toContain('/catalog/default/group/checkout-team');
+  });
+
+  it('explains a trail whose delivery has stopped, with the last delivery time', async () => {
+    answer('/v1/accounts/406677889900', deliveryStale);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('406677889900', 'aws-storefront-staging'),
+    });
+
+    expect(
+      await screen.findByText('storefront-staging-trail: Delivery has stopped'),
+    ).toBeInTheDocument();
+    expect(screen.getByText('Last delivery to CloudWatch Logs 30 hours ago')).toBeInTheDocument();
+  });
+
+  it('explains an account without any trail', async () => {
+    answer('/v1/accounts/409900112233', noTrails);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('409900112233', 'aws-analytics-sandbox'),
+    });
+
+    expect(await screen.findByText('No trails')).toBeInTheDocument();
+    expect(screen.getByText(/has no CloudTrail trail/)).toBeInTheDocument();
+    expect(screen.getByText('Last delivery to CloudWatch Logs unknown')).toBeInTheDocument();
+  });
+
+  it('says why an account could not be checked (reader role not assumable)', async () => {
+    answer('/v1/accounts/411122334455', accountError);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('411122334455', 'aws-legacy-billing'),
+    });
+
+    expect(await screen.findByText('Could not be checked')).toBeInTheDocument();
+    expect(verdict()).toBe('ERROR');
+    expect(screen.getByText('Some regions could not be read')).toBeInTheDocument();
+    expect(
+      screen.getByText(/reader role could not be assumed in this account \(AccessDenied\)/),
+    ).toBeInTheDocument();
+    expect(screen.queryByTestId('cis-stale')).not.toBeInTheDocument();
+  });
+
+  it('shows the last definitive result next to a stale ERROR', async () => {
+    answer('/v1/accounts/403344556677', accountStale);
+    await renderWithApis(<EntityCisAwsCard />, { entity: accountEntity('403344556677') });
+
+    expect(await screen.findByText('Could not be checked')).toBeInTheDocument();
+    expect(verdict()).toBe('ERROR');
+    expect(screen.getByTestId('cis-stale')).toHaveTextContent(
+      'Last definitive result: PASS, 3 minutes ago',
+    );
+    expect(screen.getByText(/cloudtrail:ListTrails InternalFailure/)).toBeInTheDocument();
+  });
+
+  it('says an unknown account has not been evaluated yet (404)', async () => {
+    answer('/v1/accounts/412233445566', 'account 412233445566 not found', 404);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('412233445566', 'aws-new'),
+    });
+
+    expect(await screen.findByText(/has not been evaluated yet/)).toBeInTheDocument();
+    expect(screen.getByText(/evaluated within a minute/)).toBeInTheDocument();
+    expect(screen.queryByText(/HTTP 404/)).not.toBeInTheDocument();
+  });
+
+  it('shows a backend error and fetches again on Retry', async () => {
+    answer('/v1/accounts/403344556677', 'database is down', 500);
+    await renderWithApis(<EntityCisAwsCard />, { entity: accountEntity('403344556677') });
+
+    expect(await screen.findByText(/Could not load the CIS 2.4 result/)).toBeInTheDocument();
+    expect(screen.getByText(/database is down/)).toBeInTheDocument();
+
+    answer('/v1/accounts/403344556677', accountPass);
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(await screen.findByText('Passing')).toBeInTheDocument();
+    expect(screen.queryByText(/database is down/)).not.toBeInTheDocument();
+  });
+
+  it('reports a malformed annotation without calling the backend', async () => {
+    const requests: string[] = [];
+    const listener = ({ request }: { request: Request }) => {
+      requests.push(request.url);
+    };
+    server.events.on('request:start', listener);
+    try {
+      await renderWithApis(<EntityCisAwsCard />, { entity: accountEntity('40334455667') });
+      expect(screen.getByTestId('cis-malformed')).toHaveTextContent(
+        'not a 12-digit AWS account id: "40334455667"',
+      );
+      expect(screen.getByTestId('cis-malformed')).toHaveTextContent(
+        'amazonaws.com/account-id: "123456789012"',
+      );
+      await waitFor(() => expect(requests).toEqual([]));
+    } finally {
+      server.events.removeListener('request:start', listener);
+    }
+  });
+});

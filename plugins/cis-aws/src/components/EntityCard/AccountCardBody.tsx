@@ -1,0 +1,94 @@
+import { ReactNode } from 'react';
+import { Progress } from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  AccountDetail,
+  VERDICT_DESCRIPTIONS,
+} from '@cis-aws/plugin-cis-aws-common';
+import { Box, Typography } from '@material-ui/core';
+import { useAccountResult } from '../../hooks';
+import { VerdictStatus } from '../common';
+import { AccountWhy, StaleNotice } from './AccountWhy';
+import { isNotFound, LoadError, NotEvaluatedYet } from './LoadState';
+import { ago } from './text';
+
+/** The card of one account: loads its result and shows it. */
+export function AccountCardBody(props: { accountId: string }) {
+  const { accountId } = props;
+  const { loading, error, value, retry } = useAccountResult(accountId);
+  if (loading) return <Progress />;
+  if (error) {
+    return isNotFound(error) ? (
+      <NotEvaluatedYet accountId={accountId} retry={retry} />
+    ) : (
+      <LoadError error={error} retry={retry} />
+    );
+  }
+  if (!value) return null;
+  return <AccountResult account={value} />;
+}
+
+const SECURITY_HUB_STATUS = { PASS: 'PASSED', FAIL: 'FAILED', UNKNOWN: 'no result' } as const;
+
+function Fact(props: { children: ReactNode; testId?: string }) {
+  return (
+    <Typography variant="body2" color="textSecondary" data-testid={props.testId}>
+      {props.children}
+    </Typography>
+  );
+}
+
+export function AccountResult(props: { account: AccountDetail }) {
+  const { account } = props;
+  const description = VERDICT_DESCRIPTIONS[account.verdict];
+  const hub = account.securityHub;
+  return (
+    <Box>
+      <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 12 }} mb={1}>
+        <Typography variant="h5" component="div">
+          <VerdictStatus verdict={account.verdict} />
+        </Typography>
+        <Typography variant="h6" component="div">
+          {description.title}
+        </Typography>
+      </Box>
+      <Typography variant="body2" gutterBottom>
+        {account.title}
+      </Typography>
+
+      <AccountWhy account={account} />
+      <StaleNotice account={account} />
+
+      <Box mt={2}>
+        <Fact testId="cis-owner">
+          Owner:{' '}
+          {account.ownerRef ? (
+            <EntityRefLink entityRef={account.ownerRef} defaultKind="group" />
+          ) : (
+            'nobody (set spec.owner on the account entity)'
+          )}
+        </Fact>
+        <Fact>
+          {description.title} since {ago(account.verdictSince)}
+        </Fact>
+        <Fact>Last evaluated {ago(account.evaluatedAt)}</Fact>
+        <Fact>
+          Last delivery to CloudWatch Logs{' '}
+          {account.latestDeliveryTime ? ago(account.latestDeliveryTime) : 'unknown'}
+        </Fact>
+        {hub && (
+          <Fact testId="cis-security-hub">
+            Security Hub: {SECURITY_HUB_STATUS[hub.status]}
+            {hub.agrees === false && (
+              <Typography component="span" variant="body2" color="error">
+                {' '}
+                — disagrees with this check
+              </Typography>
+            )}
+            {hub.agrees === true && ' — agrees'}
+          </Fact>
+        )}
+      </Box>
+    </Box>
+  );
+}

@@ -1,0 +1,2 @@
+export { EntityCisAwsCard } from './EntityCisAwsCard';
+export type { EntityCisAwsCardProps } from './EntityCisAwsCard';

@@ -1,0 +1,64 @@
+import { AccountInventoryFacts, ApiError } from '@cis-aws/plugin-cis-aws-common';
+import { Box, Typography } from '@material-ui/core';
+import { time } from './chainLinks';
+
+/** An inventory error in plain words, then AWS's own. */
+export function explainApiError(error: ApiError): string {
+  const where = error.region ? ` in ${error.region}` : '';
+  if (error.operation === 'sts:AssumeRole') {
+    return `The portal's reader role could not be assumed in this account (${error.code}), so nothing in it could be read.`;
+  }
+  if (/AccessDenied|UnauthorizedOperation/i.test(error.code)) {
+    return `The reader role is not allowed to call ${error.operation}${where} (${error.code}).`;
+  }
+  if (/Throttl|TooManyRequests/i.test(error.code)) {
+    return `${error.operation}${where} was throttled by AWS (${error.code}); the next run should succeed.`;
+  }
+  return `${error.operation}${where} failed (${error.code}).`;
+}
+
+function ErrorLine(props: { error: ApiError }) {
+  const { error } = props;
+  return (
+    <li data-testid="inventory-error">
+      <Typography variant="body2">{explainApiError(error)}</Typography>
+      <Typography variant="caption" color="textSecondary" component="div" style={{ wordBreak: 'break-all' }}>
+        AWS said: {error.message}
+      </Typography>
+    </li>
+  );
+}
+
+const list = (regions: string[]) => (regions.length ? regions.join(', ') : 'none');
+
+/** Which regions were read, skipped and failed, and the calls that failed: the inventory evidence. */
+export function InventoryEvidence(props: { inventory: AccountInventoryFacts }) {
+  const { inventory } = props;
+  return (
+    <Box data-testid="inventory">
+      <Typography variant="h6" component="h3">
+        Inventory &amp; evidence
+      </Typography>
+      <Typography variant="body2">
+        Collected {time(inventory.collectedAt)} in partition {inventory.partition}.
+      </Typography>
+      <Typography variant="body2">Regions scanned: {list(inventory.regionsScanned)}</Typography>
+      <Typography variant="body2">
+        Regions skipped (not enabled for the account): {list(inventory.regionsSkipped)}
+      </Typography>
+      <Typography variant="body2">
+        Regions failed: {list(inventory.regionsFailed.map(r => r.region))}
+      </Typography>
+      {(inventory.regionsFailed.length > 0 || inventory.inventoryErrors.length > 0) && (
+        <ul>
+          {inventory.regionsFailed.flatMap(r =>
+            r.errors.map((e, i) => <ErrorLine key={`${r.region}-${i}`} error={e} />),
+          )}
+          {inventory.inventoryErrors.map((e, i) => (
+            <ErrorLine key={`inv-${i}`} error={e} />
+          ))}
+        </ul>
+      )}
+    </Box>
+  );
+}

@@ -1,0 +1,196 @@
+/**
+ * The five links of a trail's chain (trail → role → log group → delivery → Security Hub), each
+ * with a status and its facts, built from what the backend collected.
+ */
+import {
+  ConsoleLinks,
+  logGroupConsoleUrl,
+  roleConsoleUrl,
+  SecurityHubFindingSummary,
+  securityHubControlConsoleUrl,
+  trailConsoleUrl,
+  TrailEvaluation,
+} from '@cis-aws/plugin-cis-aws-common';
+import { relativeTime } from '../common';
+import { ChainLinkProps, LinkStatus } from './ChainLink';
+
+const yesNo = (value: boolean) => (value ? 'yes' : 'no');
+
+export function time(iso: string | null | undefined): string {
+  return iso ? `${relativeTime(iso)} (${iso})` : 'never';
+}
+
+const DECISION_STATUS: Record<string, LinkStatus> = { ALLOWED: 'ok', DENIED: 'fail', UNDETERMINED: 'warn' };
+const decisionStatus = (d: string): LinkStatus => DECISION_STATUS[d] ?? 'warn';
+const HUB_STATUS: Record<string, LinkStatus> = { PASS: 'ok', FAIL: 'fail', UNKNOWN: 'unknown' };
+
+/** The worst of some link statuses. */
+function worst(...statuses: LinkStatus[]): LinkStatus {
+  for (const s of ['fail', 'warn', 'unknown'] as LinkStatus[]) if (statuses.includes(s)) return s;
+  return 'ok';
+}
+
+/** The console links of a trail: from the API, or built from the ARNs when it sent none. */
+export function linksFor(trail: TrailEvaluation, links: ConsoleLinks | undefined, partition: string): ConsoleLinks {
+  const f = trail.facts;
+  return {
+    trail: links?.trail ?? trailConsoleUrl(f.arn, f.homeRegion),
+    logGroup: links?.logGroup ?? (f.logGroupArn ? logGroupConsoleUrl(f.logGroupArn) : undefined),
+    role: links?.role ?? (f.roleArn ? roleConsoleUrl(f.roleArn) : undefined),
+    securityHubControl: links?.securityHubControl ?? securityHubControlConsoleUrl(partition, f.homeRegion),
+  };
+}
+
+export function trailLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLinkProps {
+  const f = trail.facts;
+  const s = f.status;
+  const facts: ChainLinkProps['facts'] = [
+    ['Name', f.name],
+    ['ARN', f.arn],
+    ['Home region', f.homeRegion],
+    ['Multi-region', yesNo(f.isMultiRegion)],
+    ['Organization trail', f.isOrganizationTrail ? `yes, owned by account ${f.ownerAccountId}` : 'no'],
+  ];
+  let status: LinkStatus;
+  let summary: string;
+  if (s.state === 'READ') {
+    facts.push(['IsLogging', yesNo(s.isLogging)], ['Status read in', s.region]);
+    status = s.isLogging ? 'ok' : 'fail';
+    summary = s.isLogging ? 'The trail is logging.' : 'Logging is stopped.';
+  } else if (s.state === 'HIDDEN') {
+    facts.push(['IsLogging', 'hidden from this account']);
+    status = 'unknown';
+    summary = "The trail's status is not readable from this account.";
+  } else {
+    facts.push(['IsLogging', `could not be read: ${s.error.operation} ${s.error.code}`]);
+    status = 'warn';
+    summary = `GetTrailStatus failed (${s.error.code}).`;
+  }
+  return { index: 1, id: 'trail', title: 'Trail', status, summary, facts, consoleUrl: links.trail, consoleLabel: 'Open trail in CloudTrail console' };
+}
+
+export function roleLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLinkProps {
+  const r = trail.facts.role;
+  const facts: ChainLinkProps['facts'] = [['Role ARN', trail.facts.roleArn ?? 'none configured']];
+  let status: LinkStatus;
+  let summary: string;
+  if (r.state === 'FOUND') {
+    facts.push(['Exists', 'yes'], ['Trusted by CloudTrail', `${r.trust.allowsCloudTrail}: ${r.trust.details}`]);
+    const p = r.permission;
+    if (p.state === 'DECIDED') {
+      facts.push(
+        ['May write', `${p.decision} (decided by ${p.decidedBy === 'SIMULATION' ? 'IAM policy simulation' : 'static analysis of the policies'})`],
+        ['Details', p.details],
+        ['Asked about', `${p.actions.join(', ')} on ${p.resources.join(', ')}`],
+      );
+      if (p.policies.length) facts.push(['Policies read', p.policies.map(x => `${x.name} (${x.kind})`).join(', ')]);
+    } else {
+      facts.push(['May write', `could not be decided: ${p.errors.map(e => `${e.operation} ${e.code}`).join('; ')}`]);
+    }
+    const trust = decisionStatus(r.trust.allowsCloudTrail);
+    const perm = p.state === 'DECIDED' ? decisionStatus(p.decision) : 'warn';
+    status = worst(trust, perm);
+    if (trust === 'fail') summary = 'CloudTrail is not allowed to assume the role.';
+    else if (perm === 'fail') summary = 'The role may not write to the log group.';
+    else if (status === 'ok') summary = 'The role exists, CloudTrail may assume it and it may write.';
+    else summary = 'The role could not be fully checked.';
+  } else if (r.state === 'NOT_FOUND') {
+    facts.push(['Exists', 'no']);
+    status = 'fail';
+    summary = 'The role does not exist.';
+  } else if (r.state === 'NOT_CHECKED') {
+    status = r.why === 'NO_ARN' ? 'fail' : 'unknown';
+    summary = r.why === 'NO_ARN' ? 'The trail names no role.' : "The role is in another account's IAM and was not checked.";
+  } else {
+    facts.push(['Error', `${r.error.operation} ${r.error.code}: ${r.error.message}`]);
+    status = 'warn';
+    summary = 'IAM could not be read.';
+  }
+  return { index: 2, id: 'role', title: 'IAM role', status, summary, facts, consoleUrl: links.role, consoleLabel: 'Open role in IAM console' };
+}
+
+export function logGroupLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLinkProps {
+  const g = trail.facts.logGroup;
+  const facts: ChainLinkProps['facts'] = [['Log group ARN', trail.facts.logGroupArn ?? 'none configured']];
+  let status: LinkStatus;
+  let summary: string;
+  if (g.state === 'FOUND') {
+    facts.push(
+      ['Exists', 'yes'],
+      ['Name', g.name],
+      ['Region / account', `${g.region} / ${g.accountId}`],
+      ['Retention', g.retentionInDays === null ? 'never expires' : `${g.retentionInDays} days`],
+    );
+    status = 'ok';
+    summary = 'The log group exists.';
+  } else if (g.state === 'NOT_FOUND') {
+    facts.push(['Exists', 'no'], ['Name', g.name], ['Region / account', `${g.region} / ${g.accountId}`]);
+    status = 'fail';
+    summary = 'The log group does not exist.';
+  } else if (g.state === 'NOT_CHECKED') {
+    status = g.why === 'NO_ARN' ? 'fail' : 'unknown';
+    summary = g.why === 'NO_ARN' ? 'The trail names no log group.' : "The log group is in another account and was not checked.";
+  } else {
+    facts.push(['Error', `${g.error.operation} ${g.error.code}: ${g.error.message}`]);
+    status = 'warn';
+    summary = 'The log group could not be read.';
+  }
+  return { index: 3, id: 'logGroup', title: 'Log group', status, summary, facts, consoleUrl: links.logGroup, consoleLabel: 'Open log group in CloudWatch console' };
+}
+
+export function deliveryLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLinkProps {
+  const s = trail.facts.status;
+  const reason = trail.inheritedFrom ? undefined : trail.underlyingReason ?? trail.reason;
+  let status: LinkStatus;
+  let summary: string;
+  const facts: ChainLinkProps['facts'] = [];
+  if (s.state === 'READ') {
+    facts.push(
+      ['Last CloudWatch Logs delivery', time(s.latestCloudWatchLogsDeliveryTime)],
+      ['Delivery error', s.latestCloudWatchLogsDeliveryError ?? 'none'],
+      ['Last S3 delivery (evidence only)', time(s.latestDeliveryTime)],
+    );
+    if (!s.latestCloudWatchLogsDeliveryTime) {
+      status = 'fail';
+      summary = 'CloudTrail has never delivered to CloudWatch Logs.';
+    } else if (reason === 'DELIVERY_STALE') {
+      status = 'fail';
+      summary = trail.detail ?? 'The last delivery is too old.';
+    } else {
+      status = s.latestCloudWatchLogsDeliveryError ? 'warn' : 'ok';
+      summary = s.latestCloudWatchLogsDeliveryError ? 'Recent delivery, but an error is reported.' : 'Events were delivered recently.';
+    }
+  } else {
+    status = 'unknown';
+    summary = 'The delivery times are not readable from this account.';
+  }
+  return { index: 4, id: 'delivery', title: 'Delivery', status, summary, facts, consoleUrl: links.logGroup, consoleLabel: 'Open log streams' };
+}
+
+export function securityHubLink(
+  trail: TrailEvaluation,
+  links: ConsoleLinks,
+  findings: SecurityHubFindingSummary[],
+): ChainLinkProps {
+  const finding = findings.find(x => x.trailArn === trail.trailArn);
+  const facts: ChainLinkProps['facts'] = [];
+  let status: LinkStatus = 'unknown';
+  let summary = 'Security Hub has no CloudTrail.5 finding for this trail.';
+  if (finding) {
+    const ours = trail.verdict;
+    const comparable = (ours === 'PASS' || ours === 'FAIL') && finding.status !== 'UNKNOWN';
+    const agrees = comparable ? finding.status === ours : null;
+    facts.push(
+      ['Finding status', `${finding.status}${finding.complianceStatus ? ` (${finding.complianceStatus})` : ''}`],
+      ['Agrees with this evaluation', agrees === null ? 'cannot be compared' : yesNo(agrees)],
+      ['Updated', time(finding.updatedAt)],
+      ['Finding', finding.findingId],
+    );
+    status = HUB_STATUS[finding.status] ?? 'unknown';
+    summary =
+      agrees === false
+        ? `Security Hub says ${finding.status} but this evaluation says ${ours}: Security Hub only checks that a log group is configured.`
+        : `Security Hub says ${finding.status}.`;
+  }
+  return { index: 5, id: 'securityHub', title: 'Security Hub (CloudTrail.5)', status, summary, facts, consoleUrl: links.securityHubControl, consoleLabel: 'Open CloudTrail.5 in Security Hub' };
+}

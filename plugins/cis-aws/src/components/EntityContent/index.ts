@@ -1,0 +1,1 @@
+export { EntityCisAwsContent } from './EntityCisAwsContent';

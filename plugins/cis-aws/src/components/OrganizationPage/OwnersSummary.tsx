@@ -1,0 +1,106 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  OwnerSummary,
+  VERDICT_SEVERITY_ORDER,
+} from '@cis-aws/plugin-cis-aws-common';
+import {
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+
+export const NO_OWNER_TEXT = 'No owner — failures cannot be routed';
+
+/** Teams ranked by failing accounts (the backend's order), each with its accounts per verdict. */
+export function OwnersSummary(props: {
+  owners?: OwnerSummary[];
+  loading: boolean;
+  error?: Error;
+  onSelectOwner: (ownerRef: string) => void;
+}) {
+  const { owners, loading, error, onSelectOwner } = props;
+  let body: React.ReactNode;
+  if (error) {
+    body = <ResponseErrorPanel error={error} />;
+  } else if (!owners) {
+    body = loading ? <Progress /> : null;
+  } else if (owners.length === 0) {
+    body = <Typography>No accounts have been evaluated yet.</Typography>;
+  } else {
+    body = (
+      <TableContainer style={{ maxHeight: 480 }}>
+        <Table size="small" stickyHeader aria-label="Accounts per owner">
+          <TableHead>
+            <TableRow>
+              <TableCell>#</TableCell>
+              <TableCell>Owner</TableCell>
+              {VERDICT_SEVERITY_ORDER.map(verdict => (
+                <TableCell key={verdict} align="right">
+                  {verdict}
+                </TableCell>
+              ))}
+              <TableCell align="right">Total</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {owners.map((owner, index) => (
+              <TableRow
+                key={owner.ownerRef ?? '~none'}
+                data-testid="cis-owner-row"
+              >
+                <TableCell>{index + 1}</TableCell>
+                <TableCell>
+                  {owner.ownerRef ? (
+                    <EntityRefLink
+                      entityRef={owner.ownerRef}
+                      defaultKind="group"
+                    />
+                  ) : (
+                    <Typography variant="body2" color="error">
+                      {NO_OWNER_TEXT}
+                    </Typography>
+                  )}
+                </TableCell>
+                {VERDICT_SEVERITY_ORDER.map(verdict => (
+                  <TableCell key={verdict} align="right">
+                    {owner.totals[verdict] ?? 0}
+                  </TableCell>
+                ))}
+                <TableCell align="right">{owner.totalCount}</TableCell>
+                <TableCell>
+                  {owner.ownerRef && (
+                    <Button
+                      size="small"
+                      onClick={() => onSelectOwner(owner.ownerRef!)}
+                    >
+                      Show accounts
+                    </Button>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
+    );
+  }
+  return (
+    <InfoCard
+      title="Owners"
+      subheader="Teams ranked by failing accounts; each failure is routed to its owner."
+    >
+      {body}
+    </InfoCard>
+  );
+}

@@ -1,0 +1,1 @@
+export { CisAwsPage } from './CisAwsPage';

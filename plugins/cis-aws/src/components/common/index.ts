@@ -1,0 +1,8 @@
+export { VerdictStatus } from './VerdictStatus';
+export {
+  accountReasonTitle,
+  reasonTitle,
+  reasonExplanation,
+  warningTitle,
+  relativeTime,
+} from './text';
