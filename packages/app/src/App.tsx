@@ -19,6 +19,7 @@ import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
 import { NotificationsPage } from '@backstage/plugin-notifications';
+import { CisAwsPage } from '@cis-aws/plugin-cis-aws';
 import { SignalsDisplay } from '@backstage/plugin-signals';
 
 const app = createApp({
@@ -46,6 +47,7 @@ const routes = (
     <Route path="/settings" element={<UserSettingsPage />} />
     <Route path="/catalog-graph" element={<CatalogGraphPage />} />
     <Route path="/notifications" element={<NotificationsPage />} />
+    <Route path="/cis-aws" element={<CisAwsPage />} />
   </FlatRoutes>
 );
 

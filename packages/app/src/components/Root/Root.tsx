@@ -22,6 +22,7 @@ import {
 import MenuIcon from '@material-ui/icons/Menu';
 import { MyGroupsSidebarItem } from '@backstage/plugin-org';
 import GroupIcon from '@material-ui/icons/People';
+import VerifiedUserIcon from '@material-ui/icons/VerifiedUser';
 import { NotificationsSidebarItem } from '@backstage/plugin-notifications';
 
 const useSidebarLogoStyles = makeStyles({
@@ -59,6 +60,7 @@ export const Root = ({ children }: PropsWithChildren<{}>) => (
       <SidebarGroup label="Menu" icon={<MenuIcon />}>
         {/* Global nav, not org-specific */}
         <SidebarItem icon={HomeIcon} to="catalog" text="Catalog" />
+        <SidebarItem icon={VerifiedUserIcon} to="cis-aws" text="CIS AWS 2.4" />
         <MyGroupsSidebarItem
           singularTitle="My Group"
           pluralTitle="My Groups"

@@ -29,11 +29,27 @@ import {
   EntityCatalogGraphCard,
 } from '@backstage/plugin-catalog-graph';
 import {
+  EntityCisAwsCard,
+  EntityCisAwsContent,
+  isCisAwsAvailable,
+} from '@cis-aws/plugin-cis-aws';
+import {
   RELATION_DEPENDENCY_OF,
   RELATION_DEPENDS_ON,
   RELATION_HAS_PART,
   RELATION_PART_OF,
 } from '@backstage/catalog-model';
+
+/** The "CIS 2.4" card, on every page where it has something to say. */
+const cisAwsCard = (
+  <EntitySwitch>
+    <EntitySwitch.Case if={isCisAwsAvailable}>
+      <Grid item md={6} xs={12}>
+        <EntityCisAwsCard />
+      </Grid>
+    </EntitySwitch.Case>
+  </EntitySwitch>
+);
 
 /*
  * The entity pages of the demo portal. Each kind this product cares about is
@@ -100,6 +116,7 @@ const cloudAccountPage = (
     <EntityLayout.Route path="/" title="Overview">
       <Grid container spacing={3} alignItems="stretch">
         {entityWarningContent}
+        {cisAwsCard}
         <Grid item md={6} xs={12}>
           <EntityAboutCard />
         </Grid>
@@ -110,6 +127,9 @@ const cloudAccountPage = (
           <EntityDependsOnResourcesCard />
         </Grid>
       </Grid>
+    </EntityLayout.Route>
+    <EntityLayout.Route path="/cis-aws" title="CIS 2.4" if={isCisAwsAvailable}>
+      <EntityCisAwsContent />
     </EntityLayout.Route>
   </EntityLayout>
 );
@@ -144,6 +164,7 @@ const groupPage = (
     <EntityLayout.Route path="/" title="Overview">
       <Grid container spacing={3}>
         {entityWarningContent}
+        {cisAwsCard}
         <Grid item xs={12} md={6}>
           <EntityGroupProfileCard />
         </Grid>
@@ -158,6 +179,9 @@ const groupPage = (
         </Grid>
       </Grid>
     </EntityLayout.Route>
+    <EntityLayout.Route path="/cis-aws" title="CIS 2.4">
+      <EntityCisAwsContent />
+    </EntityLayout.Route>
   </EntityLayout>
 );
 
@@ -166,6 +190,7 @@ const systemPage = (
     <EntityLayout.Route path="/" title="Overview">
       <Grid container spacing={3} alignItems="stretch">
         {entityWarningContent}
+        {cisAwsCard}
         <Grid item md={6} xs={12}>
           <EntityAboutCard />
         </Grid>
@@ -179,6 +204,9 @@ const systemPage = (
           <EntityHasComponentsCard />
         </Grid>
       </Grid>
+    </EntityLayout.Route>
+    <EntityLayout.Route path="/cis-aws" title="CIS 2.4">
+      <EntityCisAwsContent />
     </EntityLayout.Route>
     <EntityLayout.Route path="/diagram" title="Diagram">
       <EntityCatalogGraphCard
