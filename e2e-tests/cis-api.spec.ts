@@ -31,7 +31,10 @@ test('the running demo has evaluated every demo account as its world calls for',
   await expect
     .poll(
       async () => {
-        const res = await request.get(`${backend}/api/cis-aws/v1/accounts?limit=100`, { headers });
+        const res = await request.get(
+          `${backend}/api/cis-aws/v1/accounts?limit=100`,
+          { headers },
+        );
         items = res.ok() ? (await res.json()).items : [];
         return items.length;
       },
@@ -39,7 +42,9 @@ test('the running demo has evaluated every demo account as its world calls for',
     )
     .toBe(Object.keys(EXPECTED).length);
 
-  const verdicts = Object.fromEntries(items.map(item => [item.accountId, item.verdict]));
+  const verdicts = Object.fromEntries(
+    items.map(item => [item.accountId, item.verdict]),
+  );
   expect(verdicts).toEqual(EXPECTED);
 
   const anonymous = await request.get(`${backend}/api/cis-aws/v1/accounts`);

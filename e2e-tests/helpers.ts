@@ -6,5 +6,7 @@ export async function signInAsGuest(page: Page) {
   const enter = page.getByRole('button', { name: 'Enter' });
   await expect(enter).toBeVisible();
   await enter.click();
-  await expect(page.getByRole('heading', { name: /ACME Catalog/ })).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: /ACME Catalog/ }),
+  ).toBeVisible();
 }

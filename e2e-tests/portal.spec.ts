@@ -9,7 +9,9 @@ test('a guest signs in and opens a demo AWS account page', async ({ page }) => {
     page.getByRole('heading', { name: 'payments-prod (403344556677)' }),
   ).toBeVisible();
   await expect(page.getByText('cloud-account').first()).toBeVisible();
-  await expect(page.getByRole('link', { name: 'payments-team' }).first()).toBeVisible();
+  await expect(
+    page.getByRole('link', { name: 'payments-team' }).first(),
+  ).toBeVisible();
 });
 
 test('the catalog lists the demo teams, systems and AWS accounts', async ({
@@ -17,8 +19,12 @@ test('the catalog lists the demo teams, systems and AWS accounts', async ({
 }) => {
   await signInAsGuest(page);
 
-  await page.goto('/catalog?filters[kind]=resource&filters[type]=cloud-account&filters[user]=all');
-  await expect(page.getByText(/^All cloud-account resources \(11\)$/i)).toBeVisible();
+  await page.goto(
+    '/catalog?filters[kind]=resource&filters[type]=cloud-account&filters[user]=all',
+  );
+  await expect(
+    page.getByText(/^All cloud-account resources \(11\)$/i),
+  ).toBeVisible();
 
   await page.goto('/catalog?filters[kind]=system&filters[user]=all');
   await expect(page.getByText(/^All systems \(4\)$/i)).toBeVisible();

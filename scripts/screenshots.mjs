@@ -14,8 +14,16 @@ mkdirSync(out, { recursive: true });
 
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking',
-    '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+    '--no-first-run',
+    '--disable-quic',
+  ],
 });
 const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
 await page.goto(portal);
@@ -31,8 +39,16 @@ async function shot(path, file, waitFor, locator) {
   console.log(`docs/screenshots/${file}`);
 }
 
-await shot('/catalog/default/resource/aws-checkout-dev', 'card-account.png', 'CIS 2.4');
-await shot('/catalog/default/resource/aws-checkout-dev/cis-aws', 'tab-account.png', 'put-role-policy');
+await shot(
+  '/catalog/default/resource/aws-checkout-dev',
+  'card-account.png',
+  'CIS 2.4',
+);
+await shot(
+  '/catalog/default/resource/aws-checkout-dev/cis-aws',
+  'tab-account.png',
+  'put-role-policy',
+);
 await shot('/catalog/default/system/payments', 'card-system.png', 'CIS 2.4');
 await shot('/cis-aws', 'organization-page.png', 'Checkout Team');
 await browser.close();

@@ -67,7 +67,11 @@ console.log('[start] Backstage app on http://localhost:3000, backend on :7007');
 run(
   'backstage',
   process.execPath,
-  [join(root, 'node_modules/@backstage/cli/bin/backstage-cli'), 'repo', 'start'],
+  [
+    join(root, 'node_modules/@backstage/cli/bin/backstage-cli'),
+    'repo',
+    'start',
+  ],
   {
     AWS_ENDPOINT_URL: simulatorUrl,
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',

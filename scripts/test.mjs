@@ -48,11 +48,15 @@ try {
   for (const suite of report.testResults) {
     for (const test of suite.assertionResults) {
       if (test.status === 'failed') {
-        console.log(`FAILED ${suite.name.replace(root + '/', '')} › ${test.fullName}`);
+        console.log(
+          `FAILED ${suite.name.replace(root + '/', '')} › ${test.fullName}`,
+        );
       }
     }
     if (suite.status === 'failed' && suite.assertionResults.length === 0) {
-      console.log(`FAILED ${suite.name.replace(root + '/', '')} (suite did not run)`);
+      console.log(
+        `FAILED ${suite.name.replace(root + '/', '')} (suite did not run)`,
+      );
     }
   }
 } catch (error) {

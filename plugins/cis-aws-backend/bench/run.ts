@@ -64,12 +64,21 @@ const quietLogger: LoggerService = {
 };
 
 async function startSimulatorProcess(worldFile: string) {
-  const bin = join(require.resolve('@internal/aws-simulator/package.json'), '../bin/aws-simulator');
-  const child = spawn(process.execPath, [bin, '--world', worldFile, '--port', '0'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const bin = join(
+    require.resolve('@internal/aws-simulator/package.json'),
+    '../bin/aws-simulator',
+  );
+  const child = spawn(
+    process.execPath,
+    [bin, '--world', worldFile, '--port', '0'],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', code => reject(new Error(`simulator exited with ${code}`)));
+    child.once('exit', code =>
+      reject(new Error(`simulator exited with ${code}`)),
+    );
     child.stdout!.on('data', (chunk: Buffer) => {
       const match = /listening on (http:\/\/[^\s]+)/.exec(chunk.toString());
       if (match) resolve(match[1]);
@@ -78,13 +87,19 @@ async function startSimulatorProcess(worldFile: string) {
   return { url, stop: () => child.kill('SIGTERM') };
 }
 
-async function admin(url: string, path: string, method = 'GET', body?: unknown) {
+async function admin(
+  url: string,
+  path: string,
+  method = 'GET',
+  body?: unknown,
+) {
   const res = await fetch(`${url}/__admin/${path}`, {
     method,
     headers: { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
+  if (!res.ok)
+    throw new Error(`${method} ${path}: ${res.status} ${await res.text()}`);
   return res.json();
 }
 
@@ -101,12 +116,22 @@ async function benchmark(n: number, workDir: string) {
     await admin(sim.url, 'faults', 'POST', { kind: 'latency', ms: LATENCY_MS });
     const config = new ConfigReader({
       aws: {
-        mainAccount: { accessKeyId: 'AKIABENCHMARKMAIN001', secretAccessKey: 'bench-only' },
+        mainAccount: {
+          accessKeyId: 'AKIABENCHMARKMAIN001',
+          secretAccessKey: 'bench-only',
+        },
         accountDefaults: { roleName: 'CisAwsReader' },
       },
       cisAws: {
-        aws: { endpoint: sim.url, concurrency: CONCURRENCY, regions: ['us-east-1', 'us-west-2'] },
-        securityHub: { administratorAccountId: '499999999999', region: 'us-east-1' },
+        aws: {
+          endpoint: sim.url,
+          concurrency: CONCURRENCY,
+          regions: ['us-east-1', 'us-west-2'],
+        },
+        securityHub: {
+          administratorAccountId: '499999999999',
+          region: 'us-east-1',
+        },
       },
     });
     const options = readCisAwsOptions(config);
@@ -115,7 +140,10 @@ async function benchmark(n: number, workDir: string) {
     });
     const engine = EvaluationEngine.create({
       aws: AwsClientFactory.create({
-        credentials: createCredentialsSource({ config, endpoint: options.endpoint }),
+        credentials: createCredentialsSource({
+          config,
+          endpoint: options.endpoint,
+        }),
         clientOptions: {
           endpoint: options.endpoint,
           defaultRegion: options.defaultRegion,
@@ -125,7 +153,9 @@ async function benchmark(n: number, workDir: string) {
       }),
       store,
       catalog: catalogServiceMock({ entities: benchmarkEntities(n) }),
-      auth: { getOwnServiceCredentials: async () => mockCredentials.service() } as unknown as AuthService,
+      auth: {
+        getOwnServiceCredentials: async () => mockCredentials.service(),
+      } as unknown as AuthService,
       logger: quietLogger,
       options,
     });
@@ -150,8 +180,10 @@ async function benchmark(n: number, workDir: string) {
     const calls = await admin(sim.url, 'calls');
     const byOperation: Record<string, number> = calls.byOperation;
     const findingPages = byOperation['securityhub:GetFindings'] ?? 0;
-    const accountBoundMs = (n / CONCURRENCY) * CRITICAL_PATH.length * LATENCY_MS;
-    const securityHubBoundMs = findingPages * Math.max(LATENCY_MS, 1000 / GET_FINDINGS_PER_SECOND);
+    const accountBoundMs =
+      (n / CONCURRENCY) * CRITICAL_PATH.length * LATENCY_MS;
+    const securityHubBoundMs =
+      findingPages * Math.max(LATENCY_MS, 1000 / GET_FINDINGS_PER_SECOND);
     const boundMs = Math.max(accountBoundMs, securityHubBoundMs);
     const perAccount = Object.fromEntries(
       Object.entries(byOperation)
@@ -170,7 +202,9 @@ async function benchmark(n: number, workDir: string) {
       callsPerAccount: perAccount,
       totalPerAccount: Object.values(perAccount).reduce((a, b) => a + b, 0),
       findingPages,
-      throttled: Object.entries(calls.errors ?? {}).filter(([code]) => /Throttl|TooManyRequests/.test(code)).reduce((sum, [, count]) => sum + Number(count), 0),
+      throttled: Object.entries(calls.errors ?? {})
+        .filter(([code]) => /Throttl|TooManyRequests/.test(code))
+        .reduce((sum, [, count]) => sum + Number(count), 0),
       evaluated: run?.accountsEvaluated ?? 0,
       totals: verdicts.totals,
     };
@@ -185,12 +219,24 @@ function runSize(n: number): Promise<string> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [...process.execArgv, `--max-old-space-size=${HEAP_LIMIT_MB}`, __filename, '--single', String(n), '--latency', String(LATENCY_MS), '--concurrency', String(CONCURRENCY)],
+      [
+        ...process.execArgv,
+        `--max-old-space-size=${HEAP_LIMIT_MB}`,
+        __filename,
+        '--single',
+        String(n),
+        '--latency',
+        String(LATENCY_MS),
+        '--concurrency',
+        String(CONCURRENCY),
+      ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     let out = '';
     child.stdout!.on('data', chunk => (out += chunk));
-    child.on('exit', code => (code === 0 ? resolve(out) : reject(new Error(`N=${n} failed (${code})`))));
+    child.on('exit', code =>
+      code === 0 ? resolve(out) : reject(new Error(`N=${n} failed (${code})`)),
+    );
   });
 }
 
@@ -218,13 +264,31 @@ async function main() {
   for (const n of SIZES) {
     const r = JSON.parse(await runSize(n));
     console.log(`\nN = ${n}`);
-    console.log(`  evaluated          ${r.evaluated} accounts, verdicts ${JSON.stringify(r.totals)}`);
-    console.log(`  wall time          ${(r.wallMs / 1000).toFixed(2)} s (CPU ${(r.cpuMs / 1000).toFixed(2)} s)`);
+    console.log(
+      `  evaluated          ${r.evaluated} accounts, verdicts ${JSON.stringify(
+        r.totals,
+      )}`,
+    );
+    console.log(
+      `  wall time          ${(r.wallMs / 1000).toFixed(2)} s (CPU ${(
+        r.cpuMs / 1000
+      ).toFixed(2)} s)`,
+    );
     console.log(`  lower bound        ${(r.boundMs / 1000).toFixed(2)} s`);
     console.log(`  ratio              ${r.ratio.toFixed(2)}`);
-    console.log(`  peak memory (RSS)  ${r.peakRssMb.toFixed(0)} MB (heap ${r.peakHeapMb.toFixed(0)} MB)`);
-    console.log(`  calls per account  ${r.totalPerAccount.toFixed(2)}: ${JSON.stringify(r.callsPerAccount)}`);
-    console.log(`  GetFindings pages  ${r.findingPages}; throttled answers ${r.throttled}`);
+    console.log(
+      `  peak memory (RSS)  ${r.peakRssMb.toFixed(
+        0,
+      )} MB (heap ${r.peakHeapMb.toFixed(0)} MB)`,
+    );
+    console.log(
+      `  calls per account  ${r.totalPerAccount.toFixed(2)}: ${JSON.stringify(
+        r.callsPerAccount,
+      )}`,
+    );
+    console.log(
+      `  GetFindings pages  ${r.findingPages}; throttled answers ${r.throttled}`,
+    );
   }
 }
 

@@ -26,7 +26,9 @@ export function benchmarkWorld(accountCount: number) {
           },
         },
       ],
-      logGroups: [{ name: 'cloudtrail', region: 'us-east-1', retentionInDays: 365 }],
+      logGroups: [
+        { name: 'cloudtrail', region: 'us-east-1', retentionInDays: 365 },
+      ],
       trails: [
         {
           name: 'main',
@@ -34,7 +36,11 @@ export function benchmarkWorld(accountCount: number) {
           multiRegion: false,
           logGroup: 'cloudtrail',
           role: 'CloudTrail_CloudWatchLogs_Role',
-          status: { isLogging: true, latestDeliveryTime: '-5m', latestCloudWatchLogsDeliveryTime: '-5m' },
+          status: {
+            isLogging: true,
+            latestDeliveryTime: '-5m',
+            latestCloudWatchLogsDeliveryTime: '-5m',
+          },
         },
       ],
     };
@@ -45,7 +51,10 @@ export function benchmarkWorld(accountCount: number) {
     callerAccount: '499999999999',
     readerRoleName: 'CisAwsReader',
     securityHub: { administratorAccount: '499999999999' },
-    accounts: [{ id: '499999999999', name: 'bench-admin', organizationMember: false }, ...accounts],
+    accounts: [
+      { id: '499999999999', name: 'bench-admin', organizationMember: false },
+      ...accounts,
+    ],
     securityHubFindings: accounts.map(account => ({
       account: account.id,
       trail: 'main',
@@ -64,6 +73,10 @@ export function benchmarkEntities(accountCount: number) {
       namespace: 'default',
       annotations: { 'amazonaws.com/account-id': String(500000000000 + i) },
     },
-    spec: { type: 'cloud-account', owner: `team-${i % 40}`, system: `system-${i % 100}` },
+    spec: {
+      type: 'cloud-account',
+      owner: `team-${i % 40}`,
+      system: `system-${i % 100}`,
+    },
   }));
 }

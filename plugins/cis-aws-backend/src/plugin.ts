@@ -45,9 +45,14 @@ export const cisAwsPlugin = createBackendPlugin({
       async init(deps) {
         const { config, logger, scheduler, httpRouter, catalog } = deps;
         const options = readCisAwsOptions(config);
-        const store = await DatabaseEvaluationStore.create({ database: deps.database });
+        const store = await DatabaseEvaluationStore.create({
+          database: deps.database,
+        });
         const aws = AwsClientFactory.create({
-          credentials: createCredentialsSource({ config, endpoint: options.endpoint }),
+          credentials: createCredentialsSource({
+            config,
+            endpoint: options.endpoint,
+          }),
           clientOptions: {
             endpoint: options.endpoint,
             defaultRegion: options.defaultRegion,
@@ -67,7 +72,9 @@ export const cisAwsPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(cisAwsPermissions);
 
         const schedule = config.has('cisAws.schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(config.getConfig('cisAws.schedule'))
+          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+              config.getConfig('cisAws.schedule'),
+            )
           : DEFAULT_SCHEDULE;
         await scheduler.scheduleTask({
           id: 'cis-aws-evaluate-all',
@@ -86,7 +93,10 @@ export const cisAwsPlugin = createBackendPlugin({
           timeout: { minutes: 15 },
           initialDelay: { seconds: 20 },
           fn: async () => {
-            await engine.runAll({ trigger: 'new-accounts', onlyUnevaluated: true });
+            await engine.runAll({
+              trigger: 'new-accounts',
+              onlyUnevaluated: true,
+            });
           },
         });
 

@@ -24,13 +24,18 @@ export function parseAccountAnnotation(value: string): ParsedAccountAnnotation {
     .map(part => part.trim())
     .filter(part => part !== '');
   if (parts.length === 0) {
-    return { ok: false, message: 'the annotation is empty; expected a 12-digit AWS account id' };
+    return {
+      ok: false,
+      message: 'the annotation is empty; expected a 12-digit AWS account id',
+    };
   }
   const invalid = parts.filter(part => !isAwsAccountId(part));
   if (invalid.length > 0) {
     return {
       ok: false,
-      message: `not a 12-digit AWS account id: ${invalid.map(v => `"${v}"`).join(', ')}`,
+      message: `not a 12-digit AWS account id: ${invalid
+        .map(v => `"${v}"`)
+        .join(', ')}`,
     };
   }
   return { ok: true, accountIds: [...new Set(parts)] };

@@ -20,7 +20,11 @@ export interface AccountMapping {
 }
 
 /** Definitive verdicts stay visible when a later run could not decide. */
-export const DEFINITIVE_VERDICTS: readonly Verdict[] = ['PASS', 'FAIL', 'EXEMPT'];
+export const DEFINITIVE_VERDICTS: readonly Verdict[] = [
+  'PASS',
+  'FAIL',
+  'EXEMPT',
+];
 
 export function isDefinitiveVerdict(verdict: Verdict): boolean {
   return DEFINITIVE_VERDICTS.includes(verdict);

@@ -11,12 +11,21 @@ function consoleHost(partition: string, region?: string): string {
     case 'aws-us-gov':
       return 'console.amazonaws-us-gov.com';
     default:
-      return region ? `${region}.console.aws.amazon.com` : 'console.aws.amazon.com';
+      return region
+        ? `${region}.console.aws.amazon.com`
+        : 'console.aws.amazon.com';
   }
 }
 
 function arnParts(arn: string) {
-  const [, partition = 'aws', service = '', region = '', accountId = '', ...rest] = arn.split(':');
+  const [
+    ,
+    partition = 'aws',
+    service = '',
+    region = '',
+    accountId = '',
+    ...rest
+  ] = arn.split(':');
   return { partition, service, region, accountId, resource: rest.join(':') };
 }
 
@@ -28,23 +37,42 @@ function cloudWatchEscape(value: string): string {
 export function trailConsoleUrl(trailArn: string, homeRegion?: string): string {
   const { partition, region } = arnParts(trailArn);
   const r = homeRegion || region;
-  return `https://${consoleHost(partition, r)}/cloudtrailv2/home?region=${r}#/trails/${encodeURIComponent(trailArn)}`;
+  return `https://${consoleHost(
+    partition,
+    r,
+  )}/cloudtrailv2/home?region=${r}#/trails/${encodeURIComponent(trailArn)}`;
 }
 
 export function logGroupConsoleUrl(logGroupArn: string): string | undefined {
   const { partition, region, resource } = arnParts(logGroupArn);
   const name = resource.replace(/^log-group:/, '').replace(/:\*$/, '');
   if (!region || !name) return undefined;
-  return `https://${consoleHost(partition, region)}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${cloudWatchEscape(name)}`;
+  return `https://${consoleHost(
+    partition,
+    region,
+  )}/cloudwatch/home?region=${region}#logsV2:log-groups/log-group/${cloudWatchEscape(
+    name,
+  )}`;
 }
 
 export function roleConsoleUrl(roleArn: string): string | undefined {
   const { partition, resource } = arnParts(roleArn);
-  const name = resource.replace(/^role\//, '').split('/').pop();
+  const name = resource
+    .replace(/^role\//, '')
+    .split('/')
+    .pop();
   if (!resource.startsWith('role/') || !name) return undefined;
-  return `https://${consoleHost(partition)}/iam/home#/roles/details/${encodeURIComponent(name)}`;
+  return `https://${consoleHost(
+    partition,
+  )}/iam/home#/roles/details/${encodeURIComponent(name)}`;
 }
 
-export function securityHubControlConsoleUrl(partition: string, region: string): string {
-  return `https://${consoleHost(partition, region)}/securityhub/home?region=${region}#/controls/CloudTrail.5`;
+export function securityHubControlConsoleUrl(
+  partition: string,
+  region: string,
+): string {
+  return `https://${consoleHost(
+    partition,
+    region,
+  )}/securityhub/home?region=${region}#/controls/CloudTrail.5`;
 }

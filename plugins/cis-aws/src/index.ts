@@ -4,7 +4,12 @@
  *
  * @packageDocumentation
  */
-export { cisAwsPlugin, EntityCisAwsCard, EntityCisAwsContent, CisAwsPage } from './plugin';
+export {
+  cisAwsPlugin,
+  EntityCisAwsCard,
+  EntityCisAwsContent,
+  CisAwsPage,
+} from './plugin';
 export { isCisAwsAvailable } from './conditions';
 export { cisAwsApiRef } from './api/CisAwsApi';
 export type { CisAwsApi, AccountsQuery } from './api/CisAwsApi';

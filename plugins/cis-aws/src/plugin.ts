@@ -28,7 +28,8 @@ export const EntityCisAwsCard = cisAwsPlugin.provide(
   createComponentExtension({
     name: 'EntityCisAwsCard',
     component: {
-      lazy: () => import('./components/EntityCard').then(m => m.EntityCisAwsCard),
+      lazy: () =>
+        import('./components/EntityCard').then(m => m.EntityCisAwsCard),
     },
   }),
 );
@@ -38,7 +39,8 @@ export const EntityCisAwsContent = cisAwsPlugin.provide(
   createComponentExtension({
     name: 'EntityCisAwsContent',
     component: {
-      lazy: () => import('./components/EntityContent').then(m => m.EntityCisAwsContent),
+      lazy: () =>
+        import('./components/EntityContent').then(m => m.EntityCisAwsContent),
     },
   }),
 );
@@ -47,7 +49,8 @@ export const EntityCisAwsContent = cisAwsPlugin.provide(
 export const CisAwsPage = cisAwsPlugin.provide(
   createRoutableExtension({
     name: 'CisAwsPage',
-    component: () => import('./components/OrganizationPage').then(m => m.CisAwsPage),
+    component: () =>
+      import('./components/OrganizationPage').then(m => m.CisAwsPage),
     mountPoint: rootRouteRef,
   }),
 );

@@ -1,7 +1,14 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
-import { mockCredentials, mockServices, startTestBackend } from '@backstage/backend-test-utils';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { CatalogService, catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  CatalogService,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { RunningSimulator, startSimulator } from '@internal/aws-simulator';
@@ -11,12 +18,17 @@ import { cisAwsPlugin } from '../plugin';
 import { demoEntities } from './demoCatalog';
 
 export const DEMO_WORLD = readFileSync(
-  join(dirname(require.resolve('@internal/aws-simulator/package.json')), 'worlds/demo.yaml'),
+  join(
+    dirname(require.resolve('@internal/aws-simulator/package.json')),
+    'worlds/demo.yaml',
+  ),
   'utf8',
 );
 
 /** The simulator on a free port, with the demo world and rate limits as configured. */
-export async function startDemoSimulator(options: { rateLimits?: boolean } = {}) {
+export async function startDemoSimulator(
+  options: { rateLimits?: boolean } = {},
+) {
   const sim = await startSimulator({ world: DEMO_WORLD, port: 0 });
   if (!options.rateLimits) sim.admin.setRateLimits({ enabled: false });
   return sim;
@@ -26,7 +38,10 @@ export async function startDemoSimulator(options: { rateLimits?: boolean } = {})
  * A catalog that hides some entities from some users, the way a catalog
  * permission policy would: the plugin must ask with the caller's credentials.
  */
-function catalogHiding(entities: Entity[], hidden: Record<string, string[]>): CatalogService {
+function catalogHiding(
+  entities: Entity[],
+  hidden: Record<string, string[]>,
+): CatalogService {
   const base = catalogServiceMock({ entities });
   const hides = (credentials: { principal: unknown }, ref: string) => {
     const principal = credentials.principal as { userEntityRef?: string };
@@ -35,20 +50,40 @@ function catalogHiding(entities: Entity[], hidden: Record<string, string[]>): Ca
   return new Proxy(base, {
     get(target, property, receiver) {
       if (property === 'getEntityByRef') {
-        return async (ref: string, opts: { credentials: { principal: unknown } }) =>
-          hides(opts.credentials, ref) ? undefined : target.getEntityByRef(ref, opts as never);
+        return async (
+          ref: string,
+          opts: { credentials: { principal: unknown } },
+        ) =>
+          hides(opts.credentials, ref)
+            ? undefined
+            : target.getEntityByRef(ref, opts as never);
       }
       if (property === 'streamEntities') {
-        return async function* stream(request: never, opts: { credentials: { principal: unknown } }) {
-          for await (const page of target.streamEntities(request, opts as never)) {
-            yield page.filter(e => !hides(opts.credentials, stringifyEntityRef(e)));
+        return async function* stream(
+          request: never,
+          opts: { credentials: { principal: unknown } },
+        ) {
+          for await (const page of target.streamEntities(
+            request,
+            opts as never,
+          )) {
+            yield page.filter(
+              e => !hides(opts.credentials, stringifyEntityRef(e)),
+            );
           }
         };
       }
       if (property === 'getEntities') {
-        return async (request: never, opts: { credentials: { principal: unknown } }) => {
+        return async (
+          request: never,
+          opts: { credentials: { principal: unknown } },
+        ) => {
           const response = await target.getEntities(request, opts as never);
-          return { items: response.items.filter(e => !hides(opts.credentials, stringifyEntityRef(e))) };
+          return {
+            items: response.items.filter(
+              e => !hides(opts.credentials, stringifyEntityRef(e)),
+            ),
+          };
         };
       }
       return Reflect.get(target, property, receiver);
@@ -72,24 +107,44 @@ export async function startCisAwsBackend(options: TestBackendOptions) {
   const { server } = await startTestBackend({
     features: [
       cisAwsPlugin,
-      createServiceFactory({ service: catalogServiceRef, deps: {}, factory: () => catalog }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       // A request without credentials is anonymous, as in production.
-      mockServices.httpAuth.factory({ defaultCredentials: mockCredentials.none() }),
-      mockServices.permissions.factory({ result: options.evaluatePermission ?? AuthorizeResult.ALLOW }),
+      mockServices.httpAuth.factory({
+        defaultCredentials: mockCredentials.none(),
+      }),
+      mockServices.permissions.factory({
+        result: options.evaluatePermission ?? AuthorizeResult.ALLOW,
+      }),
       mockServices.rootConfig.factory({
         data: {
           aws: {
-            mainAccount: { accessKeyId: 'AKIATESTMAINACCOUNT1', secretAccessKey: 'test-only' },
+            mainAccount: {
+              accessKeyId: 'AKIATESTMAINACCOUNT1',
+              secretAccessKey: 'test-only',
+            },
             accountDefaults: { roleName: 'CisAwsReader' },
           },
           cisAws: {
             aws: {
               endpoint: options.sim.url,
-              regions: ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1', 'ap-east-1'],
+              regions: [
+                'us-east-1',
+                'us-east-2',
+                'us-west-2',
+                'eu-west-1',
+                'ap-east-1',
+              ],
               maxAttempts: 3,
             },
-            securityHub: { administratorAccountId: '402233445566', region: 'us-east-1' },
+            securityHub: {
+              administratorAccountId: '402233445566',
+              region: 'us-east-1',
+            },
             ...options.cisAws,
           },
         },

@@ -13,11 +13,16 @@ export class CatalogAccess {
   constructor(private readonly catalog: CatalogService) {}
 
   /** The refs of the account-carrying entities the caller may read. */
-  async readableAccountEntityRefs(credentials: BackstageCredentials): Promise<Set<string>> {
+  async readableAccountEntityRefs(
+    credentials: BackstageCredentials,
+  ): Promise<Set<string>> {
     const refs = new Set<string>();
     const stream = this.catalog.streamEntities(
       {
-        filter: { [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]: CATALOG_FILTER_EXISTS },
+        filter: {
+          [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]:
+            CATALOG_FILTER_EXISTS,
+        },
         fields: ['kind', 'metadata.name', 'metadata.namespace'],
       },
       { credentials },
@@ -28,7 +33,13 @@ export class CatalogAccess {
     return refs;
   }
 
-  async canRead(entityRef: string, credentials: BackstageCredentials): Promise<boolean> {
-    return (await this.catalog.getEntityByRef(entityRef, { credentials })) !== undefined;
+  async canRead(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<boolean> {
+    return (
+      (await this.catalog.getEntityByRef(entityRef, { credentials })) !==
+      undefined
+    );
   }
 }

@@ -17,9 +17,14 @@ export function consoleLinksFor(
   for (const { trailArn, facts } of evaluation.trails) {
     links[trailArn] = {
       trail: trailConsoleUrl(trailArn, facts.homeRegion),
-      logGroup: facts.logGroupArn ? logGroupConsoleUrl(facts.logGroupArn) : undefined,
+      logGroup: facts.logGroupArn
+        ? logGroupConsoleUrl(facts.logGroupArn)
+        : undefined,
       role: facts.roleArn ? roleConsoleUrl(facts.roleArn) : undefined,
-      securityHubControl: securityHubControlConsoleUrl(partition, securityHubRegion),
+      securityHubControl: securityHubControlConsoleUrl(
+        partition,
+        securityHubRegion,
+      ),
     };
   }
   return links;

@@ -50,13 +50,17 @@ export interface RouterOptions {
  * caller sees is what the catalog lets that caller read (an account whose
  * entity is unreadable is answered like an unknown one: 404).
  */
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, store, engine, securityHubRegion } = options;
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
+  const { httpAuth, permissions, catalog, store, engine, securityHubRegion } =
+    options;
   const access = new CatalogAccess(catalog);
   const router = Router();
   router.use(express.json());
 
-  const credentialsOf = (req: Request) => httpAuth.credentials(req, { allow: ['user', 'service'] });
+  const credentialsOf = (req: Request) =>
+    httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   async function readableAccount(req: Request, accountId: string) {
     const credentials = await credentialsOf(req);
@@ -68,11 +72,16 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   }
 
   async function authorizeEvaluation(credentials: BackstageCredentials) {
-    const [decision] = await permissions.authorize([{ permission: cisAwsEvaluatePermission }], {
-      credentials,
-    });
+    const [decision] = await permissions.authorize(
+      [{ permission: cisAwsEvaluatePermission }],
+      {
+        credentials,
+      },
+    );
     if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(`You may not run an evaluation (${cisAwsEvaluatePermission.name})`);
+      throw new NotAllowedError(
+        `You may not run an evaluation (${cisAwsEvaluatePermission.name})`,
+      );
     }
   }
 
@@ -87,7 +96,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
       entityRefs: query.entityRef,
       systemRefs: query.system,
       search: query.search,
-      orderBy: query.orderBy && { field: query.orderBy, direction: query.order ?? 'asc' },
+      orderBy: query.orderBy && {
+        field: query.orderBy,
+        direction: query.order ?? 'asc',
+      },
       offset,
       limit,
       readableEntityRefs: await access.readableAccountEntityRefs(credentials),
@@ -102,7 +114,11 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const readable = await access.readableAccountEntityRefs(credentials);
     const byOwner = new Map<string, OwnerSummary>();
     for (let offset = 0; ; offset += 1000) {
-      const page = await store.listAccounts({ readableEntityRefs: readable, offset, limit: 1000 });
+      const page = await store.listAccounts({
+        readableEntityRefs: readable,
+        offset,
+        limit: 1000,
+      });
       for (const account of page.items) {
         const key = account.ownerRef ?? '';
         const summary = byOwner.get(key) ?? {
@@ -156,7 +172,10 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     await authorizeEvaluation(credentials);
     await engine.evaluateOne(accountId);
     const stored = (await store.getAccount(accountId))!;
-    res.json({ ...stored, consoleLinks: consoleLinksFor(stored.evaluation, securityHubRegion) });
+    res.json({
+      ...stored,
+      consoleLinks: consoleLinksFor(stored.evaluation, securityHubRegion),
+    });
   });
 
   router.get('/v1/entities/:kind/:namespace/:name', async (req, res) => {
@@ -187,17 +206,25 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const accounts: AccountSummary[] = [];
     const ids = [...accountIds];
     for (let i = 0; i < ids.length; i += 1000) {
-      const page = await store.listAccounts({ accountIds: ids.slice(i, i + 1000), limit: 1000 });
+      const page = await store.listAccounts({
+        accountIds: ids.slice(i, i + 1000),
+        limit: 1000,
+      });
       accounts.push(...page.items);
     }
     const aggregate = aggregateEntity(
-      accounts.map(account => ({ accountId: account.accountId, verdict: account.verdict })),
+      accounts.map(account => ({
+        accountId: account.accountId,
+        verdict: account.verdict,
+      })),
     );
     const evaluated = new Set(accounts.map(account => account.accountId));
+    let verdict: EntityResultResponse['verdict'] = aggregate.verdict;
+    if (accountIds.size === 0) verdict = 'NOT_MAPPED';
+    else if (accounts.length === 0) verdict = 'PENDING';
     const body: EntityResultResponse = {
       entityRef,
-      verdict:
-        accountIds.size === 0 ? 'NOT_MAPPED' : accounts.length === 0 ? 'PENDING' : aggregate.verdict,
+      verdict,
       counts: aggregate.counts,
       accounts,
       pendingAccountIds: ids.filter(id => !evaluated.has(id)).sort(),
@@ -218,9 +245,15 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
         {
           filter: {
             [key]: entityRef,
-            [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]: CATALOG_FILTER_EXISTS,
+            [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]:
+              CATALOG_FILTER_EXISTS,
           },
-          fields: ['kind', 'metadata.name', 'metadata.namespace', 'metadata.annotations'],
+          fields: [
+            'kind',
+            'metadata.name',
+            'metadata.namespace',
+            'metadata.annotations',
+          ],
         },
         { credentials },
       );

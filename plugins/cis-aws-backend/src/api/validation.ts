@@ -23,7 +23,14 @@ export const accountsQuerySchema = z
     system: list,
     search: z.string().max(200).optional(),
     orderBy: z
-      .enum(['verdict', 'accountId', 'title', 'ownerRef', 'systemRef', 'evaluatedAt'])
+      .enum([
+        'verdict',
+        'accountId',
+        'title',
+        'ownerRef',
+        'systemRef',
+        'evaluatedAt',
+      ])
       .optional(),
     order: z.enum(['asc', 'desc']).optional(),
     offset: z.coerce.number().int().min(0).optional(),
@@ -43,7 +50,10 @@ export const runsQuerySchema = z
   .strict();
 
 /** Parses or throws an InputError (400) naming what is wrong. */
-export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown): z.output<T> {
+export function parseInput<T extends z.ZodTypeAny>(
+  schema: T,
+  value: unknown,
+): z.output<T> {
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
     const problems = parsed.error.issues
@@ -56,7 +66,9 @@ export function parseInput<T extends z.ZodTypeAny>(schema: T, value: unknown): z
 
 export function parseAccountId(value: string): string {
   if (!isAwsAccountId(value)) {
-    throw new InputError(`Invalid AWS account id "${value}": expected 12 digits`);
+    throw new InputError(
+      `Invalid AWS account id "${value}": expected 12 digits`,
+    );
   }
   return value;
 }

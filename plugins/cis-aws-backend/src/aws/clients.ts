@@ -143,10 +143,15 @@ export class AwsClientFactory {
           this.counted('logs', new CloudWatchLogsClient(config(region))),
         ),
       iam: () =>
-        cached('iam', () => this.counted('iam', new IAMClient(config(defaultRegion)))),
+        cached('iam', () =>
+          this.counted('iam', new IAMClient(config(defaultRegion))),
+        ),
       organizations: () =>
         cached('organizations', () =>
-          this.counted('organizations', new OrganizationsClient(config(defaultRegion))),
+          this.counted(
+            'organizations',
+            new OrganizationsClient(config(defaultRegion)),
+          ),
         ),
       securityHub: region =>
         cached(`securityhub/${region}`, () =>
@@ -162,7 +167,10 @@ export class AwsClientFactory {
   >(service: string, client: Client): Client {
     client.middlewareStack.add(
       (next, context) => async args => {
-        const operation = String(context.commandName ?? 'Unknown').replace(/Command$/, '');
+        const operation = String(context.commandName ?? 'Unknown').replace(
+          /Command$/,
+          '',
+        );
         this.counter.count(`${service}:${operation}`);
         return next(args);
       },

@@ -63,7 +63,9 @@ export async function collectAccountFacts(
   const inventory = await collectTrailInventory(clients, options);
   const organizationId = lazy(() => readOrganizationId(clients));
   const trails = await Promise.all(
-    inventory.trails.map(trail => collectTrail(clients, trail, options, organizationId)),
+    inventory.trails.map(trail =>
+      collectTrail(clients, trail, options, organizationId),
+    ),
   );
   return {
     ...base,

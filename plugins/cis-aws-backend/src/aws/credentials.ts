@@ -28,7 +28,10 @@ export function memoizeCredentials(
     if (current) {
       const identity = await current.catch(() => undefined);
       const expiresAt = identity?.expiration?.getTime();
-      if (identity && (expiresAt === undefined || expiresAt - now() > REFRESH_MARGIN_MS)) {
+      if (
+        identity &&
+        (expiresAt === undefined || expiresAt - now() > REFRESH_MARGIN_MS)
+      ) {
         return identity;
       }
     }
@@ -44,14 +47,18 @@ interface AccountRole {
   stsRegion: string;
 }
 
-function readAccountRole(config: Config, accountId: string): AccountRole | undefined {
+function readAccountRole(
+  config: Config,
+  accountId: string,
+): AccountRole | undefined {
   const aws = config.getOptionalConfig('aws');
   const override = aws
     ?.getOptionalConfigArray('accounts')
     ?.find(account => account.getString('accountId') === accountId);
   const defaults = aws?.getOptionalConfig('accountDefaults');
   const roleName =
-    override?.getOptionalString('roleName') ?? defaults?.getOptionalString('roleName');
+    override?.getOptionalString('roleName') ??
+    defaults?.getOptionalString('roleName');
   if (!roleName) {
     return undefined;
   }
@@ -94,29 +101,31 @@ export function createCredentialsSource(options: {
   const stsClient = (region: string) => {
     let client = stsClients.get(region);
     if (!client) {
-      client = manager
-        .getCredentialProvider()
-        .then(
-          main =>
-            new STSClient({
-              region,
-              endpoint,
-              credentials: main.sdkCredentialProvider,
-              // One client assumes every account's role: adaptive retries
-              // slow it down as a whole when STS throttles.
-              retryMode: 'adaptive',
-              maxAttempts: 8,
-            }),
-        );
+      client = manager.getCredentialProvider().then(
+        main =>
+          new STSClient({
+            region,
+            endpoint,
+            credentials: main.sdkCredentialProvider,
+            // One client assumes every account's role: adaptive retries
+            // slow it down as a whole when STS throttles.
+            retryMode: 'adaptive',
+            maxAttempts: 8,
+          }),
+      );
       stsClients.set(region, client);
     }
     return client;
   };
 
-  async function create(accountId: string): Promise<AwsCredentialIdentityProvider> {
+  async function create(
+    accountId: string,
+  ): Promise<AwsCredentialIdentityProvider> {
     const role = endpoint ? readAccountRole(config, accountId) : undefined;
     if (!role) {
-      const { sdkCredentialProvider } = await manager.getCredentialProvider({ accountId });
+      const { sdkCredentialProvider } = await manager.getCredentialProvider({
+        accountId,
+      });
       return memoizeCredentials(sdkCredentialProvider);
     }
     return memoizeCredentials(async () => {
@@ -129,7 +138,9 @@ export function createCredentialsSource(options: {
         }),
       );
       if (!c?.AccessKeyId || !c.SecretAccessKey) {
-        throw new Error(`sts:AssumeRole returned no credentials for ${role.roleArn}`);
+        throw new Error(
+          `sts:AssumeRole returned no credentials for ${role.roleArn}`,
+        );
       }
       return {
         accessKeyId: c.AccessKeyId,

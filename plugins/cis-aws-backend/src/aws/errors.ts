@@ -18,7 +18,9 @@ function shape(error: unknown): SdkErrorShape {
 /** The AWS error code of a failed call (`AccessDeniedException`, `TimeoutError`…). */
 export function errorCode(error: unknown): string {
   const e = shape(error);
-  return e.name && e.name !== 'Error' ? e.name : e.code ?? e.Code ?? 'UnknownError';
+  return e.name && e.name !== 'Error'
+    ? e.name
+    : e.code ?? e.Code ?? 'UnknownError';
 }
 
 const SECRET_PATTERNS: RegExp[] = [

@@ -31,11 +31,16 @@ export interface TrailInventory {
   regionsFailed: FailedRegion[];
 }
 
-async function listTrailsIn(clients: AccountClients, region: string): Promise<TrailInfo[]> {
+async function listTrailsIn(
+  clients: AccountClients,
+  region: string,
+): Promise<TrailInfo[]> {
   const found: TrailInfo[] = [];
   let NextToken: string | undefined;
   do {
-    const page = await clients.cloudTrail(region).send(new ListTrailsCommand({ NextToken }));
+    const page = await clients
+      .cloudTrail(region)
+      .send(new ListTrailsCommand({ NextToken }));
     found.push(...(page.Trails ?? []));
     NextToken = page.NextToken;
   } while (NextToken);
@@ -51,9 +56,14 @@ const DESCRIBE_BATCH = 20;
  */
 export async function collectTrailInventory(
   clients: AccountClients,
-  options: { mode: InventoryMode; defaultRegion: string; regions: readonly string[] },
+  options: {
+    mode: InventoryMode;
+    defaultRegion: string;
+    regions: readonly string[];
+  },
 ): Promise<TrailInventory> {
-  const listRegions = options.mode === 'account' ? [options.defaultRegion] : options.regions;
+  const listRegions =
+    options.mode === 'account' ? [options.defaultRegion] : options.regions;
   const scanned: string[] = [];
   const skipped: string[] = [];
   const failures = new Map<string, ApiError[]>();
@@ -65,11 +75,13 @@ export async function collectTrailInventory(
     listRegions.map(async region => {
       try {
         for (const info of await listTrailsIn(clients, region)) {
-          if (info.TrailARN && !infos.has(info.TrailARN)) infos.set(info.TrailARN, info);
+          if (info.TrailARN && !infos.has(info.TrailARN))
+            infos.set(info.TrailARN, info);
         }
         scanned.push(region);
       } catch (error) {
-        if (options.mode === 'region' && isRegionDisabled(error)) skipped.push(region);
+        if (options.mode === 'region' && isRegionDisabled(error))
+          skipped.push(region);
         else fail(region, toApiError('cloudtrail:ListTrails', error, region));
       }
     }),
@@ -89,9 +101,16 @@ export async function collectTrailInventory(
         try {
           const { trailList = [] } = await clients
             .cloudTrail(region)
-            .send(new DescribeTrailsCommand({ trailNameList: batch, includeShadowTrails: true }));
+            .send(
+              new DescribeTrailsCommand({
+                trailNameList: batch,
+                includeShadowTrails: true,
+              }),
+            );
           const described = new Set(trailList.map(t => t.TrailARN));
-          trails.push(...trailList.filter(t => t.TrailARN && batch.includes(t.TrailARN)));
+          trails.push(
+            ...trailList.filter(t => t.TrailARN && batch.includes(t.TrailARN)),
+          );
           const missing = batch.filter(arn => !described.has(arn));
           if (missing.length > 0) {
             fail(region, {
@@ -105,12 +124,15 @@ export async function collectTrailInventory(
           fail(region, toApiError('cloudtrail:DescribeTrails', error, region));
         }
       }
-      if (!scanned.includes(region) && !failures.has(region)) scanned.push(region);
+      if (!scanned.includes(region) && !failures.has(region))
+        scanned.push(region);
     }),
   );
 
   return {
-    trails: dedupeByArn(trails).sort((a, b) => a.TrailARN!.localeCompare(b.TrailARN!)),
+    trails: dedupeByArn(trails).sort((a, b) =>
+      a.TrailARN!.localeCompare(b.TrailARN!),
+    ),
     regionsScanned: scanned.sort(),
     regionsSkipped: skipped.sort(),
     regionsFailed: [...failures.entries()]

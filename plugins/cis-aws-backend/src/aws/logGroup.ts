@@ -31,12 +31,19 @@ export async function readLogGroup(
   if (parsed.accountId !== clients.accountId) {
     return { state: 'NOT_CHECKED', why: 'OTHER_ACCOUNT' };
   }
-  const location = { arn: parsed.baseArn, accountId: parsed.accountId, region: parsed.region };
+  const location = {
+    arn: parsed.baseArn,
+    accountId: parsed.accountId,
+    region: parsed.region,
+  };
   try {
     const { logGroups = [] } = await clients
       .logs(parsed.region)
       .send(
-        new DescribeLogGroupsCommand({ logGroupNamePrefix: parsed.logGroupName, limit: 1 }),
+        new DescribeLogGroupsCommand({
+          logGroupNamePrefix: parsed.logGroupName,
+          limit: 1,
+        }),
       );
     const group = logGroups.find(g => g.logGroupName === parsed.logGroupName);
     if (!group) {

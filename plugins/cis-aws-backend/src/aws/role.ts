@@ -61,17 +61,28 @@ export async function readRole(
     return { state: 'NOT_CHECKED', why: 'NO_ARN' };
   }
   const arn = parseArn(target.roleArn);
-  const roleName = arn?.resource.replace(/^role\//, '').split('/').pop();
+  const roleName = arn?.resource
+    .replace(/^role\//, '')
+    .split('/')
+    .pop();
   if (!arn || !roleName || !arn.resource.startsWith('role/')) {
     return {
       state: 'FAILED',
-      error: { operation: 'iam:GetRole', code: 'InvalidRoleArn', message: `not a role ARN: ${target.roleArn}` },
+      error: {
+        operation: 'iam:GetRole',
+        code: 'InvalidRoleArn',
+        message: `not a role ARN: ${target.roleArn}`,
+      },
     };
   }
   if (arn.accountId !== clients.accountId) {
     return { state: 'NOT_CHECKED', why: 'OTHER_ACCOUNT' };
   }
-  const location = { arn: target.roleArn, accountId: arn.accountId, region: '' };
+  const location = {
+    arn: target.roleArn,
+    accountId: arn.accountId,
+    region: '',
+  };
   const iam = clients.iam();
 
   let trustDocument: string;
@@ -121,10 +132,15 @@ async function readPermission(
   // named `<account>_CloudTrail_<region>`, and `o-<orgid>_<account>_CloudTrail_<region>`
   // for organization trails.
   const streamNames = prefixes.map(prefix =>
-    prefix.endsWith('_') ? `${prefix}${target.ownerAccountId}_CloudTrail_${target.homeRegion}` : prefix,
+    prefix.endsWith('_')
+      ? `${prefix}${target.ownerAccountId}_CloudTrail_${target.homeRegion}`
+      : prefix,
   );
   const concrete = (
-    cloudTrailLogStreamResources({ logGroupArn: target.logGroupArn, streamNamePrefixes: streamNames }) ?? []
+    cloudTrailLogStreamResources({
+      logGroupArn: target.logGroupArn,
+      streamNamePrefixes: streamNames,
+    }) ?? []
   ).map(resource => resource.replace(/\*$/, ''));
 
   const errors: ApiError[] = [];
@@ -179,7 +195,9 @@ class PolicyReadError extends Error {
 }
 
 function operationOf(error: unknown): string {
-  return error instanceof PolicyReadError ? error.operation : 'iam:ListRolePolicies';
+  return error instanceof PolicyReadError
+    ? error.operation
+    : 'iam:ListRolePolicies';
 }
 
 async function step<T>(operation: string, call: () => Promise<T>): Promise<T> {
@@ -200,24 +218,38 @@ async function readRolePolicies(
   const inlineNames: string[] = [];
   let marker: string | undefined;
   do {
+    const input: { RoleName: string; Marker?: string } = {
+      RoleName: roleName,
+      Marker: marker,
+    };
     const page = await step('iam:ListRolePolicies', () =>
-      iam.send(new ListRolePoliciesCommand({ RoleName: roleName, Marker: marker })),
+      iam.send(new ListRolePoliciesCommand(input)),
     );
     inlineNames.push(...(page.PolicyNames ?? []));
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
   for (const name of inlineNames) {
     const { PolicyDocument } = await step('iam:GetRolePolicy', () =>
-      iam.send(new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name })),
+      iam.send(
+        new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }),
+      ),
     );
-    documents.push({ kind: 'INLINE', name, document: decodeDocument(PolicyDocument) });
+    documents.push({
+      kind: 'INLINE',
+      name,
+      document: decodeDocument(PolicyDocument),
+    });
   }
 
   const attached: { PolicyName?: string; PolicyArn?: string }[] = [];
   marker = undefined;
   do {
+    const input: { RoleName: string; Marker?: string } = {
+      RoleName: roleName,
+      Marker: marker,
+    };
     const page = await step('iam:ListAttachedRolePolicies', () =>
-      iam.send(new ListAttachedRolePoliciesCommand({ RoleName: roleName, Marker: marker })),
+      iam.send(new ListAttachedRolePoliciesCommand(input)),
     );
     attached.push(...(page.AttachedPolicies ?? []));
     marker = page.IsTruncated ? page.Marker : undefined;
@@ -229,7 +261,10 @@ async function readRolePolicies(
     );
     const { PolicyVersion } = await step('iam:GetPolicyVersion', () =>
       iam.send(
-        new GetPolicyVersionCommand({ PolicyArn, VersionId: Policy?.DefaultVersionId }),
+        new GetPolicyVersionCommand({
+          PolicyArn,
+          VersionId: Policy?.DefaultVersionId,
+        }),
       ),
     );
     documents.push({

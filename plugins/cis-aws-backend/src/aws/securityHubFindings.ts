@@ -43,10 +43,16 @@ export async function readCloudTrail5Findings(
     ? { AwsAccountId: equals(onlyAccountId) }
     : {};
   const queries: Record<string, StringFilter[]>[] = [
-    { ...account, ComplianceSecurityControlId: equals(CLOUDTRAIL_5_SECURITY_CONTROL_ID) },
+    {
+      ...account,
+      ComplianceSecurityControlId: equals(CLOUDTRAIL_5_SECURITY_CONTROL_ID),
+    },
   ];
   if (partition !== 'aws') {
-    queries.push({ ...account, GeneratorId: equals(...CLOUDTRAIL_5_GENERATOR_IDS) });
+    queries.push({
+      ...account,
+      GeneratorId: equals(...CLOUDTRAIL_5_GENERATOR_IDS),
+    });
   }
   const result: SecurityHubReadResult = { findings: [], errors: [], pages: 0 };
   for (const filter of queries) {
@@ -61,7 +67,9 @@ export async function readCloudTrail5Findings(
           }),
         );
         result.pages += 1;
-        result.findings.push(...((page.Findings ?? []) as SecurityHubFindingInput[]));
+        result.findings.push(
+          ...((page.Findings ?? []) as SecurityHubFindingInput[]),
+        );
         NextToken = page.NextToken;
       } while (NextToken);
     } catch (error) {

@@ -3,7 +3,8 @@ import { TrailStatusFacts } from '@cis-aws/plugin-cis-aws-common';
 import { AccountClients } from './clients';
 import { isAccessDenied, isNotFound, toApiError } from './errors';
 
-const iso = (date: Date | undefined): string | null => (date ? date.toISOString() : null);
+const iso = (date: Date | undefined): string | null =>
+  date ? date.toISOString() : null;
 
 /**
  * GetTrailStatus, always in the trail's home region (a shadow copy's answer
@@ -27,8 +28,11 @@ export async function readTrailStatus(
       state: 'READ',
       region,
       isLogging: status.IsLogging ?? false,
-      latestCloudWatchLogsDeliveryTime: iso(status.LatestCloudWatchLogsDeliveryTime),
-      latestCloudWatchLogsDeliveryError: status.LatestCloudWatchLogsDeliveryError ?? null,
+      latestCloudWatchLogsDeliveryTime: iso(
+        status.LatestCloudWatchLogsDeliveryTime,
+      ),
+      latestCloudWatchLogsDeliveryError:
+        status.LatestCloudWatchLogsDeliveryError ?? null,
       latestDeliveryTime: iso(status.LatestDeliveryTime),
       latestDeliveryError: status.LatestDeliveryError ?? null,
     };

@@ -34,10 +34,16 @@ const FIELDS = [
   'spec.system',
 ];
 
-function toRef(value: unknown, defaultKind: string, namespace: string): string | undefined {
+function toRef(
+  value: unknown,
+  defaultKind: string,
+  namespace: string,
+): string | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined;
   try {
-    return stringifyEntityRef(parseEntityRef(value, { defaultKind, defaultNamespace: namespace }));
+    return stringifyEntityRef(
+      parseEntityRef(value, { defaultKind, defaultNamespace: namespace }),
+    );
   } catch {
     return undefined;
   }
@@ -56,13 +62,19 @@ export async function readCatalogAccounts(
   catalog: CatalogService,
   credentials: BackstageCredentials,
 ): Promise<CatalogAccounts> {
-  const homes = new Map<string, { mapping: AccountMapping; fromResource: boolean }>();
+  const homes = new Map<
+    string,
+    { mapping: AccountMapping; fromResource: boolean }
+  >();
   const problems: MappingProblem[] = [];
   const annotatedAccounts = new Map<string, string[]>();
 
   const stream = catalog.streamEntities(
     {
-      filter: { [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]: CATALOG_FILTER_EXISTS },
+      filter: {
+        [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]:
+          CATALOG_FILTER_EXISTS,
+      },
       fields: FIELDS,
     },
     { credentials },
@@ -79,10 +91,16 @@ export async function readCatalogAccounts(
 
   function collect(entity: Entity) {
     const entityRef = stringifyEntityRef(entity);
-    const value = entity.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION] ?? '';
+    const value =
+      entity.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION] ?? '';
     const parsed = parseAccountAnnotation(value);
     if (!parsed.ok) {
-      problems.push({ entityRef, annotation: AWS_ACCOUNT_ID_ANNOTATION, value, message: parsed.message });
+      problems.push({
+        entityRef,
+        annotation: AWS_ACCOUNT_ID_ANNOTATION,
+        value,
+        message: parsed.message,
+      });
       return;
     }
     annotatedAccounts.set(entityRef, parsed.accountIds);

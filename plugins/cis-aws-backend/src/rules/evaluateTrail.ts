@@ -31,52 +31,6 @@ type TrailRule = (
   context: TrailEvaluationContext,
 ) => RuleOutcome | undefined;
 
-/**
- * The verdict of one trail as seen from one account (contract, "Verdict for one trail").
- * Pure: everything it needs is in `facts` and `context`.
- */
-export function evaluateTrail(
-  facts: TrailFacts,
-  context: TrailEvaluationContext,
-): TrailEvaluation {
-  // An organization trail of another account in scope takes that owner's evaluation, before any
-  // rule: the owner's reads are authoritative, and what a member account cannot read about a
-  // trail it does not own must not mask it. Without an owner evaluation (not evaluated yet, or
-  // owner out of scope) the rules below decide from this account's own facts.
-  if (
-    isForeignTrail(facts) &&
-    context.inScopeAccountIds.has(facts.ownerAccountId)
-  ) {
-    const owner = context.ownerEvaluation?.(facts.arn);
-    if (owner) {
-      return {
-        ...owner,
-        facts,
-        warnings: owner.warnings.map(warning => ({
-          ...warning,
-          trailArn: facts.arn,
-        })),
-        inheritedFrom: { accountId: facts.ownerAccountId },
-      };
-    }
-  }
-
-  const outcome = TRAIL_RULES.reduce<RuleOutcome | undefined>(
-    (found, rule) => found ?? rule(facts, context),
-    undefined,
-  );
-  return {
-    trailArn: facts.arn,
-    verdict: outcome?.verdict ?? 'PASS',
-    reason: outcome?.reason,
-    detail: outcome?.detail,
-    underlyingVerdict: outcome?.verdict ?? 'PASS',
-    underlyingReason: outcome?.reason,
-    warnings: trailWarnings(facts, context),
-    facts,
-  };
-}
-
 function fail(reason: TrailReasonCode, detail: string): RuleOutcome {
   return { verdict: 'FAIL', reason, detail };
 }
@@ -224,6 +178,52 @@ const TRAIL_RULES: readonly TrailRule[] = [
   neverDelivered,
   deliveryStale,
 ];
+
+/**
+ * The verdict of one trail as seen from one account (contract, "Verdict for one trail").
+ * Pure: everything it needs is in `facts` and `context`.
+ */
+export function evaluateTrail(
+  facts: TrailFacts,
+  context: TrailEvaluationContext,
+): TrailEvaluation {
+  // An organization trail of another account in scope takes that owner's evaluation, before any
+  // rule: the owner's reads are authoritative, and what a member account cannot read about a
+  // trail it does not own must not mask it. Without an owner evaluation (not evaluated yet, or
+  // owner out of scope) the rules below decide from this account's own facts.
+  if (
+    isForeignTrail(facts) &&
+    context.inScopeAccountIds.has(facts.ownerAccountId)
+  ) {
+    const owner = context.ownerEvaluation?.(facts.arn);
+    if (owner) {
+      return {
+        ...owner,
+        facts,
+        warnings: owner.warnings.map(warning => ({
+          ...warning,
+          trailArn: facts.arn,
+        })),
+        inheritedFrom: { accountId: facts.ownerAccountId },
+      };
+    }
+  }
+
+  const outcome = TRAIL_RULES.reduce<RuleOutcome | undefined>(
+    (found, rule) => found ?? rule(facts, context),
+    undefined,
+  );
+  return {
+    trailArn: facts.arn,
+    verdict: outcome?.verdict ?? 'PASS',
+    reason: outcome?.reason,
+    detail: outcome?.detail,
+    underlyingVerdict: outcome?.verdict ?? 'PASS',
+    underlyingReason: outcome?.reason,
+    warnings: trailWarnings(facts, context),
+    facts,
+  };
+}
 
 function formatHours(ms: number): string {
   return `${Math.round((ms / 3_600_000) * 10) / 10} h`;

@@ -33,7 +33,10 @@ export interface ExceptionSource {
 }
 
 /** Told about every saved result, e.g. to notify owners of changes. */
-export type ResultListener = (outcome: SaveOutcome, mapping: AccountMapping) => Promise<void>;
+export type ResultListener = (
+  outcome: SaveOutcome,
+  mapping: AccountMapping,
+) => Promise<void>;
 
 export interface RunOptions {
   trigger: EvaluationRun['trigger'];
@@ -87,7 +90,10 @@ export class EvaluationEngine {
   /** Evaluates every account of the catalog (or only the new ones). */
   async runAll(run: RunOptions): Promise<EvaluationRun | undefined> {
     const { store, logger } = this.deps;
-    const catalogAccounts = await readCatalogAccounts(this.deps.catalog, await this.serviceCredentials());
+    const catalogAccounts = await readCatalogAccounts(
+      this.deps.catalog,
+      await this.serviceCredentials(),
+    );
     let mappings = catalogAccounts.mappings;
     await store.updateMappings(mappings);
     if (run.onlyUnevaluated) {
@@ -105,7 +111,9 @@ export class EvaluationEngine {
     const started = Date.now();
     const counter = new CallCounter();
     const inScope = new Set(catalogAccounts.mappings.map(m => m.accountId));
-    const errors = catalogAccounts.problems.map(p => `${p.entityRef}: ${p.message}`);
+    const errors = catalogAccounts.problems.map(
+      p => `${p.entityRef}: ${p.message}`,
+    );
     let evaluated = 0;
     let errored = 0;
     try {
@@ -123,32 +131,54 @@ export class EvaluationEngine {
         securityHubRead = read;
         errors.push(...read.errors);
       });
-      const gate = new OwnerGate<{ mapping: AccountMapping; facts: AccountFacts }>(
-        inScope,
-        ({ mapping, facts }) => {
-          const evaluation = this.evaluate(facts, inScope, arn => ownTrails.get(arn), exceptions);
-          // Until Security Hub has been read (GetFindings: ~3 pages/s, so a
-          // while for thousands of accounts), results wait as compact JSON —
-          // a few KB each instead of their object graph.
-          const parked = securityHubRead ? { evaluation } : { json: JSON.stringify(evaluation) };
-          saves.push(
-            this.saveWithOpinion(mapping, parked, securityHub, runId).then(saved => {
+      const gate = new OwnerGate<{
+        mapping: AccountMapping;
+        facts: AccountFacts;
+      }>(inScope, ({ mapping, facts }) => {
+        const evaluation = this.evaluate(
+          facts,
+          inScope,
+          arn => ownTrails.get(arn),
+          exceptions,
+        );
+        // Until Security Hub has been read (GetFindings: ~3 pages/s, so a
+        // while for thousands of accounts), results wait as compact JSON —
+        // a few KB each instead of their object graph.
+        const parked = securityHubRead
+          ? { evaluation }
+          : { json: JSON.stringify(evaluation) };
+        saves.push(
+          this.saveWithOpinion(mapping, parked, securityHub, runId).then(
+            saved => {
               evaluated += 1;
               if (saved.verdict === 'ERROR') errored += 1;
-            }),
-          );
+            },
+          ),
+        );
+      });
+
+      await forEachWithConcurrency(
+        mappings,
+        this.deps.options.concurrency,
+        async mapping => {
+          const facts = await this.collect(aws, mapping.accountId, inScope);
+          for (const trail of facts.trails) {
+            if (
+              trail.isOrganizationTrail &&
+              trail.ownerAccountId === facts.accountId
+            ) {
+              ownTrails.set(
+                trail.arn,
+                evaluateTrail(
+                  trail,
+                  this.trailContext(inScope, () => undefined),
+                ),
+              );
+            }
+          }
+          gate.collect(facts, { mapping, facts });
         },
       );
-
-      await forEachWithConcurrency(mappings, this.deps.options.concurrency, async mapping => {
-        const facts = await this.collect(aws, mapping.accountId, inScope);
-        for (const trail of facts.trails) {
-          if (trail.isOrganizationTrail && trail.ownerAccountId === facts.accountId) {
-            ownTrails.set(trail.arn, evaluateTrail(trail, this.trailContext(inScope, () => undefined)));
-          }
-        }
-        gate.collect(facts, { mapping, facts });
-      });
       gate.flush();
       await Promise.all(saves);
       await store.finishRun(runId, {
@@ -159,7 +189,9 @@ export class EvaluationEngine {
         errors,
       });
       logger.info(
-        `CIS 2.4: evaluated ${evaluated} accounts (${errored} ERROR) in ${Date.now() - started} ms with ${counter.total()} AWS calls`,
+        `CIS 2.4: evaluated ${evaluated} accounts (${errored} ERROR) in ${
+          Date.now() - started
+        } ms with ${counter.total()} AWS calls`,
       );
     } catch (error) {
       logger.error(`CIS 2.4 evaluation run ${runId} failed`, error as Error);
@@ -177,15 +209,23 @@ export class EvaluationEngine {
 
   /** Where the catalog puts an account, or undefined when it names no such account. */
   async findMapping(accountId: string): Promise<AccountMapping | undefined> {
-    const { mappings } = await readCatalogAccounts(this.deps.catalog, await this.serviceCredentials());
+    const { mappings } = await readCatalogAccounts(
+      this.deps.catalog,
+      await this.serviceCredentials(),
+    );
     return mappings.find(m => m.accountId === accountId);
   }
 
   /** Evaluates one account now and stores the result. */
   async evaluateOne(accountId: string) {
     const { store } = this.deps;
-    const catalogAccounts = await readCatalogAccounts(this.deps.catalog, await this.serviceCredentials());
-    const mapping = catalogAccounts.mappings.find(m => m.accountId === accountId);
+    const catalogAccounts = await readCatalogAccounts(
+      this.deps.catalog,
+      await this.serviceCredentials(),
+    );
+    const mapping = catalogAccounts.mappings.find(
+      m => m.accountId === accountId,
+    );
     if (!mapping) {
       throw new NotFoundError(`AWS account ${accountId} is not in the catalog`);
     }
@@ -200,18 +240,32 @@ export class EvaluationEngine {
     // An organization trail of another account takes that owner's stored evaluation.
     const owners = new Map<string, AccountEvaluation | undefined>();
     for (const trail of facts.trails) {
-      if (trail.ownerAccountId !== accountId && !owners.has(trail.ownerAccountId)) {
-        owners.set(trail.ownerAccountId, (await store.getAccount(trail.ownerAccountId))?.evaluation);
+      if (
+        trail.ownerAccountId !== accountId &&
+        !owners.has(trail.ownerAccountId)
+      ) {
+        owners.set(
+          trail.ownerAccountId,
+          (await store.getAccount(trail.ownerAccountId))?.evaluation,
+        );
       }
     }
     const ownerTrail = (arn: string) => {
       for (const owner of owners.values()) {
-        const found = owner?.trails.find(t => t.trailArn === arn && !t.inheritedFrom);
+        const found = owner?.trails.find(
+          t => t.trailArn === arn && !t.inheritedFrom,
+        );
         if (found) return found;
       }
       return undefined;
     };
-    const evaluation = this.evaluate(facts, inScope, ownerTrail, exceptions, findings.summaries);
+    const evaluation = this.evaluate(
+      facts,
+      inScope,
+      ownerTrail,
+      exceptions,
+      findings.summaries,
+    );
     const outcome = await this.save(mapping, evaluation);
     return { outcome, calls: counter.toJSON() };
   }
@@ -220,7 +274,10 @@ export class EvaluationEngine {
     return this.deps.auth.getOwnServiceCredentials();
   }
 
-  private trailContext(inScope: ReadonlySet<string>, owner: (arn: string) => TrailEvaluation | undefined) {
+  private trailContext(
+    inScope: ReadonlySet<string>,
+    owner: (arn: string) => TrailEvaluation | undefined,
+  ) {
     return {
       now: this.deps.now(),
       maxDeliveryAgeMs: this.deps.options.maxDeliveryAgeMs,
@@ -242,13 +299,21 @@ export class EvaluationEngine {
     return findings ? withSecurityHubOpinion(evaluation, findings) : evaluation;
   }
 
-  private collect(aws: AwsClientFactory, accountId: string, inScope: ReadonlySet<string>) {
+  private collect(
+    aws: AwsClientFactory,
+    accountId: string,
+    inScope: ReadonlySet<string>,
+  ) {
     const { options, now, logger } = this.deps;
     return collectAccount({ aws, accountId, inScope, options, now, logger });
   }
 
   private readSecurityHub(aws: AwsClientFactory, onlyAccountId?: string) {
-    return readSecurityHubOpinions({ aws, options: this.deps.options, onlyAccountId });
+    return readSecurityHubOpinions({
+      aws,
+      options: this.deps.options,
+      onlyAccountId,
+    });
   }
 
   private async saveWithOpinion(
@@ -258,19 +323,32 @@ export class EvaluationEngine {
     runId: string,
   ): Promise<AccountEvaluation> {
     const { summaries } = await securityHub;
-    const evaluation: AccountEvaluation = parked.evaluation ?? JSON.parse(parked.json!);
-    const final = summaries ? withSecurityHubOpinion(evaluation, summaries) : evaluation;
+    const evaluation: AccountEvaluation =
+      parked.evaluation ?? JSON.parse(parked.json!);
+    const final = summaries
+      ? withSecurityHubOpinion(evaluation, summaries)
+      : evaluation;
     await this.save(mapping, final, runId);
     return final;
   }
 
-  private async save(mapping: AccountMapping, evaluation: AccountEvaluation, runId?: string) {
-    const outcome = await this.deps.store.saveResult({ mapping, evaluation, runId });
+  private async save(
+    mapping: AccountMapping,
+    evaluation: AccountEvaluation,
+    runId?: string,
+  ) {
+    const outcome = await this.deps.store.saveResult({
+      mapping,
+      evaluation,
+      runId,
+    });
     for (const listener of this.listeners) {
       try {
         await listener(outcome, mapping);
       } catch (error) {
-        this.deps.logger.warn(`CIS 2.4: a result listener failed: ${(error as Error).message}`);
+        this.deps.logger.warn(
+          `CIS 2.4: a result listener failed: ${(error as Error).message}`,
+        );
       }
     }
     return outcome;

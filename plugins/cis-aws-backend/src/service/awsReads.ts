@@ -1,5 +1,8 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
-import { AccountFacts, SecurityHubFindingSummary } from '@cis-aws/plugin-cis-aws-common';
+import {
+  AccountFacts,
+  SecurityHubFindingSummary,
+} from '@cis-aws/plugin-cis-aws-common';
 import { AwsClientFactory } from '../aws/clients';
 import { collectAccountFacts } from '../aws/collectAccount';
 import { toApiError } from '../aws/errors';
@@ -32,7 +35,11 @@ export async function collectAccount(input: {
       now,
     });
   } catch (error) {
-    logger.warn(`CIS 2.4: collecting account ${accountId} failed: ${(error as Error).message}`);
+    logger.warn(
+      `CIS 2.4: collecting account ${accountId} failed: ${
+        (error as Error).message
+      }`,
+    );
     return {
       accountId,
       partition: options.partition,
@@ -63,7 +70,9 @@ export async function readSecurityHubOpinions(input: {
   if (!enabled) return { errors: [] };
   if (!administratorAccountId) {
     return {
-      errors: ['Security Hub is enabled but cisAws.securityHub.administratorAccountId is not set'],
+      errors: [
+        'Security Hub is enabled but cisAws.securityHub.administratorAccountId is not set',
+      ],
     };
   }
   try {
@@ -74,7 +83,11 @@ export async function readSecurityHubOpinions(input: {
       onlyAccountId: input.onlyAccountId,
     });
     if (read.errors.length > 0) {
-      return { errors: read.errors.map(e => `Security Hub: ${e.operation} ${e.code}: ${e.message}`) };
+      return {
+        errors: read.errors.map(
+          e => `Security Hub: ${e.operation} ${e.code}: ${e.message}`,
+        ),
+      };
     }
     return { summaries: selectCloudTrail5Findings(read.findings), errors: [] };
   } catch (error) {

@@ -6,11 +6,23 @@ import { DEFAULT_MAX_DELIVERY_AGE_MS } from '../rules';
 
 /** Every commercial region enabled by default, plus the opt-in ones. */
 export const DEFAULT_REGIONS = [
-  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2',
-  'ca-central-1', 'sa-east-1',
-  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',
-  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3',
-  'ap-southeast-1', 'ap-southeast-2',
+  'us-east-1',
+  'us-east-2',
+  'us-west-1',
+  'us-west-2',
+  'ca-central-1',
+  'sa-east-1',
+  'eu-west-1',
+  'eu-west-2',
+  'eu-west-3',
+  'eu-central-1',
+  'eu-north-1',
+  'ap-south-1',
+  'ap-northeast-1',
+  'ap-northeast-2',
+  'ap-northeast-3',
+  'ap-southeast-1',
+  'ap-southeast-2',
 ];
 
 /** The plugin's settings, read once from `cisAws.*` (see config.d.ts). */
@@ -24,16 +36,25 @@ export interface CisAwsOptions {
   maxAttempts: number;
   requestTimeoutMs: number;
   partition: string;
-  securityHub: { enabled: boolean; administratorAccountId?: string; region: string };
+  securityHub: {
+    enabled: boolean;
+    administratorAccountId?: string;
+    region: string;
+  };
 }
 
 /** ISO 8601 (`PT24H`), a human duration object (`{ hours: 24 }`) or a number of ms. */
-function readDurationMs(config: Config | undefined, key: string): number | undefined {
+function readDurationMs(
+  config: Config | undefined,
+  key: string,
+): number | undefined {
   if (!config?.has(key)) return undefined;
   try {
     return durationToMilliseconds(readDurationFromConfig(config, { key }));
   } catch (error) {
-    throw new InputError(`cisAws.${key} is not a duration: ${(error as Error).message}`);
+    throw new InputError(
+      `cisAws.${key} is not a duration: ${(error as Error).message}`,
+    );
   }
 }
 
@@ -42,17 +63,22 @@ export function readCisAwsOptions(root: Config): CisAwsOptions {
   const aws = config?.getOptionalConfig('aws');
   const securityHub = config?.getOptionalConfig('securityHub');
   const defaultRegion = aws?.getOptionalString('defaultRegion') ?? 'us-east-1';
-  const maxDeliveryAgeMs = readDurationMs(config, 'maxDeliveryAge') ?? DEFAULT_MAX_DELIVERY_AGE_MS;
+  const maxDeliveryAgeMs =
+    readDurationMs(config, 'maxDeliveryAge') ?? DEFAULT_MAX_DELIVERY_AGE_MS;
   if (!(maxDeliveryAgeMs > 0)) {
     throw new InputError('cisAws.maxDeliveryAge must be longer than zero');
   }
   const concurrency = aws?.getOptionalNumber('concurrency') ?? 16;
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new InputError(`cisAws.aws.concurrency must be a whole number of 1 or more, got ${concurrency}`);
+    throw new InputError(
+      `cisAws.aws.concurrency must be a whole number of 1 or more, got ${concurrency}`,
+    );
   }
   const inventoryMode = aws?.getOptionalString('inventory') ?? 'account';
   if (inventoryMode !== 'account' && inventoryMode !== 'region') {
-    throw new InputError(`cisAws.aws.inventory must be "account" or "region", got "${inventoryMode}"`);
+    throw new InputError(
+      `cisAws.aws.inventory must be "account" or "region", got "${inventoryMode}"`,
+    );
   }
   return {
     maxDeliveryAgeMs,
@@ -66,7 +92,9 @@ export function readCisAwsOptions(root: Config): CisAwsOptions {
     partition: root.getOptionalString('aws.accountDefaults.partition') ?? 'aws',
     securityHub: {
       enabled: securityHub?.getOptionalBoolean('enabled') ?? true,
-      administratorAccountId: securityHub?.getOptionalString('administratorAccountId'),
+      administratorAccountId: securityHub?.getOptionalString(
+        'administratorAccountId',
+      ),
       region: securityHub?.getOptionalString('region') ?? defaultRegion,
     },
   };

@@ -10,7 +10,9 @@ function facts(accountId: string, trailOwners: string[]): AccountFacts {
     regionsFailed: [],
     inventoryErrors: [],
     collectedAt: '2026-11-24T00:00:00.000Z',
-    trails: trailOwners.map(owner => ({ ownerAccountId: owner }) as AccountFacts['trails'][number]),
+    trails: trailOwners.map(
+      owner => ({ ownerAccountId: owner } as AccountFacts['trails'][number]),
+    ),
   };
 }
 
@@ -28,10 +30,17 @@ describe('OwnerGate', () => {
     const released: string[] = [];
     const gate = new OwnerGate<string>(scope, id => released.push(id));
     gate.collect(facts('222222222222', ['111111111111']), '222222222222');
-    gate.collect(facts('333333333333', ['111111111111', '333333333333']), '333333333333');
+    gate.collect(
+      facts('333333333333', ['111111111111', '333333333333']),
+      '333333333333',
+    );
     expect(released).toEqual([]);
     gate.collect(facts('111111111111', ['111111111111']), '111111111111');
-    expect(released.sort()).toEqual(['111111111111', '222222222222', '333333333333']);
+    expect(released.sort()).toEqual([
+      '111111111111',
+      '222222222222',
+      '333333333333',
+    ]);
   });
 
   it('does not wait for an owner that is out of scope', () => {

@@ -9,7 +9,10 @@ import { AccountFacts } from '@cis-aws/plugin-cis-aws-common';
  */
 export class OwnerGate<T> {
   private readonly collected = new Set<string>();
-  private readonly waitersByOwner = new Map<string, { item: T; remaining: number }[]>();
+  private readonly waitersByOwner = new Map<
+    string,
+    { item: T; remaining: number }[]
+  >();
   private readonly pending = new Set<{ item: T; remaining: number }>();
 
   constructor(
@@ -25,7 +28,9 @@ export class OwnerGate<T> {
         .map(trail => trail.ownerAccountId)
         .filter(
           owner =>
-            owner !== facts.accountId && this.inScope.has(owner) && !this.collected.has(owner),
+            owner !== facts.accountId &&
+            this.inScope.has(owner) &&
+            !this.collected.has(owner),
         ),
     );
     if (owners.size === 0) {
@@ -34,7 +39,10 @@ export class OwnerGate<T> {
       const waiter = { item, remaining: owners.size };
       this.pending.add(waiter);
       for (const owner of owners) {
-        this.waitersByOwner.set(owner, [...(this.waitersByOwner.get(owner) ?? []), waiter]);
+        this.waitersByOwner.set(owner, [
+          ...(this.waitersByOwner.get(owner) ?? []),
+          waiter,
+        ]);
       }
     }
     for (const waiter of this.waitersByOwner.get(facts.accountId) ?? []) {

@@ -67,7 +67,9 @@ function isOlder(evaluatedAt: string, storedEvaluatedAt: DbTimestamp): boolean {
 async function tuneSqlite(db: Knex) {
   const client = String(db.client.config.client ?? '');
   if (!client.includes('sqlite')) return;
-  const [{ journal_mode: mode } = { journal_mode: '' }] = await db.raw('PRAGMA journal_mode');
+  const [{ journal_mode: mode } = { journal_mode: '' }] = await db.raw(
+    'PRAGMA journal_mode',
+  );
   if (mode === 'memory') return;
   await db.raw('PRAGMA journal_mode = WAL');
   await db.raw('PRAGMA synchronous = NORMAL');

@@ -177,7 +177,10 @@ export function summaryFromRow(row: AccountSummaryRow): AccountSummary {
 /** The distinct reasons of the trails that fail or could not be decided, worst first. */
 export function trailReasons(evaluation: AccountEvaluation): string[] {
   const reasons = evaluation.trails
-    .filter(trail => ['FAIL', 'ERROR', 'UNKNOWN'].includes(trail.verdict) && trail.reason)
+    .filter(
+      trail =>
+        ['FAIL', 'ERROR', 'UNKNOWN'].includes(trail.verdict) && trail.reason,
+    )
     .sort((a, b) => verdictSeverity(b.verdict) - verdictSeverity(a.verdict))
     .map(trail => trail.reason!);
   return [...new Set(reasons)];

@@ -1,9 +1,16 @@
 import { Entity } from '@backstage/catalog-model';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
-import { EntityProvider, entityRouteRef } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { permissionApiRef } from '@backstage/plugin-permission-react';
-import { mockApis, renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import {
+  mockApis,
+  renderInTestApp,
+  TestApiProvider,
+} from '@backstage/test-utils';
 import { http, HttpResponse, JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { ReactElement } from 'react';
@@ -23,7 +30,12 @@ export function setupMswServer() {
 }
 
 /** Answers `GET {BACKEND}{path}` with `body` (or a status with Backstage's error body). */
-export function answer(path: string, body: JsonBodyType, status = 200, method: 'get' | 'post' = 'get') {
+export function answer(
+  path: string,
+  body: JsonBodyType,
+  status = 200,
+  method: 'get' | 'post' = 'get',
+) {
   server.use(
     http[method](`${BACKEND}${path}`, () =>
       status >= 400
@@ -41,7 +53,10 @@ export function answer(path: string, body: JsonBodyType, status = 200, method: '
   );
 }
 
-export function accountEntity(accountId: string, name = 'aws-payments-prod'): Entity {
+export function accountEntity(
+  accountId: string,
+  name = 'aws-payments-prod',
+): Entity {
   return {
     apiVersion: 'backstage.io/v1alpha1',
     kind: 'Resource',
@@ -78,7 +93,10 @@ export function groupEntity(name = 'checkout-team'): Entity {
  */
 export async function renderWithApis(
   element: ReactElement,
-  options: { entity?: Entity; evaluate?: AuthorizeResult.ALLOW | AuthorizeResult.DENY } = {},
+  options: {
+    entity?: Entity;
+    evaluate?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+  } = {},
 ) {
   const client = new CisAwsClient({
     discoveryApi: { getBaseUrl: async () => BACKEND },
@@ -90,10 +108,19 @@ export async function renderWithApis(
         [cisAwsApiRef, client],
         [discoveryApiRef, { getBaseUrl: async () => BACKEND }],
         [fetchApiRef, { fetch }],
-        [permissionApiRef, mockApis.permission({ authorize: options.evaluate ?? AuthorizeResult.ALLOW })],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize: options.evaluate ?? AuthorizeResult.ALLOW,
+          }),
+        ],
       ]}
     >
-      {options.entity ? <EntityProvider entity={options.entity}>{element}</EntityProvider> : element}
+      {options.entity ? (
+        <EntityProvider entity={options.entity}>{element}</EntityProvider>
+      ) : (
+        element
+      )}
     </TestApiProvider>
   );
   return renderInTestApp(tree, {

@@ -5,16 +5,31 @@ import {
   EntityCardBlueprint,
   EntityContentBlueprint,
 } from '@backstage/plugin-catalog-react/alpha';
-import plugin, { cisAwsEntityCard, cisAwsEntityContent, cisAwsPage } from './index';
+import plugin, {
+  cisAwsEntityCard,
+  cisAwsEntityContent,
+  cisAwsPage,
+} from './index';
 
 const account: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Resource',
-  metadata: { name: 'aws-payments-prod', annotations: { 'amazonaws.com/account-id': '403344556677' } },
+  metadata: {
+    name: 'aws-payments-prod',
+    annotations: { 'amazonaws.com/account-id': '403344556677' },
+  },
   spec: { type: 'cloud-account' },
 };
-const system: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'System', metadata: { name: 'payments' } };
-const component: Entity = { apiVersion: 'backstage.io/v1alpha1', kind: 'Component', metadata: { name: 'web' } };
+const system: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'System',
+  metadata: { name: 'payments' },
+};
+const component: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Component',
+  metadata: { name: 'web' },
+};
 
 describe('cis-aws for the new frontend system', () => {
   it('offers the API, the entity card and tab, and the page', () => {
@@ -31,7 +46,9 @@ describe('cis-aws for the new frontend system', () => {
   });
 
   it('shows the card on accounts and systems, not on other components', () => {
-    const filter = createExtensionTester(cisAwsEntityCard).get(EntityCardBlueprint.dataRefs.filterFunction);
+    const filter = createExtensionTester(cisAwsEntityCard).get(
+      EntityCardBlueprint.dataRefs.filterFunction,
+    );
     expect(filter?.(account)).toBe(true);
     expect(filter?.(system)).toBe(true);
     expect(filter?.(component)).toBe(false);
@@ -44,6 +61,8 @@ describe('cis-aws for the new frontend system', () => {
   });
 
   it('mounts the organization page at /cis-aws', () => {
-    expect(createExtensionTester(cisAwsPage).get(coreExtensionData.routePath)).toBe('/cis-aws');
+    expect(
+      createExtensionTester(cisAwsPage).get(coreExtensionData.routePath),
+    ).toBe('/cis-aws');
   });
 });

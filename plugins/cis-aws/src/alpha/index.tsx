@@ -35,7 +35,8 @@ export const cisAwsEntityCard = EntityCardBlueprint.make({
   name: 'cis-aws',
   params: {
     filter: isCisAwsAvailable,
-    loader: () => import('../components/EntityCard').then(m => <m.EntityCisAwsCard />),
+    loader: () =>
+      import('../components/EntityCard').then(m => <m.EntityCisAwsCard />),
   },
 });
 
@@ -46,7 +47,10 @@ export const cisAwsEntityContent = EntityContentBlueprint.make({
     path: '/cis-aws',
     title: 'CIS 2.4',
     filter: isCisAwsAvailable,
-    loader: () => import('../components/EntityContent').then(m => <m.EntityCisAwsContent />),
+    loader: () =>
+      import('../components/EntityContent').then(m => (
+        <m.EntityCisAwsContent />
+      )),
   },
 });
 
@@ -56,7 +60,8 @@ export const cisAwsPage = PageBlueprint.make({
     path: '/cis-aws',
     title: 'CIS AWS 2.4',
     routeRef: rootRouteRef,
-    loader: () => import('../components/OrganizationPage').then(m => <m.CisAwsPage />),
+    loader: () =>
+      import('../components/OrganizationPage').then(m => <m.CisAwsPage />),
   },
 });
 

@@ -16,7 +16,13 @@ export interface AccountsQuery {
   system?: string[];
   entityRef?: string[];
   search?: string;
-  orderBy?: 'verdict' | 'accountId' | 'title' | 'ownerRef' | 'systemRef' | 'evaluatedAt';
+  orderBy?:
+    | 'verdict'
+    | 'accountId'
+    | 'title'
+    | 'ownerRef'
+    | 'systemRef'
+    | 'evaluatedAt';
   order?: 'asc' | 'desc';
   offset?: number;
   limit?: number;
@@ -26,7 +32,10 @@ export interface AccountsQuery {
 export interface CisAwsApi {
   listAccounts(query?: AccountsQuery): Promise<AccountsListResponse>;
   getAccount(accountId: string): Promise<AccountDetail>;
-  getAccountHistory(accountId: string, range?: { from?: string; to?: string }): Promise<VerdictChange[]>;
+  getAccountHistory(
+    accountId: string,
+    range?: { from?: string; to?: string },
+  ): Promise<VerdictChange[]>;
   getEntityResult(entityRef: string): Promise<EntityResultResponse>;
   evaluateAccount(accountId: string): Promise<AccountDetail>;
   listRuns(limit?: number): Promise<EvaluationRun[]>;
@@ -34,4 +43,6 @@ export interface CisAwsApi {
   listOwners(): Promise<OwnersResponse>;
 }
 
-export const cisAwsApiRef = createApiRef<CisAwsApi>({ id: 'plugin.cis-aws.service' });
+export const cisAwsApiRef = createApiRef<CisAwsApi>({
+  id: 'plugin.cis-aws.service',
+});

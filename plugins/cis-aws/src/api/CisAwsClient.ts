@@ -13,13 +13,16 @@ import { AccountsQuery, CisAwsApi } from './CisAwsApi';
 
 /** CisAwsApi over HTTP: `discoveryApi` finds the backend, `fetchApi` adds the user's token. */
 export class CisAwsClient implements CisAwsApi {
-  constructor(private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi }) {}
+  constructor(
+    private readonly deps: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+  ) {}
 
   async listAccounts(query: AccountsQuery = {}): Promise<AccountsListResponse> {
     const params = new URLSearchParams();
     for (const [key, value] of Object.entries(query)) {
       if (value === undefined || value === '') continue;
-      for (const item of Array.isArray(value) ? value : [value]) params.append(key, String(item));
+      for (const item of Array.isArray(value) ? value : [value])
+        params.append(key, String(item));
     }
     const suffix = params.toString() ? `?${params}` : '';
     return this.get(`/v1/accounts${suffix}`);
@@ -29,7 +32,10 @@ export class CisAwsClient implements CisAwsApi {
     return this.get(`/v1/accounts/${encodeURIComponent(accountId)}`);
   }
 
-  async getAccountHistory(accountId: string, range: { from?: string; to?: string } = {}) {
+  async getAccountHistory(
+    accountId: string,
+    range: { from?: string; to?: string } = {},
+  ) {
     const params = new URLSearchParams();
     if (range.from) params.set('from', range.from);
     if (range.to) params.set('to', range.to);
@@ -47,11 +53,16 @@ export class CisAwsClient implements CisAwsApi {
   }
 
   evaluateAccount(accountId: string): Promise<AccountDetail> {
-    return this.request(`/v1/accounts/${encodeURIComponent(accountId)}/evaluate`, { method: 'POST' });
+    return this.request(
+      `/v1/accounts/${encodeURIComponent(accountId)}/evaluate`,
+      { method: 'POST' },
+    );
   }
 
   async listRuns(limit = 20): Promise<EvaluationRun[]> {
-    const body = await this.get<{ runs: EvaluationRun[] }>(`/v1/runs?limit=${limit}`);
+    const body = await this.get<{ runs: EvaluationRun[] }>(
+      `/v1/runs?limit=${limit}`,
+    );
     return body.runs;
   }
 

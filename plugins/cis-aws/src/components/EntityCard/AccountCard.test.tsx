@@ -19,23 +19,36 @@ import { freezeDateAtFixtures } from './testClock';
 setupMswServer();
 freezeDateAtFixtures();
 
-const verdict = () => screen.getAllByTestId('cis-verdict')[0].getAttribute('data-verdict');
+const verdict = () =>
+  screen.getAllByTestId('cis-verdict')[0].getAttribute('data-verdict');
 
 describe('EntityCisAwsCard on an account', () => {
   it('shows a passing account with its owner, times, Security Hub and a details link', async () => {
     answer('/v1/accounts/403344556677', accountPass);
-    await renderWithApis(<EntityCisAwsCard />, { entity: accountEntity('403344556677') });
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('403344556677'),
+    });
 
     expect(await screen.findByText('Passing')).toBeInTheDocument();
     expect(verdict()).toBe('PASS');
-    expect(screen.getByText('payments-prod (403344556677)')).toBeInTheDocument();
+    expect(
+      screen.getByText('payments-prod (403344556677)'),
+    ).toBeInTheDocument();
     expect(screen.queryByTestId('cis-why')).not.toBeInTheDocument();
     const owner = screen.getByTestId('cis-owner').querySelector('a');
-    expect(owner?.getAttribute('href')).toContain('/catalog/default/group/payments-team');
-    expect(screen.getByText('Last evaluated 2 minutes ago')).toBeInTheDocument();
+    expect(owner?.getAttribute('href')).toContain(
+      '/catalog/default/group/payments-team',
+    );
+    expect(
+      screen.getByText('Last evaluated 2 minutes ago'),
+    ).toBeInTheDocument();
     expect(screen.getByText('Passing since 2 minutes ago')).toBeInTheDocument();
-    expect(screen.getByText('Last delivery to CloudWatch Logs 6 minutes ago')).toBeInTheDocument();
-    expect(screen.getByTestId('cis-security-hub')).toHaveTextContent('Security Hub: PASSED — agrees');
+    expect(
+      screen.getByText('Last delivery to CloudWatch Logs 6 minutes ago'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('cis-security-hub')).toHaveTextContent(
+      'Security Hub: PASSED — agrees',
+    );
     expect(screen.getByRole('link', { name: /View details/ })).toHaveAttribute(
       'href',
       '/catalog/default/resource/aws-payments-prod/cis-aws',
@@ -52,9 +65,13 @@ describe('EntityCisAwsCard on an account', () => {
     expect(verdict()).toBe('FAIL');
     expect(screen.getByText('A trail is failing')).toBeInTheDocument();
     expect(
-      screen.getByText('checkout-dev-trail: Role cannot write to the log group'),
+      screen.getByText(
+        'checkout-dev-trail: Role cannot write to the log group',
+      ),
     ).toBeInTheDocument();
-    expect(screen.getByText(/permissions do not allow creating log streams/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/permissions do not allow creating log streams/),
+    ).toBeInTheDocument();
     // the organization trail passes and is not listed as a reason
     expect(screen.queryByText(/acme-org-trail/)).not.toBeInTheDocument();
     expect(screen.getByText('Failing since 3 minutes ago')).toBeInTheDocument();
@@ -62,7 +79,9 @@ describe('EntityCisAwsCard on an account', () => {
       'Security Hub: PASSED — disagrees with this check',
     );
     const owner = screen.getByTestId('cis-owner').querySelector('a');
-    expect(owner?.getAttribute('href')).toContain('/catalog/default/group/checkout-team');
+    expect(owner?.getAttribute('href')).toContain(
+      '/catalog/default/group/checkout-team',
+    );
   });
 
   it('explains a trail whose delivery has stopped, with the last delivery time', async () => {
@@ -74,7 +93,9 @@ describe('EntityCisAwsCard on an account', () => {
     expect(
       await screen.findByText('storefront-staging-trail: Delivery has stopped'),
     ).toBeInTheDocument();
-    expect(screen.getByText('Last delivery to CloudWatch Logs 30 hours ago')).toBeInTheDocument();
+    expect(
+      screen.getByText('Last delivery to CloudWatch Logs 30 hours ago'),
+    ).toBeInTheDocument();
   });
 
   it('explains an account without any trail', async () => {
@@ -85,7 +106,9 @@ describe('EntityCisAwsCard on an account', () => {
 
     expect(await screen.findByText('No trails')).toBeInTheDocument();
     expect(screen.getByText(/has no CloudTrail trail/)).toBeInTheDocument();
-    expect(screen.getByText('Last delivery to CloudWatch Logs unknown')).toBeInTheDocument();
+    expect(
+      screen.getByText('Last delivery to CloudWatch Logs unknown'),
+    ).toBeInTheDocument();
   });
 
   it('says why an account could not be checked (reader role not assumable)', async () => {
@@ -96,23 +119,31 @@ describe('EntityCisAwsCard on an account', () => {
 
     expect(await screen.findByText('Could not be checked')).toBeInTheDocument();
     expect(verdict()).toBe('ERROR');
-    expect(screen.getByText('Some regions could not be read')).toBeInTheDocument();
     expect(
-      screen.getByText(/reader role could not be assumed in this account \(AccessDenied\)/),
+      screen.getByText('Some regions could not be read'),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        /reader role could not be assumed in this account \(AccessDenied\)/,
+      ),
     ).toBeInTheDocument();
     expect(screen.queryByTestId('cis-stale')).not.toBeInTheDocument();
   });
 
   it('shows the last definitive result next to a stale ERROR', async () => {
     answer('/v1/accounts/403344556677', accountStale);
-    await renderWithApis(<EntityCisAwsCard />, { entity: accountEntity('403344556677') });
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('403344556677'),
+    });
 
     expect(await screen.findByText('Could not be checked')).toBeInTheDocument();
     expect(verdict()).toBe('ERROR');
     expect(screen.getByTestId('cis-stale')).toHaveTextContent(
       'Last definitive result: PASS, 3 minutes ago',
     );
-    expect(screen.getByText(/cloudtrail:ListTrails InternalFailure/)).toBeInTheDocument();
+    expect(
+      screen.getByText(/cloudtrail:ListTrails InternalFailure/),
+    ).toBeInTheDocument();
   });
 
   it('says an unknown account has not been evaluated yet (404)', async () => {
@@ -121,16 +152,22 @@ describe('EntityCisAwsCard on an account', () => {
       entity: accountEntity('412233445566', 'aws-new'),
     });
 
-    expect(await screen.findByText(/has not been evaluated yet/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/has not been evaluated yet/),
+    ).toBeInTheDocument();
     expect(screen.getByText(/evaluated within a minute/)).toBeInTheDocument();
     expect(screen.queryByText(/HTTP 404/)).not.toBeInTheDocument();
   });
 
   it('shows a backend error and fetches again on Retry', async () => {
     answer('/v1/accounts/403344556677', 'database is down', 500);
-    await renderWithApis(<EntityCisAwsCard />, { entity: accountEntity('403344556677') });
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('403344556677'),
+    });
 
-    expect(await screen.findByText(/Could not load the CIS 2.4 result/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Could not load the CIS 2.4 result/),
+    ).toBeInTheDocument();
     expect(screen.getByText(/database is down/)).toBeInTheDocument();
 
     answer('/v1/accounts/403344556677', accountPass);
@@ -146,7 +183,9 @@ describe('EntityCisAwsCard on an account', () => {
     };
     server.events.on('request:start', listener);
     try {
-      await renderWithApis(<EntityCisAwsCard />, { entity: accountEntity('40334455667') });
+      await renderWithApis(<EntityCisAwsCard />, {
+        entity: accountEntity('40334455667'),
+      });
       expect(screen.getByTestId('cis-malformed')).toHaveTextContent(
         'not a 12-digit AWS account id: "40334455667"',
       );

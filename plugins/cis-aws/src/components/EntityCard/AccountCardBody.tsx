@@ -28,11 +28,19 @@ export function AccountCardBody(props: { accountId: string }) {
   return <AccountResult account={value} />;
 }
 
-const SECURITY_HUB_STATUS = { PASS: 'PASSED', FAIL: 'FAILED', UNKNOWN: 'no result' } as const;
+const SECURITY_HUB_STATUS = {
+  PASS: 'PASSED',
+  FAIL: 'FAILED',
+  UNKNOWN: 'no result',
+} as const;
 
 function Fact(props: { children: ReactNode; testId?: string }) {
   return (
-    <Typography variant="body2" color="textSecondary" data-testid={props.testId}>
+    <Typography
+      variant="body2"
+      color="textSecondary"
+      data-testid={props.testId}
+    >
       {props.children}
     </Typography>
   );
@@ -44,7 +52,13 @@ export function AccountResult(props: { account: AccountDetail }) {
   const hub = account.securityHub;
   return (
     <Box>
-      <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 12 }} mb={1}>
+      <Box
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+        style={{ gap: 12 }}
+        mb={1}
+      >
         <Typography variant="h5" component="div">
           <VerdictStatus verdict={account.verdict} />
         </Typography>
@@ -74,7 +88,9 @@ export function AccountResult(props: { account: AccountDetail }) {
         <Fact>Last evaluated {ago(account.evaluatedAt)}</Fact>
         <Fact>
           Last delivery to CloudWatch Logs{' '}
-          {account.latestDeliveryTime ? ago(account.latestDeliveryTime) : 'unknown'}
+          {account.latestDeliveryTime
+            ? ago(account.latestDeliveryTime)
+            : 'unknown'}
         </Fact>
         {hub && (
           <Fact testId="cis-security-hub">

@@ -1,5 +1,14 @@
-import { AccountDetail, isDefinitiveVerdict } from '@cis-aws/plugin-cis-aws-common';
-import { Box, List, ListItem, ListItemText, Typography } from '@material-ui/core';
+import {
+  AccountDetail,
+  isDefinitiveVerdict,
+} from '@cis-aws/plugin-cis-aws-common';
+import {
+  Box,
+  List,
+  ListItem,
+  ListItemText,
+  Typography,
+} from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { reasonExplanation, reasonTitle } from '../common';
 import { ago, plainDetail, trailName } from './text';
@@ -23,15 +32,17 @@ export function AccountWhy(props: { account: AccountDetail }) {
       <Typography variant="body2">
         {detail ?? reasonExplanation(reason)}
       </Typography>
-      {!detail && evaluation?.detail && ['ERROR', 'UNKNOWN'].includes(account.verdict) && (
-        <Typography variant="caption" color="textSecondary" component="div">
-          {evaluation.detail}
-        </Typography>
-      )}
+      {!detail &&
+        evaluation?.detail &&
+        ['ERROR', 'UNKNOWN'].includes(account.verdict) && (
+          <Typography variant="caption" color="textSecondary" component="div">
+            {evaluation.detail}
+          </Typography>
+        )}
       {exception && (
         <Typography variant="body2" color="textSecondary">
-          Exception: {exception.reason} (approved by {exception.approvedBy}, expires{' '}
-          {ago(exception.expiresAt)})
+          Exception: {exception.reason} (approved by {exception.approvedBy},
+          expires {ago(exception.expiresAt)})
         </Typography>
       )}
       {badTrails.length > 0 && (
@@ -39,7 +50,9 @@ export function AccountWhy(props: { account: AccountDetail }) {
           {badTrails.map(trail => (
             <ListItem key={trail.trailArn} disableGutters>
               <ListItemText
-                primary={`${trailName(trail.trailArn)}: ${reasonTitle(trail.reason) ?? trail.verdict}`}
+                primary={`${trailName(trail.trailArn)}: ${
+                  reasonTitle(trail.reason) ?? trail.verdict
+                }`}
                 secondary={reasonExplanation(trail.reason)}
               />
             </ListItem>
@@ -54,13 +67,14 @@ export function AccountWhy(props: { account: AccountDetail }) {
 export function StaleNotice(props: { account: AccountDetail }) {
   const { account } = props;
   const last = account.lastDefinitive;
-  if (!account.stale || !last || !isDefinitiveVerdict(last.verdict)) return null;
+  if (!account.stale || !last || !isDefinitiveVerdict(last.verdict))
+    return null;
   return (
     <Box mt={1}>
       <Alert severity="warning" data-testid="cis-stale">
         Last definitive result: {last.verdict}, {ago(last.evaluatedAt)}
-        {last.reason ? ` (${reasonTitle(last.reason)})` : ''}. The latest check could not
-        decide, so this older result may no longer hold.
+        {last.reason ? ` (${reasonTitle(last.reason)})` : ''}. The latest check
+        could not decide, so this older result may no longer hold.
       </Alert>
     </Box>
   );

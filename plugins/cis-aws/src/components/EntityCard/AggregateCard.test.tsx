@@ -18,19 +18,35 @@ setupMswServer();
 freezeDateAtFixtures();
 
 const rows = () => screen.getAllByTestId('cis-account-row');
-const rowLink = (row: HTMLElement) => within(row).getByRole('link').getAttribute('href');
+const rowLink = (row: HTMLElement) =>
+  within(row).getByRole('link').getAttribute('href');
 
-const noCounts = { FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0, PASS: 0, NOT_MAPPED: 0 };
+const noCounts = {
+  FAIL: 0,
+  ERROR: 0,
+  UNKNOWN: 0,
+  EXEMPT: 0,
+  PASS: 0,
+  NOT_MAPPED: 0,
+};
 
 describe('EntityCisAwsCard on a system or a group', () => {
   it('aggregates a system: worst verdict, counts, failing accounts first with links', async () => {
     // the backend sends worst first; the card does not rely on it
-    const shuffled = { ...systemPayments, accounts: [...systemPayments.accounts].reverse() };
+    const shuffled = {
+      ...systemPayments,
+      accounts: [...systemPayments.accounts].reverse(),
+    };
     answer('/v1/entities/system/default/payments', shuffled);
-    await renderWithApis(<EntityCisAwsCard />, { entity: systemEntity('payments') });
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: systemEntity('payments'),
+    });
 
     expect(await screen.findByText('Failing')).toBeInTheDocument();
-    expect(screen.getAllByTestId('cis-verdict')[0]).toHaveAttribute('data-verdict', 'FAIL');
+    expect(screen.getAllByTestId('cis-verdict')[0]).toHaveAttribute(
+      'data-verdict',
+      'FAIL',
+    );
     const counts = screen.getByTestId('cis-counts');
     expect(counts).toHaveTextContent('1 FAIL');
     expect(counts).toHaveTextContent('1 ERROR');
@@ -40,7 +56,9 @@ describe('EntityCisAwsCard on a system or a group', () => {
     const [first, second, third] = rows();
     expect(first).toHaveTextContent('payments-staging (404455667788)');
     expect(first).toHaveTextContent('No log group configured');
-    expect(rowLink(first)).toBe('/catalog/default/resource/aws-payments-staging');
+    expect(rowLink(first)).toBe(
+      '/catalog/default/resource/aws-payments-staging',
+    );
     expect(second).toHaveTextContent('legacy-billing (411122334455)');
     expect(second).toHaveTextContent('Some regions could not be read');
     expect(third).toHaveTextContent('payments-prod (403344556677)');
@@ -54,16 +72,20 @@ describe('EntityCisAwsCard on a system or a group', () => {
 
   it('aggregates a group: its failing accounts first', async () => {
     answer('/v1/entities/group/default/checkout-team', groupCheckout);
-    await renderWithApis(<EntityCisAwsCard />, { entity: groupEntity('checkout-team') });
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: groupEntity('checkout-team'),
+    });
 
     expect(await screen.findByText('Failing')).toBeInTheDocument();
     expect(screen.getByTestId('cis-counts')).toHaveTextContent('2 FAIL1 PASS');
-    expect(rows().map(row => row.querySelector('[data-verdict]')?.getAttribute('data-verdict'))).toEqual([
-      'FAIL',
-      'FAIL',
-      'PASS',
-    ]);
-    expect(rowLink(rows()[0])).toBe('/catalog/default/resource/aws-checkout-dev');
+    expect(
+      rows().map(row =>
+        row.querySelector('[data-verdict]')?.getAttribute('data-verdict'),
+      ),
+    ).toEqual(['FAIL', 'FAIL', 'PASS']);
+    expect(rowLink(rows()[0])).toBe(
+      '/catalog/default/resource/aws-checkout-dev',
+    );
   });
 
   it('says accounts are pending when none has been evaluated yet', async () => {
@@ -76,10 +98,15 @@ describe('EntityCisAwsCard on a system or a group', () => {
       problems: [],
     };
     answer('/v1/entities/system/default/new-thing', body);
-    await renderWithApis(<EntityCisAwsCard />, { entity: systemEntity('new-thing') });
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: systemEntity('new-thing'),
+    });
 
     expect(await screen.findByText('Not evaluated yet')).toBeInTheDocument();
-    expect(screen.getAllByTestId('cis-verdict')[0]).toHaveAttribute('data-verdict', 'PENDING');
+    expect(screen.getAllByTestId('cis-verdict')[0]).toHaveAttribute(
+      'data-verdict',
+      'PENDING',
+    );
     expect(screen.getByTestId('cis-counts')).toHaveTextContent('1 PENDING');
     expect(screen.getByTestId('cis-pending')).toHaveTextContent(
       'Not evaluated yet: 412233445566. New accounts are evaluated within a minute',
@@ -96,21 +123,31 @@ describe('EntityCisAwsCard on a system or a group', () => {
       problems: [],
     };
     answer('/v1/entities/system/default/lonely', body);
-    await renderWithApis(<EntityCisAwsCard />, { entity: systemEntity('lonely') });
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: systemEntity('lonely'),
+    });
 
     const notMapped = await screen.findByTestId('cis-not-mapped');
-    expect(notMapped).toHaveTextContent('No AWS account belongs to this system');
+    expect(notMapped).toHaveTextContent(
+      'No AWS account belongs to this system',
+    );
     expect(notMapped).toHaveTextContent(
       'metadata: annotations: amazonaws.com/account-id: "123456789012"',
     );
-    expect(within(notMapped).getByRole('button', { name: 'Copy text' })).toBeInTheDocument();
+    expect(
+      within(notMapped).getByRole('button', { name: 'Copy text' }),
+    ).toBeInTheDocument();
   });
 
   it("shows the backend's message for a malformed annotation", async () => {
     const web: Entity = {
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'Component',
-      metadata: { name: 'web', namespace: 'default', annotations: { 'amazonaws.com/account-id': 'prod' } },
+      metadata: {
+        name: 'web',
+        namespace: 'default',
+        annotations: { 'amazonaws.com/account-id': 'prod' },
+      },
       spec: {},
     };
     const body: EntityResultResponse = {
@@ -140,8 +177,14 @@ describe('EntityCisAwsCard on a system or a group', () => {
   });
 
   it('shows an error with Retry for the aggregate too', async () => {
-    answer('/v1/entities/group/default/checkout-team', 'catalog unreachable', 503);
-    await renderWithApis(<EntityCisAwsCard />, { entity: groupEntity('checkout-team') });
+    answer(
+      '/v1/entities/group/default/checkout-team',
+      'catalog unreachable',
+      503,
+    );
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: groupEntity('checkout-team'),
+    });
 
     expect(await screen.findByText(/catalog unreachable/)).toBeInTheDocument();
     answer('/v1/entities/group/default/checkout-team', groupCheckout);

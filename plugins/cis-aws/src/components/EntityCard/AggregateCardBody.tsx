@@ -6,7 +6,14 @@ import {
   EntityResultResponse,
   VERDICT_DESCRIPTIONS,
 } from '@cis-aws/plugin-cis-aws-common';
-import { Box, Chip, List, ListItem, ListItemText, Typography } from '@material-ui/core';
+import {
+  Box,
+  Chip,
+  List,
+  ListItem,
+  ListItemText,
+  Typography,
+} from '@material-ui/core';
 import { useEntityResult } from '../../hooks';
 import { accountReasonTitle, VerdictStatus } from '../common';
 import { LoadError } from './LoadState';
@@ -27,7 +34,9 @@ export function AggregateCardBody(props: { entity: Entity }) {
 }
 
 function verdictTitle(verdict: EntityResultResponse['verdict']): string {
-  return verdict === 'PENDING' ? 'Not evaluated yet' : VERDICT_DESCRIPTIONS[verdict].title;
+  return verdict === 'PENDING'
+    ? 'Not evaluated yet'
+    : VERDICT_DESCRIPTIONS[verdict].title;
 }
 
 function AccountRow(props: { account: AccountSummary }) {
@@ -35,10 +44,13 @@ function AccountRow(props: { account: AccountSummary }) {
   const why =
     account.verdict === 'PASS'
       ? `Passing since ${ago(account.verdictSince)}`
-      : accountReasonTitle(account) ?? VERDICT_DESCRIPTIONS[account.verdict].title;
+      : accountReasonTitle(account) ??
+        VERDICT_DESCRIPTIONS[account.verdict].title;
   const stale =
     account.stale && account.lastDefinitive
-      ? ` · last definitive ${account.lastDefinitive.verdict}, ${ago(account.lastDefinitive.evaluatedAt)}`
+      ? ` · last definitive ${account.lastDefinitive.verdict}, ${ago(
+          account.lastDefinitive.evaluatedAt,
+        )}`
       : '';
   return (
     <ListItem disableGutters divider data-testid="cis-account-row">
@@ -57,15 +69,24 @@ function AccountRow(props: { account: AccountSummary }) {
   );
 }
 
-export function AggregateResult(props: { result: EntityResultResponse; kind: string }) {
+export function AggregateResult(props: {
+  result: EntityResultResponse;
+  kind: string;
+}) {
   const { result, kind } = props;
   const pending = result.pendingAccountIds;
   const accounts = [...result.accounts].sort(
     (a, b) => displayRank(a.verdict) - displayRank(b.verdict),
   );
-  const chips = DISPLAY_ORDER.filter(v => v !== 'NOT_MAPPED' && (result.counts[v] ?? 0) > 0);
+  const chips = DISPLAY_ORDER.filter(
+    v => v !== 'NOT_MAPPED' && (result.counts[v] ?? 0) > 0,
+  );
 
-  if (result.verdict === 'NOT_MAPPED' && accounts.length === 0 && pending.length === 0) {
+  if (
+    result.verdict === 'NOT_MAPPED' &&
+    accounts.length === 0 &&
+    pending.length === 0
+  ) {
     return (
       <Box>
         <MappingProblems problems={result.problems} />
@@ -76,7 +97,13 @@ export function AggregateResult(props: { result: EntityResultResponse; kind: str
 
   return (
     <Box>
-      <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 12 }} mb={1}>
+      <Box
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+        style={{ gap: 12 }}
+        mb={1}
+      >
         <Typography variant="h5" component="div">
           <VerdictStatus verdict={result.verdict} />
         </Typography>
@@ -84,22 +111,44 @@ export function AggregateResult(props: { result: EntityResultResponse; kind: str
           {verdictTitle(result.verdict)}
         </Typography>
       </Box>
-      <Box display="flex" flexWrap="wrap" style={{ gap: 4 }} mb={1} data-testid="cis-counts">
+      <Box
+        display="flex"
+        flexWrap="wrap"
+        style={{ gap: 4 }}
+        mb={1}
+        data-testid="cis-counts"
+      >
         {chips.map(verdict => (
-          <Chip key={verdict} size="small" label={`${result.counts[verdict]} ${verdict}`} />
+          <Chip
+            key={verdict}
+            size="small"
+            label={`${result.counts[verdict]} ${verdict}`}
+          />
         ))}
         {pending.length > 0 && (
-          <Chip size="small" variant="outlined" label={`${pending.length} PENDING`} />
+          <Chip
+            size="small"
+            variant="outlined"
+            label={`${pending.length} PENDING`}
+          />
         )}
         {(result.counts.NOT_MAPPED ?? 0) > 0 && (
-          <Chip size="small" variant="outlined" label={`${result.counts.NOT_MAPPED} NOT MAPPED`} />
+          <Chip
+            size="small"
+            variant="outlined"
+            label={`${result.counts.NOT_MAPPED} NOT MAPPED`}
+          />
         )}
       </Box>
       <MappingProblems problems={result.problems} />
       {pending.length > 0 && (
-        <Typography variant="body2" color="textSecondary" data-testid="cis-pending">
-          Not evaluated yet: {pending.join(', ')}. New accounts are evaluated within a minute of
-          appearing in the catalog.
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="cis-pending"
+        >
+          Not evaluated yet: {pending.join(', ')}. New accounts are evaluated
+          within a minute of appearing in the catalog.
         </Typography>
       )}
       {accounts.length > 0 && (

@@ -36,7 +36,10 @@ export function EntityCisAwsCard(props: EntityCisAwsCardProps) {
       title="CIS 2.4"
       subheader="CloudTrail delivers to CloudWatch Logs"
       variant={props.variant}
-      deepLink={{ title: 'View details', link: `${entityLink(entity)}/cis-aws` }}
+      deepLink={{
+        title: 'View details',
+        link: `${entityLink(entity)}/cis-aws`,
+      }}
     >
       <div data-testid="cis-aws-card">{body}</div>
     </InfoCard>

@@ -8,13 +8,19 @@ export function isNotFound(error: Error): boolean {
 
 function message(error: Error): string {
   if (ResponseError.is(error)) {
-    return `${error.cause?.message || error.message} (HTTP ${error.statusCode})`;
+    return `${error.cause?.message || error.message} (HTTP ${
+      error.statusCode
+    })`;
   }
   return error.message;
 }
 
 /** A failed request, compactly, with a button to try again. */
-export function LoadError(props: { error: Error; retry: () => void; what?: string }) {
+export function LoadError(props: {
+  error: Error;
+  retry: () => void;
+  what?: string;
+}) {
   const { error, retry, what = 'the CIS 2.4 result' } = props;
   return (
     <Alert
@@ -31,7 +37,10 @@ export function LoadError(props: { error: Error; retry: () => void; what?: strin
 }
 
 /** The backend knows the account but has not evaluated it yet. */
-export function NotEvaluatedYet(props: { accountId: string; retry: () => void }) {
+export function NotEvaluatedYet(props: {
+  accountId: string;
+  retry: () => void;
+}) {
   return (
     <Alert
       severity="info"
@@ -41,8 +50,8 @@ export function NotEvaluatedYet(props: { accountId: string; retry: () => void })
         </Button>
       }
     >
-      Account {props.accountId} has not been evaluated yet. New accounts are evaluated within a
-      minute of appearing in the catalog.
+      Account {props.accountId} has not been evaluated yet. New accounts are
+      evaluated within a minute of appearing in the catalog.
     </Alert>
   );
 }

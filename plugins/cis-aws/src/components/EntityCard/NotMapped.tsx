@@ -1,5 +1,8 @@
 import { CodeSnippet } from '@backstage/core-components';
-import { AWS_ACCOUNT_ID_ANNOTATION, MappingProblem } from '@cis-aws/plugin-cis-aws-common';
+import {
+  AWS_ACCOUNT_ID_ANNOTATION,
+  MappingProblem,
+} from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
@@ -8,9 +11,9 @@ import { annotationSnippet } from './text';
 function howToMap(kind: string): string {
   switch (kind.toLocaleLowerCase('en-US')) {
     case 'system':
-      return 'No AWS account belongs to this system. Set spec.system on the account\'s Resource entity to this system, or add the account annotation here:';
+      return "No AWS account belongs to this system. Set spec.system on the account's Resource entity to this system, or add the account annotation here:";
     case 'group':
-      return 'This team owns no AWS account. Make it the spec.owner of the account\'s Resource entity, or add the account annotation here:';
+      return "This team owns no AWS account. Make it the spec.owner of the account's Resource entity, or add the account annotation here:";
     default:
       return 'No AWS account is mapped to this entity, so there is nothing to evaluate. Add the account annotation to its catalog-info.yaml:';
   }
@@ -23,7 +26,11 @@ export function NotMapped(props: { kind: string }) {
       <Typography variant="body2" gutterBottom>
         {howToMap(props.kind)}
       </Typography>
-      <CodeSnippet language="yaml" text={annotationSnippet()} showCopyCodeButton />
+      <CodeSnippet
+        language="yaml"
+        text={annotationSnippet()}
+        showCopyCodeButton
+      />
       <Typography variant="caption" color="textSecondary">
         Several accounts may be listed, separated by commas.
       </Typography>
@@ -36,14 +43,18 @@ export function MalformedAnnotation(props: { value: string; message: string }) {
   return (
     <Box data-testid="cis-malformed">
       <Alert severity="warning">
-        The annotation {AWS_ACCOUNT_ID_ANNOTATION} is malformed: {props.message}. This account
-        cannot be evaluated until it is fixed.
+        The annotation {AWS_ACCOUNT_ID_ANNOTATION} is malformed: {props.message}
+        . This account cannot be evaluated until it is fixed.
       </Alert>
       <Box mt={1}>
         <Typography variant="body2" gutterBottom>
           It should hold one 12-digit AWS account id, in quotes:
         </Typography>
-        <CodeSnippet language="yaml" text={annotationSnippet()} showCopyCodeButton />
+        <CodeSnippet
+          language="yaml"
+          text={annotationSnippet()}
+          showCopyCodeButton
+        />
       </Box>
     </Box>
   );

@@ -1,4 +1,8 @@
-import { accountEntity, groupEntity, systemEntity } from '../../__testUtils__/render';
+import {
+  accountEntity,
+  groupEntity,
+  systemEntity,
+} from '../../__testUtils__/render';
 import { ago, cardMode, plainDetail, trailName } from './text';
 
 describe('EntityCard text helpers', () => {
@@ -7,7 +11,9 @@ describe('EntityCard text helpers', () => {
       type: 'account',
       accountId: '403344556677',
     });
-    expect(cardMode(accountEntity('403344556677, 404455667788'))).toEqual({ type: 'aggregate' });
+    expect(cardMode(accountEntity('403344556677, 404455667788'))).toEqual({
+      type: 'aggregate',
+    });
     expect(cardMode(accountEntity('4033-4455-6677'))).toMatchObject({
       type: 'malformed',
       message: 'not a 12-digit AWS account id: "4033-4455-6677"',
@@ -18,9 +24,11 @@ describe('EntityCard text helpers', () => {
   });
 
   it('names trails and explains known details', () => {
-    expect(trailName('arn:aws:cloudtrail:us-east-1:407788990011:trail/checkout-dev-trail')).toBe(
-      'checkout-dev-trail',
-    );
+    expect(
+      trailName(
+        'arn:aws:cloudtrail:us-east-1:407788990011:trail/checkout-dev-trail',
+      ),
+    ).toBe('checkout-dev-trail');
     expect(trailName('not-an-arn')).toBe('not-an-arn');
     expect(plainDetail('could not read sts:AssumeRole AccessDenied')).toMatch(
       /reader role could not be assumed in this account \(AccessDenied\)/,

@@ -22,12 +22,16 @@ export type CardMode =
  */
 export function cardMode(entity: Entity): CardMode {
   const value = entity.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION];
-  if (value === undefined || entity.kind.toLocaleLowerCase('en-US') !== 'resource') {
+  if (
+    value === undefined ||
+    entity.kind.toLocaleLowerCase('en-US') !== 'resource'
+  ) {
     return { type: 'aggregate' };
   }
   const parsed = parseAccountAnnotation(value);
   if (!parsed.ok) return { type: 'malformed', value, message: parsed.message };
-  if (parsed.accountIds.length === 1) return { type: 'account', accountId: parsed.accountIds[0] };
+  if (parsed.accountIds.length === 1)
+    return { type: 'account', accountId: parsed.accountIds[0] };
   return { type: 'aggregate' };
 }
 
@@ -50,7 +54,10 @@ export function plainDetail(detail: string | undefined): string | undefined {
 }
 
 /** The order the card lists verdicts and accounts in: worst first. */
-export const DISPLAY_ORDER: readonly EntityVerdictValue[] = [...VERDICT_SEVERITY_ORDER, 'NOT_MAPPED'];
+export const DISPLAY_ORDER: readonly EntityVerdictValue[] = [
+  ...VERDICT_SEVERITY_ORDER,
+  'NOT_MAPPED',
+];
 
 export function displayRank(verdict: EntityVerdictValue): number {
   const index = DISPLAY_ORDER.indexOf(verdict);

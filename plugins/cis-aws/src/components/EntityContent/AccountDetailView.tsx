@@ -8,7 +8,12 @@ import {
 import { Box, Divider, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { ReactNode } from 'react';
-import { reasonExplanation, reasonTitle, relativeTime, VerdictStatus } from '../common';
+import {
+  reasonExplanation,
+  reasonTitle,
+  relativeTime,
+  VerdictStatus,
+} from '../common';
 import { time } from './chainLinks';
 import { InventoryEvidence } from './InventoryEvidence';
 import { RemediationView } from './Remediation';
@@ -16,22 +21,40 @@ import { accountRemediation } from './remediation';
 import { TrailSection } from './TrailSection';
 
 function SecurityHubOpinionLine(props: { detail: AccountDetail }) {
-  const opinion = props.detail.evaluation.securityHub ?? props.detail.securityHub;
-  if (!opinion) return <Typography variant="body2">Security Hub: no opinion was read.</Typography>;
+  const opinion =
+    props.detail.evaluation.securityHub ?? props.detail.securityHub;
+  if (!opinion)
+    return (
+      <Typography variant="body2">
+        Security Hub: no opinion was read.
+      </Typography>
+    );
   let agreement = 'cannot be compared';
-  if (opinion.agrees !== null) agreement = opinion.agrees ? 'agrees with this evaluation' : 'disagrees with this evaluation';
-  const ignored = props.detail.evaluation.securityHub?.ignoredFindings.length ?? 0;
+  if (opinion.agrees !== null)
+    agreement = opinion.agrees
+      ? 'agrees with this evaluation'
+      : 'disagrees with this evaluation';
+  const ignored =
+    props.detail.evaluation.securityHub?.ignoredFindings.length ?? 0;
   return (
     <Typography variant="body2" data-testid="security-hub-opinion">
       Security Hub (CloudTrail.5) says {opinion.status}, which {agreement}
-      {opinion.agrees === false ? ' (Security Hub only checks that a log group is configured)' : ''}.
-      {ignored > 0 ? ` ${ignored} finding(s) about trails this account no longer has are ignored.` : ''}
+      {opinion.agrees === false
+        ? ' (Security Hub only checks that a log group is configured)'
+        : ''}
+      .
+      {ignored > 0
+        ? ` ${ignored} finding(s) about trails this account no longer has are ignored.`
+        : ''}
     </Typography>
   );
 }
 
 /** The trails of one evaluation, worst first, each with its chain, warnings and remediation. */
-function Trails(props: { evaluation: AccountEvaluation; detail: AccountDetail }) {
+function Trails(props: {
+  evaluation: AccountEvaluation;
+  detail: AccountDetail;
+}) {
   const { evaluation, detail } = props;
   const findings = evaluation.securityHub?.findings ?? [];
   const trails = [...evaluation.trails].sort(
@@ -53,19 +76,31 @@ function Trails(props: { evaluation: AccountEvaluation; detail: AccountDetail })
 }
 
 /** One account's full result: verdict and why, every trail's chain, remediation and evidence. */
-export function AccountDetailView(props: { detail: AccountDetail; actions?: ReactNode }) {
+export function AccountDetailView(props: {
+  detail: AccountDetail;
+  actions?: ReactNode;
+}) {
   const { detail, actions } = props;
   const evaluation = detail.evaluation;
   const remediation = accountRemediation(evaluation);
   const accountWarnings = evaluation.warnings.filter(w => !w.trailArn);
   const last = detail.lastDefinitive;
   return (
-    <InfoCard title={`CIS AWS 2.4 — ${detail.title}`} subheader={`Account ${detail.accountId}`}>
+    <InfoCard
+      title={`CIS AWS 2.4 — ${detail.title}`}
+      subheader={`Account ${detail.accountId}`}
+    >
       <Box data-testid="account-detail" data-account={detail.accountId}>
-        <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 16 }}>
+        <Box
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          style={{ gap: 16 }}
+        >
           <VerdictStatus verdict={detail.verdict} stale={detail.stale} />
           <Typography variant="h6" component="p">
-            {reasonTitle(detail.reason) ?? 'Every trail delivers to CloudWatch Logs'}
+            {reasonTitle(detail.reason) ??
+              'Every trail delivers to CloudWatch Logs'}
           </Typography>
           <Box flexGrow={1} />
           {actions}
@@ -77,13 +112,15 @@ export function AccountDetailView(props: { detail: AccountDetail; actions?: Reac
           </Typography>
         )}
         <Typography variant="body2" color="textSecondary">
-          Evaluated {time(detail.evaluatedAt)}; this verdict since {relativeTime(detail.verdictSince)}.
+          Evaluated {time(detail.evaluatedAt)}; this verdict since{' '}
+          {relativeTime(detail.verdictSince)}.
         </Typography>
         <SecurityHubOpinionLine detail={detail} />
         {evaluation.exception && (
           <Alert severity="info">
-            Exempt until {evaluation.exception.expiresAt}, approved by {evaluation.exception.approvedBy}:{' '}
-            {evaluation.exception.reason}. Without it: {evaluation.underlyingVerdict}{' '}
+            Exempt until {evaluation.exception.expiresAt}, approved by{' '}
+            {evaluation.exception.approvedBy}: {evaluation.exception.reason}.
+            Without it: {evaluation.underlyingVerdict}{' '}
             {reasonTitle(evaluation.underlyingReason) ?? ''}
           </Alert>
         )}
@@ -91,18 +128,23 @@ export function AccountDetailView(props: { detail: AccountDetail; actions?: Reac
           <Box mt={2} data-testid="stale-banner">
             <WarningPanel
               severity="warning"
-              title={`Stale: the last definitive result was ${last.verdict}, ${relativeTime(last.evaluatedAt)}`}
+              title={`Stale: the last definitive result was ${
+                last.verdict
+              }, ${relativeTime(last.evaluatedAt)}`}
               defaultExpanded
             >
-              The last run could not evaluate this account ({reasonTitle(detail.reason) ?? detail.verdict}
-              {evaluation.detail ? `: ${evaluation.detail}` : ''}); the last definitive result was {last.verdict},{' '}
+              The last run could not evaluate this account (
+              {reasonTitle(detail.reason) ?? detail.verdict}
+              {evaluation.detail ? `: ${evaluation.detail}` : ''}); the last
+              definitive result was {last.verdict},{' '}
               {relativeTime(last.evaluatedAt)} ({last.evaluatedAt}).
             </WarningPanel>
           </Box>
         )}
         {accountWarnings.map((w, i) => (
           <Alert key={i} severity="warning">
-            <strong>{WARNING_DESCRIPTIONS[w.code]?.title ?? w.code}</strong>: {w.detail}
+            <strong>{WARNING_DESCRIPTIONS[w.code]?.title ?? w.code}</strong>:{' '}
+            {w.detail}
           </Alert>
         ))}
         {remediation && <RemediationView remediation={remediation} />}
@@ -120,10 +162,14 @@ export function AccountDetailView(props: { detail: AccountDetail; actions?: Reac
         {detail.stale && detail.lastDefinitiveEvaluation && (
           <Box mt={3} data-testid="last-definitive-trails">
             <Typography variant="h6" component="h3" gutterBottom>
-              Trails at the last definitive result ({detail.lastDefinitiveEvaluation.verdict},{' '}
+              Trails at the last definitive result (
+              {detail.lastDefinitiveEvaluation.verdict},{' '}
               {time(detail.lastDefinitiveEvaluation.evaluatedAt)})
             </Typography>
-            <Trails evaluation={detail.lastDefinitiveEvaluation} detail={detail} />
+            <Trails
+              evaluation={detail.lastDefinitiveEvaluation}
+              detail={detail}
+            />
           </Box>
         )}
         <Divider />

@@ -45,7 +45,8 @@ const STATUS_WORD: Record<LinkStatus, string> = {
 
 /** One link of a trail's evidence chain: its status, its facts and where to see it in AWS. */
 export function ChainLink(props: ChainLinkProps) {
-  const { index, id, title, status, summary, facts, consoleUrl, consoleLabel } = props;
+  const { index, id, title, status, summary, facts, consoleUrl, consoleLabel } =
+    props;
   return (
     <Box
       data-testid="chain-link"
@@ -57,7 +58,12 @@ export function ChainLink(props: ChainLinkProps) {
       p={1.5}
       mb={1}
     >
-      <Box display="flex" alignItems="baseline" flexWrap="wrap" style={{ gap: 12 }}>
+      <Box
+        display="flex"
+        alignItems="baseline"
+        flexWrap="wrap"
+        style={{ gap: 12 }}
+      >
         <Typography variant="subtitle1" component="h4">
           {index}. {title}
         </Typography>
@@ -69,13 +75,25 @@ export function ChainLink(props: ChainLinkProps) {
           </Link>
         )}
       </Box>
-      <Box component="dl" display="grid" style={{ gridTemplateColumns: 'max-content 1fr', gap: '2px 16px', margin: '8px 0 0' }}>
+      <Box
+        component="dl"
+        display="grid"
+        style={{
+          gridTemplateColumns: 'max-content 1fr',
+          gap: '2px 16px',
+          margin: '8px 0 0',
+        }}
+      >
         {facts.map(([label, value]) => (
           <Box key={label} display="contents">
             <Typography component="dt" variant="body2" color="textSecondary">
               {label}
             </Typography>
-            <Typography component="dd" variant="body2" style={{ margin: 0, wordBreak: 'break-all' }}>
+            <Typography
+              component="dd"
+              variant="body2"
+              style={{ margin: 0, wordBreak: 'break-all' }}
+            >
               {value}
             </Typography>
           </Box>

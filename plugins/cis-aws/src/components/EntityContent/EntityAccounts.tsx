@@ -1,5 +1,8 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
-import { AccountSummary, verdictSeverity } from '@cis-aws/plugin-cis-aws-common';
+import {
+  AccountSummary,
+  verdictSeverity,
+} from '@cis-aws/plugin-cis-aws-common';
 import {
   Accordion,
   AccordionDetails,
@@ -17,7 +20,9 @@ import { AccountContent } from './AccountContent';
 /** Failing first (the contract's order), then by title. */
 export function sortAccounts(accounts: AccountSummary[]): AccountSummary[] {
   return [...accounts].sort(
-    (a, b) => verdictSeverity(b.verdict) - verdictSeverity(a.verdict) || a.title.localeCompare(b.title),
+    (a, b) =>
+      verdictSeverity(b.verdict) - verdictSeverity(a.verdict) ||
+      a.title.localeCompare(b.title),
   );
 }
 
@@ -33,11 +38,17 @@ function AccountAccordion(props: { account: AccountSummary }) {
       data-account={account.accountId}
     >
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
-        <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 16 }}>
+        <Box
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          style={{ gap: 16 }}
+        >
           <VerdictStatus verdict={account.verdict} stale={account.stale} />
           <Typography variant="subtitle1">{account.title}</Typography>
           <Typography variant="body2" color="textSecondary">
-            {reasonTitle(account.reason) ?? ''} · evaluated {relativeTime(account.evaluatedAt)}
+            {reasonTitle(account.reason) ?? ''} · evaluated{' '}
+            {relativeTime(account.evaluatedAt)}
           </Typography>
         </Box>
       </AccordionSummary>
@@ -61,14 +72,17 @@ export function EntityAccounts(props: { entityRef: string }) {
   if (value.verdict === 'NOT_MAPPED') {
     return (
       <Typography variant="body1">
-        No AWS account is mapped to this entity, so there is nothing to evaluate (this is not a PASS).
+        No AWS account is mapped to this entity, so there is nothing to evaluate
+        (this is not a PASS).
       </Typography>
     );
   }
   return (
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 16 }} mb={2}>
-        <Typography variant="h6">CIS AWS 2.4 across {value.accounts.length} account(s)</Typography>
+        <Typography variant="h6">
+          CIS AWS 2.4 across {value.accounts.length} account(s)
+        </Typography>
         <VerdictStatus verdict={value.verdict} />
       </Box>
       {value.problems.map(p => (
@@ -77,7 +91,9 @@ export function EntityAccounts(props: { entityRef: string }) {
         </Alert>
       ))}
       {value.pendingAccountIds.length > 0 && (
-        <Alert severity="info">Not evaluated yet: {value.pendingAccountIds.join(', ')}</Alert>
+        <Alert severity="info">
+          Not evaluated yet: {value.pendingAccountIds.join(', ')}
+        </Alert>
       )}
       {sortAccounts(value.accounts).map(account => (
         <AccountAccordion key={account.accountId} account={account} />

@@ -8,40 +8,81 @@ import orgMember from '../../__fixtures__/account-org-member.json';
 import pass from '../../__fixtures__/account-pass.json';
 import roleCannotWrite from '../../__fixtures__/account-role-cannot-write.json';
 import stale from '../../__fixtures__/account-stale.json';
-import { accountEntity, answer, renderWithApis, setupMswServer } from '../../__testUtils__/render';
+import {
+  accountEntity,
+  answer,
+  renderWithApis,
+  setupMswServer,
+} from '../../__testUtils__/render';
 import { EntityCisAwsContent } from './index';
 
 setupMswServer();
 
-async function showAccount(fixture: { accountId: string }, evaluate = AuthorizeResult.DENY) {
+async function showAccount(
+  fixture: { accountId: string },
+  evaluate = AuthorizeResult.DENY,
+) {
   answer(`/v1/accounts/${fixture.accountId}`, fixture as never);
-  await renderWithApis(<EntityCisAwsContent />, { entity: accountEntity(fixture.accountId), evaluate });
+  await renderWithApis(<EntityCisAwsContent />, {
+    entity: accountEntity(fixture.accountId),
+    evaluate,
+  });
   return screen.findByTestId('account-detail');
 }
 
 const trailSection = (arn: string) =>
-  screen.getAllByTestId('trail-section').find(el => el.getAttribute('data-trail') === arn)!;
+  screen
+    .getAllByTestId('trail-section')
+    .find(el => el.getAttribute('data-trail') === arn)!;
 
 describe('EntityCisAwsContent on an account', () => {
   it('PASS: shows every trail with the 5 links of its chain and their console links', async () => {
     await showAccount(pass);
-    expect(screen.getAllByTestId('cis-verdict')[0]).toHaveAttribute('data-verdict', 'PASS');
-    const section = trailSection('arn:aws:cloudtrail:us-east-1:403344556677:trail/payments-prod-trail');
+    expect(screen.getAllByTestId('cis-verdict')[0]).toHaveAttribute(
+      'data-verdict',
+      'PASS',
+    );
+    const section = trailSection(
+      'arn:aws:cloudtrail:us-east-1:403344556677:trail/payments-prod-trail',
+    );
     const links = within(section).getAllByTestId('chain-link');
-    expect(links.map(l => l.getAttribute('data-link'))).toEqual(['trail', 'role', 'logGroup', 'delivery', 'securityHub']);
-    expect(links.map(l => l.getAttribute('data-status'))).toEqual(['ok', 'ok', 'ok', 'ok', 'ok']);
+    expect(links.map(l => l.getAttribute('data-link'))).toEqual([
+      'trail',
+      'role',
+      'logGroup',
+      'delivery',
+      'securityHub',
+    ]);
+    expect(links.map(l => l.getAttribute('data-status'))).toEqual([
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+      'ok',
+    ]);
     for (const link of links) {
-      expect(within(link).getByRole('link')).toHaveAttribute('href', expect.stringContaining('console.aws.amazon.com'));
+      expect(within(link).getByRole('link')).toHaveAttribute(
+        'href',
+        expect.stringContaining('console.aws.amazon.com'),
+      );
     }
-    expect(within(links[1]).getByText(/decided by IAM policy simulation/)).toBeInTheDocument();
-    expect(screen.getByTestId('security-hub-opinion')).toHaveTextContent('says PASS, which agrees');
+    expect(
+      within(links[1]).getByText(/decided by IAM policy simulation/),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('security-hub-opinion')).toHaveTextContent(
+      'says PASS, which agrees',
+    );
     expect(screen.queryByTestId('remediation')).not.toBeInTheDocument();
-    expect(screen.queryByRole('button', { name: 'Evaluate now' })).not.toBeInTheDocument();
+    expect(
+      screen.queryByRole('button', { name: 'Evaluate now' }),
+    ).not.toBeInTheDocument();
   });
 
   it('ROLE_CANNOT_WRITE: breaks the role link and shows put-role-policy for the real role and log group', async () => {
     await showAccount(roleCannotWrite);
-    const section = trailSection('arn:aws:cloudtrail:us-east-1:407788990011:trail/checkout-dev-trail');
+    const section = trailSection(
+      'arn:aws:cloudtrail:us-east-1:407788990011:trail/checkout-dev-trail',
+    );
     const role = within(section).getAllByTestId('chain-link')[1];
     expect(role).toHaveAttribute('data-status', 'fail');
     expect(role).toHaveTextContent('DENIED (decided by IAM policy simulation)');
@@ -56,12 +97,16 @@ describe('EntityCisAwsContent on an account', () => {
     // Security Hub says PASS where we say FAIL.
     const hub = within(section).getAllByTestId('chain-link')[4];
     expect(hub).toHaveTextContent('Agrees with this evaluationno');
-    expect(screen.getByTestId('security-hub-opinion')).toHaveTextContent('disagrees');
+    expect(screen.getByTestId('security-hub-opinion')).toHaveTextContent(
+      'disagrees',
+    );
   });
 
   it('DELIVERY_STALE: shows the last delivery as broken and how to investigate', async () => {
     await showAccount(deliveryStale);
-    const section = trailSection('arn:aws:cloudtrail:eu-west-1:406677889900:trail/storefront-staging-trail');
+    const section = trailSection(
+      'arn:aws:cloudtrail:eu-west-1:406677889900:trail/storefront-staging-trail',
+    );
     const delivery = within(section).getAllByTestId('chain-link')[3];
     expect(delivery).toHaveAttribute('data-status', 'fail');
     expect(delivery).toHaveTextContent('2026-11-23T02:52:40.179Z');
@@ -73,11 +118,19 @@ describe('EntityCisAwsContent on an account', () => {
 
   it('NO_LOG_GROUP: shows create-log-group and update-trail', async () => {
     await showAccount(noLogGroup);
-    const section = trailSection('arn:aws:cloudtrail:us-east-1:404455667788:trail/payments-staging-trail');
-    expect(within(section).getAllByTestId('chain-link')[2]).toHaveTextContent('The trail names no log group.');
+    const section = trailSection(
+      'arn:aws:cloudtrail:us-east-1:404455667788:trail/payments-staging-trail',
+    );
+    expect(within(section).getAllByTestId('chain-link')[2]).toHaveTextContent(
+      'The trail names no log group.',
+    );
     const text = within(section).getByTestId('remediation').textContent;
-    expect(text).toContain('aws logs create-log-group --log-group-name aws-cloudtrail-logs-payments-staging-trail --region us-east-1');
-    expect(text).toContain('aws cloudtrail update-trail --name payments-staging-trail --region us-east-1');
+    expect(text).toContain(
+      'aws logs create-log-group --log-group-name aws-cloudtrail-logs-payments-staging-trail --region us-east-1',
+    );
+    expect(text).toContain(
+      'aws cloudtrail update-trail --name payments-staging-trail --region us-east-1',
+    );
   });
 
   it('NO_TRAILS: explains and shows create-trail', async () => {
@@ -86,7 +139,9 @@ describe('EntityCisAwsContent on an account', () => {
     expect(screen.getByTestId('remediation').textContent).toContain(
       'aws cloudtrail create-trail --name management-events --s3-bucket-name aws-cloudtrail-logs-409900112233 --is-multi-region-trail',
     );
-    expect(screen.getByTestId('inventory')).toHaveTextContent('Regions scanned: us-east-1');
+    expect(screen.getByTestId('inventory')).toHaveTextContent(
+      'Regions scanned: us-east-1',
+    );
   });
 
   it('ERROR: explains that the reader role could not be assumed', async () => {
@@ -94,8 +149,12 @@ describe('EntityCisAwsContent on an account', () => {
     expect(screen.getByTestId('inventory-error')).toHaveTextContent(
       "The portal's reader role could not be assumed in this account (AccessDenied)",
     );
-    expect(screen.getByTestId('inventory-error')).toHaveTextContent('arn:aws:iam::411122334455:role/CisAwsReader');
-    expect(screen.getByTestId('remediation').textContent).toContain('aws iam update-assume-role-policy --role-name CisAwsReader');
+    expect(screen.getByTestId('inventory-error')).toHaveTextContent(
+      'arn:aws:iam::411122334455:role/CisAwsReader',
+    );
+    expect(screen.getByTestId('remediation').textContent).toContain(
+      'aws iam update-assume-role-policy --role-name CisAwsReader',
+    );
   });
 
   it('org member: the organization trail says it is inherited from its owner', async () => {
@@ -106,17 +165,25 @@ describe('EntityCisAwsContent on an account', () => {
     expect(screen.queryByTestId('remediation')).not.toBeInTheDocument();
   });
 
-  it('stale: banner with the last definitive PASS and that result\'s trails', async () => {
+  it("stale: banner with the last definitive PASS and that result's trails", async () => {
     await showAccount(stale);
-    expect(screen.getAllByTestId('cis-verdict')[0]).toHaveAttribute('data-verdict', 'ERROR');
+    expect(screen.getAllByTestId('cis-verdict')[0]).toHaveAttribute(
+      'data-verdict',
+      'ERROR',
+    );
     const banner = screen.getByTestId('stale-banner');
-    expect(banner).toHaveTextContent('The last run could not evaluate this account');
+    expect(banner).toHaveTextContent(
+      'The last run could not evaluate this account',
+    );
     expect(banner).toHaveTextContent('cloudtrail:ListTrails InternalFailure');
     expect(banner).toHaveTextContent('the last definitive result was PASS');
     const old = screen.getByTestId('last-definitive-trails');
     expect(within(old).getAllByTestId('trail-section')).toHaveLength(2);
     // consoleLinks is empty in a stale response: the links are built from the ARNs.
     const links = within(old).getAllByRole('link');
-    expect(links[0]).toHaveAttribute('href', expect.stringContaining('console.aws.amazon.com'));
+    expect(links[0]).toHaveAttribute(
+      'href',
+      expect.stringContaining('console.aws.amazon.com'),
+    );
   });
 });

@@ -23,7 +23,8 @@ import { EntityCisAwsContent } from './index';
 setupMswServer();
 
 const ACCOUNT = roleCannotWrite.accountId;
-const topVerdict = () => screen.getAllByTestId('cis-verdict')[0].getAttribute('data-verdict');
+const topVerdict = () =>
+  screen.getAllByTestId('cis-verdict')[0].getAttribute('data-verdict');
 
 // usePermission caches its answer (SWR) for the whole test file: every test here is ALLOW;
 // the DENY case (button hidden) is in EntityCisAwsContent.test.tsx.
@@ -34,74 +35,139 @@ describe('Evaluate now', () => {
     const gate = new Promise<void>(resolve => (release = resolve));
     const posts: string[] = [];
     server.use(
-      http.post(`${BACKEND}/v1/accounts/${ACCOUNT}/evaluate`, async ({ request }) => {
-        posts.push(request.url);
-        await gate;
-        return HttpResponse.json({ ...pass, accountId: ACCOUNT, title: 'checkout-dev (fresh)' });
-      }),
+      http.post(
+        `${BACKEND}/v1/accounts/${ACCOUNT}/evaluate`,
+        async ({ request }) => {
+          posts.push(request.url);
+          await gate;
+          return HttpResponse.json({
+            ...pass,
+            accountId: ACCOUNT,
+            title: 'checkout-dev (fresh)',
+          });
+        },
+      ),
     );
-    await renderWithApis(<EntityCisAwsContent />, { entity: accountEntity(ACCOUNT), evaluate: AuthorizeResult.ALLOW });
+    await renderWithApis(<EntityCisAwsContent />, {
+      entity: accountEntity(ACCOUNT),
+      evaluate: AuthorizeResult.ALLOW,
+    });
     await screen.findByTestId('account-detail');
     expect(topVerdict()).toBe('FAIL');
-    fireEvent.click(await screen.findByRole('button', { name: 'Evaluate now' }));
-    expect(await screen.findByText(`Evaluating ${ACCOUNT}…`)).toBeInTheDocument();
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Evaluate now' }),
+    );
+    expect(
+      await screen.findByText(`Evaluating ${ACCOUNT}…`),
+    ).toBeInTheDocument();
     release();
     await waitFor(() => expect(topVerdict()).toBe('PASS'));
     expect(posts).toHaveLength(1);
     expect(screen.getByText(/checkout-dev \(fresh\)/)).toBeInTheDocument();
-    expect(screen.queryByText(`Evaluating ${ACCOUNT}…`)).not.toBeInTheDocument();
+    expect(
+      screen.queryByText(`Evaluating ${ACCOUNT}…`),
+    ).not.toBeInTheDocument();
   });
 
   it('shows the error when the evaluation fails and keeps the previous result', async () => {
     answer(`/v1/accounts/${ACCOUNT}`, roleCannotWrite as never);
-    answer(`/v1/accounts/${ACCOUNT}/evaluate`, 'the reader role could not be assumed', 502, 'post');
-    await renderWithApis(<EntityCisAwsContent />, { entity: accountEntity(ACCOUNT), evaluate: AuthorizeResult.ALLOW });
-    fireEvent.click(await screen.findByRole('button', { name: 'Evaluate now' }));
+    answer(
+      `/v1/accounts/${ACCOUNT}/evaluate`,
+      'the reader role could not be assumed',
+      502,
+      'post',
+    );
+    await renderWithApis(<EntityCisAwsContent />, {
+      entity: accountEntity(ACCOUNT),
+      evaluate: AuthorizeResult.ALLOW,
+    });
+    fireEvent.click(
+      await screen.findByRole('button', { name: 'Evaluate now' }),
+    );
     const message = await screen.findByTestId('evaluate-error');
-    expect(message).toHaveTextContent('The evaluation failed: Request failed with 502 Bad Gateway');
+    expect(message).toHaveTextContent(
+      'The evaluation failed: Request failed with 502 Bad Gateway',
+    );
     expect(message).toHaveTextContent('the reader role could not be assumed');
     expect(topVerdict()).toBe('FAIL');
   });
 
   it('offers it on an account that was never evaluated', async () => {
     answer(`/v1/accounts/${ACCOUNT}`, 'not found', 404);
-    await renderWithApis(<EntityCisAwsContent />, { entity: accountEntity(ACCOUNT), evaluate: AuthorizeResult.ALLOW });
-    expect(await screen.findByText(`Account ${ACCOUNT} has not been evaluated yet.`)).toBeInTheDocument();
-    expect(screen.getByRole('button', { name: 'Evaluate now' })).toBeInTheDocument();
+    await renderWithApis(<EntityCisAwsContent />, {
+      entity: accountEntity(ACCOUNT),
+      evaluate: AuthorizeResult.ALLOW,
+    });
+    expect(
+      await screen.findByText(`Account ${ACCOUNT} has not been evaluated yet.`),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByRole('button', { name: 'Evaluate now' }),
+    ).toBeInTheDocument();
   });
 });
 
 describe('EntityCisAwsContent on a system or a team', () => {
   it('lists the accounts failing first and loads one when expanded', async () => {
-    const shuffled = { ...systemPayments, accounts: [...systemPayments.accounts].reverse() };
+    const shuffled = {
+      ...systemPayments,
+      accounts: [...systemPayments.accounts].reverse(),
+    };
     answer('/v1/entities/system/default/payments', shuffled as never);
     answer(`/v1/accounts/${noLogGroup.accountId}`, noLogGroup as never);
-    await renderWithApis(<EntityCisAwsContent />, { entity: systemEntity(), evaluate: AuthorizeResult.ALLOW });
+    await renderWithApis(<EntityCisAwsContent />, {
+      entity: systemEntity(),
+      evaluate: AuthorizeResult.ALLOW,
+    });
     const rows = await screen.findAllByTestId('account-accordion');
-    expect(rows.map(r => r.getAttribute('data-account'))).toEqual(['404455667788', '411122334455', '403344556677']);
+    expect(rows.map(r => r.getAttribute('data-account'))).toEqual([
+      '404455667788',
+      '411122334455',
+      '403344556677',
+    ]);
     expect(screen.queryByTestId('account-detail')).not.toBeInTheDocument();
-    fireEvent.click(within(rows[0]).getByText('payments-staging (404455667788)'));
+    fireEvent.click(
+      within(rows[0]).getByText('payments-staging (404455667788)'),
+    );
     const detail = await screen.findByTestId('account-detail');
     expect(detail).toHaveAttribute('data-account', '404455667788');
-    expect(within(detail).getByTestId('remediation').textContent).toContain('aws logs create-log-group');
+    expect(within(detail).getByTestId('remediation').textContent).toContain(
+      'aws logs create-log-group',
+    );
   });
 
   it('works for a team', async () => {
     answer('/v1/entities/group/default/checkout-team', groupCheckout as never);
-    await renderWithApis(<EntityCisAwsContent />, { entity: groupEntity(), evaluate: AuthorizeResult.ALLOW });
+    await renderWithApis(<EntityCisAwsContent />, {
+      entity: groupEntity(),
+      evaluate: AuthorizeResult.ALLOW,
+    });
     expect(await screen.findAllByTestId('account-accordion')).toHaveLength(3);
-    expect(screen.getByText('CIS AWS 2.4 across 3 account(s)')).toBeInTheDocument();
+    expect(
+      screen.getByText('CIS AWS 2.4 across 3 account(s)'),
+    ).toBeInTheDocument();
   });
 
   it('says "not mapped" rather than PASS for an entity without accounts', async () => {
-    const empty: Partial<EntityResultResponse> = { ...systemPayments, verdict: 'NOT_MAPPED', accounts: [] };
+    const empty: Partial<EntityResultResponse> = {
+      ...systemPayments,
+      verdict: 'NOT_MAPPED',
+      accounts: [],
+    };
     answer('/v1/entities/system/default/payments', empty as never);
-    await renderWithApis(<EntityCisAwsContent />, { entity: systemEntity(), evaluate: AuthorizeResult.ALLOW });
-    expect(await screen.findByText(/No AWS account is mapped/)).toBeInTheDocument();
+    await renderWithApis(<EntityCisAwsContent />, {
+      entity: systemEntity(),
+      evaluate: AuthorizeResult.ALLOW,
+    });
+    expect(
+      await screen.findByText(/No AWS account is mapped/),
+    ).toBeInTheDocument();
   });
 
   it('sortAccounts puts FAIL before ERROR before PASS', () => {
-    const sorted = sortAccounts([...(systemPayments as EntityResultResponse).accounts].reverse());
+    const sorted = sortAccounts(
+      [...(systemPayments as EntityResultResponse).accounts].reverse(),
+    );
     expect(sorted.map(a => a.verdict)).toEqual(['FAIL', 'ERROR', 'PASS']);
   });
 });

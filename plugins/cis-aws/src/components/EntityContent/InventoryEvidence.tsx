@@ -1,4 +1,7 @@
-import { AccountInventoryFacts, ApiError } from '@cis-aws/plugin-cis-aws-common';
+import {
+  AccountInventoryFacts,
+  ApiError,
+} from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
 import { time } from './chainLinks';
 
@@ -22,14 +25,20 @@ function ErrorLine(props: { error: ApiError }) {
   return (
     <li data-testid="inventory-error">
       <Typography variant="body2">{explainApiError(error)}</Typography>
-      <Typography variant="caption" color="textSecondary" component="div" style={{ wordBreak: 'break-all' }}>
+      <Typography
+        variant="caption"
+        color="textSecondary"
+        component="div"
+        style={{ wordBreak: 'break-all' }}
+      >
         AWS said: {error.message}
       </Typography>
     </li>
   );
 }
 
-const list = (regions: string[]) => (regions.length ? regions.join(', ') : 'none');
+const list = (regions: string[]) =>
+  regions.length ? regions.join(', ') : 'none';
 
 /** Which regions were read, skipped and failed, and the calls that failed: the inventory evidence. */
 export function InventoryEvidence(props: { inventory: AccountInventoryFacts }) {
@@ -40,19 +49,26 @@ export function InventoryEvidence(props: { inventory: AccountInventoryFacts }) {
         Inventory &amp; evidence
       </Typography>
       <Typography variant="body2">
-        Collected {time(inventory.collectedAt)} in partition {inventory.partition}.
+        Collected {time(inventory.collectedAt)} in partition{' '}
+        {inventory.partition}.
       </Typography>
-      <Typography variant="body2">Regions scanned: {list(inventory.regionsScanned)}</Typography>
       <Typography variant="body2">
-        Regions skipped (not enabled for the account): {list(inventory.regionsSkipped)}
+        Regions scanned: {list(inventory.regionsScanned)}
+      </Typography>
+      <Typography variant="body2">
+        Regions skipped (not enabled for the account):{' '}
+        {list(inventory.regionsSkipped)}
       </Typography>
       <Typography variant="body2">
         Regions failed: {list(inventory.regionsFailed.map(r => r.region))}
       </Typography>
-      {(inventory.regionsFailed.length > 0 || inventory.inventoryErrors.length > 0) && (
+      {(inventory.regionsFailed.length > 0 ||
+        inventory.inventoryErrors.length > 0) && (
         <ul>
           {inventory.regionsFailed.flatMap(r =>
-            r.errors.map((e, i) => <ErrorLine key={`${r.region}-${i}`} error={e} />),
+            r.errors.map((e, i) => (
+              <ErrorLine key={`${r.region}-${i}`} error={e} />
+            )),
           )}
           {inventory.inventoryErrors.map((e, i) => (
             <ErrorLine key={`inv-${i}`} error={e} />

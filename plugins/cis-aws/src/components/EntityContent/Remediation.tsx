@@ -20,14 +20,28 @@ export function RemediationView(props: { remediation: Remediation }) {
             Step {i + 1}. {step.title}
           </Typography>
           {step.documents?.map(doc => (
-            <Box key={doc.fileName} data-testid="remediation-document" data-file={doc.fileName} mt={1}>
+            <Box
+              key={doc.fileName}
+              data-testid="remediation-document"
+              data-file={doc.fileName}
+              mt={1}
+            >
               <Typography variant="caption">Save as {doc.fileName}:</Typography>
-              <CodeSnippet text={doc.content} language="json" showCopyCodeButton />
+              <CodeSnippet
+                text={doc.content}
+                language="json"
+                showCopyCodeButton
+              />
             </Box>
           ))}
           {step.command && (
             <Box data-testid="remediation-command" mt={1}>
-              <CodeSnippet text={step.command} language="bash" showCopyCodeButton wrapLongLines />
+              <CodeSnippet
+                text={step.command}
+                language="bash"
+                showCopyCodeButton
+                wrapLongLines
+              />
             </Box>
           )}
         </Box>

@@ -22,12 +22,19 @@ export function TrailSection(props: {
   const remediation = trailRemediation(trail);
   return (
     <Box data-testid="trail-section" data-trail={trail.trailArn} mb={4}>
-      <Box display="flex" alignItems="center" flexWrap="wrap" style={{ gap: 12 }}>
+      <Box
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+        style={{ gap: 12 }}
+      >
         <Typography variant="h6" component="h3">
           Trail {trail.facts.name}
         </Typography>
         <VerdictStatus verdict={trail.verdict} />
-        {trail.reason && <Typography variant="body2">{reasonTitle(trail.reason)}</Typography>}
+        {trail.reason && (
+          <Typography variant="body2">{reasonTitle(trail.reason)}</Typography>
+        )}
       </Box>
       {trail.reason && (
         <Typography variant="body2" color="textSecondary" paragraph>
@@ -37,21 +44,23 @@ export function TrailSection(props: {
       )}
       {trail.exemptedBy && (
         <Alert severity="info">
-          Exempt until {trail.exemptedBy.expiresAt}, approved by {trail.exemptedBy.approvedBy}: {trail.exemptedBy.reason}.
-          Without it: {trail.underlyingVerdict} {reasonTitle(trail.underlyingReason) ?? ''}
+          Exempt until {trail.exemptedBy.expiresAt}, approved by{' '}
+          {trail.exemptedBy.approvedBy}: {trail.exemptedBy.reason}. Without it:{' '}
+          {trail.underlyingVerdict} {reasonTitle(trail.underlyingReason) ?? ''}
         </Alert>
       )}
       {trail.inheritedFrom && (
         <Alert severity="info" data-testid="inherited">
-          Organization trail owned by account {trail.inheritedFrom.accountId}: its evaluation there applies. The facts
-          below are what this account can see of it.
+          Organization trail owned by account {trail.inheritedFrom.accountId}:
+          its evaluation there applies. The facts below are what this account
+          can see of it.
         </Alert>
       )}
       <TrailChain {...props} />
       {trail.warnings.map((w, i) => (
         <Alert key={i} severity="warning" data-testid="trail-warning">
-          <strong>{WARNING_DESCRIPTIONS[w.code]?.title ?? w.code}</strong>: {WARNING_DESCRIPTIONS[w.code]?.explanation}{' '}
-          {w.detail}
+          <strong>{WARNING_DESCRIPTIONS[w.code]?.title ?? w.code}</strong>:{' '}
+          {WARNING_DESCRIPTIONS[w.code]?.explanation} {w.detail}
         </Alert>
       ))}
       {remediation && <RemediationView remediation={remediation} />}

@@ -20,28 +20,48 @@ export function time(iso: string | null | undefined): string {
   return iso ? `${relativeTime(iso)} (${iso})` : 'never';
 }
 
-const DECISION_STATUS: Record<string, LinkStatus> = { ALLOWED: 'ok', DENIED: 'fail', UNDETERMINED: 'warn' };
+const DECISION_STATUS: Record<string, LinkStatus> = {
+  ALLOWED: 'ok',
+  DENIED: 'fail',
+  UNDETERMINED: 'warn',
+};
 const decisionStatus = (d: string): LinkStatus => DECISION_STATUS[d] ?? 'warn';
-const HUB_STATUS: Record<string, LinkStatus> = { PASS: 'ok', FAIL: 'fail', UNKNOWN: 'unknown' };
+const HUB_STATUS: Record<string, LinkStatus> = {
+  PASS: 'ok',
+  FAIL: 'fail',
+  UNKNOWN: 'unknown',
+};
 
 /** The worst of some link statuses. */
 function worst(...statuses: LinkStatus[]): LinkStatus {
-  for (const s of ['fail', 'warn', 'unknown'] as LinkStatus[]) if (statuses.includes(s)) return s;
+  for (const s of ['fail', 'warn', 'unknown'] as LinkStatus[])
+    if (statuses.includes(s)) return s;
   return 'ok';
 }
 
 /** The console links of a trail: from the API, or built from the ARNs when it sent none. */
-export function linksFor(trail: TrailEvaluation, links: ConsoleLinks | undefined, partition: string): ConsoleLinks {
+export function linksFor(
+  trail: TrailEvaluation,
+  links: ConsoleLinks | undefined,
+  partition: string,
+): ConsoleLinks {
   const f = trail.facts;
   return {
     trail: links?.trail ?? trailConsoleUrl(f.arn, f.homeRegion),
-    logGroup: links?.logGroup ?? (f.logGroupArn ? logGroupConsoleUrl(f.logGroupArn) : undefined),
+    logGroup:
+      links?.logGroup ??
+      (f.logGroupArn ? logGroupConsoleUrl(f.logGroupArn) : undefined),
     role: links?.role ?? (f.roleArn ? roleConsoleUrl(f.roleArn) : undefined),
-    securityHubControl: links?.securityHubControl ?? securityHubControlConsoleUrl(partition, f.homeRegion),
+    securityHubControl:
+      links?.securityHubControl ??
+      securityHubControlConsoleUrl(partition, f.homeRegion),
   };
 }
 
-export function trailLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLinkProps {
+export function trailLink(
+  trail: TrailEvaluation,
+  links: ConsoleLinks,
+): ChainLinkProps {
   const f = trail.facts;
   const s = f.status;
   const facts: ChainLinkProps['facts'] = [
@@ -49,7 +69,12 @@ export function trailLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLin
     ['ARN', f.arn],
     ['Home region', f.homeRegion],
     ['Multi-region', yesNo(f.isMultiRegion)],
-    ['Organization trail', f.isOrganizationTrail ? `yes, owned by account ${f.ownerAccountId}` : 'no'],
+    [
+      'Organization trail',
+      f.isOrganizationTrail
+        ? `yes, owned by account ${f.ownerAccountId}`
+        : 'no',
+    ],
   ];
   let status: LinkStatus;
   let summary: string;
@@ -62,37 +87,79 @@ export function trailLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLin
     status = 'unknown';
     summary = "The trail's status is not readable from this account.";
   } else {
-    facts.push(['IsLogging', `could not be read: ${s.error.operation} ${s.error.code}`]);
+    facts.push([
+      'IsLogging',
+      `could not be read: ${s.error.operation} ${s.error.code}`,
+    ]);
     status = 'warn';
     summary = `GetTrailStatus failed (${s.error.code}).`;
   }
-  return { index: 1, id: 'trail', title: 'Trail', status, summary, facts, consoleUrl: links.trail, consoleLabel: 'Open trail in CloudTrail console' };
+  return {
+    index: 1,
+    id: 'trail',
+    title: 'Trail',
+    status,
+    summary,
+    facts,
+    consoleUrl: links.trail,
+    consoleLabel: 'Open trail in CloudTrail console',
+  };
 }
 
-export function roleLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLinkProps {
+export function roleLink(
+  trail: TrailEvaluation,
+  links: ConsoleLinks,
+): ChainLinkProps {
   const r = trail.facts.role;
-  const facts: ChainLinkProps['facts'] = [['Role ARN', trail.facts.roleArn ?? 'none configured']];
+  const facts: ChainLinkProps['facts'] = [
+    ['Role ARN', trail.facts.roleArn ?? 'none configured'],
+  ];
   let status: LinkStatus;
   let summary: string;
   if (r.state === 'FOUND') {
-    facts.push(['Exists', 'yes'], ['Trusted by CloudTrail', `${r.trust.allowsCloudTrail}: ${r.trust.details}`]);
+    facts.push(
+      ['Exists', 'yes'],
+      [
+        'Trusted by CloudTrail',
+        `${r.trust.allowsCloudTrail}: ${r.trust.details}`,
+      ],
+    );
     const p = r.permission;
     if (p.state === 'DECIDED') {
       facts.push(
-        ['May write', `${p.decision} (decided by ${p.decidedBy === 'SIMULATION' ? 'IAM policy simulation' : 'static analysis of the policies'})`],
+        [
+          'May write',
+          `${p.decision} (decided by ${
+            p.decidedBy === 'SIMULATION'
+              ? 'IAM policy simulation'
+              : 'static analysis of the policies'
+          })`,
+        ],
         ['Details', p.details],
         ['Asked about', `${p.actions.join(', ')} on ${p.resources.join(', ')}`],
       );
-      if (p.policies.length) facts.push(['Policies read', p.policies.map(x => `${x.name} (${x.kind})`).join(', ')]);
+      if (p.policies.length)
+        facts.push([
+          'Policies read',
+          p.policies.map(x => `${x.name} (${x.kind})`).join(', '),
+        ]);
     } else {
-      facts.push(['May write', `could not be decided: ${p.errors.map(e => `${e.operation} ${e.code}`).join('; ')}`]);
+      facts.push([
+        'May write',
+        `could not be decided: ${p.errors
+          .map(e => `${e.operation} ${e.code}`)
+          .join('; ')}`,
+      ]);
     }
     const trust = decisionStatus(r.trust.allowsCloudTrail);
     const perm = p.state === 'DECIDED' ? decisionStatus(p.decision) : 'warn';
     status = worst(trust, perm);
-    if (trust === 'fail') summary = 'CloudTrail is not allowed to assume the role.';
-    else if (perm === 'fail') summary = 'The role may not write to the log group.';
-    else if (status === 'ok') summary = 'The role exists, CloudTrail may assume it and it may write.';
+    if (trust === 'fail')
+      summary = 'CloudTrail is not allowed to assume the role.';
+    else if (perm === 'fail')
+      summary = 'The role may not write to the log group.';
+    else if (status === 'ok')
+      summary = 'The role exists, CloudTrail may assume it and it may write.';
     else summary = 'The role could not be fully checked.';
   } else if (r.state === 'NOT_FOUND') {
     facts.push(['Exists', 'no']);
@@ -100,18 +167,38 @@ export function roleLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLink
     summary = 'The role does not exist.';
   } else if (r.state === 'NOT_CHECKED') {
     status = r.why === 'NO_ARN' ? 'fail' : 'unknown';
-    summary = r.why === 'NO_ARN' ? 'The trail names no role.' : "The role is in another account's IAM and was not checked.";
+    summary =
+      r.why === 'NO_ARN'
+        ? 'The trail names no role.'
+        : "The role is in another account's IAM and was not checked.";
   } else {
-    facts.push(['Error', `${r.error.operation} ${r.error.code}: ${r.error.message}`]);
+    facts.push([
+      'Error',
+      `${r.error.operation} ${r.error.code}: ${r.error.message}`,
+    ]);
     status = 'warn';
     summary = 'IAM could not be read.';
   }
-  return { index: 2, id: 'role', title: 'IAM role', status, summary, facts, consoleUrl: links.role, consoleLabel: 'Open role in IAM console' };
+  return {
+    index: 2,
+    id: 'role',
+    title: 'IAM role',
+    status,
+    summary,
+    facts,
+    consoleUrl: links.role,
+    consoleLabel: 'Open role in IAM console',
+  };
 }
 
-export function logGroupLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLinkProps {
+export function logGroupLink(
+  trail: TrailEvaluation,
+  links: ConsoleLinks,
+): ChainLinkProps {
   const g = trail.facts.logGroup;
-  const facts: ChainLinkProps['facts'] = [['Log group ARN', trail.facts.logGroupArn ?? 'none configured']];
+  const facts: ChainLinkProps['facts'] = [
+    ['Log group ARN', trail.facts.logGroupArn ?? 'none configured'],
+  ];
   let status: LinkStatus;
   let summary: string;
   if (g.state === 'FOUND') {
@@ -119,34 +206,66 @@ export function logGroupLink(trail: TrailEvaluation, links: ConsoleLinks): Chain
       ['Exists', 'yes'],
       ['Name', g.name],
       ['Region / account', `${g.region} / ${g.accountId}`],
-      ['Retention', g.retentionInDays === null ? 'never expires' : `${g.retentionInDays} days`],
+      [
+        'Retention',
+        g.retentionInDays === null
+          ? 'never expires'
+          : `${g.retentionInDays} days`,
+      ],
     );
     status = 'ok';
     summary = 'The log group exists.';
   } else if (g.state === 'NOT_FOUND') {
-    facts.push(['Exists', 'no'], ['Name', g.name], ['Region / account', `${g.region} / ${g.accountId}`]);
+    facts.push(
+      ['Exists', 'no'],
+      ['Name', g.name],
+      ['Region / account', `${g.region} / ${g.accountId}`],
+    );
     status = 'fail';
     summary = 'The log group does not exist.';
   } else if (g.state === 'NOT_CHECKED') {
     status = g.why === 'NO_ARN' ? 'fail' : 'unknown';
-    summary = g.why === 'NO_ARN' ? 'The trail names no log group.' : "The log group is in another account and was not checked.";
+    summary =
+      g.why === 'NO_ARN'
+        ? 'The trail names no log group.'
+        : 'The log group is in another account and was not checked.';
   } else {
-    facts.push(['Error', `${g.error.operation} ${g.error.code}: ${g.error.message}`]);
+    facts.push([
+      'Error',
+      `${g.error.operation} ${g.error.code}: ${g.error.message}`,
+    ]);
     status = 'warn';
     summary = 'The log group could not be read.';
   }
-  return { index: 3, id: 'logGroup', title: 'Log group', status, summary, facts, consoleUrl: links.logGroup, consoleLabel: 'Open log group in CloudWatch console' };
+  return {
+    index: 3,
+    id: 'logGroup',
+    title: 'Log group',
+    status,
+    summary,
+    facts,
+    consoleUrl: links.logGroup,
+    consoleLabel: 'Open log group in CloudWatch console',
+  };
 }
 
-export function deliveryLink(trail: TrailEvaluation, links: ConsoleLinks): ChainLinkProps {
+export function deliveryLink(
+  trail: TrailEvaluation,
+  links: ConsoleLinks,
+): ChainLinkProps {
   const s = trail.facts.status;
-  const reason = trail.inheritedFrom ? undefined : trail.underlyingReason ?? trail.reason;
+  const reason = trail.inheritedFrom
+    ? undefined
+    : trail.underlyingReason ?? trail.reason;
   let status: LinkStatus;
   let summary: string;
   const facts: ChainLinkProps['facts'] = [];
   if (s.state === 'READ') {
     facts.push(
-      ['Last CloudWatch Logs delivery', time(s.latestCloudWatchLogsDeliveryTime)],
+      [
+        'Last CloudWatch Logs delivery',
+        time(s.latestCloudWatchLogsDeliveryTime),
+      ],
       ['Delivery error', s.latestCloudWatchLogsDeliveryError ?? 'none'],
       ['Last S3 delivery (evidence only)', time(s.latestDeliveryTime)],
     );
@@ -158,13 +277,24 @@ export function deliveryLink(trail: TrailEvaluation, links: ConsoleLinks): Chain
       summary = trail.detail ?? 'The last delivery is too old.';
     } else {
       status = s.latestCloudWatchLogsDeliveryError ? 'warn' : 'ok';
-      summary = s.latestCloudWatchLogsDeliveryError ? 'Recent delivery, but an error is reported.' : 'Events were delivered recently.';
+      summary = s.latestCloudWatchLogsDeliveryError
+        ? 'Recent delivery, but an error is reported.'
+        : 'Events were delivered recently.';
     }
   } else {
     status = 'unknown';
     summary = 'The delivery times are not readable from this account.';
   }
-  return { index: 4, id: 'delivery', title: 'Delivery', status, summary, facts, consoleUrl: links.logGroup, consoleLabel: 'Open log streams' };
+  return {
+    index: 4,
+    id: 'delivery',
+    title: 'Delivery',
+    status,
+    summary,
+    facts,
+    consoleUrl: links.logGroup,
+    consoleLabel: 'Open log streams',
+  };
 }
 
 export function securityHubLink(
@@ -178,11 +308,20 @@ export function securityHubLink(
   let summary = 'Security Hub has no CloudTrail.5 finding for this trail.';
   if (finding) {
     const ours = trail.verdict;
-    const comparable = (ours === 'PASS' || ours === 'FAIL') && finding.status !== 'UNKNOWN';
+    const comparable =
+      (ours === 'PASS' || ours === 'FAIL') && finding.status !== 'UNKNOWN';
     const agrees = comparable ? finding.status === ours : null;
     facts.push(
-      ['Finding status', `${finding.status}${finding.complianceStatus ? ` (${finding.complianceStatus})` : ''}`],
-      ['Agrees with this evaluation', agrees === null ? 'cannot be compared' : yesNo(agrees)],
+      [
+        'Finding status',
+        `${finding.status}${
+          finding.complianceStatus ? ` (${finding.complianceStatus})` : ''
+        }`,
+      ],
+      [
+        'Agrees with this evaluation',
+        agrees === null ? 'cannot be compared' : yesNo(agrees),
+      ],
       ['Updated', time(finding.updatedAt)],
       ['Finding', finding.findingId],
     );
@@ -192,5 +331,14 @@ export function securityHubLink(
         ? `Security Hub says ${finding.status} but this evaluation says ${ours}: Security Hub only checks that a log group is configured.`
         : `Security Hub says ${finding.status}.`;
   }
-  return { index: 5, id: 'securityHub', title: 'Security Hub (CloudTrail.5)', status, summary, facts, consoleUrl: links.securityHubControl, consoleLabel: 'Open CloudTrail.5 in Security Hub' };
+  return {
+    index: 5,
+    id: 'securityHub',
+    title: 'Security Hub (CloudTrail.5)',
+    status,
+    summary,
+    facts,
+    consoleUrl: links.securityHubControl,
+    consoleLabel: 'Open CloudTrail.5 in Security Hub',
+  };
 }

@@ -27,12 +27,22 @@ export const READER_ACTIONS = [
 export const json = (value: unknown) => JSON.stringify(value, null, 2);
 
 export function arnParts(arn: string) {
-  const [, partition = 'aws', service = '', region = '', accountId = '', ...rest] = arn.split(':');
+  const [
+    ,
+    partition = 'aws',
+    service = '',
+    region = '',
+    accountId = '',
+    ...rest
+  ] = arn.split(':');
   return { partition, service, region, accountId, resource: rest.join(':') };
 }
 
 /** `role/path/name` → { name, path } */
-export function roleNameFromArn(roleArn: string): { name: string; path: string } {
+export function roleNameFromArn(roleArn: string): {
+  name: string;
+  path: string;
+} {
   const resource = arnParts(roleArn).resource.replace(/^role\//, '');
   const segments = resource.split('/');
   const name = segments.pop() ?? resource;
@@ -42,7 +52,9 @@ export function roleNameFromArn(roleArn: string): { name: string; path: string }
 
 /** `arn:aws:logs:R:A:log-group:NAME:*` → NAME */
 export function logGroupNameFromArn(logGroupArn: string): string {
-  return arnParts(logGroupArn).resource.replace(/^log-group:/, '').replace(/:\*$/, '');
+  return arnParts(logGroupArn)
+    .resource.replace(/^log-group:/, '')
+    .replace(/:\*$/, '');
 }
 
 /** Every name and ARN the commands need, for one trail. */
@@ -71,10 +83,13 @@ export function trailNames(facts: TrailFacts): TrailNames {
   // Default when the trail names no log group: AWS console's `aws-cloudtrail-logs-` prefix.
   let logGroupName = `aws-cloudtrail-logs-${facts.name}`;
   if (lg.state === 'FOUND' || lg.state === 'NOT_FOUND') logGroupName = lg.name;
-  else if (facts.logGroupArn) logGroupName = logGroupNameFromArn(facts.logGroupArn);
+  else if (facts.logGroupArn)
+    logGroupName = logGroupNameFromArn(facts.logGroupArn);
   const logGroupRegion = lgFromArn?.region || facts.homeRegion;
   const logGroupAccountId = lgFromArn?.accountId || accountId;
-  const roleArn = facts.roleArn ?? `arn:${partition}:iam::${accountId}:role/${DEFAULT_ROLE_NAME}`;
+  const roleArn =
+    facts.roleArn ??
+    `arn:${partition}:iam::${accountId}:role/${DEFAULT_ROLE_NAME}`;
   const { name: roleName, path: rolePath } = roleNameFromArn(roleArn);
   return {
     partition,
@@ -109,7 +124,9 @@ export function trustPolicy(): string {
 /** CloudTrail names its streams `<account>_CloudTrail_<region>`; organization trails also `o-<org>_*`. */
 export function permissionPolicy(n: TrailNames): string {
   const group = `arn:${n.partition}:logs:${n.logGroupRegion}:${n.logGroupAccountId}:log-group:${n.logGroupName}`;
-  const resources = [`${group}:log-stream:${n.accountId}_CloudTrail_${n.homeRegion}*`];
+  const resources = [
+    `${group}:log-stream:${n.accountId}_CloudTrail_${n.homeRegion}*`,
+  ];
   // The organization id is not in the facts, so any organization's streams of this group.
   if (n.isOrganizationTrail) resources.push(`${group}:log-stream:o-*`);
   return json({
@@ -131,4 +148,3 @@ export function readerPolicy(): string {
     Statement: [{ Effect: 'Allow', Action: READER_ACTIONS, Resource: '*' }],
   });
 }
-

@@ -7,23 +7,43 @@ import notLogging from '../../__fixtures__/account-not-logging.json';
 import pass from '../../__fixtures__/account-pass.json';
 import roleCannotWrite from '../../__fixtures__/account-role-cannot-write.json';
 import stale from '../../__fixtures__/account-stale.json';
-import { accountRemediation, permissionPolicy, trailNames, trailRemediation } from './remediation';
+import {
+  accountRemediation,
+  permissionPolicy,
+  trailNames,
+  trailRemediation,
+} from './remediation';
 
 const detail = (x: unknown) => x as AccountDetail;
-const failing = (x: unknown) => detail(x).evaluation.trails.find(t => t.verdict === 'FAIL')!;
-const commands = (r: ReturnType<typeof trailRemediation>) => r!.steps.map(s => s.command ?? '').join('\n');
+const failing = (x: unknown) =>
+  detail(x).evaluation.trails.find(t => t.verdict === 'FAIL')!;
+const commands = (r: ReturnType<typeof trailRemediation>) =>
+  r!.steps.map(s => s.command ?? '').join('\n');
 const documents = (r: ReturnType<typeof trailRemediation>) =>
-  Object.fromEntries(r!.steps.flatMap(s => s.documents ?? []).map(d => [d.fileName, JSON.parse(d.content)]));
+  Object.fromEntries(
+    r!.steps
+      .flatMap(s => s.documents ?? [])
+      .map(d => [d.fileName, JSON.parse(d.content)]),
+  );
 
 /** A trail of the role-cannot-write fixture with another reason and role/log-group facts. */
-function variant(reason: TrailEvaluation['reason'], patch: Partial<TrailEvaluation['facts']> = {}): TrailEvaluation {
+function variant(
+  reason: TrailEvaluation['reason'],
+  patch: Partial<TrailEvaluation['facts']> = {},
+): TrailEvaluation {
   const trail = failing(roleCannotWrite);
-  return { ...trail, reason, underlyingReason: reason, facts: { ...trail.facts, ...patch } };
+  return {
+    ...trail,
+    reason,
+    underlyingReason: reason,
+    facts: { ...trail.facts, ...patch },
+  };
 }
 
 describe('trailRemediation', () => {
   it('gives nothing for a passing trail or an inherited organization trail', () => {
-    for (const trail of detail(pass).evaluation.trails) expect(trailRemediation(trail)).toBeUndefined();
+    for (const trail of detail(pass).evaluation.trails)
+      expect(trailRemediation(trail)).toBeUndefined();
   });
 
   it('NO_LOG_GROUP: creates the log group and the role, then points the trail at them', () => {
@@ -33,11 +53,15 @@ describe('trailRemediation', () => {
     expect(text).toContain(
       'aws logs create-log-group --log-group-name aws-cloudtrail-logs-payments-staging-trail --region us-east-1',
     );
-    expect(text).toContain('aws iam create-role --role-name CloudTrail_CloudWatchLogs_Role --assume-role-policy-document file://trust.json');
+    expect(text).toContain(
+      'aws iam create-role --role-name CloudTrail_CloudWatchLogs_Role --assume-role-policy-document file://trust.json',
+    );
     expect(text).toContain(
       'aws cloudtrail update-trail --name payments-staging-trail --region us-east-1 --cloud-watch-logs-log-group-arn arn:aws:logs:us-east-1:404455667788:log-group:aws-cloudtrail-logs-payments-staging-trail:* --cloud-watch-logs-role-arn arn:aws:iam::404455667788:role/CloudTrail_CloudWatchLogs_Role',
     );
-    expect(documents(r)['trust.json'].Statement[0].Principal.Service).toBe('cloudtrail.amazonaws.com');
+    expect(documents(r)['trust.json'].Statement[0].Principal.Service).toBe(
+      'cloudtrail.amazonaws.com',
+    );
   });
 
   it('LOG_GROUP_NOT_FOUND: re-creates the named log group in its region', () => {
@@ -50,26 +74,42 @@ describe('trailRemediation', () => {
           accountId: '407788990011',
           region: 'eu-west-1',
         },
-        logGroupArn: 'arn:aws:logs:eu-west-1:407788990011:log-group:gone-group:*',
+        logGroupArn:
+          'arn:aws:logs:eu-west-1:407788990011:log-group:gone-group:*',
       }),
     )!;
-    expect(commands(r)).toContain('aws logs create-log-group --log-group-name gone-group --region eu-west-1');
-    expect(commands(r)).toContain('--cloud-watch-logs-log-group-arn arn:aws:logs:eu-west-1:407788990011:log-group:gone-group:*');
+    expect(commands(r)).toContain(
+      'aws logs create-log-group --log-group-name gone-group --region eu-west-1',
+    );
+    expect(commands(r)).toContain(
+      '--cloud-watch-logs-log-group-arn arn:aws:logs:eu-west-1:407788990011:log-group:gone-group:*',
+    );
   });
 
   it('ROLE_NOT_FOUND: re-creates the role under its own name and path', () => {
     const r = trailRemediation(
-      variant('ROLE_NOT_FOUND', { roleArn: 'arn:aws:iam::407788990011:role/service/TrailWriter' }),
+      variant('ROLE_NOT_FOUND', {
+        roleArn: 'arn:aws:iam::407788990011:role/service/TrailWriter',
+      }),
     )!;
     expect(commands(r)).toContain(
       'aws iam create-role --role-name TrailWriter --path /service/ --assume-role-policy-document file://trust.json',
     );
-    expect(commands(r)).toContain('aws iam put-role-policy --role-name TrailWriter');
+    expect(commands(r)).toContain(
+      'aws iam put-role-policy --role-name TrailWriter',
+    );
   });
 
   it('NO_ROLE: creates the default role and sets it on the trail', () => {
-    const r = trailRemediation(variant('NO_ROLE', { roleArn: null, role: { state: 'NOT_CHECKED', why: 'NO_ARN' } }))!;
-    expect(commands(r)).toContain('--cloud-watch-logs-role-arn arn:aws:iam::407788990011:role/CloudTrail_CloudWatchLogs_Role');
+    const r = trailRemediation(
+      variant('NO_ROLE', {
+        roleArn: null,
+        role: { state: 'NOT_CHECKED', why: 'NO_ARN' },
+      }),
+    )!;
+    expect(commands(r)).toContain(
+      '--cloud-watch-logs-role-arn arn:aws:iam::407788990011:role/CloudTrail_CloudWatchLogs_Role',
+    );
   });
 
   it('ROLE_NOT_TRUSTED: replaces the trust policy', () => {
@@ -90,15 +130,23 @@ describe('trailRemediation', () => {
       'aws iam put-role-policy --role-name CloudTrail_CloudWatchLogs_Role --policy-name CloudTrailToCloudWatchLogs --policy-document file://policy.json',
     );
     const statement = documents(r)['policy.json'].Statement[0];
-    expect(statement.Action).toEqual(['logs:CreateLogStream', 'logs:PutLogEvents']);
+    expect(statement.Action).toEqual([
+      'logs:CreateLogStream',
+      'logs:PutLogEvents',
+    ]);
     expect(statement.Resource).toEqual([
       'arn:aws:logs:us-east-1:407788990011:log-group:aws-cloudtrail-logs-checkout-dev:log-stream:407788990011_CloudTrail_us-east-1*',
     ]);
   });
 
   it('organization trails also allow the o-* streams', () => {
-    const n = trailNames({ ...failing(roleCannotWrite).facts, isOrganizationTrail: true });
-    expect(JSON.parse(permissionPolicy(n)).Statement[0].Resource[1]).toMatch(/:log-stream:o-\*$/);
+    const n = trailNames({
+      ...failing(roleCannotWrite).facts,
+      isOrganizationTrail: true,
+    });
+    expect(JSON.parse(permissionPolicy(n)).Statement[0].Resource[1]).toMatch(
+      /:log-stream:o-\*$/,
+    );
   });
 
   it('NOT_LOGGING: starts logging in the home region', () => {
@@ -114,7 +162,9 @@ describe('trailRemediation', () => {
     expect(commands(r)).toContain(
       'aws cloudtrail get-trail-status --name arn:aws:cloudtrail:eu-west-1:406677889900:trail/storefront-staging-trail --region eu-west-1',
     );
-    expect(commands(r)).toContain('aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::406677889900:role/CloudTrail_CloudWatchLogs_Role');
+    expect(commands(r)).toContain(
+      'aws iam simulate-principal-policy --policy-source-arn arn:aws:iam::406677889900:role/CloudTrail_CloudWatchLogs_Role',
+    );
     const never = trailRemediation(variant('NEVER_DELIVERED'))!;
     expect(never.summary).toContain('never delivered');
     expect(never.summary).toContain('AccessDeniedException');
@@ -122,14 +172,24 @@ describe('trailRemediation', () => {
 
   it('API_ERROR: says which call failed and what the reader role needs', () => {
     const r = trailRemediation(
-      variant('API_ERROR', { apiErrors: [{ operation: 'iam:GetRole', code: 'AccessDenied', message: 'no' }] }),
+      variant('API_ERROR', {
+        apiErrors: [
+          { operation: 'iam:GetRole', code: 'AccessDenied', message: 'no' },
+        ],
+      }),
     )!;
     expect(r.summary).toContain('iam:GetRole: AccessDenied');
-    expect(documents(r)['reader-policy.json'].Statement[0].Action).toContain('cloudtrail:GetTrailStatus');
+    expect(documents(r)['reader-policy.json'].Statement[0].Action).toContain(
+      'cloudtrail:GetTrailStatus',
+    );
   });
 
   it('EXCEPTION: remediates the underlying reason', () => {
-    const trail = { ...failing(notLogging), reason: 'EXCEPTION' as const, underlyingReason: 'NOT_LOGGING' as const };
+    const trail = {
+      ...failing(notLogging),
+      reason: 'EXCEPTION' as const,
+      underlyingReason: 'NOT_LOGGING' as const,
+    };
     expect(trailRemediation(trail)!.reason).toBe('NOT_LOGGING');
   });
 });
@@ -141,13 +201,17 @@ describe('accountRemediation', () => {
     expect(text).toContain(
       'aws cloudtrail create-trail --name management-events --s3-bucket-name aws-cloudtrail-logs-409900112233 --is-multi-region-trail --region us-east-1',
     );
-    expect(text).toContain('aws cloudtrail update-trail --name management-events --region us-east-1 --cloud-watch-logs-log-group-arn arn:aws:logs:us-east-1:409900112233:log-group:');
+    expect(text).toContain(
+      'aws cloudtrail update-trail --name management-events --region us-east-1 --cloud-watch-logs-log-group-arn arn:aws:logs:us-east-1:409900112233:log-group:',
+    );
   });
 
   it('ERROR with sts:AssumeRole denied: trust the portal principal on the reader role', () => {
     const r = accountRemediation(detail(errorAccount).evaluation)!;
     expect(r.summary).toContain("portal's reader role could not be assumed");
-    expect(commands(r)).toContain('aws iam update-assume-role-policy --role-name CisAwsReader');
+    expect(commands(r)).toContain(
+      'aws iam update-assume-role-policy --role-name CisAwsReader',
+    );
     expect(documents(r)['reader-trust.json'].Statement[0].Principal.AWS).toBe(
       'arn:aws:iam::402233445566:user/aws-simulator',
     );
@@ -155,11 +219,15 @@ describe('accountRemediation', () => {
 
   it('ERROR from a failed region: names the failing call', () => {
     const r = accountRemediation(detail(stale).evaluation)!;
-    expect(r.summary).toContain('cloudtrail:ListTrails in us-east-1: InternalFailure');
+    expect(r.summary).toContain(
+      'cloudtrail:ListTrails in us-east-1: InternalFailure',
+    );
   });
 
   it('nothing at account level for a passing or trail-failed account', () => {
     expect(accountRemediation(detail(pass).evaluation)).toBeUndefined();
-    expect(accountRemediation(detail(roleCannotWrite).evaluation)).toBeUndefined();
+    expect(
+      accountRemediation(detail(roleCannotWrite).evaluation),
+    ).toBeUndefined();
   });
 });

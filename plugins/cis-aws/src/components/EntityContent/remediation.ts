@@ -42,7 +42,10 @@ export interface Remediation {
   steps: RemediationStep[];
 }
 
-const trustDoc = (): RemediationDocument => ({ fileName: 'trust.json', content: trustPolicy() });
+const trustDoc = (): RemediationDocument => ({
+  fileName: 'trust.json',
+  content: trustPolicy(),
+});
 const policyDoc = (n: TrailNames): RemediationDocument => ({
   fileName: 'policy.json',
   content: permissionPolicy(n),
@@ -55,7 +58,9 @@ export const createLogGroupStep = (n: TrailNames): RemediationStep => ({
 
 export const createRoleStep = (n: TrailNames): RemediationStep => ({
   title: `Create the role ${n.roleName}, trusted by CloudTrail`,
-  command: `aws iam create-role --role-name ${n.roleName}${n.rolePath !== '/' ? ` --path ${n.rolePath}` : ''} --assume-role-policy-document file://trust.json`,
+  command: `aws iam create-role --role-name ${n.roleName}${
+    n.rolePath !== '/' ? ` --path ${n.rolePath}` : ''
+  } --assume-role-policy-document file://trust.json`,
   documents: [trustDoc()],
 });
 
@@ -71,7 +76,8 @@ export const updateTrailStep = (n: TrailNames): RemediationStep => ({
 });
 
 export const trailStatusStep = (n: TrailNames): RemediationStep => ({
-  title: 'Read the trail status (LatestCloudWatchLogsDeliveryError says what fails)',
+  title:
+    'Read the trail status (LatestCloudWatchLogsDeliveryError says what fails)',
   command: `aws cloudtrail get-trail-status --name ${n.trailArn} --region ${n.homeRegion}`,
 });
 
@@ -82,9 +88,12 @@ function apiErrorList(errors: ApiError[]): string {
 }
 
 /** The remediation of one trail, or undefined when it passes or is another account's business. */
-export function trailRemediation(trail: TrailEvaluation): Remediation | undefined {
+export function trailRemediation(
+  trail: TrailEvaluation,
+): Remediation | undefined {
   if (trail.inheritedFrom) return undefined;
-  const reason = trail.reason === 'EXCEPTION' ? trail.underlyingReason : trail.reason;
+  const reason =
+    trail.reason === 'EXCEPTION' ? trail.underlyingReason : trail.reason;
   if (!reason) return undefined;
   const f = trail.facts;
   const n = trailNames(f);
@@ -95,7 +104,9 @@ export function trailRemediation(trail: TrailEvaluation): Remediation | undefine
       steps.push(putRolePolicyStep(n), updateTrailStep(n));
       return {
         reason,
-        summary: `Create a CloudWatch Logs log group ${n.logGroupName}${f.roleArn ? '' : ' and a role CloudTrail can use'} and configure trail ${n.trailName} to deliver to it.`,
+        summary: `Create a CloudWatch Logs log group ${n.logGroupName}${
+          f.roleArn ? '' : ' and a role CloudTrail can use'
+        } and configure trail ${n.trailName} to deliver to it.`,
         steps,
       };
     }
@@ -103,7 +114,11 @@ export function trailRemediation(trail: TrailEvaluation): Remediation | undefine
       return {
         reason,
         summary: `Re-create the log group ${n.logGroupName} the trail points at and re-apply the trail's CloudWatch Logs settings.`,
-        steps: [createLogGroupStep(n), putRolePolicyStep(n), updateTrailStep(n)],
+        steps: [
+          createLogGroupStep(n),
+          putRolePolicyStep(n),
+          updateTrailStep(n),
+        ],
       };
     case 'NO_ROLE':
     case 'ROLE_NOT_FOUND':
@@ -147,10 +162,16 @@ export function trailRemediation(trail: TrailEvaluation): Remediation | undefine
     case 'NEVER_DELIVERED':
     case 'DELIVERY_STALE': {
       const error =
-        f.status.state === 'READ' ? f.status.latestCloudWatchLogsDeliveryError : null;
+        f.status.state === 'READ'
+          ? f.status.latestCloudWatchLogsDeliveryError
+          : null;
       return {
         reason,
-        summary: `Find out why CloudTrail ${reason === 'NEVER_DELIVERED' ? 'never delivered' : 'stopped delivering'} to ${n.logGroupName}: ${
+        summary: `Find out why CloudTrail ${
+          reason === 'NEVER_DELIVERED'
+            ? 'never delivered'
+            : 'stopped delivering'
+        } to ${n.logGroupName}: ${
           error ? `the delivery error is "${error}"; ` : ''
         }check the role ${n.roleName} and the log group, then re-apply them.`,
         steps: [
@@ -167,8 +188,17 @@ export function trailRemediation(trail: TrailEvaluation): Remediation | undefine
     case 'API_ERROR':
       return {
         reason,
-        summary: `Let the portal's reader role read this trail (failed: ${apiErrorList(f.apiErrors) || trail.detail || 'see the errors'}), or evaluate again if the call was throttled.`,
-        steps: [{ title: 'Permissions the reader role needs', documents: [{ fileName: 'reader-policy.json', content: readerPolicy() }] }],
+        summary: `Let the portal's reader role read this trail (failed: ${
+          apiErrorList(f.apiErrors) || trail.detail || 'see the errors'
+        }), or evaluate again if the call was throttled.`,
+        steps: [
+          {
+            title: 'Permissions the reader role needs',
+            documents: [
+              { fileName: 'reader-policy.json', content: readerPolicy() },
+            ],
+          },
+        ],
       };
     case 'FOREIGN_ORG_TRAIL':
       return {
@@ -181,11 +211,17 @@ export function trailRemediation(trail: TrailEvaluation): Remediation | undefine
   }
 }
 
-const ASSUME_DENIED = /User: (\S+) is not authorized to perform: sts:AssumeRole on resource: (\S+)/;
+const ASSUME_DENIED =
+  /User: (\S+) is not authorized to perform: sts:AssumeRole on resource: (\S+)/;
 
 /** Account-level remediation: no trails at all, or an account that could not be read. */
-export function accountRemediation(evaluation: AccountEvaluation): Remediation | undefined {
-  const reason = evaluation.reason === 'EXCEPTION' ? evaluation.underlyingReason : evaluation.reason;
+export function accountRemediation(
+  evaluation: AccountEvaluation,
+): Remediation | undefined {
+  const reason =
+    evaluation.reason === 'EXCEPTION'
+      ? evaluation.underlyingReason
+      : evaluation.reason;
   const inv = evaluation.inventory;
   const partition = inv.partition || 'aws';
   const accountId = evaluation.accountId;
@@ -202,7 +238,10 @@ export function accountRemediation(evaluation: AccountEvaluation): Remediation |
       isOrganizationTrail: false,
       logGroupArn: null,
       roleArn: null,
-      status: { state: 'FAILED', error: { operation: '', code: '', message: '' } },
+      status: {
+        state: 'FAILED',
+        error: { operation: '', code: '', message: '' },
+      },
       logGroup: { state: 'NOT_CHECKED', why: 'NO_ARN' },
       role: { state: 'NOT_CHECKED', why: 'NO_ARN' },
       apiErrors: [],
@@ -226,13 +265,18 @@ export function accountRemediation(evaluation: AccountEvaluation): Remediation |
       ],
     };
   }
-  if (evaluation.verdict !== 'ERROR' && reason !== 'INCOMPLETE_INVENTORY') return undefined;
-  const errors = [...inv.inventoryErrors, ...inv.regionsFailed.flatMap(r => r.errors)];
+  if (evaluation.verdict !== 'ERROR' && reason !== 'INCOMPLETE_INVENTORY')
+    return undefined;
+  const errors = [
+    ...inv.inventoryErrors,
+    ...inv.regionsFailed.flatMap(r => r.errors),
+  ];
   const assume = errors.find(e => e.operation === 'sts:AssumeRole');
   if (assume) {
     const match = ASSUME_DENIED.exec(assume.message);
     const portal = match?.[1] ?? 'PORTAL_PRINCIPAL_ARN';
-    const readerRole = match?.[2] ?? `arn:${partition}:iam::${accountId}:role/READER_ROLE`;
+    const readerRole =
+      match?.[2] ?? `arn:${partition}:iam::${accountId}:role/READER_ROLE`;
     const { name } = roleNameFromArn(readerRole);
     return {
       reason: 'ERROR',
@@ -246,7 +290,13 @@ export function accountRemediation(evaluation: AccountEvaluation): Remediation |
               fileName: 'reader-trust.json',
               content: json({
                 Version: '2012-10-17',
-                Statement: [{ Effect: 'Allow', Principal: { AWS: portal }, Action: 'sts:AssumeRole' }],
+                Statement: [
+                  {
+                    Effect: 'Allow',
+                    Principal: { AWS: portal },
+                    Action: 'sts:AssumeRole',
+                  },
+                ],
               }),
             },
           ],
@@ -254,14 +304,25 @@ export function accountRemediation(evaluation: AccountEvaluation): Remediation |
         {
           title: `Give ${name} read access`,
           command: `aws iam put-role-policy --role-name ${name} --policy-name CisAwsReader --policy-document file://reader-policy.json`,
-          documents: [{ fileName: 'reader-policy.json', content: readerPolicy() }],
+          documents: [
+            { fileName: 'reader-policy.json', content: readerPolicy() },
+          ],
         },
       ],
     };
   }
   return {
     reason: reason ?? 'ERROR',
-    summary: `Some calls failed (${apiErrorList(errors) || evaluation.detail || 'see the evidence'}): grant the reader role the access below if they were denied, otherwise evaluate again.`,
-    steps: [{ title: 'Permissions the reader role needs', documents: [{ fileName: 'reader-policy.json', content: readerPolicy() }] }],
+    summary: `Some calls failed (${
+      apiErrorList(errors) || evaluation.detail || 'see the evidence'
+    }): grant the reader role the access below if they were denied, otherwise evaluate again.`,
+    steps: [
+      {
+        title: 'Permissions the reader role needs',
+        documents: [
+          { fileName: 'reader-policy.json', content: readerPolicy() },
+        ],
+      },
+    ],
   };
 }

@@ -65,7 +65,9 @@ describe('CisAwsPage', () => {
       '/catalog/default/system/analytics',
     );
     // An account failing because of a trail says which problem the trail has.
-    expect(screen.getByText('Role cannot write to the log group')).toBeInTheDocument();
+    expect(
+      screen.getByText('Role cannot write to the log group'),
+    ).toBeInTheDocument();
     expect(screen.queryByText('A trail is failing')).not.toBeInTheDocument();
     // Security Hub disagreement is flagged.
     expect(

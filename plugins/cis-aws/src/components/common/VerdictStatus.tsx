@@ -12,7 +12,10 @@ import {
 import { Tooltip } from '@material-ui/core';
 
 /** A verdict as a coloured status with its name, explained on hover. */
-export function VerdictStatus(props: { verdict: EntityVerdictValue | 'PENDING'; stale?: boolean }) {
+export function VerdictStatus(props: {
+  verdict: EntityVerdictValue | 'PENDING';
+  stale?: boolean;
+}) {
   const { verdict, stale } = props;
   const label = stale ? `${verdict} (stale)` : verdict;
   const explanation =
@@ -35,7 +38,11 @@ export function VerdictStatus(props: { verdict: EntityVerdictValue | 'PENDING'; 
   })();
   return (
     <Tooltip title={explanation}>
-      <span data-testid="cis-verdict" data-verdict={verdict} style={{ whiteSpace: 'nowrap' }}>
+      <span
+        data-testid="cis-verdict"
+        data-verdict={verdict}
+        style={{ whiteSpace: 'nowrap' }}
+      >
         {status}
       </span>
     </Tooltip>

@@ -11,7 +11,9 @@ export function reasonTitle(code: string | undefined): string | undefined {
   return REASON_DESCRIPTIONS[code as ReasonCode]?.title ?? code;
 }
 
-export function reasonExplanation(code: string | undefined): string | undefined {
+export function reasonExplanation(
+  code: string | undefined,
+): string | undefined {
   if (!code) return undefined;
   return REASON_DESCRIPTIONS[code as ReasonCode]?.explanation;
 }
@@ -25,7 +27,10 @@ export function warningTitle(code: string): string {
  * times. Up to three days it counts hours ("30 hours ago", not "yesterday"):
  * next to a 24-hour delivery limit, the hours matter.
  */
-export function relativeTime(iso: string | undefined | null, now: Date = new Date()): string {
+export function relativeTime(
+  iso: string | undefined | null,
+  now: Date = new Date(),
+): string {
   if (!iso) return 'never';
   const ms = Date.parse(iso);
   if (Number.isNaN(ms)) return iso;
