@@ -21,7 +21,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { AwsClientFactory } from '../src/aws/clients';
-import { createCredentialsSource } from '../src/aws/credentials';
 import { EvaluationEngine } from '../src/service/EvaluationEngine';
 import { readCisAwsOptions } from '../src/service/options';
 import { DatabaseEvaluationStore } from '../src/storage/DatabaseEvaluationStore';
@@ -139,18 +138,7 @@ async function benchmark(n: number, workDir: string) {
       database: { getClient: async () => db, migrations: { skip: false } },
     });
     const engine = EvaluationEngine.create({
-      aws: AwsClientFactory.create({
-        credentials: createCredentialsSource({
-          config,
-          endpoint: options.endpoint,
-        }),
-        clientOptions: {
-          endpoint: options.endpoint,
-          defaultRegion: options.defaultRegion,
-          maxAttempts: options.maxAttempts,
-          requestTimeoutMs: options.requestTimeoutMs,
-        },
-      }),
+      aws: AwsClientFactory.fromConfig(config, options),
       store,
       catalog: catalogServiceMock({ entities: benchmarkEntities(n) }),
       auth: {

@@ -8,7 +8,6 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { cisAwsPermissions } from '@cis-aws/plugin-cis-aws-common';
 import { createRouter } from './api/router';
 import { AwsClientFactory } from './aws/clients';
-import { createCredentialsSource } from './aws/credentials';
 import { EvaluationEngine } from './service/EvaluationEngine';
 import { readCisAwsOptions } from './service/options';
 import { DatabaseEvaluationStore } from './storage/DatabaseEvaluationStore';
@@ -48,18 +47,7 @@ export const cisAwsPlugin = createBackendPlugin({
         const store = await DatabaseEvaluationStore.create({
           database: deps.database,
         });
-        const aws = AwsClientFactory.create({
-          credentials: createCredentialsSource({
-            config,
-            endpoint: options.endpoint,
-          }),
-          clientOptions: {
-            endpoint: options.endpoint,
-            defaultRegion: options.defaultRegion,
-            maxAttempts: options.maxAttempts,
-            requestTimeoutMs: options.requestTimeoutMs,
-          },
-        });
+        const aws = AwsClientFactory.fromConfig(config, options);
         const engine = EvaluationEngine.create({
           aws,
           store,

@@ -17,7 +17,8 @@ function consoleHost(partition: string, region?: string): string {
   }
 }
 
-function arnParts(arn: string) {
+/** The parts of an ARN: `arn:PARTITION:SERVICE:REGION:ACCOUNT:RESOURCE`. */
+export function arnParts(arn: string) {
   const [
     ,
     partition = 'aws',

@@ -7,7 +7,9 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { MetadataBearer, MiddlewareStack } from '@aws-sdk/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { CredentialsSource } from './credentials';
+import { Config } from '@backstage/config';
+import type { CisAwsOptions } from '../service/options';
+import { createCredentialsSource, CredentialsSource } from './credentials';
 
 /** Counts AWS calls (every HTTP attempt, retries included) by operation. */
 export class CallCounter {
@@ -101,6 +103,22 @@ export class AwsClientFactory {
       options.clientOptions,
       options.counter ?? new CallCounter(),
     );
+  }
+
+  /** The factory the plugin's settings ask for, with the standard `aws.*` credentials. */
+  static fromConfig(config: Config, options: CisAwsOptions) {
+    return AwsClientFactory.create({
+      credentials: createCredentialsSource({
+        config,
+        endpoint: options.endpoint,
+      }),
+      clientOptions: {
+        endpoint: options.endpoint,
+        defaultRegion: options.defaultRegion,
+        maxAttempts: options.maxAttempts,
+        requestTimeoutMs: options.requestTimeoutMs,
+      },
+    });
   }
 
   get defaultRegion() {

@@ -2,7 +2,9 @@
  * The names, ARNs and IAM documents a trail's remediation is filled in with, derived from the
  * trail's facts and ARNs. Pure.
  */
-import type { TrailFacts } from '@cis-aws/plugin-cis-aws-common';
+import { arnParts, type TrailFacts } from '@cis-aws/plugin-cis-aws-common';
+
+export { arnParts };
 
 /** The role name AWS's console uses for this integration; used when the trail names no role. */
 export const DEFAULT_ROLE_NAME = 'CloudTrail_CloudWatchLogs_Role';
@@ -25,18 +27,6 @@ export const READER_ACTIONS = [
 ];
 
 export const json = (value: unknown) => JSON.stringify(value, null, 2);
-
-export function arnParts(arn: string) {
-  const [
-    ,
-    partition = 'aws',
-    service = '',
-    region = '',
-    accountId = '',
-    ...rest
-  ] = arn.split(':');
-  return { partition, service, region, accountId, resource: rest.join(':') };
-}
 
 /** `role/path/name` → { name, path } */
 export function roleNameFromArn(roleArn: string): {
