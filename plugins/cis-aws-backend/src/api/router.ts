@@ -24,7 +24,7 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { aggregateEntity } from '../rules';
 import { EvaluationEngine } from '../service/EvaluationEngine';
-import { EvaluationStore } from '../storage/EvaluationStore';
+import { EvaluationStore, listAllAccounts } from '../storage/EvaluationStore';
 import { CatalogAccess } from './access';
 import { consoleLinksFor } from './consoleLinks';
 import {
@@ -113,24 +113,18 @@ export async function createRouter(
     const credentials = await credentialsOf(req);
     const readable = await access.readableAccountEntityRefs(credentials);
     const byOwner = new Map<string, OwnerSummary>();
-    for (let offset = 0; ; offset += 1000) {
-      const page = await store.listAccounts({
-        readableEntityRefs: readable,
-        offset,
-        limit: 1000,
-      });
-      for (const account of page.items) {
-        const key = account.ownerRef ?? '';
-        const summary = byOwner.get(key) ?? {
-          ...(account.ownerRef ? { ownerRef: account.ownerRef } : {}),
-          totalCount: 0,
-          totals: { PASS: 0, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
-        };
-        summary.totalCount += 1;
-        summary.totals[account.verdict] += 1;
-        byOwner.set(key, summary);
-      }
-      if (offset + 1000 >= page.totalCount) break;
+    for (const account of await listAllAccounts(store, {
+      readableEntityRefs: readable,
+    })) {
+      const key = account.ownerRef ?? '';
+      const summary = byOwner.get(key) ?? {
+        ...(account.ownerRef ? { ownerRef: account.ownerRef } : {}),
+        totalCount: 0,
+        totals: { PASS: 0, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+      };
+      summary.totalCount += 1;
+      summary.totals[account.verdict] += 1;
+      byOwner.set(key, summary);
     }
     const owners = [...byOwner.values()].sort(
       (a, b) =>
@@ -203,15 +197,10 @@ export async function createRouter(
         });
       }
     }
-    const accounts: AccountSummary[] = [];
     const ids = [...accountIds];
-    for (let i = 0; i < ids.length; i += 1000) {
-      const page = await store.listAccounts({
-        accountIds: ids.slice(i, i + 1000),
-        limit: 1000,
-      });
-      accounts.push(...page.items);
-    }
+    // An empty accountIds filter would not filter at all: no ids, no accounts.
+    const accounts: AccountSummary[] =
+      ids.length > 0 ? await listAllAccounts(store, { accountIds: ids }) : [];
     const aggregate = aggregateEntity(
       accounts.map(account => ({
         accountId: account.accountId,

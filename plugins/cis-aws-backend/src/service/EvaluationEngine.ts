@@ -21,7 +21,11 @@ import {
   evaluateTrail,
   withSecurityHubOpinion,
 } from '../rules';
-import { EvaluationStore, SaveOutcome } from '../storage/EvaluationStore';
+import {
+  EvaluationStore,
+  listAllAccounts,
+  SaveOutcome,
+} from '../storage/EvaluationStore';
 import { forEachWithConcurrency } from './concurrency';
 import { OwnerGate } from './ownerGate';
 import { collectAccount, readSecurityHubOpinions } from './awsReads';
@@ -97,12 +101,9 @@ export class EvaluationEngine {
     let mappings = catalogAccounts.mappings;
     await store.updateMappings(mappings);
     if (run.onlyUnevaluated) {
-      const known = new Set<string>();
-      for (let offset = 0; ; offset += 1000) {
-        const page = await store.listAccounts({ offset, limit: 1000 });
-        page.items.forEach(item => known.add(item.accountId));
-        if (offset + 1000 >= page.totalCount) break;
-      }
+      const known = new Set(
+        (await listAllAccounts(store)).map(item => item.accountId),
+      );
       mappings = mappings.filter(m => !known.has(m.accountId));
       if (mappings.length === 0) return undefined;
     }

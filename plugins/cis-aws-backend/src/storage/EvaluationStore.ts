@@ -121,3 +121,19 @@ export interface EvaluationStore {
   /** The latest runs, newest first; `limit` is capped at 1000. */
   listRuns(limit: number): Promise<EvaluationRun[]>;
 }
+
+/** The largest page the store serves. */
+const PAGE = 1000;
+
+/** Every account matching a query, read page by page (offset and limit are set here). */
+export async function listAllAccounts(
+  store: Pick<EvaluationStore, 'listAccounts'>,
+  query: Omit<AccountQuery, 'offset' | 'limit'> = {},
+): Promise<AccountSummary[]> {
+  const accounts: AccountSummary[] = [];
+  for (let offset = 0; ; offset += PAGE) {
+    const page = await store.listAccounts({ ...query, offset, limit: PAGE });
+    accounts.push(...page.items);
+    if (offset + PAGE >= page.totalCount) return accounts;
+  }
+}
