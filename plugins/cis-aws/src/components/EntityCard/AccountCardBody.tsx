@@ -7,9 +7,9 @@ import {
 } from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
 import { useAccountResult } from '../../hooks';
-import { VerdictStatus } from '../common';
 import { AccountWhy, StaleNotice } from './AccountWhy';
 import { isNotFound, LoadError, NotEvaluatedYet } from './LoadState';
+import { VerdictHeadline } from './VerdictHeadline';
 import { ago } from './text';
 
 /** The card of one account: loads its result and shows it. */
@@ -52,20 +52,7 @@ export function AccountResult(props: { account: AccountDetail }) {
   const hub = account.securityHub;
   return (
     <Box>
-      <Box
-        display="flex"
-        alignItems="center"
-        flexWrap="wrap"
-        style={{ gap: 12 }}
-        mb={1}
-      >
-        <Typography variant="h5" component="div">
-          <VerdictStatus verdict={account.verdict} />
-        </Typography>
-        <Typography variant="h6" component="div">
-          {description.title}
-        </Typography>
-      </Box>
+      <VerdictHeadline verdict={account.verdict} title={description.title} />
       <Typography variant="body2" gutterBottom>
         {account.title}
       </Typography>

@@ -18,6 +18,7 @@ import { useEntityResult } from '../../hooks';
 import { accountReasonTitle, VerdictStatus } from '../common';
 import { LoadError } from './LoadState';
 import { MappingProblems, NotMapped } from './NotMapped';
+import { VerdictHeadline } from './VerdictHeadline';
 import { ago, DISPLAY_ORDER, displayRank } from './text';
 
 /** How many accounts the card lists before pointing at the details tab. */
@@ -97,20 +98,10 @@ export function AggregateResult(props: {
 
   return (
     <Box>
-      <Box
-        display="flex"
-        alignItems="center"
-        flexWrap="wrap"
-        style={{ gap: 12 }}
-        mb={1}
-      >
-        <Typography variant="h5" component="div">
-          <VerdictStatus verdict={result.verdict} />
-        </Typography>
-        <Typography variant="h6" component="div">
-          {verdictTitle(result.verdict)}
-        </Typography>
-      </Box>
+      <VerdictHeadline
+        verdict={result.verdict}
+        title={verdictTitle(result.verdict)}
+      />
       <Box
         display="flex"
         flexWrap="wrap"
