@@ -53,6 +53,29 @@ export interface Config {
       requestTimeoutMs?: number;
     };
 
+    history?: {
+      /**
+       * How long verdict changes, daily verifications and run records are kept: an ISO 8601
+       * duration or a duration object. Default: 400 days (an audit year plus a margin; at
+       * least 13 months). Each account's current result and latest change are always kept.
+       */
+      retention?: string | HumanDuration;
+    };
+
+    evidence?: {
+      /** The control statement printed at the top of every evidence packet. */
+      controlStatement?: string;
+      /** The scope definition (which accounts and environments must comply). */
+      scope?: string;
+      /** How far back a packet's verification history reaches. Default: 90 days. */
+      historyPeriod?: string | HumanDuration;
+    };
+
+    exceptions?: {
+      /** The longest an exception may last from its creation. Default: 365 days. */
+      maxDuration?: string | HumanDuration;
+    };
+
     securityHub?: {
       /** Read Security Hub's CloudTrail.5 findings as a second opinion. Default: true. */
       enabled?: boolean;

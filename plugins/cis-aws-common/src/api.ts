@@ -144,6 +144,18 @@ export interface VerdictChange {
   runId?: string;
 }
 
+/** `GET /v1/accounts/{accountId}/history`. */
+export interface HistoryResponse {
+  accountId: string;
+  /** The range asked for (both inclusive); absent bounds are open. */
+  from?: string;
+  to?: string;
+  /** Oldest first. */
+  changes: VerdictChange[];
+  /** How long history is kept (`cisAws.history.retention`), in days. */
+  retentionDays: number;
+}
+
 /** One owner's accounts by verdict, for the organization page's ranking. */
 export interface OwnerSummary {
   /** The owner's entity ref; absent for accounts nobody owns. */

@@ -14,6 +14,82 @@ export interface ComplianceException {
   expiresAt: string;
   ticketUrl?: string;
   revokedAt?: string;
+  /** Who recorded the exception (a user entity ref); `approvedBy` is who approved it. */
+  createdBy?: string;
+  /** Who revoked it, and why. */
+  revokedBy?: string;
+  revokeReason?: string;
+}
+
+/** Where an exception stands at a given time. */
+export type ExceptionStatus = 'ACTIVE' | 'SCHEDULED' | 'EXPIRED' | 'REVOKED';
+
+export function exceptionStatus(
+  exception: ComplianceException,
+  now: Date,
+): ExceptionStatus {
+  if (isExceptionActive(exception, now)) return 'ACTIVE';
+  const at = now.getTime();
+  if (
+    exception.revokedAt !== undefined &&
+    !(Date.parse(exception.revokedAt) > at)
+  ) {
+    return 'REVOKED';
+  }
+  return Date.parse(exception.createdAt) > at ? 'SCHEDULED' : 'EXPIRED';
+}
+
+/** `POST /v1/accounts/{accountId}/exceptions`. */
+export interface CreateExceptionRequest {
+  /** Only this trail (a CloudTrail trail ARN); absent: the whole account. */
+  trailArn?: string;
+  reason: string;
+  /** Who approved it. Default: the caller. */
+  approvedBy?: string;
+  /** ISO 8601, in the future, at most `cisAws.exceptions.maxDuration` ahead. */
+  expiresAt: string;
+  /** An http(s) link to the ticket or risk acceptance. */
+  ticketUrl?: string;
+}
+
+/** `POST /v1/exceptions/{exceptionId}/revoke`. */
+export interface RevokeExceptionRequest {
+  reason?: string;
+}
+
+/** One change to an exception, with who made it: the audit trail. */
+export interface ExceptionAuditEvent {
+  exceptionId: string;
+  accountId: string;
+  action: 'CREATED' | 'REVOKED';
+  /** The user (or service) entity ref that made the change. */
+  actor: string;
+  at: string;
+  /** Created: the exception as created. Revoked: the revoke reason. */
+  details: Record<string, unknown>;
+}
+
+/** An exception with its status and the account it names, as lists show it. */
+export interface ExceptionListItem extends ComplianceException {
+  status: ExceptionStatus;
+  /** The account's catalog entity, title and owner, when it is in the store. */
+  entityRef?: string;
+  title?: string;
+  ownerRef?: string;
+}
+
+/** `GET /v1/accounts/{accountId}/exceptions`. */
+export interface AccountExceptionsResponse {
+  accountId: string;
+  /** Every exception of the account, newest first, whatever its status. */
+  items: ExceptionListItem[];
+  /** Every change to them, oldest first. */
+  events: ExceptionAuditEvent[];
+}
+
+/** `GET /v1/exceptions?status=…`: the exceptions of every account the caller may read. */
+export interface ExceptionsListResponse {
+  items: ExceptionListItem[];
 }
 
 /**

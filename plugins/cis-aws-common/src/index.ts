@@ -11,3 +11,4 @@ export * from './api';
 export * from './annotations';
 export * from './permissions';
 export * from './consoleLinks';
+export * from './evidence';

@@ -9,4 +9,16 @@ export const cisAwsEvaluatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
-export const cisAwsPermissions = [cisAwsEvaluatePermission];
+/**
+ * Grant or revoke an exception to control 2.4 (`POST /v1/accounts/{id}/exceptions`,
+ * `POST /v1/exceptions/{id}/revoke`). Every use is recorded with who made it.
+ */
+export const cisAwsExceptionManagePermission = createPermission({
+  name: 'cis-aws.exception.manage',
+  attributes: { action: 'update' },
+});
+
+export const cisAwsPermissions = [
+  cisAwsEvaluatePermission,
+  cisAwsExceptionManagePermission,
+];

@@ -41,7 +41,32 @@ export interface CisAwsOptions {
     administratorAccountId?: string;
     region: string;
   };
+  /** How long history is kept (`cisAws.history.retention`). */
+  historyRetentionMs: number;
+  evidence: {
+    controlStatement: string;
+    scope: string;
+    historyPeriodMs: number;
+  };
+  /** The longest an exception may last (`cisAws.exceptions.maxDuration`). */
+  maxExceptionDurationMs: number;
 }
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** An audit year plus a margin: at least 13 months. */
+export const DEFAULT_HISTORY_RETENTION_MS = 400 * DAY_MS;
+
+export const DEFAULT_CONTROL_STATEMENT =
+  'All in-scope AWS accounts must have CloudTrail configured to deliver to CloudWatch Logs ' +
+  'through an approved log group and IAM role, verified continuously and monitored for drift ' +
+  '(CIS AWS Foundations Benchmark v1.2, control 2.4; AWS Security Hub CloudTrail.5).';
+
+export const DEFAULT_SCOPE =
+  'Every AWS account registered in the Backstage catalog as a cloud-account Resource ' +
+  '(annotation amazonaws.com/account-id), and every CloudTrail trail those accounts own or see, ' +
+  'in every region the account has enabled. Exceptions are approved, time-boxed and listed in ' +
+  'this packet.';
 
 /** ISO 8601 (`PT24H`), a human duration object (`{ hours: 24 }`) or a number of ms. */
 function readDurationMs(
@@ -80,7 +105,31 @@ export function readCisAwsOptions(root: Config): CisAwsOptions {
       `cisAws.aws.inventory must be "account" or "region", got "${inventoryMode}"`,
     );
   }
+  const historyRetentionMs =
+    readDurationMs(config, 'history.retention') ?? DEFAULT_HISTORY_RETENTION_MS;
+  const historyPeriodMs =
+    readDurationMs(config, 'evidence.historyPeriod') ?? 90 * DAY_MS;
+  const maxExceptionDurationMs =
+    readDurationMs(config, 'exceptions.maxDuration') ?? 365 * DAY_MS;
+  for (const [key, value] of [
+    ['history.retention', historyRetentionMs],
+    ['evidence.historyPeriod', historyPeriodMs],
+    ['exceptions.maxDuration', maxExceptionDurationMs],
+  ] as const) {
+    if (!(value > 0)) {
+      throw new InputError(`cisAws.${key} must be longer than zero`);
+    }
+  }
   return {
+    historyRetentionMs,
+    evidence: {
+      controlStatement:
+        config?.getOptionalString('evidence.controlStatement') ??
+        DEFAULT_CONTROL_STATEMENT,
+      scope: config?.getOptionalString('evidence.scope') ?? DEFAULT_SCOPE,
+      historyPeriodMs,
+    },
+    maxExceptionDurationMs,
     maxDeliveryAgeMs,
     endpoint: aws?.getOptionalString('endpoint'),
     defaultRegion,

@@ -3,11 +3,14 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   AccountEvaluation,
   AccountMapping,
+  ComplianceException,
   EvaluationRun,
+  EvidenceVerification,
+  ExceptionAuditEvent,
   VerdictChange,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Knex } from 'knex';
@@ -15,9 +18,16 @@ import {
   AccountPage,
   AccountQuery,
   EvaluationStore,
+  ExceptionStore,
+  NewException,
   SaveOutcome,
   StoredAccountDetail,
 } from './EvaluationStore';
+import {
+  eventFromRow,
+  exceptionFromRow,
+  exceptionToRow,
+} from './exceptionRows';
 import {
   buildAccountRow,
   detailFromRow,
@@ -32,12 +42,20 @@ import {
   ACCOUNT_SUMMARY_COLUMNS,
   AccountRow,
   AccountSummaryRow,
+  DAILY_RESULTS_TABLE,
+  DailyResultRow,
   DbTimestamp,
+  EXCEPTIONS_TABLE,
+  EXCEPTION_EVENTS_TABLE,
+  ExceptionEventRow,
+  ExceptionRow,
   RUNS_TABLE,
   RunRow,
   VERDICT_CHANGES_TABLE,
   VerdictChangeRow,
+  orUndefined,
   readTimestamp,
+  readVerdict,
   toIsoUtc,
 } from './tables';
 import { changeFromRow, changeToRow, diffVerdicts } from './verdictChanges';
@@ -75,8 +93,15 @@ async function tuneSqlite(db: Knex) {
   await db.raw('PRAGMA synchronous = NORMAL');
 }
 
-/** The knex implementation of EvaluationStore, on SQLite and PostgreSQL. */
-export class DatabaseEvaluationStore implements EvaluationStore {
+/** The UTC day of an ISO time, YYYY-MM-DD. */
+function utcDay(iso: string): string {
+  return toIsoUtc(iso).slice(0, 10);
+}
+
+/** The knex implementation of EvaluationStore and ExceptionStore, on SQLite and PostgreSQL. */
+export class DatabaseEvaluationStore
+  implements EvaluationStore, ExceptionStore
+{
   static async create(options: {
     database: DatabaseService;
     /** The clock of run records; tests pin it. */
@@ -152,6 +177,18 @@ export class DatabaseEvaluationStore implements EvaluationStore {
           changes.map(changeToRow),
         );
       }
+      // The day's row keeps the day's last evaluation: evidence of recurring verification.
+      await trx<DailyResultRow>(DAILY_RESULTS_TABLE)
+        .insert({
+          account_id: mapping.accountId,
+          day: utcDay(evaluation.evaluatedAt),
+          evaluated_at: row.evaluated_at,
+          verdict: row.verdict,
+          reason: row.reason,
+          evaluation: row.evaluation,
+        })
+        .onConflict(['account_id', 'day'])
+        .merge();
       return {
         accountChange: diff.accountChange,
         trailChanges: diff.trailChanges,
@@ -292,5 +329,184 @@ export class DatabaseEvaluationStore implements EvaluationStore {
       ])
       .limit(count);
     return rows.map(runFromRow);
+  }
+
+  async getEvaluationAt(
+    accountId: string,
+    at: Date,
+  ): Promise<AccountEvaluation | undefined> {
+    const atIso = toIsoUtc(at);
+    const current: AccountRow | undefined = await this.db<AccountRow>(
+      ACCOUNTS_TABLE,
+    )
+      .where('account_id', accountId)
+      .where('evaluated_at', '<=', atIso)
+      .first();
+    if (current) {
+      return evaluationFromRow(current);
+    }
+    const daily: DailyResultRow | undefined = await this.db<DailyResultRow>(
+      DAILY_RESULTS_TABLE,
+    )
+      .where('account_id', accountId)
+      .where('evaluated_at', '<=', atIso)
+      .orderBy('evaluated_at', 'desc')
+      .first();
+    return daily
+      ? (JSON.parse(daily.evaluation) as AccountEvaluation)
+      : undefined;
+  }
+
+  async listVerifications(
+    accountId: string,
+    range: { from: Date; to: Date },
+  ): Promise<EvidenceVerification[]> {
+    const rows: Omit<DailyResultRow, 'evaluation'>[] =
+      await this.db<DailyResultRow>(DAILY_RESULTS_TABLE)
+        .select('account_id', 'day', 'evaluated_at', 'verdict', 'reason')
+        .where('account_id', accountId)
+        .where('evaluated_at', '>=', toIsoUtc(range.from))
+        .where('evaluated_at', '<=', toIsoUtc(range.to))
+        .orderBy('day', 'asc');
+    return rows.map(row => {
+      const verification: EvidenceVerification = {
+        date: row.day,
+        evaluatedAt: readTimestamp(row.evaluated_at),
+        verdict: readVerdict(row.verdict),
+      };
+      const reason = orUndefined(row.reason);
+      return reason ? { ...verification, reason } : verification;
+    });
+  }
+
+  async pruneHistory(
+    before: Date,
+  ): Promise<{ changes: number; verifications: number; runs: number }> {
+    const cutoff = toIsoUtc(before);
+    return this.db.transaction(async trx => {
+      // Each account's latest change of its own verdict stays, however old: it says since
+      // when the account has had its verdict.
+      const latestAccountChanges = trx(VERDICT_CHANGES_TABLE)
+        .max('id')
+        .whereNull('trail_arn')
+        .groupBy('account_id');
+      const changes = await trx(VERDICT_CHANGES_TABLE)
+        .where('changed_at', '<', cutoff)
+        .whereNotIn('id', latestAccountChanges)
+        .delete();
+      const verifications = await trx(DAILY_RESULTS_TABLE)
+        .where('day', '<', cutoff.slice(0, 10))
+        .delete();
+      const runs = await trx(RUNS_TABLE)
+        .where('started_at', '<', cutoff)
+        .whereNot('status', 'running')
+        .delete();
+      return { changes, verifications, runs };
+    });
+  }
+
+  async createException(input: NewException): Promise<ComplianceException> {
+    if (!ACCOUNT_ID_PATTERN.test(input.accountId)) {
+      throw new InputError(`Not a 12-digit AWS account id: ${input.accountId}`);
+    }
+    const row = exceptionToRow(randomUUID(), input);
+    const exception = exceptionFromRow(row);
+    await this.db.transaction(async trx => {
+      await trx<ExceptionRow>(EXCEPTIONS_TABLE).insert(row);
+      await trx<ExceptionEventRow>(EXCEPTION_EVENTS_TABLE).insert({
+        exception_id: row.id,
+        account_id: row.account_id,
+        action: 'CREATED',
+        actor: input.createdBy,
+        at: row.created_at,
+        details: JSON.stringify(exception),
+      });
+    });
+    return exception;
+  }
+
+  async revokeException(
+    id: string,
+    input: { actor: string; at: string; reason?: string },
+  ): Promise<ComplianceException | undefined> {
+    return this.db.transaction(async trx => {
+      const row: ExceptionRow | undefined = await trx<ExceptionRow>(
+        EXCEPTIONS_TABLE,
+      )
+        .where('id', id)
+        .forUpdate()
+        .first();
+      if (!row) return undefined;
+      if (row.revoked_at !== null) {
+        throw new ConflictError(
+          `Exception ${id} was already revoked at ${readTimestamp(
+            row.revoked_at,
+          )} by ${row.revoked_by}`,
+        );
+      }
+      const at = toIsoUtc(input.at);
+      const update = {
+        revoked_at: at,
+        revoked_by: input.actor,
+        revoke_reason: input.reason ?? null,
+      };
+      await trx<ExceptionRow>(EXCEPTIONS_TABLE).where('id', id).update(update);
+      await trx<ExceptionEventRow>(EXCEPTION_EVENTS_TABLE).insert({
+        exception_id: id,
+        account_id: row.account_id,
+        action: 'REVOKED',
+        actor: input.actor,
+        at,
+        details: JSON.stringify(
+          input.reason === undefined ? {} : { reason: input.reason },
+        ),
+      });
+      return exceptionFromRow({ ...row, ...update });
+    });
+  }
+
+  async getException(id: string): Promise<ComplianceException | undefined> {
+    const row: ExceptionRow | undefined = await this.db<ExceptionRow>(
+      EXCEPTIONS_TABLE,
+    )
+      .where('id', id)
+      .first();
+    return row ? exceptionFromRow(row) : undefined;
+  }
+
+  async listExceptions(
+    query: { accountIds?: string[]; activeAt?: Date } = {},
+  ): Promise<ComplianceException[]> {
+    if (query.accountIds && query.accountIds.length === 0) return [];
+    const builder = this.db<ExceptionRow>(EXCEPTIONS_TABLE).orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'asc' },
+    ]);
+    if (query.accountIds) {
+      builder.whereIn('account_id', query.accountIds);
+    }
+    if (query.activeAt) {
+      const at = toIsoUtc(query.activeAt);
+      builder
+        .where('created_at', '<=', at)
+        .where('expires_at', '>', at)
+        .where(active =>
+          active.whereNull('revoked_at').orWhere('revoked_at', '>', at),
+        );
+    }
+    const rows: ExceptionRow[] = await builder;
+    return rows.map(exceptionFromRow);
+  }
+
+  async listExceptionEvents(accountId: string): Promise<ExceptionAuditEvent[]> {
+    const rows: ExceptionEventRow[] = await this.db<ExceptionEventRow>(
+      EXCEPTION_EVENTS_TABLE,
+    )
+      .where('account_id', accountId)
+      .orderBy([
+        { column: 'at', order: 'asc' },
+        { column: 'id', order: 'asc' },
+      ]);
+    return rows.map(eventFromRow);
   }
 }

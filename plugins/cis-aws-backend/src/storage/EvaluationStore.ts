@@ -1,4 +1,7 @@
 import {
+  ComplianceException,
+  EvidenceVerification,
+  ExceptionAuditEvent,
   AccountDetail,
   AccountEvaluation,
   AccountMapping,
@@ -120,6 +123,76 @@ export interface EvaluationStore {
 
   /** The latest runs, newest first; `limit` is capped at 1000. */
   listRuns(limit: number): Promise<EvaluationRun[]>;
+
+  /**
+   * The latest evaluation of the account at or before `at`: the current one when it is not
+   * newer, else the last one retained for an earlier day (one is kept per account and UTC day).
+   */
+  getEvaluationAt(
+    accountId: string,
+    at: Date,
+  ): Promise<AccountEvaluation | undefined>;
+
+  /** The retained verification of each day in the range (inclusive), oldest first. */
+  listVerifications(
+    accountId: string,
+    range: { from: Date; to: Date },
+  ): Promise<EvidenceVerification[]>;
+
+  /**
+   * Deletes history older than `before`: verdict changes, daily verifications and runs. The
+   * current result and each account's latest verdict change are kept whatever their age, so
+   * "failing since" stays true.
+   */
+  pruneHistory(before: Date): Promise<{
+    changes: number;
+    verifications: number;
+    runs: number;
+  }>;
+}
+
+/** What creating an exception takes; the store assigns the id. */
+export interface NewException {
+  accountId: string;
+  trailArn?: string;
+  reason: string;
+  approvedBy: string;
+  expiresAt: string;
+  ticketUrl?: string;
+  /** Who recorded it (entity ref of a user, or a service subject). */
+  createdBy: string;
+  createdAt: string;
+}
+
+/**
+ * Exceptions and their audit trail. Nothing is ever deleted: revoking sets `revokedAt`, and
+ * every change is an event naming who made it.
+ */
+export interface ExceptionStore {
+  createException(input: NewException): Promise<ComplianceException>;
+
+  /**
+   * Revokes an exception that is not revoked yet; undefined when there is no such exception.
+   * Throws a ConflictError when it is already revoked.
+   */
+  revokeException(
+    id: string,
+    input: { actor: string; at: string; reason?: string },
+  ): Promise<ComplianceException | undefined>;
+
+  getException(id: string): Promise<ComplianceException | undefined>;
+
+  /**
+   * Exceptions, newest first. `accountIds`: only those accounts (empty: none). `activeAt`: only
+   * those in force then (not revoked, not expired, already created).
+   */
+  listExceptions(query?: {
+    accountIds?: string[];
+    activeAt?: Date;
+  }): Promise<ComplianceException[]>;
+
+  /** The audit events of an account's exceptions, oldest first. */
+  listExceptionEvents(accountId: string): Promise<ExceptionAuditEvent[]>;
 }
 
 /** The largest page the store serves. */

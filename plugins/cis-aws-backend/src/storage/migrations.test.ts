@@ -50,4 +50,21 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       [],
     );
   });
+
+  it('latest creates the exception and daily-result tables too, and rolls back cleanly', async () => {
+    const knex = await databases.init(databaseId);
+    const later = [
+      'cis_aws_exceptions',
+      'cis_aws_exception_events',
+      'cis_aws_daily_results',
+    ];
+    await knex.migrate.latest({ directory: migrationsDir });
+    for (const table of [...TABLES, ...later]) {
+      expect(await knex.schema.hasTable(table)).toBe(true);
+    }
+    await knex.migrate.rollback({ directory: migrationsDir }, true);
+    for (const table of [...TABLES, ...later]) {
+      expect(await knex.schema.hasTable(table)).toBe(false);
+    }
+  });
 });

@@ -7,6 +7,9 @@ import { VERDICTS, Verdict } from '@cis-aws/plugin-cis-aws-common';
 export const ACCOUNTS_TABLE = 'cis_aws_accounts';
 export const VERDICT_CHANGES_TABLE = 'cis_aws_verdict_changes';
 export const RUNS_TABLE = 'cis_aws_runs';
+export const EXCEPTIONS_TABLE = 'cis_aws_exceptions';
+export const EXCEPTION_EVENTS_TABLE = 'cis_aws_exception_events';
+export const DAILY_RESULTS_TABLE = 'cis_aws_daily_results';
 
 /**
  * A timestamp as read back: PostgreSQL returns Date objects, SQLite the ISO string the store
@@ -90,6 +93,43 @@ export interface RunRow {
   calls: string;
   /** JSON: string[]. */
   errors: string;
+}
+
+export interface ExceptionRow {
+  id: string;
+  account_id: string;
+  trail_arn: string | null;
+  reason: string;
+  approved_by: string;
+  ticket_url: string | null;
+  created_at: DbTimestamp;
+  created_by: string;
+  expires_at: DbTimestamp;
+  revoked_at: DbTimestamp | null;
+  revoked_by: string | null;
+  revoke_reason: string | null;
+}
+
+export interface ExceptionEventRow {
+  id?: number;
+  exception_id: string;
+  account_id: string;
+  action: string;
+  actor: string;
+  at: DbTimestamp;
+  /** JSON object. */
+  details: string;
+}
+
+export interface DailyResultRow {
+  account_id: string;
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  evaluated_at: DbTimestamp;
+  verdict: string;
+  reason: string | null;
+  /** JSON of the AccountEvaluation. */
+  evaluation: string;
 }
 
 const CANONICAL_ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

@@ -1,0 +1,135 @@
+/**
+ * The audit evidence packet of one account at one time: what an auditor needs to accept control
+ * 2.4 for that account without screenshots. `GET /v1/accounts/{accountId}/evidence` serves it as
+ * JSON (this shape, `schema` versioned) or as Markdown rendered from it.
+ *
+ * Everything in it comes from stored evaluations and history; producing a packet makes no AWS
+ * call. No credential, token or secret is ever part of it.
+ */
+import type { ComplianceException, ExceptionAuditEvent } from './exceptions';
+import type { LogGroupFacts, PolicyDocumentEvidence, TrailStatusFacts } from './facts';
+import type { AccountMapping, ConsoleLinks, VerdictChange } from './api';
+import type { SecurityHubOpinion } from './results';
+import type { Verdict } from './verdicts';
+
+/** Bumped on any change that is not a pure addition of optional fields. */
+export const EVIDENCE_SCHEMA = 'cis-aws-evidence/v1';
+
+export const EVIDENCE_FORMATS = ['json', 'md'] as const;
+export type EvidenceFormat = (typeof EVIDENCE_FORMATS)[number];
+
+export interface EvidenceControl {
+  framework: 'CIS AWS Foundations Benchmark v1.2';
+  id: '2.4';
+  title: string;
+  securityHubControlId: 'CloudTrail.5';
+  /** The organization's control statement (`cisAws.evidence.controlStatement`). */
+  statement: string;
+  /** The scope definition (`cisAws.evidence.scope`). */
+  scope: string;
+}
+
+/** One trail's chain: trail → role → log group → delivery, as verified. */
+export interface EvidenceTrail {
+  arn: string;
+  name: string;
+  ownerAccountId: string;
+  homeRegion: string;
+  isMultiRegion: boolean;
+  isOrganizationTrail: boolean;
+  verdict: Verdict;
+  reason?: string;
+  detail?: string;
+  /** The verdict without exceptions. */
+  underlyingVerdict: Verdict;
+  /** CloudWatchLogsLogGroupArn / CloudWatchLogsRoleArn as configured on the trail. */
+  cloudWatchLogsLogGroupArn: string | null;
+  cloudWatchLogsRoleArn: string | null;
+  /** GetTrailStatus: logging, last CloudWatch Logs delivery and error. */
+  deliveryStatus: TrailStatusFacts;
+  /** The log group: name, ARN, retention. */
+  logGroup: LogGroupFacts;
+  role:
+    | {
+        state: 'FOUND';
+        arn: string;
+        /** The decoded trust policy document. */
+        trustPolicy: string;
+        trustsCloudTrail: string;
+        /** The permission decision (simulation or static analysis), and why. */
+        permission: string;
+        /** Inline and attached managed policy documents, decoded. */
+        permissionPolicies: PolicyDocumentEvidence[];
+      }
+    | { state: 'NOT_FOUND' | 'NOT_CHECKED' | 'FAILED'; arn?: string; detail: string };
+  /** Set when the organization trail's verdict is its owner account's. */
+  inheritedFrom?: { accountId: string };
+  /** The trail-level exception in force, if any. */
+  exemptedBy?: ComplianceException;
+  consoleLinks: ConsoleLinks;
+}
+
+/** One day's retained verification of the account (the last evaluation of that UTC day). */
+export interface EvidenceVerification {
+  /** YYYY-MM-DD, UTC. */
+  date: string;
+  evaluatedAt: string;
+  verdict: Verdict;
+  reason?: string;
+}
+
+export interface EvidencePacket {
+  schema: typeof EVIDENCE_SCHEMA;
+  control: EvidenceControl;
+  account: AccountMapping;
+  /** The time the packet describes (the `at` asked for; default: when it was produced). */
+  asOf: string;
+  /**
+   * The evaluation the packet shows: the latest at or before `asOf`. Absent when the account
+   * had not been evaluated by then (the packet then says so and carries history only).
+   */
+  result?: {
+    evaluatedAt: string;
+    verdict: Verdict;
+    reason?: string;
+    /** The reason in plain words. */
+    reasonText?: string;
+    detail?: string;
+    underlyingVerdict: Verdict;
+    underlyingReason?: string;
+    /** Warnings in plain words, with their codes. */
+    warnings: { code: string; detail: string; trailArn?: string }[];
+    /** Regions scanned, skipped (not enabled) and failed. */
+    inventory: {
+      partition: string;
+      regionsScanned: string[];
+      regionsSkipped: string[];
+      regionsFailed: string[];
+    };
+  };
+  /** Since when the account has had the verdict shown, from its history. */
+  verdictSince?: string;
+  trails: EvidenceTrail[];
+  /** Security Hub's CloudTrail.5 findings at that evaluation: the second opinion. */
+  securityHub?: SecurityHubOpinion;
+  /** The verification history over `period`. */
+  history: {
+    period: { from: string; to: string };
+    /** Account and trail verdict changes in the period, oldest first. */
+    changes: VerdictChange[];
+    /** One retained verification per day in the period, oldest first. */
+    verifications: EvidenceVerification[];
+  };
+  /** Exceptions in force at `asOf` (account or trail). */
+  activeExceptions: ComplianceException[];
+  /** Every exception of the account created before `asOf`, in force or not, and their audit trail. */
+  exceptions: ComplianceException[];
+  exceptionEvents: ExceptionAuditEvent[];
+  produced: {
+    at: string;
+    /** The user or service the packet was produced for (an entity ref or a subject). */
+    by: string;
+    /** The software that produced it, with its version. */
+    generator: string;
+  };
+}
