@@ -55,6 +55,7 @@ export const cisAwsPlugin = createBackendPlugin({
           auth: deps.auth,
           logger,
           options,
+          exceptions: store,
         });
 
         deps.permissionsRegistry.addPermissions(cisAwsPermissions);
@@ -88,15 +89,36 @@ export const cisAwsPlugin = createBackendPlugin({
           },
         });
 
+        // History older than the retention goes, once a day.
+        await scheduler.scheduleTask({
+          id: 'cis-aws-prune-history',
+          scope: 'global',
+          frequency: { hours: 24 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 1 },
+          fn: async () => {
+            const before = new Date(Date.now() - options.historyRetentionMs);
+            const pruned = await store.pruneHistory(before);
+            logger.info(
+              `CIS 2.4: pruned history older than ${before.toISOString()}: ${
+                pruned.changes
+              } verdict changes, ${pruned.verifications} daily verifications, ${
+                pruned.runs
+              } runs`,
+            );
+          },
+        });
+
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             catalog,
             store,
+            exceptions: store,
             engine,
             logger,
-            securityHubRegion: options.securityHub.region,
+            options,
           }),
         );
       },

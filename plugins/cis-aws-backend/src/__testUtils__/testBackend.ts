@@ -12,6 +12,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { RunningSimulator, startSimulator } from '@internal/aws-simulator';
+import { Knex } from 'knex';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cisAwsPlugin } from '../plugin';
@@ -96,8 +97,13 @@ export interface TestBackendOptions {
   entities?: Entity[];
   /** userEntityRef → entity refs that user may not read. */
   hiddenFrom?: Record<string, string[]>;
+  /** The answer to every permission of this plugin (evaluate, manage exceptions). */
   evaluatePermission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   cisAws?: Record<string, unknown>;
+  /** A database from TestDatabases; default: the test backend's in-memory SQLite. */
+  database?: Knex;
+  /** More features to start along (e.g. another plugin). */
+  features?: Parameters<typeof startTestBackend>[0]['features'];
 }
 
 /** The cis-aws plugin in a test backend, talking to the simulator through the real SDK. */
@@ -113,6 +119,10 @@ export async function startCisAwsBackend(options: TestBackendOptions) {
         factory: () => catalog,
       }),
       mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      ...(options.database
+        ? [mockServices.database.factory({ knex: options.database })]
+        : []),
+      ...(options.features ?? []),
       // A request without credentials is anonymous, as in production.
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),

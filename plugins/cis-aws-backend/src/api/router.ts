@@ -15,6 +15,7 @@ import {
   AWS_ACCOUNT_ID_ANNOTATION,
   cisAwsEvaluatePermission,
   EntityResultResponse,
+  HistoryResponse,
   MappingProblem,
   OwnerSummary,
   OwnersResponse,
@@ -24,8 +25,14 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { aggregateEntity } from '../rules';
 import { EvaluationEngine } from '../service/EvaluationEngine';
-import { EvaluationStore, listAllAccounts } from '../storage/EvaluationStore';
+import {
+  EvaluationStore,
+  ExceptionStore,
+  listAllAccounts,
+} from '../storage/EvaluationStore';
+import { CisAwsOptions } from '../service/options';
 import { CatalogAccess } from './access';
+import { createExceptionRoutes } from './exceptionRoutes';
 import { consoleLinksFor } from './consoleLinks';
 import {
   accountsQuerySchema,
@@ -42,7 +49,13 @@ export interface RouterOptions {
   store: EvaluationStore;
   engine: EvaluationEngine;
   logger: LoggerService;
-  securityHubRegion: string;
+  exceptions: ExceptionStore;
+  options: Pick<
+    CisAwsOptions,
+    'historyRetentionMs' | 'maxExceptionDurationMs' | 'securityHub' | 'evidence'
+  >;
+  /** The clock of exception validity; tests pin it. */
+  now?: () => Date;
 }
 
 /**
@@ -53,11 +66,24 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, permissions, catalog, store, engine, securityHubRegion } =
-    options;
+  const { httpAuth, permissions, catalog, store, engine } = options;
+  const securityHubRegion = options.options.securityHub.region;
   const access = new CatalogAccess(catalog);
   const router = Router();
   router.use(express.json());
+  router.use(
+    createExceptionRoutes({
+      httpAuth,
+      permissions,
+      access,
+      store,
+      exceptions: options.exceptions,
+      engine,
+      logger: options.logger,
+      maxDurationMs: options.options.maxExceptionDurationMs,
+      now: options.now,
+    }),
+  );
 
   const credentialsOf = (req: Request) =>
     httpAuth.credentials(req, { allow: ['user', 'service'] });
@@ -153,7 +179,16 @@ export async function createRouter(
       from: query.from ? new Date(query.from) : undefined,
       to: query.to ? new Date(query.to) : undefined,
     });
-    res.json({ accountId, changes });
+    const body: HistoryResponse = {
+      accountId,
+      ...(query.from ? { from: new Date(query.from).toISOString() } : {}),
+      ...(query.to ? { to: new Date(query.to).toISOString() } : {}),
+      changes,
+      retentionDays: Math.floor(
+        options.options.historyRetentionMs / 86_400_000,
+      ),
+    };
+    res.json(body);
   });
 
   router.post('/v1/accounts/:accountId/evaluate', async (req, res) => {

@@ -38,11 +38,45 @@ export const accountsQuerySchema = z
   })
   .strict();
 
+const isoTime = z.string().datetime({
+  offset: true,
+  message: 'expected an ISO 8601 date-time, e.g. 2026-11-24T00:00:00Z',
+});
+
 export const historyQuerySchema = z
+  .object({ from: isoTime.optional(), to: isoTime.optional() })
+  .strict()
+  .refine(q => !q.from || !q.to || Date.parse(q.from) <= Date.parse(q.to), {
+    message: '"from" must not be after "to"',
+  });
+
+const TRAIL_ARN =
+  /^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[A-Za-z0-9._-]{1,128}$/;
+
+export const createExceptionSchema = z
   .object({
-    from: z.string().datetime({ offset: true }).optional(),
-    to: z.string().datetime({ offset: true }).optional(),
+    trailArn: z
+      .string()
+      .regex(TRAIL_ARN, 'expected a CloudTrail trail ARN')
+      .optional(),
+    reason: z.string().trim().min(1, 'a reason is required').max(2000),
+    approvedBy: z.string().trim().min(1).max(255).optional(),
+    expiresAt: isoTime,
+    ticketUrl: z
+      .string()
+      .url()
+      .max(2000)
+      .refine(url => /^https?:\/\//i.test(url), 'expected an http(s) link')
+      .optional(),
   })
+  .strict();
+
+export const revokeExceptionSchema = z
+  .object({ reason: z.string().trim().min(1).max(2000).optional() })
+  .strict();
+
+export const exceptionsQuerySchema = z
+  .object({ status: z.enum(['ACTIVE', 'ALL']).optional() })
   .strict();
 
 export const runsQuerySchema = z

@@ -31,9 +31,15 @@ import { OwnerGate } from './ownerGate';
 import { collectAccount, readSecurityHubOpinions } from './awsReads';
 import { CisAwsOptions } from './options';
 
-/** Where exceptions come from (stored approvals); none until they are managed. */
+/**
+ * Where exceptions come from (the store). Every exception is listed, in force or not: the rules
+ * decide which apply at evaluation time, so an expired one stops applying on its own, and the
+ * others stay in the evaluation as evidence.
+ */
 export interface ExceptionSource {
-  listExceptions(): Promise<ComplianceException[]>;
+  listExceptions(query?: {
+    accountIds?: string[];
+  }): Promise<ComplianceException[]>;
 }
 
 /** Told about every saved result, e.g. to notify owners of changes. */
@@ -236,7 +242,7 @@ export class EvaluationEngine {
     const [facts, findings, exceptions] = await Promise.all([
       this.collect(aws, accountId, inScope),
       this.readSecurityHub(aws, accountId),
-      this.deps.exceptions.listExceptions(),
+      this.deps.exceptions.listExceptions({ accountIds: [accountId] }),
     ]);
     // An organization trail of another account takes that owner's stored evaluation.
     const owners = new Map<string, AccountEvaluation | undefined>();
