@@ -131,7 +131,10 @@ export interface EvaluationRun {
   errors: string[];
 }
 
-/** One change of verdict, of an account or of one of its trails. */
+/**
+ * One change of verdict or of reason, of an account or of one of its trails (a new reason under
+ * the same verdict has `from` equal to `to`).
+ */
 export interface VerdictChange {
   accountId: string;
   /** Set for a trail's change; absent for the account's. */

@@ -21,9 +21,11 @@ export interface VerdictDiff {
 }
 
 /**
- * The account's change when its verdict differs from the stored one (or is its first), and one
- * change per trail whose verdict differs from that trail's in the previous evaluation, matched
- * by ARN. A trail seen for the first time changes from nothing.
+ * The account's change when its verdict or reason differs from the stored one (or is its
+ * first), and one change per trail whose verdict or reason differs from that trail's in the
+ * previous evaluation, matched by ARN. A trail seen for the first time changes from nothing.
+ * A new reason under the same verdict is drift too (a stopped trail whose delivery then goes
+ * stale): it is recorded, with `from` equal to `to`.
  *
  * A trail that is in the previous evaluation but not in this one is NOT recorded: it may have
  * been deleted, or its region may simply not have been readable this time (the account is then
@@ -40,7 +42,7 @@ export function diffVerdicts(input: {
   const accountId = next.accountId;
 
   const accountChange: VerdictChange | undefined =
-    previous?.verdict === next.verdict
+    previous?.verdict === next.verdict && previous?.reason === next.reason
       ? undefined
       : {
           accountId,
@@ -51,17 +53,17 @@ export function diffVerdicts(input: {
           runId,
         };
 
-  const previousTrailVerdicts = new Map(
-    (previous?.trails ?? []).map(trail => [trail.trailArn, trail.verdict]),
+  const previousTrails = new Map(
+    (previous?.trails ?? []).map(trail => [trail.trailArn, trail]),
   );
   const trailChanges: VerdictChange[] = [];
   for (const trail of next.trails) {
-    const from = previousTrailVerdicts.get(trail.trailArn);
-    if (from !== trail.verdict) {
+    const before = previousTrails.get(trail.trailArn);
+    if (before?.verdict !== trail.verdict || before?.reason !== trail.reason) {
       trailChanges.push({
         accountId,
         trailArn: trail.trailArn,
-        from,
+        from: before?.verdict,
         to: trail.verdict,
         reason: trail.reason,
         changedAt,
