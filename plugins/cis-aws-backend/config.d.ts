@@ -76,6 +76,35 @@ export interface Config {
       maxDuration?: string | HumanDuration;
     };
 
+    /**
+     * Notifications to the owning entity (its members) through the
+     * notifications backend when an account's verdict changes into FAIL or
+     * ERROR, and when it recovers from either into PASS or EXEMPT. Each
+     * account has one notification per user, updated on every later change.
+     * UNKNOWN is looked through: going into it notifies nothing, and leaving
+     * it is compared with the verdict before it.
+     */
+    notifications?: {
+      /** Default: true. */
+      enabled?: boolean;
+      /**
+       * Which changes notify: `fail` (into FAIL), `error` (into ERROR),
+       * `recovery` (from FAIL or ERROR into PASS or EXEMPT). Default: all three.
+       */
+      transitions?: Array<'fail' | 'error' | 'recovery'>;
+      /**
+       * Whether an account's first result ever notifies when it is FAIL or
+       * ERROR. Turn off to roll the plugin out to many failing accounts
+       * without a burst of notifications. Default: true.
+       */
+      notifyFirstResult?: boolean;
+      /**
+       * The entity ref (e.g. `group:default/platform-team`) notified about
+       * accounts without an owner. Default: nobody (logged at info).
+       */
+      unownedRecipient?: string;
+    };
+
     securityHub?: {
       /** Read Security Hub's CloudTrail.5 findings as a second opinion. Default: true. */
       enabled?: boolean;

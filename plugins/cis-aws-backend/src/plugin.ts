@@ -5,9 +5,11 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { notificationService } from '@backstage/plugin-notifications-node';
 import { cisAwsPermissions } from '@cis-aws/plugin-cis-aws-common';
 import { createRouter } from './api/router';
 import { AwsClientFactory } from './aws/clients';
+import { OwnerNotifier, readNotificationOptions } from './notifications';
 import { EvaluationEngine } from './service/EvaluationEngine';
 import { readCisAwsOptions } from './service/options';
 import { DatabaseEvaluationStore } from './storage/DatabaseEvaluationStore';
@@ -40,6 +42,7 @@ export const cisAwsPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        notifications: notificationService,
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, catalog } = deps;
@@ -57,6 +60,21 @@ export const cisAwsPlugin = createBackendPlugin({
           options,
           exceptions: store,
         });
+
+        // Owners hear when an account turns FAIL or ERROR and when it recovers.
+        const notificationOptions = readNotificationOptions(config);
+        if (notificationOptions.enabled) {
+          engine.onResult(
+            OwnerNotifier.create({
+              notifications: deps.notifications,
+              logger,
+              history: store,
+              options: notificationOptions,
+            }).onResult,
+          );
+        } else {
+          logger.info('CIS 2.4: owner notifications are off');
+        }
 
         deps.permissionsRegistry.addPermissions(cisAwsPermissions);
 

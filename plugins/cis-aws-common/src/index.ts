@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './verdicts';
+export * from './reasonText';
 export * from './facts';
 export * from './results';
 export * from './exceptions';

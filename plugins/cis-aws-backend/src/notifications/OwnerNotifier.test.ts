@@ -1,0 +1,243 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  NotificationSendOptions,
+  NotificationService,
+} from '@backstage/plugin-notifications-node';
+import { AccountMapping, Verdict } from '@cis-aws/plugin-cis-aws-common';
+import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
+import {
+  aMapping,
+  accountId,
+  anEvaluation,
+} from '../storage/__fixtures__/evaluations';
+import {
+  createStore,
+  createTestDatabases,
+} from '../storage/__testUtils__/stores';
+import { DEFAULT_NOTIFICATION_OPTIONS, NotificationOptions } from './options';
+import { OwnerNotifier } from './OwnerNotifier';
+
+jest.setTimeout(60_000);
+
+/** A NotificationService that keeps what it is asked to send. */
+class RecordingNotificationService implements NotificationService {
+  readonly sent: NotificationSendOptions[] = [];
+  failWith?: Error;
+
+  async send(options: NotificationSendOptions): Promise<void> {
+    if (this.failWith) throw this.failWith;
+    this.sent.push(options);
+  }
+
+  titles() {
+    return this.sent.map(n => n.payload.title);
+  }
+}
+
+const databases = createTestDatabases();
+
+describe.each(databases.eachSupportedId())(
+  'OwnerNotifier with the store on %s',
+  databaseId => {
+    const ACCOUNT = accountId(7);
+    let store: DatabaseEvaluationStore;
+    let notifications: RecordingNotificationService;
+    let logger: ReturnType<typeof mockServices.logger.mock>;
+    let minute: number;
+
+    beforeEach(async () => {
+      ({ store } = await createStore(databases, databaseId));
+      notifications = new RecordingNotificationService();
+      logger = mockServices.logger.mock();
+      minute = 0;
+    });
+
+    function notifier(options: Partial<NotificationOptions> = {}) {
+      return OwnerNotifier.create({
+        notifications,
+        logger,
+        history: store,
+        options: { ...DEFAULT_NOTIFICATION_OPTIONS, ...options },
+      });
+    }
+
+    /** Saves the next evaluation of the account and tells the notifier, as the engine does. */
+    async function evaluate(
+      target: OwnerNotifier,
+      verdict: Verdict,
+      mapping: AccountMapping = aMapping(ACCOUNT, { title: 'payments-prod' }),
+    ) {
+      minute += 60;
+      const outcome = await store.saveResult({
+        mapping,
+        evaluation: anEvaluation(ACCOUNT, verdict, { minute }),
+      });
+      await target.onResult(outcome, mapping);
+    }
+
+    it('sends exactly one notification per transition, to the owning entity', async () => {
+      const target = notifier();
+      for (const verdict of [
+        'PASS',
+        'PASS',
+        'FAIL',
+        'FAIL',
+        'FAIL',
+        'PASS',
+        'PASS',
+        'ERROR',
+        'ERROR',
+        'FAIL',
+        'EXEMPT',
+      ] as const) {
+        await evaluate(target, verdict);
+      }
+      expect(notifications.titles()).toEqual([
+        `CIS 2.4 failing: payments-prod (${ACCOUNT}) — Delivery has stopped`,
+        `CIS 2.4 recovered: payments-prod (${ACCOUNT}) — passing`,
+        `CIS 2.4 could not be checked: payments-prod (${ACCOUNT}) — Some regions could not be read`,
+        `CIS 2.4 failing: payments-prod (${ACCOUNT}) — Delivery has stopped`,
+        `CIS 2.4 recovered: payments-prod (${ACCOUNT}) — exempt by an approved exception`,
+      ]);
+      for (const sent of notifications.sent) {
+        expect(sent.recipients).toEqual({
+          type: 'entity',
+          entityRef: 'group:default/platform',
+        });
+        // One scope per account: the notifications backend updates instead of adding.
+        expect(sent.payload.scope).toBe(`cis-aws:account:${ACCOUNT}`);
+        expect(sent.payload.link).toBe(
+          `/catalog/default/resource/aws-${ACCOUNT}/cis-aws`,
+        );
+      }
+      expect(notifications.sent.map(n => n.payload.severity)).toEqual([
+        'high',
+        'low',
+        'normal',
+        'high',
+        'low',
+      ]);
+    });
+
+    it('sends nothing when nothing changed', async () => {
+      const target = notifier();
+      await evaluate(target, 'FAIL');
+      notifications.sent.length = 0;
+      for (let n = 0; n < 5; n += 1) await evaluate(target, 'FAIL');
+      expect(notifications.sent).toEqual([]);
+    });
+
+    it('sends nothing for a passing first result', async () => {
+      const target = notifier();
+      await evaluate(target, 'PASS');
+      await evaluate(target, 'PASS');
+      expect(notifications.sent).toEqual([]);
+    });
+
+    it('stays quiet about a failing first result when notifyFirstResult is off', async () => {
+      const target = notifier({ notifyFirstResult: false });
+      await evaluate(target, 'FAIL');
+      expect(notifications.sent).toEqual([]);
+      await evaluate(target, 'PASS');
+      await evaluate(target, 'FAIL');
+      expect(notifications.titles()).toEqual([
+        `CIS 2.4 recovered: payments-prod (${ACCOUNT}) — passing`,
+        `CIS 2.4 failing: payments-prod (${ACCOUNT}) — Delivery has stopped`,
+      ]);
+    });
+
+    it('sends only the configured transitions', async () => {
+      const target = notifier({ transitions: new Set(['fail']) });
+      for (const verdict of [
+        'PASS',
+        'ERROR',
+        'PASS',
+        'FAIL',
+        'PASS',
+      ] as const) {
+        await evaluate(target, verdict);
+      }
+      expect(notifications.sent.map(n => n.payload.severity)).toEqual(['high']);
+    });
+
+    it('looks through UNKNOWN: a failure that clears via UNKNOWN recovers, one that comes back is no news', async () => {
+      const target = notifier();
+      for (const verdict of [
+        'FAIL',
+        'UNKNOWN',
+        'FAIL',
+        'UNKNOWN',
+        'PASS',
+      ] as const) {
+        await evaluate(target, verdict);
+      }
+      expect(notifications.titles()).toEqual([
+        `CIS 2.4 failing: payments-prod (${ACCOUNT}) — Delivery has stopped`,
+        `CIS 2.4 recovered: payments-prod (${ACCOUNT}) — passing`,
+      ]);
+      expect(notifications.sent[1].payload.description).toContain(
+        'Before, it was failing.',
+      );
+    });
+
+    it('sends nothing for an outdated result that was not saved', async () => {
+      const target = notifier();
+      await evaluate(target, 'PASS');
+      const mapping = aMapping(ACCOUNT);
+      const older = await store.saveResult({
+        mapping,
+        evaluation: anEvaluation(ACCOUNT, 'FAIL', { minute: 1 }),
+      });
+      expect(older.outdated).toBe(true);
+      await target.onResult(older, mapping);
+      expect(notifications.sent).toEqual([]);
+    });
+
+    it('notifies nobody about an account without owner unless an unowned recipient is set', async () => {
+      const unowned = aMapping(ACCOUNT, {
+        title: 'growth-experiments',
+        ownerRef: undefined,
+      });
+      await evaluate(notifier(), 'FAIL', unowned);
+      expect(notifications.sent).toEqual([]);
+      expect(logger.info).toHaveBeenCalledWith(
+        expect.stringContaining(
+          `growth-experiments (${ACCOUNT}) has no owner to notify`,
+        ),
+      );
+
+      await evaluate(
+        notifier({ unownedRecipient: 'group:default/platform-team' }),
+        'PASS',
+        unowned,
+      );
+      expect(notifications.sent).toHaveLength(1);
+      expect(notifications.sent[0].recipients).toEqual({
+        type: 'entity',
+        entityRef: 'group:default/platform-team',
+      });
+    });
+
+    it('logs a failed send and carries on', async () => {
+      const target = notifier();
+      notifications.failWith = new Error(
+        'Failed to send notifications: Error: Request failed with status 503',
+      );
+      await expect(evaluate(target, 'FAIL')).resolves.toBeUndefined();
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining(
+          `could not notify group:default/platform that payments-prod (${ACCOUNT}) went to FAIL`,
+        ),
+      );
+      // The result was saved all the same.
+      expect((await store.getAccount(ACCOUNT))?.verdict).toBe('FAIL');
+    });
+
+    it('sends nothing when turned off', async () => {
+      const target = notifier({ enabled: false });
+      await evaluate(target, 'FAIL');
+      await evaluate(target, 'PASS');
+      expect(notifications.sent).toEqual([]);
+    });
+  },
+);

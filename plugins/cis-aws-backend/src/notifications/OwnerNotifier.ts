@@ -1,0 +1,121 @@
+import { LoggerService } from '@backstage/backend-plugin-api';
+import { NotificationService } from '@backstage/plugin-notifications-node';
+import {
+  AccountMapping,
+  Verdict,
+  VerdictChange,
+} from '@cis-aws/plugin-cis-aws-common';
+import type { ResultListener } from '../service/EvaluationEngine';
+import { EvaluationStore, SaveOutcome } from '../storage/EvaluationStore';
+import { buildPayload } from './buildPayload';
+import {
+  decideTransition,
+  needsVerdictBeforeUnknown,
+} from './decideTransition';
+import { NotificationOptions } from './options';
+
+/**
+ * Tells an account's owner when its CIS 2.4 verdict turns FAIL or ERROR and
+ * when it recovers, through the notifications backend. It listens to every
+ * saved result (`EvaluationEngine.onResult`) and acts only on changes of the
+ * account's verdict, so a run that changes nothing sends nothing. Sending is
+ * best effort: a failure is logged and never fails the evaluation.
+ */
+export class OwnerNotifier {
+  private constructor(
+    private readonly deps: {
+      notifications: NotificationService;
+      logger: LoggerService;
+      history: Pick<EvaluationStore, 'getHistory'>;
+      options: NotificationOptions;
+    },
+  ) {}
+
+  static create(deps: {
+    notifications: NotificationService;
+    logger: LoggerService;
+    /** Where the verdict before an UNKNOWN stretch is looked up. */
+    history: Pick<EvaluationStore, 'getHistory'>;
+    options: NotificationOptions;
+  }): OwnerNotifier {
+    return new OwnerNotifier(deps);
+  }
+
+  /** For `EvaluationEngine.onResult`. */
+  readonly onResult: ResultListener = (outcome, mapping) =>
+    this.notify(outcome, mapping);
+
+  async notify(outcome: SaveOutcome, mapping: AccountMapping): Promise<void> {
+    const { options, logger, notifications } = this.deps;
+    const change = outcome.accountChange;
+    // An outdated result was not saved: the newer one already spoke.
+    if (!options.enabled || outcome.outdated || !change) return;
+
+    const decision = decideTransition(
+      change,
+      options,
+      needsVerdictBeforeUnknown(change)
+        ? await this.verdictBeforeUnknown(change)
+        : undefined,
+    );
+    if (!decision) return;
+
+    const account = `${mapping.title} (${mapping.accountId})`;
+    const recipient = mapping.ownerRef ?? options.unownedRecipient;
+    if (!recipient) {
+      logger.info(
+        `CIS 2.4: ${account} has no owner to notify of its change to ${change.to} (set cisAws.notifications.unownedRecipient to hear about such accounts)`,
+      );
+      return;
+    }
+    const payload = buildPayload({
+      transition: decision.transition,
+      change: { previous: decision.previous, to: change.to },
+      mapping,
+      result: outcome.summary,
+    });
+    try {
+      await notifications.send({
+        recipients: { type: 'entity', entityRef: recipient },
+        payload,
+      });
+      logger.info(
+        `CIS 2.4: notified ${recipient} that ${account} went from ${
+          change.from ?? 'no result'
+        } to ${change.to}`,
+      );
+    } catch (error) {
+      logger.warn(
+        `CIS 2.4: could not notify ${recipient} that ${account} went to ${
+          change.to
+        }: ${(error as Error).message}`,
+      );
+    }
+  }
+
+  /**
+   * The verdict the account had before it became UNKNOWN: the `from` of its
+   * latest change into UNKNOWN (not a new reason under UNKNOWN). Undefined when that is no longer in the
+   * history (pruned) or cannot be read — then no recovery is announced.
+   */
+  private async verdictBeforeUnknown(
+    change: VerdictChange,
+  ): Promise<Verdict | undefined> {
+    try {
+      const history = await this.deps.history.getHistory(change.accountId, {
+        to: new Date(change.changedAt),
+      });
+      const intoUnknown = history
+        .filter(c => !c.trailArn && c.to === 'UNKNOWN' && c.from !== 'UNKNOWN')
+        .pop();
+      return intoUnknown?.from;
+    } catch (error) {
+      this.deps.logger.warn(
+        `CIS 2.4: could not read the history of ${change.accountId}: ${
+          (error as Error).message
+        }`,
+      );
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { buildPayload, entityTabLink, notificationScope } from './buildPayload';
+
+const PAYMENTS_STAGING = {
+  accountId: '404455667788',
+  title: 'payments-staging',
+  entityRef: 'resource:default/aws-payments-staging',
+};
+
+describe('buildPayload', () => {
+  it('names the account and its trails’ reason when it starts failing', () => {
+    const payload = buildPayload({
+      transition: 'fail',
+      change: { previous: 'PASS', to: 'FAIL' },
+      mapping: PAYMENTS_STAGING,
+      result: { reason: 'TRAIL_FAILED', trailReasons: ['NO_LOG_GROUP'] },
+    });
+    expect(payload).toEqual({
+      title:
+        'CIS 2.4 failing: payments-staging (404455667788) — No log group configured',
+      description: expect.stringContaining(
+        'The trail is not set up to send its events to any CloudWatch Logs log group.',
+      ),
+      link: '/catalog/default/resource/aws-payments-staging/cis-aws',
+      severity: 'high',
+      topic: 'CIS AWS 2.4',
+      scope: 'cis-aws:account:404455667788',
+    });
+    expect(payload.description).toContain('AWS CLI command that fixes it');
+  });
+
+  it('uses the account’s own reason when no trail is to blame', () => {
+    const payload = buildPayload({
+      transition: 'fail',
+      change: { to: 'FAIL' },
+      mapping: { ...PAYMENTS_STAGING, title: 'analytics-sandbox' },
+      result: { reason: 'NO_TRAILS', trailReasons: [] },
+    });
+    expect(payload.title).toBe(
+      'CIS 2.4 failing: analytics-sandbox (404455667788) — No trails',
+    );
+  });
+
+  it('tells an owner whose account could not be checked what to look at, with normal severity', () => {
+    const payload = buildPayload({
+      transition: 'error',
+      change: { previous: 'PASS', to: 'ERROR' },
+      mapping: {
+        accountId: '411122334455',
+        title: 'legacy-billing',
+        entityRef: 'resource:default/aws-legacy-billing',
+      },
+      result: { reason: 'INCOMPLETE_INVENTORY', trailReasons: [] },
+    });
+    expect(payload.title).toBe(
+      'CIS 2.4 could not be checked: legacy-billing (411122334455) — Some regions could not be read',
+    );
+    expect(payload.severity).toBe('normal');
+    expect(payload.description).toContain("portal's reader role");
+    expect(payload.scope).toBe('cis-aws:account:411122334455');
+  });
+
+  it('announces a recovery with low severity and what it recovered from', () => {
+    const passing = buildPayload({
+      transition: 'recovery',
+      change: { previous: 'FAIL', to: 'PASS' },
+      mapping: PAYMENTS_STAGING,
+      result: {},
+    });
+    expect(passing).toMatchObject({
+      title: 'CIS 2.4 recovered: payments-staging (404455667788) — passing',
+      severity: 'low',
+      scope: 'cis-aws:account:404455667788',
+      link: '/catalog/default/resource/aws-payments-staging/cis-aws',
+    });
+    expect(passing.description).toBe(
+      'CloudTrail events reach CloudWatch Logs and everything checked is in order. Before, it was failing.',
+    );
+
+    const exempt = buildPayload({
+      transition: 'recovery',
+      change: { previous: 'ERROR', to: 'EXEMPT' },
+      mapping: PAYMENTS_STAGING,
+      result: { reason: 'EXCEPTION' },
+    });
+    expect(exempt.title).toBe(
+      'CIS 2.4 recovered: payments-staging (404455667788) — exempt by an approved exception',
+    );
+    expect(exempt.description).toContain('Before, it could not be checked.');
+  });
+
+  it('keeps one scope per account, whatever the transition', () => {
+    const scopes = (['fail', 'error', 'recovery'] as const).map(
+      transition =>
+        buildPayload({
+          transition,
+          change: { to: transition === 'recovery' ? 'PASS' : 'FAIL' },
+          mapping: PAYMENTS_STAGING,
+          result: {},
+        }).scope,
+    );
+    expect(new Set(scopes)).toEqual(
+      new Set([notificationScope('404455667788')]),
+    );
+  });
+});
+
+describe('entityTabLink', () => {
+  it('lower-cases kind and namespace like the catalog’s routes and encodes the parts', () => {
+    expect(entityTabLink('Resource:Team-A/aws-prod')).toBe(
+      '/catalog/team-a/resource/aws-prod/cis-aws',
+    );
+    expect(entityTabLink('resource:default/weird name')).toBe(
+      '/catalog/default/resource/weird%20name/cis-aws',
+    );
+  });
+});

@@ -1,0 +1,130 @@
+import { parseEntityRef } from '@backstage/catalog-model';
+import {
+  NotificationPayload,
+  NotificationSeverity,
+} from '@backstage/plugin-notifications-common';
+import {
+  AccountMapping,
+  accountReasonCodes,
+  accountReasonTitle,
+  reasonExplanation,
+  Verdict,
+  VERDICT_DESCRIPTIONS,
+} from '@cis-aws/plugin-cis-aws-common';
+import { NotificationTransition } from './options';
+
+/** The topic users can mute or filter in their notification settings. */
+export const NOTIFICATION_TOPIC = 'CIS AWS 2.4';
+
+/** The route of the CIS 2.4 tab on entity pages (packages/app EntityPage). */
+const ENTITY_TAB_PATH = 'cis-aws';
+
+const SEVERITIES: Record<NotificationTransition, NotificationSeverity> = {
+  // A failing control is a finding an auditor would see.
+  fail: 'high',
+  // No verdict: worth a look, but nothing is known to be broken.
+  error: 'normal',
+  recovery: 'low',
+};
+
+const HEADLINES: Record<NotificationTransition, string> = {
+  fail: 'failing',
+  error: 'could not be checked',
+  recovery: 'recovered',
+};
+
+/**
+ * One notification per account, whatever happens to it: the notifications
+ * backend updates a notification with the same scope and origin for the
+ * same user (and marks it unread) instead of adding another, so an account
+ * that fails, recovers and fails again leaves one notification saying what
+ * is true now.
+ */
+export function notificationScope(accountId: string): string {
+  return `cis-aws:account:${accountId}`;
+}
+
+/**
+ * The account's CIS 2.4 tab in the catalog, relative to the app: kind and
+ * namespace lower-cased like the catalog's entity routes.
+ */
+export function entityTabLink(entityRef: string): string {
+  const { kind, namespace, name } = parseEntityRef(entityRef);
+  return `/catalog/${[
+    namespace.toLocaleLowerCase('en-US'),
+    kind.toLocaleLowerCase('en-US'),
+    name,
+  ]
+    .map(encodeURIComponent)
+    .join('/')}/${ENTITY_TAB_PATH}`;
+}
+
+/** What the owner is told, in the words the UI uses. */
+export function buildPayload(input: {
+  transition: NotificationTransition;
+  /** `previous` looks through UNKNOWN (see decideTransition). */
+  change: { previous?: Verdict; to: Verdict };
+  mapping: Pick<AccountMapping, 'accountId' | 'title' | 'entityRef'>;
+  /** The saved result: why the account has its verdict. */
+  result: { reason?: string; trailReasons?: string[] };
+}): NotificationPayload {
+  const { transition, change, mapping, result } = input;
+  const account = `${mapping.title} (${mapping.accountId})`;
+  return {
+    title: `CIS 2.4 ${HEADLINES[transition]}: ${account} — ${titleReason(
+      transition,
+      change.to,
+      result,
+    )}`,
+    description: description(transition, change, result),
+    link: entityTabLink(mapping.entityRef),
+    severity: SEVERITIES[transition],
+    topic: NOTIFICATION_TOPIC,
+    scope: notificationScope(mapping.accountId),
+  };
+}
+
+function titleReason(
+  transition: NotificationTransition,
+  to: Verdict,
+  result: { reason?: string; trailReasons?: string[] },
+): string {
+  if (transition === 'recovery') {
+    return to === 'EXEMPT' ? 'exempt by an approved exception' : 'passing';
+  }
+  return accountReasonTitle(result) ?? VERDICT_DESCRIPTIONS[to].title;
+}
+
+function description(
+  transition: NotificationTransition,
+  change: { previous?: Verdict; to: Verdict },
+  result: { reason?: string; trailReasons?: string[] },
+): string {
+  const why = accountReasonCodes(result)
+    .map(code => reasonExplanation(code))
+    .filter(Boolean)
+    .join(' ');
+  switch (transition) {
+    case 'fail':
+      return [
+        why || VERDICT_DESCRIPTIONS.FAIL.explanation,
+        'The CIS 2.4 tab shows what is broken and the AWS CLI command that fixes it; after the fix, the next evaluation (or Evaluate now on that tab) confirms it.',
+      ].join(' ');
+    case 'error':
+      return [
+        why,
+        VERDICT_DESCRIPTIONS.ERROR.explanation,
+        "Check that the portal's reader role can be assumed in this account and may make the read calls; the CIS 2.4 tab shows which calls failed.",
+      ]
+        .filter(Boolean)
+        .join(' ');
+    case 'recovery':
+    default:
+      return [
+        VERDICT_DESCRIPTIONS[change.to].explanation,
+        change.previous === 'ERROR'
+          ? 'Before, it could not be checked.'
+          : 'Before, it was failing.',
+      ].join(' ');
+  }
+}

@@ -1,0 +1,17 @@
+export { OwnerNotifier } from './OwnerNotifier';
+export {
+  readNotificationOptions,
+  NOTIFICATION_TRANSITIONS,
+  type NotificationOptions,
+  type NotificationTransition,
+} from './options';
+export {
+  decideTransition,
+  type NotificationDecision,
+} from './decideTransition';
+export {
+  buildPayload,
+  entityTabLink,
+  notificationScope,
+  NOTIFICATION_TOPIC,
+} from './buildPayload';

@@ -1,0 +1,263 @@
+/**
+ * The whole path: the simulated AWS changes, the plugin evaluates the account,
+ * and the real notifications backend (same test backend, its own database)
+ * holds what the owner's members read — one notification per account, updated
+ * on every transition, never a second one.
+ */
+import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import notificationsPlugin from '@backstage/plugin-notifications-backend';
+import { Notification } from '@backstage/plugin-notifications-common';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { RunningSimulator } from '@internal/aws-simulator';
+import request from 'supertest';
+import { cisAwsPlugin } from '../plugin';
+import { demoEntities } from '../__testUtils__/demoCatalog';
+import { startDemoSimulator } from '../__testUtils__/testBackend';
+
+jest.setTimeout(60_000);
+
+const PAYMENTS_PROD = '403344556677';
+const TRAIL = 'payments-prod-trail';
+const LOG_GROUP = 'aws-cloudtrail-logs-payments-prod';
+const SCOPE = `cis-aws:account:${PAYMENTS_PROD}`;
+const PAT = 'user:default/pat';
+const ADMIN = mockCredentials.user.header('user:default/admin');
+
+/** Who is in which team: notifications to a group reach its members. */
+const MEMBERS: Record<string, string[]> = {
+  'payments-team': ['pat'],
+  // As in examples/org.yaml: the demo portal's guest is in the security team.
+  'security-team': ['guest'],
+};
+
+function userEntity(name: string, team: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'User',
+    metadata: { name, namespace: 'default' },
+    spec: { memberOf: [team] },
+    relations: [{ type: 'memberOf', targetRef: `group:default/${team}` }],
+  };
+}
+
+/** The demo catalog, with members in some teams. */
+function catalogWithMembers(): Entity[] {
+  const entities = demoEntities().map(entity =>
+    entity.kind === 'Group' && MEMBERS[entity.metadata.name]
+      ? {
+          ...entity,
+          relations: MEMBERS[entity.metadata.name].map(user => ({
+            type: 'hasMember',
+            targetRef: `user:default/${user}`,
+          })),
+        }
+      : entity,
+  );
+  const users = Object.entries(MEMBERS).flatMap(([team, names]) =>
+    names.map(name => userEntity(name, team)),
+  );
+  return [...entities, ...users];
+}
+
+async function startBackend(sim: RunningSimulator) {
+  const catalog = catalogServiceMock({ entities: catalogWithMembers() });
+  const { server } = await startTestBackend({
+    features: [
+      cisAwsPlugin,
+      notificationsPlugin,
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: {},
+        factory: () => catalog,
+      }),
+      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      mockServices.permissions.factory({ result: AuthorizeResult.ALLOW }),
+      mockServices.rootConfig.factory({
+        data: {
+          app: { baseUrl: 'http://localhost:3000' },
+          aws: {
+            mainAccount: {
+              accessKeyId: 'AKIATESTMAINACCOUNT1',
+              secretAccessKey: 'test-only',
+            },
+            accountDefaults: { roleName: 'CisAwsReader' },
+          },
+          cisAws: {
+            aws: {
+              endpoint: sim.url,
+              regions: ['us-east-1', 'us-east-2', 'us-west-2', 'eu-west-1'],
+              maxAttempts: 3,
+            },
+            securityHub: {
+              administratorAccountId: '402233445566',
+              region: 'us-east-1',
+            },
+          },
+        },
+      }),
+    ],
+  });
+  return server;
+}
+
+describe('owner notifications through the notifications backend', () => {
+  let sim: RunningSimulator;
+  let server: Awaited<ReturnType<typeof startBackend>>;
+
+  beforeEach(async () => {
+    sim = await startDemoSimulator();
+    server = await startBackend(sim);
+  });
+  afterEach(async () => {
+    await sim.close();
+  });
+
+  async function runAll() {
+    const res = await request(server)
+      .post('/api/cis-aws/v1/runs')
+      .set('Authorization', ADMIN);
+    expect(res.status).toBe(201);
+  }
+
+  async function evaluate(accountId: string, verdict: string) {
+    const res = await request(server)
+      .post(`/api/cis-aws/v1/accounts/${accountId}/evaluate`)
+      .set('Authorization', ADMIN);
+    expect(res.status).toBe(200);
+    expect(res.body.verdict).toBe(verdict);
+  }
+
+  /** What a user reads in the notifications page. */
+  async function notificationsOf(user: string): Promise<Notification[]> {
+    const res = await request(server)
+      .get('/api/notifications/notifications?limit=100')
+      .set('Authorization', mockCredentials.user.header(user));
+    expect(res.status).toBe(200);
+    return res.body.notifications;
+  }
+
+  const patsNotifications = () => notificationsOf(PAT);
+
+  async function forPaymentsProd() {
+    return (await patsNotifications()).filter(n => n.payload.scope === SCOPE);
+  }
+
+  it('keeps one notification per account, updated on every transition', async () => {
+    // First results: payments-team's failing and erroring accounts notify, the passing one not.
+    await runAll();
+    const first = await patsNotifications();
+    expect(first.map(n => n.payload.scope).sort()).toEqual([
+      'cis-aws:account:404455667788',
+      'cis-aws:account:411122334455',
+    ]);
+    expect(
+      first.find(n => n.payload.scope === 'cis-aws:account:404455667788')
+        ?.payload,
+    ).toMatchObject({
+      title:
+        'CIS 2.4 failing: payments-staging (404455667788) — No log group configured',
+      severity: 'high',
+      topic: 'CIS AWS 2.4',
+      link: '/catalog/default/resource/aws-payments-staging/cis-aws',
+    });
+
+    // Breaking the trail: one notification, failing.
+    sim.admin.patchTrail(PAYMENTS_PROD, TRAIL, { logGroup: null });
+    await evaluate(PAYMENTS_PROD, 'FAIL');
+    let mine = await forPaymentsProd();
+    expect(mine).toHaveLength(1);
+    const id = mine[0].id;
+    expect(mine[0].payload).toMatchObject({
+      title:
+        'CIS 2.4 failing: payments-prod (403344556677) — No log group configured',
+      severity: 'high',
+      link: '/catalog/default/resource/aws-payments-prod/cis-aws',
+    });
+    // Pat reads it.
+    const read = await request(server)
+      .post('/api/notifications/notifications/update')
+      .set('Authorization', mockCredentials.user.header(PAT))
+      .send({ ids: [id], read: true });
+    expect(read.status).toBe(200);
+
+    // Evaluating again without a change sends nothing: still read, same title.
+    await evaluate(PAYMENTS_PROD, 'FAIL');
+    mine = await forPaymentsProd();
+    expect(mine).toHaveLength(1);
+    expect(mine[0].read).toBeTruthy();
+
+    // Repairing: the same notification now says it recovered, unread again.
+    sim.admin.patchTrail(PAYMENTS_PROD, TRAIL, { logGroup: LOG_GROUP });
+    await evaluate(PAYMENTS_PROD, 'PASS');
+    mine = await forPaymentsProd();
+    expect(mine).toHaveLength(1);
+    expect(mine[0].id).toBe(id);
+    expect(mine[0].read).toBeFalsy();
+    expect(mine[0].payload).toMatchObject({
+      title: 'CIS 2.4 recovered: payments-prod (403344556677) — passing',
+      severity: 'low',
+    });
+
+    // Breaking it another way: still that one notification, with the latest content.
+    sim.admin.patchTrail(PAYMENTS_PROD, TRAIL, { isLogging: false });
+    await evaluate(PAYMENTS_PROD, 'FAIL');
+    mine = await forPaymentsProd();
+    expect(mine).toHaveLength(1);
+    expect(mine[0].id).toBe(id);
+    expect(mine[0].payload).toMatchObject({
+      title: 'CIS 2.4 failing: payments-prod (403344556677) — Trail is stopped',
+      severity: 'high',
+      description: expect.stringContaining(
+        'Logging is turned off for this trail',
+      ),
+    });
+
+    // Nothing piled up anywhere else either.
+    expect(await patsNotifications()).toHaveLength(3);
+  });
+
+  it('reaches the demo guest when the security team’s account stops logging, and tells when it recovers', async () => {
+    const GUEST = 'user:default/guest';
+    await runAll();
+    // Every security-team account passes in the demo world: nothing yet.
+    expect(await notificationsOf(GUEST)).toEqual([]);
+
+    sim.admin.patchTrail('402233445566', 'security-audit-trail', {
+      isLogging: false,
+    });
+    await evaluate('402233445566', 'FAIL');
+    let guests = await notificationsOf(GUEST);
+    expect(guests).toHaveLength(1);
+    expect(guests[0].payload).toMatchObject({
+      title:
+        'CIS 2.4 failing: security-tooling (402233445566) — Trail is stopped',
+      link: '/catalog/default/resource/aws-security-tooling/cis-aws',
+      severity: 'high',
+      scope: 'cis-aws:account:402233445566',
+    });
+    // Only the owning team hears about it.
+    expect(
+      (await patsNotifications()).filter(
+        n => n.payload.scope === 'cis-aws:account:402233445566',
+      ),
+    ).toEqual([]);
+
+    sim.admin.patchTrail('402233445566', 'security-audit-trail', {
+      isLogging: true,
+    });
+    await evaluate('402233445566', 'PASS');
+    guests = await notificationsOf(GUEST);
+    expect(guests).toHaveLength(1);
+    expect(guests[0].payload.title).toBe(
+      'CIS 2.4 recovered: security-tooling (402233445566) — passing',
+    );
+  });
+});
