@@ -118,6 +118,7 @@ export class EvaluationEngine {
     const started = Date.now();
     const counter = new CallCounter();
     const inScope = new Set(catalogAccounts.mappings.map(m => m.accountId));
+    const runAccounts = new Set(mappings.map(m => m.accountId));
     const errors = catalogAccounts.problems.map(
       p => `${p.entityRef}: ${p.message}`,
     );
@@ -169,6 +170,12 @@ export class EvaluationEngine {
         this.deps.options.concurrency,
         async mapping => {
           const facts = await this.collect(aws, mapping.accountId, inScope);
+          await this.adoptStoredOwnerTrails(
+            facts,
+            inScope,
+            runAccounts,
+            ownTrails,
+          );
           for (const trail of facts.trails) {
             if (
               trail.isOrganizationTrail &&
@@ -275,6 +282,35 @@ export class EvaluationEngine {
     );
     const outcome = await this.save(mapping, evaluation);
     return { outcome, calls: counter.toJSON() };
+  }
+
+  /**
+   * An organization trail whose owner is in scope but not part of this run (a new-accounts run
+   * evaluates only the new members) takes the owner's stored evaluation, as `evaluateOne` does;
+   * without it the member could only say UNKNOWN until the next full run.
+   */
+  private async adoptStoredOwnerTrails(
+    facts: AccountFacts,
+    inScope: ReadonlySet<string>,
+    runAccounts: ReadonlySet<string>,
+    ownTrails: Map<string, TrailEvaluation>,
+  ) {
+    for (const trail of facts.trails) {
+      const owner = trail.ownerAccountId;
+      if (
+        owner === facts.accountId ||
+        !inScope.has(owner) ||
+        runAccounts.has(owner) ||
+        ownTrails.has(trail.arn)
+      ) {
+        continue;
+      }
+      const stored = (await this.deps.store.getAccount(owner))?.evaluation;
+      const found = stored?.trails.find(
+        t => t.trailArn === trail.arn && !t.inheritedFrom,
+      );
+      if (found) ownTrails.set(trail.arn, found);
+    }
   }
 
   private async serviceCredentials(): Promise<BackstageCredentials> {
