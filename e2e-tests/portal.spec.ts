@@ -25,12 +25,12 @@ test('the catalog lists the demo teams, systems and AWS accounts', async ({
     '/catalog?filters[kind]=resource&filters[type]=cloud-account&filters[user]=all',
   );
   await expect(
-    page.getByText(/^All cloud-account resources \(11\)$/i),
+    page.getByText(/^All cloud-account resources \(12\)$/i),
   ).toBeVisible();
 
   await page.goto('/catalog?filters[kind]=system&filters[user]=all');
   await expect(page.getByText(/^All systems \(4\)$/i)).toBeVisible();
 
   await page.goto('/catalog?filters[kind]=group&filters[user]=all');
-  await expect(page.getByText(/^All groups \(6\)$/i)).toBeVisible();
+  await expect(page.getByText(/^All groups \(7\)$/i)).toBeVisible();
 });

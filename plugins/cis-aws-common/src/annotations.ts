@@ -40,3 +40,20 @@ export function parseAccountAnnotation(value: string): ParsedAccountAnnotation {
   }
   return { ok: true, accountIds: [...new Set(parts)] };
 }
+
+/**
+ * Set to `'true'` on a cloud-account Resource whose account has no usable
+ * owner (the AWS Organizations entity provider writes it when the owner tag is
+ * missing or invalid). `spec.owner` still names a placeholder group, because a
+ * Resource must have one; this annotation says that nobody really owns it, so
+ * its failures cannot be routed to a team.
+ */
+export const OWNER_MISSING_ANNOTATION = 'cis-aws.io/owner-missing';
+
+/**
+ * The account's state in AWS Organizations (`ACTIVE`, `SUSPENDED`,
+ * `PENDING_CLOSURE`, `CLOSED`, ...). An account whose entity carries any
+ * value other than `ACTIVE` is not evaluated: a suspended or closed account
+ * has no CloudTrail anyone can fix, and reading it can only fail.
+ */
+export const ACCOUNT_STATUS_ANNOTATION = 'cis-aws.io/account-status';

@@ -38,7 +38,7 @@ describe('admin API: world, findings, errors and call counters', () => {
     const { status, body } = await adminFetch(sim, 'GET', '/world');
     expect(status).toBe(200);
     expect(body.organization.id).toBe('o-acme12345');
-    expect(body.accounts).toHaveLength(11);
+    expect(body.accounts).toHaveLength(12);
   });
 
   it('replaces the world with PUT /__admin/world (YAML) and restores it with POST /__admin/reset', async () => {
@@ -105,7 +105,7 @@ describe('admin API: world, findings, errors and call counters', () => {
     expect(badWorld.status).toBe(400);
     expect(badWorld.body.path).toBe('accounts[0].trails[0].homeRegion');
     expect((await adminFetch(sim, 'GET', '/world')).body.accounts).toHaveLength(
-      11,
+      12,
     );
     const yamlError = await adminFetch(sim, 'PUT', '/world', 'accounts: [');
     expect(yamlError.status).toBe(400);

@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { RunningSimulator } from '../index';
 import {
+  adminFetch,
   clients,
   clientsAs,
   errorOf,
@@ -27,7 +28,7 @@ describe('Organizations (demo world)', () => {
   it('lists the organization members to the management account, with tags', async () => {
     const { organizations } = await clientsAs(sim, MGMT);
     const { Accounts } = await organizations.send(new ListAccountsCommand({}));
-    expect(Accounts).toHaveLength(10);
+    expect(Accounts).toHaveLength(11);
     expect(Accounts!.map(a => a.Id)).not.toContain('409900112233');
     const payments = Accounts!.find(a => a.Id === '403344556677')!;
     expect(payments).toMatchObject({
@@ -63,7 +64,7 @@ describe('Organizations (demo world)', () => {
       ids.push(...page.Accounts!.map(a => a.Id!));
     }
     expect(pages).toBe(3);
-    expect(new Set(ids).size).toBe(10);
+    expect(new Set(ids).size).toBe(11);
   });
 
   it('describes one member account to the management account, AccountNotFoundException otherwise', async () => {
@@ -82,6 +83,48 @@ describe('Organizations (demo world)', () => {
       ),
     );
     expect(error.name).toBe('AccountNotFoundException');
+  });
+
+  it('answers a member without tags with no tags', async () => {
+    const { organizations } = await clientsAs(sim, MGMT);
+    const { Tags } = await organizations.send(
+      new ListTagsForResourceCommand({ ResourceId: '412244668800' }),
+    );
+    expect(Tags).toEqual([]);
+  });
+
+  it('lists an account added at run time (PUT /__admin/accounts/{id}) with its tags and state', async () => {
+    const put = await adminFetch(sim, 'PUT', '/accounts/498765432109', {
+      name: 'new-payments-sandbox',
+      email: 'aws+new-payments-sandbox@acme.example',
+      tags: { owner: 'payments-team', system: 'payments' },
+    });
+    try {
+      expect(put.status).toBe(200);
+      const { organizations } = await clientsAs(sim, MGMT);
+      const accounts = [];
+      for await (const page of paginateListAccounts(
+        { client: organizations },
+        {},
+      )) {
+        accounts.push(...page.Accounts!);
+      }
+      expect(accounts.find(a => a.Id === '498765432109')).toMatchObject({
+        Name: 'new-payments-sandbox',
+        Email: 'aws+new-payments-sandbox@acme.example',
+        Status: 'ACTIVE',
+        State: 'ACTIVE',
+      });
+      const { Tags } = await organizations.send(
+        new ListTagsForResourceCommand({ ResourceId: '498765432109' }),
+      );
+      expect(Tags).toEqual([
+        { Key: 'owner', Value: 'payments-team' },
+        { Key: 'system', Value: 'payments' },
+      ]);
+    } finally {
+      await adminFetch(sim, 'DELETE', '/accounts/498765432109');
+    }
   });
 
   it('describes the organization to any member', async () => {
@@ -133,6 +176,34 @@ describe('Organizations (demo world)', () => {
       ),
     );
     expect(error.name).toBe('TargetNotFoundException');
+  });
+
+  it('reports State, and Status as AWS does (a CLOSED account is SUSPENDED in Status)', async () => {
+    const org = await start(
+      world({
+        organization: { id: 'o-states1234', managementAccount: '111111111111' },
+        accounts: [
+          { id: '111111111111' },
+          { id: '222222222222', status: 'SUSPENDED' },
+          { id: '333333333333', status: 'PENDING_CLOSURE' },
+          { id: '444444444444', status: 'CLOSED' },
+        ],
+      }),
+    );
+    try {
+      const { organizations } = await clientsAs(org, '111111111111');
+      const { Accounts } = await organizations.send(
+        new ListAccountsCommand({}),
+      );
+      expect(Accounts!.map(a => [a.Id, a.State, a.Status])).toEqual([
+        ['111111111111', 'ACTIVE', 'ACTIVE'],
+        ['222222222222', 'SUSPENDED', 'SUSPENDED'],
+        ['333333333333', 'PENDING_CLOSURE', 'PENDING_CLOSURE'],
+        ['444444444444', 'CLOSED', 'SUSPENDED'],
+      ]);
+    } finally {
+      await org.close();
+    }
   });
 
   it('answers AWSOrganizationsNotInUseException in a world without an organization', async () => {

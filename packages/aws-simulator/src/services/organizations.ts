@@ -58,7 +58,8 @@ function accountShape(
     Arn: `arn:${ctx.state.spec.partition}:organizations::${org.managementAccount}:account/${org.id}/${a.id}`,
     Email: a.email,
     Name: a.name,
-    Status: a.status,
+    // Status is the older field: it has no CLOSED (a closed account is SUSPENDED there).
+    Status: a.status === 'CLOSED' ? 'SUSPENDED' : a.status,
     State: a.status,
     JoinedMethod: a.joinedMethod,
     JoinedTimestamp: resolveDate(a.joinedTimestamp, ctx.nowMs),

@@ -12,6 +12,7 @@ import {
   readAccountId,
 } from './reader';
 import {
+  ACCOUNT_STATES,
   AccountSpec,
   LogGroupSpec,
   ManagedPolicySpec,
@@ -192,7 +193,7 @@ export function readAccount(
     id,
     name,
     email: r.string('email', `aws+${name}@example.com`),
-    status: r.oneOf('status', ['ACTIVE', 'SUSPENDED'] as const, 'ACTIVE'),
+    status: r.oneOf('status', ACCOUNT_STATES, 'ACTIVE'),
     joinedMethod: r.oneOf(
       'joinedMethod',
       ['CREATED', 'INVITED'] as const,

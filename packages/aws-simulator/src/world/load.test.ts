@@ -31,6 +31,7 @@ describe('createWorld', () => {
       '407788990011',
       '408899001122',
       '410011223344',
+      '412244668800',
       '409900112233',
     ]);
     expect(world.organization).toEqual({
@@ -45,6 +46,9 @@ describe('createWorld', () => {
       owner: 'group:default/data-team',
       system: 'system:default/analytics',
     });
+    expect(
+      world.accounts.find(a => a.name === 'growth-experiments')!.tags,
+    ).toEqual({});
     expect(
       world.accounts.find(a => a.name === 'legacy-billing')!.assumable,
     ).toBe(false);

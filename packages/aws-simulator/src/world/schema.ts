@@ -112,11 +112,22 @@ export interface TrailSpec {
   eventSelectors: EventSelectorSpec[] | null;
 }
 
+export const ACCOUNT_STATES = [
+  'ACTIVE',
+  'SUSPENDED',
+  'PENDING_CLOSURE',
+  'CLOSED',
+] as const;
+
 export interface AccountSpec {
   id: string;
   name: string;
   email: string;
-  status: 'ACTIVE' | 'SUSPENDED';
+  /**
+   * The account's state in Organizations (its `State`). `Status`, the older
+   * field, says SUSPENDED for a CLOSED account, as AWS does.
+   */
+  status: (typeof ACCOUNT_STATES)[number];
   joinedMethod: 'CREATED' | 'INVITED';
   joinedTimestamp: TimeSpec;
   tags: Record<string, string>;

@@ -9,8 +9,10 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AccountMapping,
+  ACCOUNT_STATUS_ANNOTATION,
   AWS_ACCOUNT_ID_ANNOTATION,
   MappingProblem,
+  OWNER_MISSING_ANNOTATION,
   parseAccountAnnotation,
 } from '@cis-aws/plugin-cis-aws-common';
 
@@ -49,6 +51,17 @@ function toRef(
   }
 }
 
+/** Marked by the AWS Organizations provider: `spec.owner` is only a placeholder. */
+function hasNoOwner(entity: Entity): boolean {
+  return entity.metadata.annotations?.[OWNER_MISSING_ANNOTATION] === 'true';
+}
+
+/** Suspended, pending closure or closed in AWS Organizations: nothing to evaluate. */
+function isInactiveAccount(entity: Entity): boolean {
+  const status = entity.metadata.annotations?.[ACCOUNT_STATUS_ANNOTATION];
+  return status !== undefined && status.trim().toUpperCase() !== 'ACTIVE';
+}
+
 /**
  * Reads from the catalog which entities stand for which AWS accounts.
  *
@@ -57,6 +70,11 @@ function toRef(
  * kinds may carry the annotation too; they map to those accounts (and own
  * them when no Resource does). A malformed value is reported as a problem on
  * its entity, never thrown.
+ *
+ * An entity marked `cis-aws.io/owner-missing: 'true'` has no owner (its
+ * `spec.owner` is only a placeholder), so its accounts are listed as nobody's.
+ * An entity whose `cis-aws.io/account-status` is not `ACTIVE` stands for a
+ * suspended or closed account: that account is not evaluated at all.
  */
 export async function readCatalogAccounts(
   catalog: CatalogService,
@@ -68,6 +86,8 @@ export async function readCatalogAccounts(
   >();
   const problems: MappingProblem[] = [];
   const annotatedAccounts = new Map<string, string[]>();
+  // Accounts suspended or closed: not evaluated, whoever else names them.
+  const inactive = new Set<string>();
 
   const stream = catalog.streamEntities(
     {
@@ -94,6 +114,10 @@ export async function readCatalogAccounts(
     const value =
       entity.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION] ?? '';
     const parsed = parseAccountAnnotation(value);
+    if (isInactiveAccount(entity)) {
+      if (parsed.ok) parsed.accountIds.forEach(id => inactive.add(id));
+      return;
+    }
     if (!parsed.ok) {
       problems.push({
         entityRef,
@@ -111,7 +135,9 @@ export async function readCatalogAccounts(
         accountId,
         entityRef,
         title: entity.metadata.title ?? entity.metadata.name,
-        ownerRef: toRef(entity.spec?.owner, 'group', namespace),
+        ownerRef: hasNoOwner(entity)
+          ? undefined
+          : toRef(entity.spec?.owner, 'group', namespace),
         systemRef: toRef(entity.spec?.system, 'system', namespace),
       };
       const known = homes.get(accountId);
@@ -131,6 +157,7 @@ export async function readCatalogAccounts(
   return {
     mappings: [...homes.values()]
       .map(home => home.mapping)
+      .filter(mapping => !inactive.has(mapping.accountId))
       .sort((a, b) => a.accountId.localeCompare(b.accountId)),
     problems,
     annotatedAccounts,

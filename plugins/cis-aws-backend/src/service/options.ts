@@ -83,6 +83,16 @@ function readDurationMs(
   }
 }
 
+/**
+ * `cisAws.aws.endpoint`; an empty string (which getOptionalString refuses) undoes an endpoint a
+ * lower config layer set, e.g. a production file layered over the demo's: the AWS endpoints then.
+ */
+function readEndpoint(aws: Config | undefined): string | undefined {
+  const value = aws?.getOptional('endpoint');
+  if (value === undefined || value === '') return undefined;
+  return aws!.getString('endpoint');
+}
+
 export function readCisAwsOptions(root: Config): CisAwsOptions {
   const config = root.getOptionalConfig('cisAws');
   const aws = config?.getOptionalConfig('aws');
@@ -131,7 +141,9 @@ export function readCisAwsOptions(root: Config): CisAwsOptions {
     },
     maxExceptionDurationMs,
     maxDeliveryAgeMs,
-    endpoint: aws?.getOptionalString('endpoint'),
+    // An empty string undoes an endpoint a lower config layer set (a production file layered
+    // over the demo's): the AWS endpoints then.
+    endpoint: readEndpoint(aws),
     defaultRegion,
     regions: aws?.getOptionalStringArray('regions') ?? DEFAULT_REGIONS,
     inventoryMode,
