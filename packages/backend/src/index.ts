@@ -15,6 +15,8 @@ backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
+// The AWS Organization's accounts as cloud-account Resources, owners from their tags.
+backend.add(import('@cis-aws/plugin-catalog-backend-module-aws-organizations'));
 
 backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicy'));
@@ -24,6 +26,14 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 
 // CIS AWS Foundations 2.4: evaluates every AWS account in the catalog.
 backend.add(import('@cis-aws/plugin-cis-aws-backend'));
+// Tech Insights: CIS 2.4 facts per account, system and team
+// (techInsights.factRetrievers.cisAwsFactRetriever), checked by the
+// json-rules-engine checks of techInsights.factChecker.checks.
+backend.add(import('@backstage-community/plugin-tech-insights-backend'));
+backend.add(
+  import('@backstage-community/plugin-tech-insights-backend-module-jsonfc'),
+);
+backend.add(import('@cis-aws/plugin-tech-insights-backend-module-cis-aws'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 

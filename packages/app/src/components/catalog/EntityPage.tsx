@@ -33,6 +33,7 @@ import {
   EntityCisAwsContent,
   isCisAwsAvailable,
 } from '@cis-aws/plugin-cis-aws';
+import { CisAwsScorecardCard } from '../scorecards';
 import {
   RELATION_DEPENDENCY_OF,
   RELATION_DEPENDS_ON,
@@ -49,6 +50,16 @@ const cisAwsCard = (
       </Grid>
     </EntitySwitch.Case>
   </EntitySwitch>
+);
+
+/**
+ * The CIS 2.4 scorecard: the Tech Insights checks of the cis-aws module
+ * (plugins/tech-insights-backend-module-cis-aws) on this entity's facts.
+ */
+const cisAwsScorecard = (
+  <Grid item md={6} xs={12}>
+    <CisAwsScorecardCard />
+  </Grid>
 );
 
 /*
@@ -165,6 +176,7 @@ const groupPage = (
       <Grid container spacing={3}>
         {entityWarningContent}
         {cisAwsCard}
+        {cisAwsScorecard}
         <Grid item xs={12} md={6}>
           <EntityGroupProfileCard />
         </Grid>
@@ -191,6 +203,7 @@ const systemPage = (
       <Grid container spacing={3} alignItems="stretch">
         {entityWarningContent}
         {cisAwsCard}
+        {cisAwsScorecard}
         <Grid item md={6} xs={12}>
           <EntityAboutCard />
         </Grid>

@@ -1,0 +1,229 @@
+import { CheckResult } from '@backstage-community/plugin-tech-insights-common';
+import { Entity } from '@backstage/catalog-model';
+import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import { EntityProvider } from '@backstage/plugin-catalog-react';
+import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { CisAwsScorecardCard } from './CisAwsScorecardCard';
+
+const BASE = 'http://backstage.test/api/tech-insights';
+
+const team: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'checkout-team', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+};
+
+/** A check result as the json-rules-engine fact checker answers it. */
+function checkResult(
+  id: string,
+  name: string,
+  result: boolean,
+  facts: Record<string, [value: string | number, description: string]>,
+): CheckResult {
+  return {
+    check: {
+      id,
+      type: 'json-rules-engine',
+      name,
+      description: `${name}, described`,
+      factIds: ['cisAwsFactRetriever'],
+      links: [
+        {
+          title: 'AWS: Security Hub control CloudTrail.5 (CIS 2.4)',
+          url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5',
+        },
+      ],
+    },
+    result,
+    facts: Object.fromEntries(
+      Object.entries(facts).map(([factName, [value, description]]) => [
+        factName,
+        {
+          id: factName,
+          type: typeof value === 'number' ? 'integer' : 'string',
+          description,
+          value,
+        },
+      ]),
+    ),
+  };
+}
+
+const compliantFailing = checkResult(
+  'cis-aws-2-4-compliant',
+  'CIS AWS 2.4: CloudTrail delivers to CloudWatch Logs',
+  false,
+  {
+    cisAwsVerdict: ['FAIL', 'CIS 2.4 verdict'],
+    cisAwsFailingAccounts: [2, 'Accounts failing CIS 2.4'],
+  },
+);
+const freshPassing = checkResult(
+  'cis-aws-2-4-failures-fresh',
+  'CIS AWS 2.4: failures fixed within 7 days',
+  true,
+  { cisAwsOldestFailureDays: [1.5, 'Days since the oldest failure'] },
+);
+
+/** A fetchApi answering each request with the next of `answers`, recording the requests. */
+function fakeFetch(...answers: { status: number; body: unknown }[]) {
+  const requests: { url: string; init?: RequestInit }[] = [];
+  const fetch = jest.fn(async (url: string, init?: RequestInit) => {
+    requests.push({ url, init });
+    const { status, body } =
+      answers[Math.min(requests.length, answers.length) - 1];
+    // the parts of a fetch Response the card reads
+    return {
+      ok: status >= 200 && status < 300,
+      status,
+      statusText: status === 200 ? 'OK' : 'Internal Server Error',
+      json: async () => body,
+    } as unknown as Response;
+  });
+  return { fetchApi: { fetch }, requests };
+}
+
+async function renderCard(fetchApi: { fetch: jest.Mock }, entity = team) {
+  await renderInTestApp(
+    <TestApiProvider
+      apis={[
+        [discoveryApiRef, { getBaseUrl: async () => BASE }],
+        [fetchApiRef, fetchApi],
+      ]}
+    >
+      <EntityProvider entity={entity}>
+        <CisAwsScorecardCard />
+      </EntityProvider>
+    </TestApiProvider>,
+  );
+}
+
+describe('CisAwsScorecardCard', () => {
+  it("runs the CIS 2.4 checks on the entity and shows each result with the facts behind it, in the scorecard's order", async () => {
+    const { fetchApi, requests } = fakeFetch({
+      status: 200,
+      body: [freshPassing, compliantFailing], // the checker's order varies
+    });
+    await renderCard(fetchApi);
+
+    const card = await screen.findByTestId('cis-aws-scorecard');
+    const checks = await within(card).findAllByTestId(
+      'cis-aws-scorecard-check',
+    );
+
+    expect(requests).toHaveLength(1);
+    expect(requests[0].url).toBe(
+      `${BASE}/checks/run/default/Group/checkout-team`,
+    );
+    expect(requests[0].init?.method).toBe('POST');
+    expect(JSON.parse(String(requests[0].init?.body))).toEqual({
+      checks: ['cis-aws-2-4-compliant', 'cis-aws-2-4-failures-fresh'],
+    });
+
+    expect(
+      within(card).getByTestId('cis-aws-scorecard-summary'),
+    ).toHaveTextContent('1 of 2 checks pass');
+    expect(checks.map(c => [c.dataset.checkId, c.dataset.result])).toEqual([
+      ['cis-aws-2-4-compliant', 'fail'],
+      ['cis-aws-2-4-failures-fresh', 'pass'],
+    ]);
+    const [compliant, fresh] = checks;
+    expect(within(compliant).getByText('Failed')).toBeInTheDocument();
+    expect(
+      within(compliant).getByText(
+        'CIS AWS 2.4: CloudTrail delivers to CloudWatch Logs',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(compliant).getByText(
+        'CIS AWS 2.4: CloudTrail delivers to CloudWatch Logs, described',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(compliant).getByText('Accounts failing CIS 2.4:'),
+    ).toBeInTheDocument();
+    expect(
+      compliant.querySelector('[data-fact="cisAwsFailingAccounts"]'),
+    ).toHaveTextContent('2');
+    expect(
+      compliant.querySelector('[data-fact="cisAwsVerdict"]'),
+    ).toHaveTextContent('FAIL');
+    expect(within(fresh).getByText('Passed')).toBeInTheDocument();
+    expect(
+      fresh.querySelector('[data-fact="cisAwsOldestFailureDays"]'),
+    ).toHaveTextContent('1.5 days');
+    expect(
+      within(fresh).getByRole('link', {
+        name: /^AWS: Security Hub control CloudTrail\.5 \(CIS 2\.4\)/,
+      }),
+    ).toHaveAttribute(
+      'href',
+      'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5',
+    );
+  });
+
+  it('explains a passing compliance check of an entity that maps to no AWS account', async () => {
+    const { fetchApi } = fakeFetch({
+      status: 200,
+      body: [
+        checkResult('cis-aws-2-4-compliant', 'Compliant', true, {
+          cisAwsVerdict: ['NOT_MAPPED', 'CIS 2.4 verdict'],
+          cisAwsFailingAccounts: [0, 'Accounts failing CIS 2.4'],
+        }),
+      ],
+    });
+    await renderCard(fetchApi);
+
+    expect(
+      await screen.findByText(
+        'No AWS account maps to this entity, so nothing can fail.',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('cis-aws-scorecard-summary')).toHaveTextContent(
+      '1 of 1 checks pass',
+    );
+  });
+
+  it('says so when the entity has no CIS 2.4 facts yet (no check ran)', async () => {
+    const { fetchApi } = fakeFetch({ status: 200, body: [] });
+    await renderCard(fetchApi);
+
+    expect(
+      await screen.findByTestId('cis-aws-scorecard-empty'),
+    ).toHaveTextContent('No CIS 2.4 facts for this entity yet');
+    expect(screen.queryByTestId('cis-aws-scorecard-check')).toBeNull();
+  });
+
+  it("shows the backend's error, and runs the checks again on Retry", async () => {
+    const { fetchApi, requests } = fakeFetch(
+      {
+        status: 500,
+        body: {
+          error: {
+            name: 'Error',
+            message: 'Not all facts are defined: cisAwsVerdict',
+          },
+        },
+      },
+      { status: 200, body: [compliantFailing] },
+    );
+    await renderCard(fetchApi);
+
+    expect(
+      await screen.findByText(/Could not run the CIS 2\.4 checks/),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Not all facts are defined: cisAwsVerdict (HTTP 500)'),
+    ).toBeInTheDocument();
+
+    await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
+
+    expect(
+      await screen.findByTestId('cis-aws-scorecard-check'),
+    ).toHaveAttribute('data-result', 'fail');
+    expect(requests).toHaveLength(2);
+  });
+});

@@ -1,0 +1,189 @@
+import { CheckResult } from '@backstage-community/plugin-tech-insights-common';
+import { getCompoundEntityRef } from '@backstage/catalog-model';
+import {
+  InfoCard,
+  Link,
+  Progress,
+  StatusError,
+  StatusOK,
+  WarningPanel,
+} from '@backstage/core-components';
+import {
+  discoveryApiRef,
+  fetchApiRef,
+  useApi,
+} from '@backstage/core-plugin-api';
+import { useEntity } from '@backstage/plugin-catalog-react';
+import { Box, Button, Divider, Typography } from '@material-ui/core';
+import { Fragment, useEffect, useState } from 'react';
+import { CIS_AWS_CHECK_IDS, runEntityChecks } from './runChecks';
+
+type LoadState =
+  | { status: 'loading' }
+  | { status: 'error'; error: Error }
+  | { status: 'loaded'; results: CheckResult[] };
+
+/** Our checks first, in their order, then any other the backend answered. */
+function inScorecardOrder(results: CheckResult[]): CheckResult[] {
+  const rank = (result: CheckResult) => {
+    const index = (CIS_AWS_CHECK_IDS as readonly string[]).indexOf(
+      result.check.id,
+    );
+    return index === -1 ? CIS_AWS_CHECK_IDS.length : index;
+  };
+  return [...results].sort((a, b) => rank(a) - rank(b));
+}
+
+/** A fact's value as a person reads it. */
+export function formatFactValue(name: string, value: unknown): string {
+  if (name === 'cisAwsOldestFailureDays' && typeof value === 'number') {
+    return `${value} ${value === 1 ? 'day' : 'days'}`;
+  }
+  return String(value);
+}
+
+function FactList(props: { facts: CheckResult['facts'] }) {
+  const entries = Object.entries(props.facts);
+  if (entries.length === 0) return null;
+  return (
+    <Box component="dl" m={0} mt={0.5} data-testid="cis-aws-scorecard-facts">
+      {entries.map(([name, fact]) => (
+        <Box key={name} display="flex" style={{ gap: 8 }}>
+          <Typography component="dt" variant="body2" color="textSecondary">
+            {fact.description || name}:
+          </Typography>
+          <Typography
+            component="dd"
+            variant="body2"
+            style={{ margin: 0 }}
+            data-fact={name}
+          >
+            {formatFactValue(name, fact.value)}
+          </Typography>
+        </Box>
+      ))}
+    </Box>
+  );
+}
+
+function CheckRow(props: { result: CheckResult }) {
+  const { check, facts, result } = props.result;
+  const passed = result === true;
+  const notMapped = facts.cisAwsVerdict?.value === 'NOT_MAPPED';
+  return (
+    <Box
+      py={1}
+      data-testid="cis-aws-scorecard-check"
+      data-check-id={check.id}
+      data-result={passed ? 'pass' : 'fail'}
+    >
+      <Box display="flex" alignItems="center" style={{ gap: 8 }}>
+        {passed ? (
+          <StatusOK>Passed</StatusOK>
+        ) : (
+          <StatusError>Failed</StatusError>
+        )}
+        <Typography variant="subtitle2">{check.name}</Typography>
+      </Box>
+      <Typography variant="body2">{check.description}</Typography>
+      {notMapped && (
+        <Typography variant="body2" color="textSecondary">
+          No AWS account maps to this entity, so nothing can fail.
+        </Typography>
+      )}
+      <FactList facts={facts} />
+      {check.links?.map(link => (
+        <Typography key={link.url} variant="body2">
+          <Link to={link.url}>{link.title}</Link>
+        </Typography>
+      ))}
+    </Box>
+  );
+}
+
+function Scorecard(props: { results: CheckResult[] }) {
+  const results = inScorecardOrder(props.results);
+  if (results.length === 0) {
+    return (
+      <Typography variant="body2" data-testid="cis-aws-scorecard-empty">
+        No CIS 2.4 facts for this entity yet. The CIS 2.4 fact retriever records
+        them on its cadence (every minute in the demo) for every AWS account,
+        system and team the cis-aws backend knows.
+      </Typography>
+    );
+  }
+  const passing = results.filter(r => r.result === true).length;
+  return (
+    <>
+      <Typography variant="body1" data-testid="cis-aws-scorecard-summary">
+        {passing} of {results.length} checks pass
+      </Typography>
+      {results.map((result, index) => (
+        <Fragment key={result.check.id}>
+          {index > 0 && <Divider />}
+          <CheckRow result={result} />
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+/**
+ * The CIS 2.4 scorecard of an entity: the Tech Insights checks of the
+ * cis-aws module (compliance, failures fixed within 7 days), each with its
+ * result and the facts behind it, as the tech-insights backend evaluates
+ * them on the entity's latest facts.
+ */
+export function CisAwsScorecardCard() {
+  const { entity } = useEntity();
+  const discoveryApi = useApi(discoveryApiRef);
+  const fetchApi = useApi(fetchApiRef);
+  const { kind, namespace, name } = getCompoundEntityRef(entity);
+  const [attempt, setAttempt] = useState(0);
+  const [state, setState] = useState<LoadState>({ status: 'loading' });
+
+  useEffect(() => {
+    let current = true;
+    setState({ status: 'loading' });
+    runEntityChecks(
+      { discoveryApi, fetchApi },
+      { kind, namespace, name },
+      CIS_AWS_CHECK_IDS,
+    ).then(
+      results => current && setState({ status: 'loaded', results }),
+      error => current && setState({ status: 'error', error }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [discoveryApi, fetchApi, kind, namespace, name, attempt]);
+
+  let body;
+  if (state.status === 'loading') {
+    body = <Progress />;
+  } else if (state.status === 'error') {
+    body = (
+      <WarningPanel
+        severity="error"
+        defaultExpanded
+        title="Could not run the CIS 2.4 checks"
+        message={state.error.message}
+      >
+        <Button size="small" onClick={() => setAttempt(n => n + 1)}>
+          Retry
+        </Button>
+      </WarningPanel>
+    );
+  } else {
+    body = <Scorecard results={state.results} />;
+  }
+
+  return (
+    <InfoCard
+      title="CIS 2.4 scorecard"
+      subheader="Tech Insights checks on the latest CIS 2.4 facts"
+    >
+      <div data-testid="cis-aws-scorecard">{body}</div>
+    </InfoCard>
+  );
+}

@@ -1,0 +1,2 @@
+export { CisAwsScorecardCard } from './CisAwsScorecardCard';
+export { CIS_AWS_CHECK_IDS } from './runChecks';

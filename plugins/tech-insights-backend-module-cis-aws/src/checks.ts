@@ -1,0 +1,118 @@
+import { Check } from '@backstage-community/plugin-tech-insights-common';
+import { CIS_AWS_FACT_RETRIEVER_ID } from './retriever/schema';
+
+/** One condition of a json-rules-engine rule: a fact, an operator, a value. */
+export interface CisAwsCheckCondition {
+  fact: string;
+  operator: 'equal' | 'notIn' | 'lessThan';
+  value: number | string | string[];
+}
+
+/**
+ * A check for the json-rules-engine fact checker
+ * (`@backstage-community/plugin-tech-insights-backend-module-jsonfc`): the
+ * same shape as its `TechInsightJsonRuleCheck`, declared here so that this
+ * module does not depend on the checker a platform team picks.
+ */
+export interface CisAwsJsonRuleCheck extends Check {
+  type: 'json-rules-engine';
+  rule: { conditions: { all: CisAwsCheckCondition[] } };
+}
+
+/** The Security Hub page of the control, linked from both checks. */
+const CONTROL_DOCS = {
+  title: 'AWS: Security Hub control CloudTrail.5 (CIS 2.4)',
+  url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5',
+};
+
+/**
+ * "CIS 2.4 compliant": every AWS account of the entity has been evaluated and
+ * passes or is exempt.
+ *
+ * - FAIL, ERROR and UNKNOWN fail the check: an account that could not be
+ *   checked is not proven compliant.
+ * - PENDING (mapped accounts not evaluated yet, even some of them) fails it
+ *   for the same reason, until the first evaluation (within a minute of an
+ *   account appearing in the catalog).
+ * - EXEMPT passes: an approved exception is the sanctioned way out.
+ * - NOT_MAPPED (no account at all) passes: there is nothing to be
+ *   non-compliant. A scorecard shows the zero accounts next to the result.
+ *
+ * The verdict condition alone would decide it; the counts make the facts
+ * behind a failure visible on the scorecard.
+ */
+export const cisAwsCompliantCheck: CisAwsJsonRuleCheck = {
+  id: 'cis-aws-2-4-compliant',
+  type: 'json-rules-engine',
+  name: 'CIS AWS 2.4: CloudTrail delivers to CloudWatch Logs',
+  description:
+    'Every AWS account of this entity has been evaluated and passes CIS AWS Foundations 2.4 (or is exempt by an approved exception).',
+  factIds: [CIS_AWS_FACT_RETRIEVER_ID],
+  links: [CONTROL_DOCS],
+  rule: {
+    conditions: {
+      all: [
+        {
+          fact: 'cisAwsVerdict',
+          operator: 'notIn',
+          value: ['FAIL', 'ERROR', 'UNKNOWN', 'PENDING'],
+        },
+        { fact: 'cisAwsFailingAccounts', operator: 'equal', value: 0 },
+        { fact: 'cisAwsErroringAccounts', operator: 'equal', value: 0 },
+        { fact: 'cisAwsUnknownAccounts', operator: 'equal', value: 0 },
+        { fact: 'cisAwsPendingAccounts', operator: 'equal', value: 0 },
+      ],
+    },
+  },
+};
+
+/** The age under which a failure still counts as being fixed. */
+export const MAX_FAILURE_AGE_DAYS = 7;
+
+/**
+ * "CIS 2.4 failures fixed within 7 days": no account of the entity has been
+ * failing for a week or more. It passes while nothing fails (the age is 0
+ * then), and separates a fresh failure someone is on from a forgotten one.
+ */
+export const cisAwsFailuresFreshCheck: CisAwsJsonRuleCheck = {
+  id: 'cis-aws-2-4-failures-fresh',
+  type: 'json-rules-engine',
+  name: `CIS AWS 2.4: failures fixed within ${MAX_FAILURE_AGE_DAYS} days`,
+  description: `No AWS account of this entity has been failing CIS AWS Foundations 2.4 for ${MAX_FAILURE_AGE_DAYS} days or more.`,
+  factIds: [CIS_AWS_FACT_RETRIEVER_ID],
+  links: [CONTROL_DOCS],
+  rule: {
+    conditions: {
+      all: [
+        {
+          fact: 'cisAwsOldestFailureDays',
+          operator: 'lessThan',
+          value: MAX_FAILURE_AGE_DAYS,
+        },
+      ],
+    },
+  },
+};
+
+/** Both checks, in the order a scorecard shows them. */
+export const cisAwsChecks: readonly CisAwsJsonRuleCheck[] = [
+  cisAwsCompliantCheck,
+  cisAwsFailuresFreshCheck,
+];
+
+/**
+ * The checks as `techInsights.factChecker.checks` config (what the jsonfc
+ * module reads), keyed by check id: the same content as the YAML in the
+ * README, for a backend that assembles its config in code, and for tests.
+ */
+export function cisAwsChecksConfig(): Record<
+  string,
+  Omit<CisAwsJsonRuleCheck, 'id'>
+> {
+  return Object.fromEntries(
+    cisAwsChecks.map(({ id, ...check }) => [
+      id,
+      JSON.parse(JSON.stringify(check)),
+    ]),
+  );
+}

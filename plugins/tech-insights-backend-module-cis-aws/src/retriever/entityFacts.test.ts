@@ -1,0 +1,173 @@
+import { DateTime } from 'luxon';
+import {
+  account,
+  checkoutTeamResult,
+  entityResult,
+  notMappedResult,
+  paymentsSystemResult,
+} from '../__fixtures__/entityResults';
+import {
+  ageInDays,
+  entityFacts,
+  oldestFailureSince,
+  parseEntityResult,
+} from './entityFacts';
+
+const NOW = DateTime.fromISO('2026-11-24T12:00:00.000Z', { zone: 'utc' });
+
+describe('ageInDays', () => {
+  it('counts whole and fractional days, to two decimals', () => {
+    expect(ageInDays(NOW.minus({ days: 10 }), NOW)).toBe(10);
+    expect(ageInDays(NOW.minus({ hours: 36 }), NOW)).toBe(1.5);
+    expect(ageInDays(NOW.minus({ minutes: 100 }), NOW)).toBe(0.07);
+  });
+
+  it('is never negative when the backend clock is ahead of ours', () => {
+    expect(ageInDays(NOW.plus({ minutes: 5 }), NOW)).toBe(0);
+  });
+});
+
+describe('oldestFailureSince', () => {
+  it('is the earliest verdictSince among the failing accounts only', () => {
+    const since = oldestFailureSince([
+      account('111111111111', 'PASS', '2026-01-01T00:00:00Z'),
+      account('222222222222', 'FAIL', '2026-11-20T00:00:00Z'),
+      account('333333333333', 'ERROR', '2026-02-01T00:00:00Z'),
+      account('444444444444', 'FAIL', '2026-11-18T08:30:00Z'),
+    ]);
+    expect(since?.toISO()).toBe('2026-11-18T08:30:00.000Z');
+  });
+
+  it('is undefined when no account fails', () => {
+    expect(
+      oldestFailureSince([
+        account('111111111111', 'PASS', '2026-01-01T00:00:00Z'),
+        account('333333333333', 'ERROR', '2026-02-01T00:00:00Z'),
+      ]),
+    ).toBeUndefined();
+  });
+
+  it('compares instants, not strings, across time zone offsets', () => {
+    const since = oldestFailureSince([
+      account('111111111111', 'FAIL', '2026-11-20T01:00:00+02:00'),
+      account('222222222222', 'FAIL', '2026-11-19T23:30:00Z'),
+    ]);
+    expect(since?.toISO()).toBe('2026-11-19T23:00:00.000Z');
+  });
+});
+
+describe('entityFacts', () => {
+  it('a team with two failing accounts: FAIL, counts, age of the older failure', () => {
+    expect(entityFacts(checkoutTeamResult, NOW)).toEqual({
+      cisAwsVerdict: 'FAIL',
+      cisAwsAccounts: 3,
+      cisAwsFailingAccounts: 2,
+      cisAwsErroringAccounts: 0,
+      cisAwsUnknownAccounts: 0,
+      cisAwsExemptAccounts: 0,
+      cisAwsPendingAccounts: 0,
+      // checkout-dev has failed since 2026-11-14T12:00Z: ten days
+      cisAwsOldestFailureDays: 10,
+    });
+  });
+
+  it('a system with an exempt and a pending account: no failure, age 0', () => {
+    expect(entityFacts(paymentsSystemResult, NOW)).toEqual({
+      cisAwsVerdict: 'EXEMPT',
+      cisAwsAccounts: 3,
+      cisAwsFailingAccounts: 0,
+      cisAwsErroringAccounts: 0,
+      cisAwsUnknownAccounts: 0,
+      cisAwsExemptAccounts: 1,
+      cisAwsPendingAccounts: 1,
+      cisAwsOldestFailureDays: 0,
+    });
+  });
+
+  it('an entity mapped to no account: NOT_MAPPED and zeros', () => {
+    expect(entityFacts(notMappedResult, NOW)).toEqual({
+      cisAwsVerdict: 'NOT_MAPPED',
+      cisAwsAccounts: 0,
+      cisAwsFailingAccounts: 0,
+      cisAwsErroringAccounts: 0,
+      cisAwsUnknownAccounts: 0,
+      cisAwsExemptAccounts: 0,
+      cisAwsPendingAccounts: 0,
+      cisAwsOldestFailureDays: 0,
+    });
+  });
+
+  it('counts erroring and unknown accounts apart', () => {
+    const result = entityResult('system:default/analytics', 'ERROR', [
+      account('111111111111', 'ERROR', '2026-11-24T00:00:00Z'),
+      account('222222222222', 'ERROR', '2026-11-23T00:00:00Z'),
+      account('333333333333', 'UNKNOWN', '2026-11-23T00:00:00Z'),
+    ]);
+    expect(entityFacts(result, NOW)).toMatchObject({
+      cisAwsVerdict: 'ERROR',
+      cisAwsErroringAccounts: 2,
+      cisAwsUnknownAccounts: 1,
+      cisAwsFailingAccounts: 0,
+    });
+  });
+
+  it('an entity whose accounts are all waiting for their first evaluation is PENDING', () => {
+    const result = entityResult(
+      'group:default/new-team',
+      'PENDING',
+      [],
+      ['555555555555', '666666666666'],
+    );
+    expect(entityFacts(result, NOW)).toMatchObject({
+      cisAwsVerdict: 'PENDING',
+      cisAwsAccounts: 2,
+      cisAwsPendingAccounts: 2,
+    });
+  });
+});
+
+describe('parseEntityResult', () => {
+  it('accepts a result of the cis-aws API', () => {
+    const body = JSON.parse(JSON.stringify(checkoutTeamResult));
+    expect(parseEntityResult(body)).toEqual(checkoutTeamResult);
+  });
+
+  it.each([
+    ['not an object', '<html>Bad gateway</html>', /not a JSON object/],
+    [
+      'an unknown verdict',
+      { ...checkoutTeamResult, verdict: 'RED' },
+      /unknown verdict "RED"/,
+    ],
+    [
+      'no accounts list',
+      { ...checkoutTeamResult, accounts: undefined },
+      /no accounts list/,
+    ],
+    [
+      'an account without a valid verdictSince',
+      {
+        ...checkoutTeamResult,
+        accounts: [{ ...checkoutTeamResult.accounts[0], verdictSince: 'soon' }],
+      },
+      /account #1 lacks/,
+    ],
+    [
+      'an account with an unknown verdict',
+      {
+        ...checkoutTeamResult,
+        accounts: [
+          { ...checkoutTeamResult.accounts[0], verdict: 'NOT_MAPPED' },
+        ],
+      },
+      /account #1 lacks/,
+    ],
+    [
+      'no pending account ids',
+      { ...checkoutTeamResult, pendingAccountIds: [42] },
+      /pending account ids/,
+    ],
+  ])('rejects a body with %s, naming the problem', (_what, body, message) => {
+    expect(() => parseEntityResult(body)).toThrow(message);
+  });
+});

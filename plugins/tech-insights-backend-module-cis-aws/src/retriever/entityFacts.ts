@@ -1,0 +1,131 @@
+import { InputError } from '@backstage/errors';
+import {
+  AccountSummary,
+  EntityResultResponse,
+  Verdict,
+  VERDICTS,
+} from '@cis-aws/plugin-cis-aws-common';
+import { DateTime } from 'luxon';
+import {
+  CIS_AWS_VERDICT_FACT_VALUES,
+  CisAwsFacts,
+  CisAwsVerdictFact,
+} from './schema';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Whole and fractional days from `since` to `now`, to two decimals (about a
+ * quarter of an hour): a check compares it with a number of days, and more
+ * digits would only make every fact row differ. Never negative, so a clock a
+ * little behind the backend's does not make a failure younger than new.
+ */
+export function ageInDays(since: DateTime, now: DateTime): number {
+  const days = now.diff(since).toMillis() / DAY_MS;
+  return days > 0 ? Math.round(days * 100) / 100 : 0;
+}
+
+/**
+ * When the longest-failing account started failing: the earliest
+ * `verdictSince` of the accounts whose verdict is FAIL. Undefined when none
+ * fails.
+ */
+export function oldestFailureSince(
+  accounts: readonly Pick<AccountSummary, 'verdict' | 'verdictSince'>[],
+): DateTime | undefined {
+  let oldest: DateTime | undefined;
+  for (const account of accounts) {
+    if (account.verdict !== 'FAIL') continue;
+    const since = DateTime.fromISO(account.verdictSince, { zone: 'utc' });
+    if (oldest === undefined || since < oldest) oldest = since;
+  }
+  return oldest;
+}
+
+function countVerdict(accounts: readonly { verdict: Verdict }[], v: Verdict) {
+  return accounts.filter(account => account.verdict === v).length;
+}
+
+/**
+ * The facts of one entity from its result in the cis-aws API. Counted from
+ * the accounts themselves (each distinct account once, as the API lists
+ * them); accounts mapped but not evaluated yet count as pending. The oldest
+ * failure's age is 0 when nothing fails: a number rather than null, so that a
+ * check like "less than 7 days" holds for an entity with no failure (a
+ * json-rules-engine numeric operator is false for null).
+ */
+export function entityFacts(
+  result: EntityResultResponse,
+  now: DateTime,
+): CisAwsFacts {
+  const { accounts, pendingAccountIds } = result;
+  const oldest = oldestFailureSince(accounts);
+  return {
+    cisAwsVerdict: result.verdict,
+    cisAwsAccounts: accounts.length + pendingAccountIds.length,
+    cisAwsFailingAccounts: countVerdict(accounts, 'FAIL'),
+    cisAwsErroringAccounts: countVerdict(accounts, 'ERROR'),
+    cisAwsUnknownAccounts: countVerdict(accounts, 'UNKNOWN'),
+    cisAwsExemptAccounts: countVerdict(accounts, 'EXEMPT'),
+    cisAwsPendingAccounts: pendingAccountIds.length,
+    cisAwsOldestFailureDays: oldest ? ageInDays(oldest, now) : 0,
+  };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isVerdict(value: unknown): value is Verdict {
+  return VERDICTS.includes(value as Verdict);
+}
+
+/**
+ * Checks that a response body has the parts of an EntityResultResponse the
+ * facts are made of, and throws an InputError saying what is wrong
+ * otherwise: a fact computed from a body of another shape (another version
+ * of the API, a proxy's error page) would be a wrong fact, and no fact is
+ * better than a wrong one.
+ */
+export function parseEntityResult(body: unknown): EntityResultResponse {
+  if (!isRecord(body)) {
+    throw new InputError('the CIS 2.4 entity result is not a JSON object');
+  }
+  if (
+    !CIS_AWS_VERDICT_FACT_VALUES.includes(body.verdict as CisAwsVerdictFact)
+  ) {
+    throw new InputError(
+      `the CIS 2.4 entity result has an unknown verdict ${JSON.stringify(
+        body.verdict,
+      )}`,
+    );
+  }
+  const { accounts, pendingAccountIds } = body;
+  if (!Array.isArray(accounts)) {
+    throw new InputError('the CIS 2.4 entity result has no accounts list');
+  }
+  accounts.forEach((account: unknown, index) => {
+    if (
+      !isRecord(account) ||
+      typeof account.accountId !== 'string' ||
+      !isVerdict(account.verdict) ||
+      typeof account.verdictSince !== 'string' ||
+      !DateTime.fromISO(account.verdictSince).isValid
+    ) {
+      throw new InputError(
+        `the CIS 2.4 entity result's account #${
+          index + 1
+        } lacks an account id, a verdict or a valid verdictSince`,
+      );
+    }
+  });
+  if (
+    !Array.isArray(pendingAccountIds) ||
+    !pendingAccountIds.every(id => typeof id === 'string')
+  ) {
+    throw new InputError(
+      'the CIS 2.4 entity result has no list of pending account ids',
+    );
+  }
+  return body as unknown as EntityResultResponse;
+}
