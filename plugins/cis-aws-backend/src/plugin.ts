@@ -9,6 +9,7 @@ import { notificationService } from '@backstage/plugin-notifications-node';
 import { cisAwsPermissions } from '@cis-aws/plugin-cis-aws-common';
 import { createRouter } from './api/router';
 import { AwsClientFactory } from './aws/clients';
+import { configuredSecrets } from './evidence/secretGuard';
 import { OwnerNotifier, readNotificationOptions } from './notifications';
 import { EvaluationEngine } from './service/EvaluationEngine';
 import { readCisAwsOptions } from './service/options';
@@ -137,6 +138,7 @@ export const cisAwsPlugin = createBackendPlugin({
             engine,
             logger,
             options,
+            knownSecrets: configuredSecrets(config),
           }),
         );
       },

@@ -7,7 +7,11 @@
  * call. No credential, token or secret is ever part of it.
  */
 import type { ComplianceException, ExceptionAuditEvent } from './exceptions';
-import type { LogGroupFacts, PolicyDocumentEvidence, TrailStatusFacts } from './facts';
+import type {
+  LogGroupFacts,
+  PolicyDocumentEvidence,
+  TrailStatusFacts,
+} from './facts';
 import type { AccountMapping, ConsoleLinks, VerdictChange } from './api';
 import type { SecurityHubOpinion } from './results';
 import type { Verdict } from './verdicts';
@@ -27,6 +31,11 @@ export interface EvidenceControl {
   statement: string;
   /** The scope definition (`cisAws.evidence.scope`). */
   scope: string;
+  /**
+   * The oldest last CloudWatch Logs delivery a passing trail may have (`cisAws.maxDeliveryAge`),
+   * in hours: what "delivery is current" meant for this packet.
+   */
+  maxDeliveryAgeHours?: number;
 }
 
 /** One trail's chain: trail → role → log group → delivery, as verified. */
@@ -61,7 +70,11 @@ export interface EvidenceTrail {
         /** Inline and attached managed policy documents, decoded. */
         permissionPolicies: PolicyDocumentEvidence[];
       }
-    | { state: 'NOT_FOUND' | 'NOT_CHECKED' | 'FAILED'; arn?: string; detail: string };
+    | {
+        state: 'NOT_FOUND' | 'NOT_CHECKED' | 'FAILED';
+        arn?: string;
+        detail: string;
+      };
   /** Set when the organization trail's verdict is its owner account's. */
   inheritedFrom?: { accountId: string };
   /** The trail-level exception in force, if any. */
@@ -131,5 +144,10 @@ export interface EvidencePacket {
     by: string;
     /** The software that produced it, with its version. */
     generator: string;
+    /**
+     * How many credential-like strings were replaced by `[redacted]` before the packet left
+     * the backend (normally 0).
+     */
+    redactions?: number;
   };
 }

@@ -32,6 +32,7 @@ import {
 } from '../storage/EvaluationStore';
 import { CisAwsOptions } from '../service/options';
 import { CatalogAccess } from './access';
+import { createEvidenceRouter } from './evidenceRoutes';
 import { createExceptionRoutes } from './exceptionRoutes';
 import { consoleLinksFor } from './consoleLinks';
 import {
@@ -52,8 +53,14 @@ export interface RouterOptions {
   exceptions: ExceptionStore;
   options: Pick<
     CisAwsOptions,
-    'historyRetentionMs' | 'maxExceptionDurationMs' | 'securityHub' | 'evidence'
+    | 'historyRetentionMs'
+    | 'maxExceptionDurationMs'
+    | 'securityHub'
+    | 'evidence'
+    | 'maxDeliveryAgeMs'
   >;
+  /** Configured secrets (backend keys, static tokens, AWS keys) never to appear in evidence. */
+  knownSecrets?: readonly string[];
   /** The clock of exception validity; tests pin it. */
   now?: () => Date;
 }
@@ -81,6 +88,18 @@ export async function createRouter(
       engine,
       logger: options.logger,
       maxDurationMs: options.options.maxExceptionDurationMs,
+      now: options.now,
+    }),
+  );
+  router.use(
+    createEvidenceRouter({
+      httpAuth,
+      catalog,
+      store,
+      exceptions: options.exceptions,
+      options: options.options,
+      logger: options.logger,
+      knownSecrets: options.knownSecrets,
       now: options.now,
     }),
   );

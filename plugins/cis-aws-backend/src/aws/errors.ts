@@ -23,18 +23,81 @@ export function errorCode(error: unknown): string {
     : e.code ?? e.Code ?? 'UnknownError';
 }
 
-const SECRET_PATTERNS: RegExp[] = [
-  // access key ids and session tokens must never reach results or logs
-  /\b(AKIA|ASIA)[A-Z0-9]{12,}\b/g,
-  /(X-Amz-Security-Token|SessionToken|SecretAccessKey)[=:]\s*\S+/gi,
+export const REDACTED = '[redacted]';
+
+/**
+ * Credential-like material that must never reach results, logs or evidence packets. A keyed
+ * secret keeps its key (`SecretAccessKey=[redacted]`) so a reader still sees what was there.
+ * Principal unique ids (AIDA…, AROA…) are not secrets and appear in trust policies: kept.
+ */
+const SECRET_PATTERNS: { pattern: RegExp; replacement: string }[] = [
+  // PEM private keys, whole
+  {
+    pattern:
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----/g,
+    replacement: REDACTED,
+  },
+  // an Authorization header's value, whatever its scheme (Bearer, AWS4-HMAC-SHA256, Basic)
+  {
+    pattern:
+      /\b(Authorization)(\\?["']?\s*[:=]\s*\\?["']?)(?!\s*\\?\[redacted)[^\r\n"'\\]+/gi,
+    replacement: `$1$2${REDACTED}`,
+  },
+  {
+    pattern: /\b(Bearer)\s+[A-Za-z0-9\-._~+/]{8,}=*/g,
+    replacement: `$1 ${REDACTED}`,
+  },
+  // JSON web tokens: Backstage user and service tokens, OIDC tokens
+  {
+    pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
+    replacement: REDACTED,
+  },
+  // access key ids (long-term AKIA, temporary ASIA, bearer ABIA, context ACCA)
+  {
+    pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,}\b/g,
+    replacement: REDACTED,
+  },
+  // secret keys, session tokens and signatures named as such (k=v, k: v, "k":"v", JSON in JSON)
+  {
+    pattern:
+      /\b((?:aws_?)?secret_?access_?key|(?:aws_?)?session_?token|x-amz-security-token|security_?token|x-amz-signature|client_?secret|password)(\\?["']?\s*[=:]\s*\\?["']?)(?!\[redacted\])[^\s"'\\&,;}\]<>]+/gi,
+    replacement: `$1$2${REDACTED}`,
+  },
+  { pattern: /\b(Signature=)[0-9a-f]{64}\b/g, replacement: `$1${REDACTED}` },
 ];
+
+/**
+ * Shorter "known secrets" are not redacted wherever they occur: a short string is as likely to be
+ * an ordinary word as a secret.
+ */
+const MIN_KNOWN_SECRET_LENGTH = 8;
+
+/**
+ * `text` without anything that looks like a credential, and how many were found. `knownSecrets`
+ * (e.g. configured static tokens) are redacted wherever they occur.
+ */
+export function redactCounting(
+  text: string,
+  knownSecrets: readonly string[] = [],
+): { text: string; redactions: number } {
+  let redactions = 0;
+  let result = text;
+  for (const secret of knownSecrets) {
+    if (secret.length < MIN_KNOWN_SECRET_LENGTH) continue;
+    const parts = result.split(secret);
+    redactions += parts.length - 1;
+    result = parts.join(REDACTED);
+  }
+  for (const { pattern, replacement } of SECRET_PATTERNS) {
+    redactions += result.match(pattern)?.length ?? 0;
+    result = result.replace(pattern, replacement);
+  }
+  return { text: result, redactions };
+}
 
 /** An error message without anything that looks like a credential. */
 export function redact(message: string): string {
-  return SECRET_PATTERNS.reduce(
-    (text, pattern) => text.replace(pattern, '[redacted]'),
-    message,
-  );
+  return redactCounting(message).text;
 }
 
 /** A failed call as evidence: operation, region, code and a redacted message. */

@@ -1,0 +1,122 @@
+import {
+  AccountEvaluation,
+  EvidenceTrail,
+  RoleFacts,
+  RolePermissionFacts,
+  TrailEvaluation,
+} from '@cis-aws/plugin-cis-aws-common';
+import { consoleLinksFor } from '../api/consoleLinks';
+
+/**
+ * One trail of an evaluation as evidence: its configuration, status, log group and the role's
+ * documents, with the decisions about the role in words.
+ */
+
+/** The permission decision in words, naming what was asked unless the details already do. */
+function permissionWords(
+  permission: Extract<RolePermissionFacts, { state: 'DECIDED' }>,
+): string {
+  const by =
+    permission.decidedBy === 'SIMULATION'
+      ? 'IAM policy simulation'
+      : 'reading the policy documents';
+  const asked = permission.actions.every(action =>
+    permission.details.includes(action),
+  )
+    ? ''
+    : `. Asked: ${permission.actions.join(', ')} on ${permission.resources.join(
+        ', ',
+      )}`;
+  return `${permission.decision} (decided by ${by}): ${permission.details}${asked}`;
+}
+
+function evidenceRole(
+  role: RoleFacts,
+  configuredArn: string | null,
+): EvidenceTrail['role'] {
+  const arn = configuredArn ?? undefined;
+  switch (role.state) {
+    case 'FOUND': {
+      const { trust, permission } = role;
+      const trustsCloudTrail = `${trust.allowsCloudTrail}: ${trust.details}${
+        trust.hasSourceConditions
+          ? ' (the trust policy uses aws:SourceArn/aws:SourceAccount conditions)'
+          : ''
+      }`;
+      const decided =
+        permission.state === 'DECIDED'
+          ? permissionWords(permission)
+          : `UNDETERMINED: the permissions could not be simulated or read (${permission.errors
+              .map(error => `${error.operation} ${error.code}`)
+              .join('; ')})`;
+      return {
+        state: 'FOUND',
+        arn: role.arn,
+        trustPolicy: trust.document,
+        trustsCloudTrail,
+        permission: decided,
+        permissionPolicies:
+          permission.state === 'DECIDED' ? permission.policies : [],
+      };
+    }
+    case 'NOT_FOUND':
+      return {
+        state: 'NOT_FOUND',
+        arn: role.arn,
+        detail: 'IAM says the role does not exist (iam:GetRole NoSuchEntity).',
+      };
+    case 'NOT_CHECKED':
+      return {
+        state: 'NOT_CHECKED',
+        ...(arn ? { arn } : {}),
+        detail:
+          role.why === 'NO_ARN'
+            ? 'The trail names no role (CloudWatchLogsRoleArn is empty).'
+            : "The role belongs to another account; its IAM is not readable from this account's reader role.",
+      };
+    case 'FAILED':
+      return {
+        state: 'FAILED',
+        ...(arn ? { arn } : {}),
+        detail: `${role.error.operation} failed: ${role.error.code}: ${role.error.message}`,
+      };
+    default:
+      return {
+        state: 'FAILED',
+        ...(arn ? { arn } : {}),
+        detail: 'The role facts are in an unknown shape.',
+      };
+  }
+}
+
+export function evidenceTrail(
+  trail: TrailEvaluation,
+  evaluation: AccountEvaluation,
+  securityHubRegion: string,
+): EvidenceTrail {
+  const { facts } = trail;
+  const links = consoleLinksFor(
+    { ...evaluation, trails: [trail] },
+    securityHubRegion,
+  )[trail.trailArn];
+  return {
+    arn: trail.trailArn,
+    name: facts.name,
+    ownerAccountId: facts.ownerAccountId,
+    homeRegion: facts.homeRegion,
+    isMultiRegion: facts.isMultiRegion,
+    isOrganizationTrail: facts.isOrganizationTrail,
+    verdict: trail.verdict,
+    ...(trail.reason ? { reason: trail.reason } : {}),
+    ...(trail.detail ? { detail: trail.detail } : {}),
+    underlyingVerdict: trail.underlyingVerdict,
+    cloudWatchLogsLogGroupArn: facts.logGroupArn,
+    cloudWatchLogsRoleArn: facts.roleArn,
+    deliveryStatus: facts.status,
+    logGroup: facts.logGroup,
+    role: evidenceRole(facts.role, facts.roleArn),
+    ...(trail.inheritedFrom ? { inheritedFrom: trail.inheritedFrom } : {}),
+    ...(trail.exemptedBy ? { exemptedBy: trail.exemptedBy } : {}),
+    consoleLinks: links ?? {},
+  };
+}

@@ -1,0 +1,135 @@
+import {
+  AccountMapping,
+  AccountSummary,
+  EvidenceFormat,
+  EvidencePacket,
+} from '@cis-aws/plugin-cis-aws-common';
+import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
+import {
+  buildEvidencePacket,
+  EvidenceOptions,
+  verdictSinceFrom,
+} from './buildEvidencePacket';
+import { evidenceGenerator } from './generator';
+import { renderEvidenceMarkdown } from './renderEvidenceMarkdown';
+import { redactSecretsDeep, redactSecretsInText } from './secretGuard';
+
+/** Where a packet's data comes from: the stores only, never AWS. */
+export interface EvidenceSources {
+  store: Pick<
+    EvaluationStore,
+    'getEvaluationAt' | 'getHistory' | 'listVerifications'
+  >;
+  exceptions: Pick<ExceptionStore, 'listExceptions' | 'listExceptionEvents'>;
+  options: EvidenceOptions;
+  /** Configured secrets to redact wherever they occur (see `configuredSecrets`). */
+  knownSecrets?: readonly string[];
+}
+
+export interface EvidenceRequest {
+  mapping: AccountMapping;
+  /**
+   * The account's current result as stored, when known: its `verdictSince` is exact even after
+   * history was pruned, so a packet showing that very evaluation uses it.
+   */
+  current?: Pick<AccountSummary, 'evaluatedAt' | 'verdict' | 'verdictSince'>;
+  asOf: Date;
+  producedAt: Date;
+  producedBy: string;
+}
+
+/**
+ * Reads everything about one account at `asOf` from the stores, builds its packet and redacts
+ * it: the packet returned is safe to serve or write.
+ */
+export async function produceEvidencePacket(
+  sources: EvidenceSources,
+  request: EvidenceRequest,
+): Promise<EvidencePacket> {
+  const { store, exceptions, options } = sources;
+  const { mapping, asOf } = request;
+  const { accountId } = mapping;
+  const from = new Date(asOf.getTime() - options.evidence.historyPeriodMs);
+  const [evaluation, changesUpToAsOf, verifications, allExceptions, events] =
+    await Promise.all([
+      store.getEvaluationAt(accountId, asOf),
+      store.getHistory(accountId, { to: asOf }),
+      store.listVerifications(accountId, { from, to: asOf }),
+      exceptions.listExceptions({ accountIds: [accountId] }),
+      exceptions.listExceptionEvents(accountId),
+    ]);
+  const { current } = request;
+  let verdictSince: string | undefined;
+  if (evaluation) {
+    const isCurrent =
+      current !== undefined &&
+      current.verdict === evaluation.verdict &&
+      Date.parse(current.evaluatedAt) === Date.parse(evaluation.evaluatedAt);
+    verdictSince = isCurrent
+      ? current.verdictSince
+      : verdictSinceFrom(changesUpToAsOf, evaluation.verdict);
+  }
+  const packet = buildEvidencePacket({
+    mapping,
+    evaluation,
+    verdictSince,
+    changes: changesUpToAsOf,
+    verifications,
+    exceptions: allExceptions,
+    exceptionEvents: events,
+    options,
+    asOf,
+    producedAt: request.producedAt,
+    producedBy: request.producedBy,
+    generator: evidenceGenerator(),
+  });
+  const guarded = redactSecretsDeep(packet, sources.knownSecrets);
+  return {
+    ...guarded.value,
+    produced: { ...guarded.value.produced, redactions: guarded.redactions },
+  };
+}
+
+export const EVIDENCE_CONTENT_TYPES: Record<EvidenceFormat, string> = {
+  json: 'application/json; charset=utf-8',
+  md: 'text/markdown; charset=utf-8',
+};
+
+/**
+ * A packet as the bytes that leave: JSON (two-space indented, stable key order) or Markdown.
+ * Markdown is scanned once more after rendering; `redactions` counts what that pass found (a
+ * packet that went through `produceEvidencePacket` normally gives 0).
+ */
+export function serializeEvidence(
+  packet: EvidencePacket,
+  format: EvidenceFormat,
+  knownSecrets: readonly string[] = [],
+): { body: string; redactions: number } {
+  if (format === 'json') {
+    // Every string and key of the packet was redacted; numbers and booleans cannot hold one.
+    const guarded = redactSecretsDeep(packet, knownSecrets);
+    return {
+      body: `${JSON.stringify(guarded.value, null, 2)}\n`,
+      redactions: guarded.redactions,
+    };
+  }
+  const guarded = redactSecretsInText(
+    renderEvidenceMarkdown(packet),
+    knownSecrets,
+  );
+  return { body: guarded.text, redactions: guarded.redactions };
+}
+
+/** The UTC day of a time, YYYY-MM-DD: how packets are filed. */
+export function evidenceDay(at: Date): string {
+  return at.toISOString().slice(0, 10);
+}
+
+/** `cis-2.4-evidence-<accountId>-<YYYY-MM-DD>.<ext>`: the download's file name. */
+export function evidenceFileName(
+  accountId: string,
+  asOf: Date,
+  format: EvidenceFormat,
+): string {
+  return `cis-2.4-evidence-${accountId}-${evidenceDay(asOf)}.${format}`;
+}

@@ -1,0 +1,353 @@
+import {
+  ComplianceException,
+  EvidencePacket,
+  exceptionStatus,
+  SecurityHubFindingSummary,
+  VERDICT_DESCRIPTIONS,
+} from '@cis-aws/plugin-cis-aws-common';
+import { agreementWords, auditAnswers } from './auditAnswers';
+import { trailsSection } from './renderTrailsMarkdown';
+import {
+  code,
+  facts,
+  link,
+  optional,
+  plural,
+  reasonWords,
+  table,
+  text,
+  verdictWords,
+  when,
+} from './markdown';
+
+/**
+ * The packet as a Markdown document an auditor reads top to bottom: what the control is, the
+ * verdict, each trail's chain with its configuration and IAM documents, Security Hub, the
+ * verification history, the exceptions, and answers to the usual audit questions. Everything
+ * shown comes from the packet: JSON and Markdown never disagree.
+ */
+
+function header(packet: EvidencePacket): string {
+  const { account, control } = packet;
+  return [
+    `# CIS AWS ${control.id} evidence: ${text(account.title)}${
+      account.title.includes(account.accountId) ? '' : ` (${account.accountId})`
+    }`,
+    '',
+    facts([
+      ['AWS account', code(account.accountId)],
+      ['Catalog entity', code(account.entityRef)],
+      ['Owner', optional(account.ownerRef)],
+      ['System', optional(account.systemRef)],
+      ['As of', when(packet.asOf)],
+      [
+        'Produced',
+        `${when(packet.produced.at)} for ${code(packet.produced.by)}`,
+      ],
+    ]),
+    '',
+    '## Control',
+    '',
+    `**${text(control.framework)}, control ${control.id}**: ${text(
+      control.title,
+    )} (AWS Security Hub control ${code(control.securityHubControlId)}).`,
+    '',
+    `**Control statement.** ${text(control.statement)}`,
+    '',
+    `**Scope.** ${text(control.scope)}`,
+    '',
+    `**What passing means here.** Every trail the account has or sees names a CloudWatch Logs log group and an IAM role; the log group exists; the role exists, trusts CloudTrail and may create log streams and put log events in that log group; the trail is logging; and its last delivery to CloudWatch Logs is at most ${
+      control.maxDeliveryAgeHours ?? 24
+    } hours old.`,
+  ].join('\n');
+}
+
+function resultSection(packet: EvidencePacket): string {
+  const result = packet.result;
+  if (!result) {
+    return [
+      '## Result',
+      '',
+      `The account had not been evaluated by ${when(
+        packet.asOf,
+      )}: there is no result to show. The history below is all this packet holds.`,
+    ].join('\n');
+  }
+  const lines = [
+    '## Result',
+    '',
+    `Verdict: ${verdictWords(result.verdict)}. ${text(
+      VERDICT_DESCRIPTIONS[result.verdict].explanation,
+    )}`,
+    '',
+    facts([
+      ['Reason', reasonWords(result.reason)],
+      ['Detail', result.detail ? text(result.detail) : '—'],
+      [
+        'Without exceptions',
+        `${result.underlyingVerdict}${
+          result.underlyingReason ? ` (${code(result.underlyingReason)})` : ''
+        }`,
+      ],
+      [
+        'Since',
+        packet.verdictSince
+          ? when(packet.verdictSince)
+          : 'not known (no verdict change retained)',
+      ],
+      ['Evaluated at', when(result.evaluatedAt)],
+      ['Partition', code(result.inventory.partition)],
+      [
+        'Regions read',
+        result.inventory.regionsScanned.map(code).join(', ') || 'none',
+      ],
+      [
+        'Regions skipped (not enabled)',
+        result.inventory.regionsSkipped.map(code).join(', ') || 'none',
+      ],
+      [
+        'Regions that could not be read',
+        result.inventory.regionsFailed.map(code).join(', ') || 'none',
+      ],
+    ]),
+  ];
+  if (result.warnings.length > 0) {
+    lines.push(
+      '',
+      '### Warnings',
+      '',
+      table(
+        ['Warning', 'Detail', 'Trail'],
+        result.warnings.map(warning => [
+          code(warning.code),
+          text(warning.detail),
+          optional(warning.trailArn),
+        ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
+function findingRows(findings: SecurityHubFindingSummary[]): string[][] {
+  return findings.map(finding => [
+    code(finding.findingId),
+    optional(finding.trailArn),
+    optional(finding.region),
+    finding.status,
+    finding.complianceStatus ? code(finding.complianceStatus) : '—',
+    when(finding.updatedAt),
+  ]);
+}
+
+function securityHubSection(packet: EvidencePacket): string {
+  if (!packet.result) return '';
+  const hub = packet.securityHub;
+  if (!hub) {
+    return '## Security Hub (CloudTrail.5)\n\nNo Security Hub result was available for this evaluation.';
+  }
+  const headers = [
+    'Finding',
+    'Trail',
+    'Region',
+    'Status',
+    'Compliance',
+    'Updated',
+  ];
+  const lines = [
+    '## Security Hub (CloudTrail.5)',
+    '',
+    `Security Hub's status: **${hub.status}**; ${
+      hub.agrees === false
+        ? `**${agreementWords(false, 'the verdict')}**`
+        : agreementWords(hub.agrees, 'the verdict')
+    }. Security Hub is a second opinion: its findings can lag up to a day.`,
+    '',
+    hub.findings.length > 0
+      ? table(headers, findingRows(hub.findings))
+      : 'No CloudTrail.5 finding for this account.',
+  ];
+  if (hub.ignoredFindings.length > 0) {
+    lines.push(
+      '',
+      'Findings about trails the account no longer has (not counted):',
+      '',
+      table(headers, findingRows(hub.ignoredFindings)),
+    );
+  }
+  return lines.join('\n');
+}
+
+function historySection(packet: EvidencePacket): string {
+  const { period, verifications, changes } = packet.history;
+  return [
+    `## Verification history (${when(period.from)} to ${when(period.to)})`,
+    '',
+    'The last evaluation of each day (UTC), as retained:',
+    '',
+    verifications.length > 0
+      ? table(
+          ['Date', 'Evaluated at', 'Verdict', 'Reason'],
+          verifications.map(verification => [
+            verification.date,
+            when(verification.evaluatedAt),
+            verification.verdict,
+            optional(verification.reason),
+          ]),
+        )
+      : 'No daily verification was retained in this period.',
+    '',
+    '### Verdict changes',
+    '',
+    changes.length > 0
+      ? table(
+          ['When', 'Of', 'From', 'To', 'Reason'],
+          changes.map(change => [
+            when(change.changedAt),
+            change.trailArn ? `trail ${code(change.trailArn)}` : 'the account',
+            change.from ?? '(first verdict)',
+            change.to,
+            optional(change.reason),
+          ]),
+        )
+      : 'No verdict changed in this period.',
+  ].join('\n');
+}
+
+function exceptionRow(exception: ComplianceException, asOf: Date): string[] {
+  const status = exceptionStatus(exception, asOf);
+  return [
+    code(exception.id),
+    status === 'ACTIVE' ? '**ACTIVE**' : status,
+    exception.trailArn ? `trail ${code(exception.trailArn)}` : 'the account',
+    text(exception.reason),
+    code(exception.approvedBy),
+    when(exception.createdAt),
+    when(exception.expiresAt),
+    exception.revokedAt
+      ? `${when(exception.revokedAt)}${
+          exception.revokedBy ? ` by ${code(exception.revokedBy)}` : ''
+        }${exception.revokeReason ? `: ${text(exception.revokeReason)}` : ''}`
+      : '—',
+    exception.ticketUrl ? link('ticket', exception.ticketUrl) : '—',
+  ];
+}
+
+function exceptionsSection(packet: EvidencePacket): string {
+  const asOf = new Date(packet.asOf);
+  const lines = [
+    '## Exceptions',
+    '',
+    packet.activeExceptions.length > 0
+      ? `**${plural(
+          packet.activeExceptions.length,
+          'exception was',
+          'exceptions were',
+        )} in force** at ${when(packet.asOf)}: ${packet.activeExceptions
+          .map(exception => code(exception.id))
+          .join(', ')}.`
+      : `No exception was in force at ${when(packet.asOf)}.`,
+  ];
+  if (packet.exceptions.length > 0) {
+    lines.push(
+      '',
+      table(
+        [
+          'Exception',
+          'Status',
+          'Scope',
+          'Reason',
+          'Approved by',
+          'Created',
+          'Expires',
+          'Revoked',
+          'Ticket',
+        ],
+        packet.exceptions.map(exception => exceptionRow(exception, asOf)),
+      ),
+    );
+  }
+  lines.push('', '### Audit trail of the exceptions', '');
+  lines.push(
+    packet.exceptionEvents.length > 0
+      ? table(
+          ['When', 'Exception', 'Action', 'By', 'Details'],
+          packet.exceptionEvents.map(event => [
+            when(event.at),
+            code(event.exceptionId),
+            event.action,
+            code(event.actor),
+            event.action === 'REVOKED'
+              ? text(String(event.details.reason ?? '—'))
+              : text(
+                  [
+                    event.details.reason
+                      ? `reason: ${event.details.reason}`
+                      : '',
+                    event.details.expiresAt
+                      ? `expires: ${event.details.expiresAt}`
+                      : '',
+                    event.details.approvedBy
+                      ? `approved by: ${event.details.approvedBy}`
+                      : '',
+                  ]
+                    .filter(Boolean)
+                    .join('; ') || '—',
+                ),
+          ]),
+        )
+      : 'No exception was created or revoked.',
+  );
+  return lines.join('\n');
+}
+
+function answersSection(packet: EvidencePacket): string {
+  return [
+    '## Answers to the usual audit questions',
+    '',
+    ...auditAnswers(packet).flatMap(({ question, answer }) => [
+      `**${text(question)}**`,
+      '',
+      ...answer.map(line => `- ${line}`),
+      '',
+    ]),
+  ]
+    .join('\n')
+    .trimEnd();
+}
+
+function footer(packet: EvidencePacket): string {
+  const { produced } = packet;
+  return [
+    '---',
+    '',
+    `Produced at ${when(produced.at)} for ${code(produced.by)} by ${code(
+      produced.generator,
+    )}, schema ${code(
+      packet.schema,
+    )}. Produced from stored evaluations; no AWS call was made. ${
+      produced.redactions
+        ? `${plural(
+            produced.redactions,
+            'credential-like string was',
+            'credential-like strings were',
+          )} replaced by \`[redacted]\`.`
+        : 'No credential or token is part of this packet.'
+    }`,
+  ].join('\n');
+}
+
+export function renderEvidenceMarkdown(packet: EvidencePacket): string {
+  return `${[
+    header(packet),
+    resultSection(packet),
+    trailsSection(packet),
+    securityHubSection(packet),
+    historySection(packet),
+    exceptionsSection(packet),
+    answersSection(packet),
+    footer(packet),
+  ]
+    .filter(section => section !== '')
+    .join('\n\n')}\n`;
+}
