@@ -72,7 +72,7 @@ export type LogGroupFacts =
     }
   | { state: 'FAILED'; error: ApiError };
 
-/** An IAM policy document as read, decoded, kept as evidence of static analysis. */
+/** An IAM policy document as read, decoded, kept as evidence of the permission decision. */
 export interface PolicyDocumentEvidence {
   /** INLINE: a role policy. MANAGED: an attached managed policy (its default version). */
   kind: 'INLINE' | 'MANAGED';
@@ -108,8 +108,19 @@ export type RolePermissionFacts =
       /** The actions and resource patterns asked about. */
       actions: string[];
       resources: string[];
-      /** The documents read for static analysis (empty for SIMULATION). */
+      /**
+       * The role's inline and attached managed policy documents, read whatever decided: they
+       * are the evidence behind the decision. Partial (possibly empty) when `documentsError` is
+       * set.
+       */
       policies: PolicyDocumentEvidence[];
+      /**
+       * Reading the documents failed although the decision did not need them (SIMULATION
+       * decided, or there was nothing to decide). The decision stands; the gap in the evidence
+       * is the ROLE_POLICIES_NOT_READ warning. STATIC_ANALYSIS cannot decide without the
+       * documents, so a failed read there is the FAILED state instead.
+       */
+      documentsError?: ApiError;
     }
   /** Neither simulation nor reading the policies was possible. */
   | { state: 'FAILED'; errors: ApiError[] };

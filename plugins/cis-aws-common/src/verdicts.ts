@@ -86,6 +86,10 @@ export const WARNING_CODES = [
   // Addition (account level): a trail failed, so the account is FAIL, but some regions or calls
   // could not be read either; without it the incompleteness would be invisible behind the FAIL.
   'INVENTORY_INCOMPLETE',
+  // Addition: the role's policy documents could not be read although its permission decision did
+  // not need them (IAM's simulation decided), so the evidence lacks them (contract: keep every
+  // collected field as evidence). Not ROLE_CHECK_INCOMPLETE: the check itself is complete.
+  'ROLE_POLICIES_NOT_READ',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -256,5 +260,10 @@ export const WARNING_DESCRIPTIONS: Record<WarningCode, CodeDescription> = {
     title: 'Some regions could not be read',
     explanation:
       'Besides the failure shown, some regions or calls could not be read.',
+  },
+  ROLE_POLICIES_NOT_READ: {
+    title: 'Role policies not in the evidence',
+    explanation:
+      "The role's policy documents could not be read, so the evidence lacks them; the permission result does not depend on them.",
   },
 };

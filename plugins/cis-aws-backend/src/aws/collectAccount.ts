@@ -126,6 +126,10 @@ async function collectTrail(
   if (role.state === 'FOUND' && role.permission.state === 'FAILED') {
     apiErrors.push(...role.permission.errors);
   }
+  if (role.state === 'FOUND' && role.permission.state === 'DECIDED') {
+    const { documentsError } = role.permission;
+    if (documentsError) apiErrors.push(documentsError);
+  }
 
   return {
     arn,

@@ -51,7 +51,11 @@ function decodeDocument(document: string | undefined): string {
  *
  * The permission question goes to iam:SimulatePrincipalPolicy first (AWS's
  * own evaluator: 1 call). Where the reader may not simulate, the policy
- * documents are read and analysed statically.
+ * documents are read and analysed statically. The documents are read in
+ * either case: an audit wants the trust policy and the permission policies
+ * themselves, not only the answer (contract: keep every collected field as
+ * evidence). When simulation decided, a failed read of them is kept as
+ * `documentsError` and never changes the decision.
  */
 export async function readRole(
   clients: AccountClients,
@@ -125,7 +129,7 @@ async function readPermission(
       details: 'the trail names no log group to write to',
       actions,
       resources: [],
-      policies: [],
+      ...asEvidence(await readRolePolicies(iam, roleName)),
     };
   }
   // Simulation wants concrete ARNs: the streams CloudTrail actually writes are
@@ -143,48 +147,87 @@ async function readPermission(
     }) ?? []
   ).map(resource => resource.replace(/\*$/, ''));
 
-  const errors: ApiError[] = [];
+  // The documents are evidence whatever decides, and the fallback's input
+  // when simulation is refused: read them beside the simulation, not after
+  // it, so the role's chain of calls grows by one call rather than three.
+  const [simulation, documents] = await Promise.all([
+    simulate(iam, target.roleArn!, actions, concrete),
+    readRolePolicies(iam, roleName),
+  ]);
+  if (simulation.analysis) {
+    return {
+      state: 'DECIDED',
+      decision: simulation.analysis.decision,
+      decidedBy: 'SIMULATION',
+      details: simulation.analysis.details,
+      actions,
+      resources: concrete,
+      ...asEvidence(documents),
+    };
+  }
+  const simulationError = simulation.error;
+  if (documents.error) {
+    return { state: 'FAILED', errors: [simulationError, documents.error] };
+  }
+  const analysis = analyzeLogDeliveryPermission(
+    documents.documents.map(p => ({ name: p.name, document: p.document })),
+    { logGroupArn: target.logGroupArn, streamNamePrefixes: prefixes },
+  );
+  return {
+    state: 'DECIDED',
+    decision: analysis.decision,
+    decidedBy: 'STATIC_ANALYSIS',
+    details: `${analysis.details} (simulation unavailable: ${simulationError.code})`,
+    actions: analysis.actions,
+    resources: analysis.resources,
+    policies: documents.documents,
+  };
+}
+
+/** iam:SimulatePrincipalPolicy's answer, or why there is none. */
+type SimulationOutcome =
+  | { analysis: ReturnType<typeof permissionFromSimulation>; error?: never }
+  | { analysis?: never; error: ApiError };
+
+async function simulate(
+  iam: IAMClient,
+  roleArn: string,
+  actions: string[],
+  resources: string[],
+): Promise<SimulationOutcome> {
   try {
     const { EvaluationResults = [] } = await iam.send(
       new SimulatePrincipalPolicyCommand({
-        PolicySourceArn: target.roleArn!,
+        PolicySourceArn: roleArn,
         ActionNames: actions,
-        ResourceArns: concrete,
+        ResourceArns: resources,
       }),
     );
-    const analysis = permissionFromSimulation(EvaluationResults);
-    return {
-      state: 'DECIDED',
-      decision: analysis.decision,
-      decidedBy: 'SIMULATION',
-      details: analysis.details,
-      actions,
-      resources: concrete,
-      policies: [],
-    };
+    return { analysis: permissionFromSimulation(EvaluationResults) };
   } catch (error) {
-    errors.push(toApiError('iam:SimulatePrincipalPolicy', error));
+    return { error: toApiError('iam:SimulatePrincipalPolicy', error) };
   }
+}
 
-  try {
-    const policies = await readRolePolicies(iam, roleName);
-    const analysis = analyzeLogDeliveryPermission(
-      policies.map(p => ({ name: p.name, document: p.document })),
-      { logGroupArn: target.logGroupArn, streamNamePrefixes: prefixes },
-    );
-    return {
-      state: 'DECIDED',
-      decision: analysis.decision,
-      decidedBy: 'STATIC_ANALYSIS',
-      details: `${analysis.details} (simulation unavailable: ${errors[0].code})`,
-      actions: analysis.actions,
-      resources: analysis.resources,
-      policies,
-    };
-  } catch (error) {
-    errors.push(toApiError(operationOf(error), error));
-    return { state: 'FAILED', errors };
-  }
+/** The role's policy documents as read, and the call that failed, if one did. */
+interface RolePolicies {
+  /** Inline policies first, then attached managed ones; partial when `error` is set. */
+  documents: PolicyDocumentEvidence[];
+  error?: ApiError;
+}
+
+/**
+ * The documents as evidence of a decision that did not rest on them: a
+ * failed read is kept beside the decision and never changes it.
+ */
+function asEvidence({
+  documents,
+  error,
+}: RolePolicies): Pick<
+  Extract<RolePermissionFacts, { state: 'DECIDED' }>,
+  'policies' | 'documentsError'
+> {
+  return { policies: documents, ...(error ? { documentsError: error } : {}) };
 }
 
 class PolicyReadError extends Error {
@@ -208,14 +251,40 @@ async function step<T>(operation: string, call: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Every inline policy and the default version of every attached managed policy. */
+/**
+ * Every inline policy and the default version of every attached managed
+ * policy. The two lists are read concurrently; a failure in one keeps what
+ * the other read.
+ */
 async function readRolePolicies(
   iam: IAMClient,
   roleName: string,
-): Promise<PolicyDocumentEvidence[]> {
-  const documents: PolicyDocumentEvidence[] = [];
+): Promise<RolePolicies> {
+  const inline: PolicyDocumentEvidence[] = [];
+  const managed: PolicyDocumentEvidence[] = [];
+  const outcomes = await Promise.allSettled([
+    readInlinePolicies(iam, roleName, inline),
+    readManagedPolicies(iam, roleName, managed),
+  ]);
+  const failure = outcomes.find(
+    (outcome): outcome is PromiseRejectedResult =>
+      outcome.status === 'rejected',
+  );
+  return {
+    documents: [...inline, ...managed],
+    ...(failure
+      ? { error: toApiError(operationOf(failure.reason), failure.reason) }
+      : {}),
+  };
+}
 
-  const inlineNames: string[] = [];
+/** Appends each inline policy to `documents` as it is read. */
+async function readInlinePolicies(
+  iam: IAMClient,
+  roleName: string,
+  documents: PolicyDocumentEvidence[],
+): Promise<void> {
+  const names: string[] = [];
   let marker: string | undefined;
   do {
     const input: { RoleName: string; Marker?: string } = {
@@ -225,10 +294,10 @@ async function readRolePolicies(
     const page = await step('iam:ListRolePolicies', () =>
       iam.send(new ListRolePoliciesCommand(input)),
     );
-    inlineNames.push(...(page.PolicyNames ?? []));
+    names.push(...(page.PolicyNames ?? []));
     marker = page.IsTruncated ? page.Marker : undefined;
   } while (marker);
-  for (const name of inlineNames) {
+  for (const name of names) {
     const { PolicyDocument } = await step('iam:GetRolePolicy', () =>
       iam.send(
         new GetRolePolicyCommand({ RoleName: roleName, PolicyName: name }),
@@ -240,9 +309,16 @@ async function readRolePolicies(
       document: decodeDocument(PolicyDocument),
     });
   }
+}
 
+/** Appends the default version of each attached managed policy to `documents` as it is read. */
+async function readManagedPolicies(
+  iam: IAMClient,
+  roleName: string,
+  documents: PolicyDocumentEvidence[],
+): Promise<void> {
   const attached: { PolicyName?: string; PolicyArn?: string }[] = [];
-  marker = undefined;
+  let marker: string | undefined;
   do {
     const input: { RoleName: string; Marker?: string } = {
       RoleName: roleName,
@@ -274,5 +350,4 @@ async function readRolePolicies(
       document: decodeDocument(PolicyVersion?.Document),
     });
   }
-  return documents;
 }

@@ -81,6 +81,41 @@ describe('trail warnings', () => {
       expect(codes(result)).toEqual(['ROLE_CHECK_INCOMPLETE']);
     });
 
+    it('policy documents that could not be read beside a simulated decision are ROLE_POLICIES_NOT_READ, the decision stands', () => {
+      const documentsError = anApiError({
+        operation: 'iam:ListRolePolicies',
+        region: undefined,
+        code: 'AccessDenied',
+      });
+      const allowed = evaluateTrail(
+        aHealthyTrail({
+          role: aFoundRole({ permission: aPermission({ documentsError }) }),
+        }),
+        aContext(),
+      );
+      expect(allowed.verdict).toBe('PASS');
+      expect(allowed.warnings).toEqual([
+        {
+          code: 'ROLE_POLICIES_NOT_READ',
+          detail: expect.stringContaining(
+            'iam:ListRolePolicies failed: AccessDenied',
+          ),
+          trailArn: allowed.trailArn,
+        },
+      ]);
+
+      const denied = evaluateTrail(
+        aHealthyTrail({
+          role: aFoundRole({
+            permission: aPermission({ decision: 'DENIED', documentsError }),
+          }),
+        }),
+        aContext(),
+      );
+      expect(denied.reason).toBe('ROLE_CANNOT_WRITE');
+      expect(codes(denied)).toEqual(['ROLE_POLICIES_NOT_READ']);
+    });
+
     it('a trail without a role has no ROLE_CHECK_INCOMPLETE: there is nothing to check', () => {
       const facts = aHealthyTrail({
         roleArn: null,

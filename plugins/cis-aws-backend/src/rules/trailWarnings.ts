@@ -74,6 +74,17 @@ export function trailWarnings(
   if (incomplete) {
     warn('ROLE_CHECK_INCOMPLETE', incomplete);
   }
+
+  const documentsError =
+    role.state === 'FOUND' && role.permission.state === 'DECIDED'
+      ? role.permission.documentsError
+      : undefined;
+  if (documentsError) {
+    warn(
+      'ROLE_POLICIES_NOT_READ',
+      `${documentsError.operation} failed: ${documentsError.code}; the permission decision stands`,
+    );
+  }
   return warnings;
 }
 
