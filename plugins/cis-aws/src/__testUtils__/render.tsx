@@ -1,5 +1,9 @@
 import { Entity } from '@backstage/catalog-model';
-import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
+import {
+  discoveryApiRef,
+  fetchApiRef,
+  identityApiRef,
+} from '@backstage/core-plugin-api';
 import {
   EntityProvider,
   entityRouteRef,
@@ -20,8 +24,29 @@ import { rootRouteRef } from '../routes';
 
 export const BACKEND = 'http://backstage.test/api/cis-aws';
 
+/** Who the tests are signed in as. */
+export const SIGNED_IN_USER = 'user:default/guest';
+
+/**
+ * What every account has unless a test says otherwise: no verdict change in the range asked
+ * for, no exception. The tab asks for both next to the account itself.
+ */
+const defaultHandlers = [
+  http.get(`${BACKEND}/v1/accounts/:accountId/history`, ({ params }) =>
+    HttpResponse.json({
+      accountId: params.accountId,
+      changes: [],
+      retentionDays: 400,
+    }),
+  ),
+  http.get(`${BACKEND}/v1/accounts/:accountId/exceptions`, ({ params }) =>
+    HttpResponse.json({ accountId: params.accountId, items: [], events: [] }),
+  ),
+  http.get(`${BACKEND}/v1/exceptions`, () => HttpResponse.json({ items: [] })),
+];
+
 /** The cis-aws backend, faked at the HTTP level: the real client runs against it. */
-export const server = setupServer();
+export const server = setupServer(...defaultHandlers);
 
 export function setupMswServer() {
   beforeAll(() => server.listen({ onUnhandledRequest: 'error' }));
@@ -89,15 +114,20 @@ export function groupEntity(name = 'checkout-team'): Entity {
 
 /**
  * Renders inside a Backstage test app with the real CisAwsClient (talking
- * to msw), the entity in context, and a permission answer for "Evaluate now".
+ * to msw), the entity in context, the user SIGNED_IN_USER, and permission
+ * answers for "Evaluate now" and for managing exceptions (default: as for
+ * evaluating).
  */
 export async function renderWithApis(
   element: ReactElement,
   options: {
     entity?: Entity;
     evaluate?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    manageExceptions?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   } = {},
 ) {
+  const evaluate = options.evaluate ?? AuthorizeResult.ALLOW;
+  const manageExceptions = options.manageExceptions ?? evaluate;
   const client = new CisAwsClient({
     discoveryApi: { getBaseUrl: async () => BACKEND },
     fetchApi: { fetch: (input, init) => fetch(input, init) },
@@ -111,9 +141,13 @@ export async function renderWithApis(
         [
           permissionApiRef,
           mockApis.permission({
-            authorize: options.evaluate ?? AuthorizeResult.ALLOW,
+            authorize: request =>
+              request.permission.name === 'cis-aws.exception.manage'
+                ? manageExceptions
+                : evaluate,
           }),
         ],
+        [identityApiRef, mockApis.identity({ userEntityRef: SIGNED_IN_USER })],
       ]}
     >
       {options.entity ? (

@@ -3,13 +3,59 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   AccountDetail,
+  AccountExceptionsResponse,
   AccountsListResponse,
+  CreateExceptionRequest,
   EntityResultResponse,
   EvaluationRun,
+  EvidenceFormat,
+  ExceptionListItem,
+  ExceptionsListResponse,
+  HistoryResponse,
   OwnersResponse,
-  VerdictChange,
+  RevokeExceptionRequest,
 } from '@cis-aws/plugin-cis-aws-common';
-import { AccountsQuery, CisAwsApi } from './CisAwsApi';
+import { AccountsQuery, CisAwsApi, EvidenceDownload } from './CisAwsApi';
+
+/**
+ * The file name of an evidence packet when the response does not name one (a cross-origin
+ * backend only exposes `Content-Disposition` if CORS says so): the backend's own naming, from
+ * the account, the day (UTC) the packet describes, and the format.
+ */
+export function evidenceFileName(
+  accountId: string,
+  format: EvidenceFormat,
+  at?: string,
+  now: Date = new Date(),
+): string {
+  const day = (at && !Number.isNaN(Date.parse(at)) ? new Date(at) : now)
+    .toISOString()
+    .slice(0, 10);
+  return `cis-2.4-evidence-${accountId}-${day}.${format}`;
+}
+
+/** `attachment; filename="x.md"` → `x.md`; also RFC 5987 `filename*=UTF-8''x.md`. */
+export function fileNameFromContentDisposition(
+  header: string | null,
+): string | undefined {
+  if (!header) return undefined;
+  const extended = /filename\*\s*=\s*(?:UTF-8|utf-8)''([^;]+)/.exec(header);
+  if (extended) {
+    try {
+      return safeFileName(decodeURIComponent(extended[1].trim()));
+    } catch {
+      // malformed percent-encoding: fall back to the plain parameter
+    }
+  }
+  const plain = /filename\s*=\s*"?([^";]+)"?/.exec(header);
+  return plain ? safeFileName(plain[1].trim()) : undefined;
+}
+
+/** Only a base name: a header must not make the browser save outside the downloads folder. */
+function safeFileName(name: string): string | undefined {
+  const base = name.split(/[\\/]/).pop()?.trim();
+  return base ? base : undefined;
+}
 
 /** CisAwsApi over HTTP: `discoveryApi` finds the backend, `fetchApi` adds the user's token. */
 export class CisAwsClient implements CisAwsApi {
@@ -32,18 +78,17 @@ export class CisAwsClient implements CisAwsApi {
     return this.get(`/v1/accounts/${encodeURIComponent(accountId)}`);
   }
 
-  async getAccountHistory(
+  getAccountHistory(
     accountId: string,
     range: { from?: string; to?: string } = {},
-  ) {
+  ): Promise<HistoryResponse> {
     const params = new URLSearchParams();
     if (range.from) params.set('from', range.from);
     if (range.to) params.set('to', range.to);
     const suffix = params.toString() ? `?${params}` : '';
-    const body = await this.get<{ changes: VerdictChange[] }>(
+    return this.get(
       `/v1/accounts/${encodeURIComponent(accountId)}/history${suffix}`,
     );
-    return body.changes;
   }
 
   getEntityResult(entityRef: string): Promise<EntityResultResponse> {
@@ -70,16 +115,83 @@ export class CisAwsClient implements CisAwsApi {
     return this.get('/v1/owners');
   }
 
+  listAccountExceptions(accountId: string): Promise<AccountExceptionsResponse> {
+    return this.get(`/v1/accounts/${encodeURIComponent(accountId)}/exceptions`);
+  }
+
+  createException(
+    accountId: string,
+    request: CreateExceptionRequest,
+  ): Promise<ExceptionListItem> {
+    return this.post(
+      `/v1/accounts/${encodeURIComponent(accountId)}/exceptions`,
+      request,
+    );
+  }
+
+  revokeException(
+    exceptionId: string,
+    request: RevokeExceptionRequest = {},
+  ): Promise<ExceptionListItem> {
+    return this.post(
+      `/v1/exceptions/${encodeURIComponent(exceptionId)}/revoke`,
+      request,
+    );
+  }
+
+  listExceptions(
+    status: 'ACTIVE' | 'ALL' = 'ACTIVE',
+  ): Promise<ExceptionsListResponse> {
+    return this.get(`/v1/exceptions?status=${status}`);
+  }
+
+  async downloadEvidence(
+    accountId: string,
+    format: EvidenceFormat,
+    at?: string,
+  ): Promise<EvidenceDownload> {
+    const params = new URLSearchParams({ format });
+    if (at) params.set('at', at);
+    const response = await this.fetch(
+      `/v1/accounts/${encodeURIComponent(accountId)}/evidence?${params}`,
+      { method: 'GET' },
+    );
+    return {
+      text: await response.text(),
+      filename:
+        fileNameFromContentDisposition(
+          response.headers.get('content-disposition'),
+        ) ?? evidenceFileName(accountId, format, at),
+      contentType:
+        response.headers.get('content-type') ??
+        (format === 'json' ? 'application/json' : 'text/markdown'),
+    };
+  }
+
   private get<T>(path: string): Promise<T> {
     return this.request(path, { method: 'GET' });
   }
 
+  private post<T>(path: string, body: unknown): Promise<T> {
+    return this.request(path, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  }
+
   private async request<T>(path: string, init: RequestInit): Promise<T> {
+    const response = await this.fetch(path, init);
+    return (await response.json()) as T;
+  }
+
+  /** Fetches with the user's token; a non-2xx answer becomes a ResponseError with the backend's message. */
+  private async fetch(path: string, init: RequestInit): Promise<Response> {
     const baseUrl = await this.deps.discoveryApi.getBaseUrl('cis-aws');
     const response = await this.deps.fetchApi.fetch(`${baseUrl}${path}`, init);
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);
     }
-    return (await response.json()) as T;
+    return response;
   }
 }

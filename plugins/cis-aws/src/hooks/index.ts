@@ -25,11 +25,42 @@ export function useAccounts(query: AccountsQuery) {
   return useAsyncRetry(() => api.listAccounts(query), [api, key]);
 }
 
-/** The verdict changes of an account. */
-export function useAccountHistory(accountId: string | undefined) {
+/**
+ * The verdict changes of an account and its trails over the last `days` days (all that is kept
+ * when undefined). `reload` is a counter: bump it to fetch again after something changed.
+ */
+export function useAccountHistory(
+  accountId: string,
+  days: number | undefined,
+  reload = 0,
+) {
   const api = useApi(cisAwsApiRef);
   return useAsyncRetry(
-    async () => (accountId ? api.getAccountHistory(accountId) : []),
-    [api, accountId],
+    () =>
+      api.getAccountHistory(accountId, {
+        from:
+          days === undefined
+            ? undefined
+            : new Date(Date.now() - days * 86_400_000).toISOString(),
+      }),
+    [api, accountId, days, reload],
+  );
+}
+
+/** Every exception of an account and their audit trail; `reload` as for the history. */
+export function useAccountExceptions(accountId: string, reload = 0) {
+  const api = useApi(cisAwsApiRef);
+  return useAsyncRetry(
+    () => api.listAccountExceptions(accountId),
+    [api, accountId, reload],
+  );
+}
+
+/** The exceptions in force across every account the user may read. */
+export function useActiveExceptions() {
+  const api = useApi(cisAwsApiRef);
+  return useAsyncRetry(
+    async () => (await api.listExceptions('ACTIVE')).items,
+    [api],
   );
 }

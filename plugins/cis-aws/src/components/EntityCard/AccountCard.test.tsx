@@ -1,4 +1,4 @@
-import { screen, waitFor } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
   accountEntity,
@@ -13,6 +13,8 @@ import deliveryStale from '../../__fixtures__/account-delivery-stale.json';
 import noTrails from '../../__fixtures__/account-no-trails.json';
 import roleCannotWrite from '../../__fixtures__/account-role-cannot-write.json';
 import accountStale from '../../__fixtures__/account-stale.json';
+import accountExempt from '../../__fixtures__/account-exempt.json';
+import trailExempt from '../../__fixtures__/account-trail-exempt.json';
 import { EntityCisAwsCard } from './index';
 import { freezeDateAtFixtures } from './testClock';
 
@@ -42,7 +44,11 @@ describe('EntityCisAwsCard on an account', () => {
     expect(
       screen.getByText('Last evaluated 2 minutes ago'),
     ).toBeInTheDocument();
-    expect(screen.getByText('Passing since 2 minutes ago')).toBeInTheDocument();
+    // since when, as a date people can quote and how long ago
+    expect(screen.getByTestId('cis-aws-since')).toHaveTextContent(
+      /^Passing since Nov 24, 2026, \d{1,2}:\d{2} [AP]M \(2 minutes ago\)$/,
+    );
+    expect(screen.queryByTestId('cis-aws-exemption')).not.toBeInTheDocument();
     expect(
       screen.getByText('Last delivery to CloudWatch Logs 6 minutes ago'),
     ).toBeInTheDocument();
@@ -74,13 +80,70 @@ describe('EntityCisAwsCard on an account', () => {
     ).toBeInTheDocument();
     // the organization trail passes and is not listed as a reason
     expect(screen.queryByText(/acme-org-trail/)).not.toBeInTheDocument();
-    expect(screen.getByText('Failing since 3 minutes ago')).toBeInTheDocument();
+    expect(screen.getByTestId('cis-aws-since')).toHaveTextContent(
+      /^Failing since Nov 24, 2026, \d{1,2}:\d{2} [AP]M \(3 minutes ago\)$/,
+    );
     expect(screen.getByTestId('cis-security-hub')).toHaveTextContent(
       'Security Hub: PASSED — disagrees with this check',
     );
     const owner = screen.getByTestId('cis-owner').querySelector('a');
     expect(owner?.getAttribute('href')).toContain(
       '/catalog/default/group/checkout-team',
+    );
+  });
+
+  it('shows an EXEMPT account: until when, why, who approved, the ticket, and the underlying FAIL', async () => {
+    answer('/v1/accounts/404455667788', accountExempt);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('404455667788', 'aws-payments-staging'),
+    });
+
+    expect(await screen.findByText('Exempt')).toBeInTheDocument();
+    expect(verdict()).toBe('EXEMPT');
+    const exemption = screen.getByTestId('cis-aws-exemption');
+    expect(exemption).toHaveTextContent(
+      /Exempt until Dec 24, 2026, \d{1,2}:\d{2} [AP]M \(in 31 days\)/,
+    );
+    expect(exemption).toHaveTextContent(
+      'Reason: Staging is being rebuilt by PAY-2041',
+    );
+    expect(within(exemption).getByText('alan').closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/user/alan',
+    );
+    expect(
+      within(exemption).getByRole('link', { name: /^SEC-1234/ }),
+    ).toHaveAttribute('href', 'https://jira.acme.example/browse/SEC-1234');
+    expect(exemption).toHaveTextContent(
+      'Would be FAIL: A trail is failing without it.',
+    );
+    // the underlying evaluation stays visible: the failing trail is still named
+    expect(
+      screen.getByText('payments-staging-trail: No log group configured'),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('cis-aws-since')).toHaveTextContent(
+      /^Exempt since Nov 24, 2026, .* \(1 minute ago\)$/,
+    );
+  });
+
+  it('mentions a trail taken out of scope by an exception on a passing account', async () => {
+    answer('/v1/accounts/404455667788', trailExempt);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('404455667788', 'aws-payments-staging'),
+    });
+
+    expect(await screen.findByText('Passing')).toBeInTheDocument();
+    expect(screen.queryByTestId('cis-aws-exemption')).not.toBeInTheDocument();
+    const trail = screen.getByTestId('cis-aws-trail-exemption');
+    expect(trail).toHaveAttribute(
+      'data-trail',
+      'arn:aws:cloudtrail:us-east-1:404455667788:trail/payments-staging-trail',
+    );
+    expect(trail).toHaveTextContent(
+      /Trail payments-staging-trail is exempt until Dec 8, 2026/,
+    );
+    expect(trail).toHaveTextContent(
+      'Would be FAIL: No log group configured without it.',
     );
   });
 

@@ -7,9 +7,10 @@ import {
 } from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
 import { useAccountResult } from '../../hooks';
-import { AccountWhy, StaleNotice } from './AccountWhy';
+import { AccountWhy, Exemptions, StaleNotice } from './AccountWhy';
 import { isNotFound, LoadError, NotEvaluatedYet } from './LoadState';
 import { VerdictHeadline } from './VerdictHeadline';
+import { dateAndAgo } from '../common';
 import { ago } from './text';
 
 /** The card of one account: loads its result and shows it. */
@@ -58,6 +59,7 @@ export function AccountResult(props: { account: AccountDetail }) {
       </Typography>
 
       <AccountWhy account={account} />
+      <Exemptions account={account} />
       <StaleNotice account={account} />
 
       <Box mt={2}>
@@ -69,8 +71,8 @@ export function AccountResult(props: { account: AccountDetail }) {
             'nobody (set spec.owner on the account entity)'
           )}
         </Fact>
-        <Fact>
-          {description.title} since {ago(account.verdictSince)}
+        <Fact testId="cis-aws-since">
+          {description.title} since {dateAndAgo(account.verdictSince)}
         </Fact>
         <Fact>Last evaluated {ago(account.evaluatedAt)}</Fact>
         <Fact>

@@ -11,6 +11,7 @@ import {
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { reasonExplanation, reasonTitle } from '../common';
+import { ExemptionDetails } from '../common';
 import { ago, plainDetail, trailName } from './text';
 
 /** Why an account is not passing, in plain words: the account's reason and each bad trail's. */
@@ -23,7 +24,6 @@ export function AccountWhy(props: { account: AccountDetail }) {
     ['FAIL', 'ERROR', 'UNKNOWN'].includes(trail.verdict),
   );
   const detail = plainDetail(evaluation?.detail);
-  const exception = evaluation?.exception;
   return (
     <Box mt={1} data-testid="cis-why">
       {reason && (
@@ -39,12 +39,6 @@ export function AccountWhy(props: { account: AccountDetail }) {
             {evaluation.detail}
           </Typography>
         )}
-      {exception && (
-        <Typography variant="body2" color="textSecondary">
-          Exception: {exception.reason} (approved by {exception.approvedBy},
-          expires {ago(exception.expiresAt)})
-        </Typography>
-      )}
       {badTrails.length > 0 && (
         <List dense disablePadding>
           {badTrails.map(trail => (
@@ -76,6 +70,47 @@ export function StaleNotice(props: { account: AccountDetail }) {
         {last.reason ? ` (${reasonTitle(last.reason)})` : ''}. The latest check
         could not decide, so this older result may no longer hold.
       </Alert>
+    </Box>
+  );
+}
+
+/**
+ * The exceptions in force: the account's (it is EXEMPT) and each exempt trail's (taken out of
+ * scope), each with what it would be without it.
+ */
+export function Exemptions(props: { account: AccountDetail }) {
+  const evaluation = props.account.evaluation;
+  if (!evaluation) return null;
+  const exemptTrails = evaluation.trails.filter(trail => trail.exemptedBy);
+  if (!evaluation.exception && exemptTrails.length === 0) return null;
+  return (
+    <Box mt={1}>
+      {evaluation.exception && (
+        <Alert severity="info" icon={false} data-testid="cis-aws-exemption">
+          <ExemptionDetails
+            exception={evaluation.exception}
+            underlyingVerdict={evaluation.underlyingVerdict}
+            underlyingReason={evaluation.underlyingReason}
+          />
+        </Alert>
+      )}
+      {exemptTrails.map(trail => (
+        <Box
+          key={trail.trailArn}
+          mt={1}
+          data-testid="cis-aws-trail-exemption"
+          data-trail={trail.trailArn}
+        >
+          <Alert severity="info" icon={false}>
+            <ExemptionDetails
+              exception={trail.exemptedBy!}
+              scope={`Trail ${trailName(trail.trailArn)}`}
+              underlyingVerdict={trail.underlyingVerdict}
+              underlyingReason={trail.underlyingReason}
+            />
+          </Alert>
+        </Box>
+      ))}
     </Box>
   );
 }

@@ -6,7 +6,9 @@ import {
   parseAccountAnnotation,
   VERDICT_SEVERITY_ORDER,
 } from '@cis-aws/plugin-cis-aws-common';
-import { relativeTime } from '../common';
+import { relativeTime, trailName } from '../common';
+
+export { trailName };
 
 /** What the card shows for an entity, decided from the entity alone. */
 export type CardMode =
@@ -33,12 +35,6 @@ export function cardMode(entity: Entity): CardMode {
   if (parsed.accountIds.length === 1)
     return { type: 'account', accountId: parsed.accountIds[0] };
   return { type: 'aggregate' };
-}
-
-/** `arn:aws:cloudtrail:us-east-1:123:trail/checkout-dev-trail` → `checkout-dev-trail`. */
-export function trailName(trailArn: string): string {
-  const index = trailArn.lastIndexOf(':trail/');
-  return index >= 0 ? trailArn.slice(index + ':trail/'.length) : trailArn;
 }
 
 /** Turns the backend's technical detail into a sentence where one is known. */

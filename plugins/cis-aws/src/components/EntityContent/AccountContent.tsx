@@ -1,20 +1,53 @@
 import { Progress, ResponseErrorPanel } from '@backstage/core-components';
 import { AccountDetail } from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
-import { useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useAccountResult } from '../../hooks';
 import { AccountDetailView } from './AccountDetailView';
 import { EvaluateButton } from './EvaluateButton';
+import { EvidencePanel } from './EvidencePanel';
+import { ExceptionsPanel } from './ExceptionsPanel';
+import { HistoryPanel } from './HistoryPanel';
 
-/** Loads one account's detail and shows it; "Evaluate now" replaces it with a fresh result. */
+/**
+ * Loads one account's detail and shows it with its exceptions, history and evidence. "Evaluate
+ * now" replaces the detail with a fresh result; granting or revoking an exception re-evaluates
+ * the account in the backend, so the detail is fetched again. Either may change the verdict, so
+ * the history and the exceptions are fetched again too.
+ */
 export function AccountContent(props: { accountId: string }) {
   const { accountId } = props;
-  const { loading, error, value } = useAccountResult(accountId);
+  const { loading, error, value, retry } = useAccountResult(accountId);
   const [fresh, setFresh] = useState<AccountDetail>();
-  const button = <EvaluateButton accountId={accountId} onResult={setFresh} />;
+  const [reload, setReload] = useState(0);
+  const onEvaluated = useCallback((detail: AccountDetail) => {
+    setFresh(detail);
+    setReload(n => n + 1);
+  }, []);
+  const onExceptionsChanged = useCallback(() => {
+    setFresh(undefined);
+    retry();
+    setReload(n => n + 1);
+  }, [retry]);
+  const button = (
+    <EvaluateButton accountId={accountId} onResult={onEvaluated} />
+  );
   const detail = fresh ?? value;
 
-  if (detail) return <AccountDetailView detail={detail} actions={button} />;
+  if (detail) {
+    return (
+      <Box display="flex" flexDirection="column" style={{ gap: 24 }}>
+        <AccountDetailView detail={detail} actions={button} />
+        <ExceptionsPanel
+          detail={detail}
+          reload={reload}
+          onChanged={onExceptionsChanged}
+        />
+        <HistoryPanel detail={detail} reload={reload} />
+        <EvidencePanel accountId={accountId} />
+      </Box>
+    );
+  }
   if (loading) return <Progress />;
   if (error) {
     const e = error as { statusCode?: number; response?: { status?: number } };

@@ -9,6 +9,8 @@ import { Box, Divider, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
 import { ReactNode } from 'react';
 import {
+  dateAndAgo,
+  ExemptionDetails,
   reasonExplanation,
   reasonTitle,
   relativeTime,
@@ -112,16 +114,17 @@ export function AccountDetailView(props: {
           </Typography>
         )}
         <Typography variant="body2" color="textSecondary">
-          Evaluated {time(detail.evaluatedAt)}; this verdict since{' '}
-          {relativeTime(detail.verdictSince)}.
+          Evaluated {time(detail.evaluatedAt)}; {detail.verdict} since{' '}
+          {dateAndAgo(detail.verdictSince)}.
         </Typography>
         <SecurityHubOpinionLine detail={detail} />
         {evaluation.exception && (
-          <Alert severity="info">
-            Exempt until {evaluation.exception.expiresAt}, approved by{' '}
-            {evaluation.exception.approvedBy}: {evaluation.exception.reason}.
-            Without it: {evaluation.underlyingVerdict}{' '}
-            {reasonTitle(evaluation.underlyingReason) ?? ''}
+          <Alert severity="info" data-testid="cis-aws-account-exemption">
+            <ExemptionDetails
+              exception={evaluation.exception}
+              underlyingVerdict={evaluation.underlyingVerdict}
+              underlyingReason={evaluation.underlyingReason}
+            />
           </Alert>
         )}
         {detail.stale && last && (

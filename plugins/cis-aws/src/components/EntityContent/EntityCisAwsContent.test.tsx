@@ -8,6 +8,7 @@ import orgMember from '../../__fixtures__/account-org-member.json';
 import pass from '../../__fixtures__/account-pass.json';
 import roleCannotWrite from '../../__fixtures__/account-role-cannot-write.json';
 import stale from '../../__fixtures__/account-stale.json';
+import trailExempt from '../../__fixtures__/account-trail-exempt.json';
 import {
   accountEntity,
   answer,
@@ -163,6 +164,35 @@ describe('EntityCisAwsContent on an account', () => {
       'Organization trail owned by account 401122334455: its evaluation there applies',
     );
     expect(screen.queryByTestId('remediation')).not.toBeInTheDocument();
+  });
+
+  it('trail exception: the trail shows EXEMPT with its underlying FAIL, the exception and the fix', async () => {
+    await showAccount(trailExempt);
+    expect(screen.getAllByTestId('cis-verdict')[0]).toHaveAttribute(
+      'data-verdict',
+      'PASS',
+    );
+    const section = trailSection(
+      'arn:aws:cloudtrail:us-east-1:404455667788:trail/payments-staging-trail',
+    );
+    const verdicts = within(section)
+      .getAllByTestId('cis-verdict')
+      .map(v => v.getAttribute('data-verdict'));
+    expect(verdicts.slice(0, 2)).toEqual(['EXEMPT', 'FAIL']);
+    expect(within(section).getByTestId('trail-underlying')).toHaveTextContent(
+      'without the exception:FAILNo log group configured',
+    );
+    const exemption = within(section).getByTestId('trail-exemption');
+    expect(exemption).toHaveTextContent(
+      /This trail is exempt until Dec 8, 2026, \d{1,2}:\d{2} [AP]M \(.+\)/,
+    );
+    expect(exemption).toHaveTextContent(
+      'Reason: The trail is replaced by the organization trail on 2026-12-01 (PAY-2077).',
+    );
+    // the underlying failure can still be fixed
+    expect(within(section).getByTestId('remediation').textContent).toContain(
+      'aws logs create-log-group',
+    );
   });
 
   it("stale: banner with the last definitive PASS and that result's trails", async () => {

@@ -6,7 +6,12 @@ import {
 } from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { reasonExplanation, reasonTitle, VerdictStatus } from '../common';
+import {
+  ExemptionDetails,
+  reasonExplanation,
+  reasonTitle,
+  VerdictStatus,
+} from '../common';
 import { RemediationView } from './Remediation';
 import { trailRemediation } from './remediation';
 import { TrailChain } from './TrailChain';
@@ -35,6 +40,24 @@ export function TrailSection(props: {
         {trail.reason && (
           <Typography variant="body2">{reasonTitle(trail.reason)}</Typography>
         )}
+        {trail.underlyingVerdict !== trail.verdict && (
+          <Box
+            display="flex"
+            alignItems="center"
+            style={{ gap: 8 }}
+            data-testid="trail-underlying"
+          >
+            <Typography variant="body2" color="textSecondary">
+              without the exception:
+            </Typography>
+            <VerdictStatus verdict={trail.underlyingVerdict} />
+            {trail.underlyingReason && (
+              <Typography variant="body2" color="textSecondary">
+                {reasonTitle(trail.underlyingReason)}
+              </Typography>
+            )}
+          </Box>
+        )}
       </Box>
       {trail.reason && (
         <Typography variant="body2" color="textSecondary" paragraph>
@@ -43,10 +66,13 @@ export function TrailSection(props: {
         </Typography>
       )}
       {trail.exemptedBy && (
-        <Alert severity="info">
-          Exempt until {trail.exemptedBy.expiresAt}, approved by{' '}
-          {trail.exemptedBy.approvedBy}: {trail.exemptedBy.reason}. Without it:{' '}
-          {trail.underlyingVerdict} {reasonTitle(trail.underlyingReason) ?? ''}
+        <Alert severity="info" data-testid="trail-exemption">
+          <ExemptionDetails
+            exception={trail.exemptedBy}
+            scope="This trail"
+            underlyingVerdict={trail.underlyingVerdict}
+            underlyingReason={trail.underlyingReason}
+          />
         </Alert>
       )}
       {trail.inheritedFrom && (

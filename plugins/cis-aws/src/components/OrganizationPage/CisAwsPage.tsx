@@ -12,6 +12,7 @@ import { useCallback, useMemo, useState } from 'react';
 import { useAccounts } from '../../hooks';
 import { AccountsTable } from './AccountsTable';
 import { AccountsToolbar } from './AccountsToolbar';
+import { ExceptionsSummary } from './ExceptionsSummary';
 import { OwnersSummary } from './OwnersSummary';
 import {
   filterQuery,
@@ -108,6 +109,9 @@ export function CisAwsPage() {
               error={owners.error}
               onSelectOwner={selectOwner}
             />
+          </Grid>
+          <Grid item xs={12}>
+            <ExceptionsSummary />
           </Grid>
         </Grid>
       </Content>

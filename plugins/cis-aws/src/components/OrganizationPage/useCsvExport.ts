@@ -2,6 +2,7 @@ import { useApi } from '@backstage/core-plugin-api';
 import { AccountSummary } from '@cis-aws/plugin-cis-aws-common';
 import { useCallback, useState } from 'react';
 import { AccountsQuery, CisAwsApi, cisAwsApiRef } from '../../api/CisAwsApi';
+import { downloadBlob } from '../common/download';
 import { accountsToCsv, csvFileName } from './csv';
 
 /** The most the backend returns per request. */
@@ -35,19 +36,7 @@ export function downloadText(
   fileName: string,
   type = 'text/csv;charset=utf-8',
 ) {
-  const url = URL.createObjectURL(new Blob([text], { type }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  link.style.display = 'none';
-  document.body.appendChild(link);
-  try {
-    link.click();
-  } finally {
-    link.remove();
-    // Revoke after the click has been handled.
-    setTimeout(() => URL.revokeObjectURL(url), 0);
-  }
+  downloadBlob(new Blob([text], { type }), fileName);
 }
 
 /** Exports the accounts of the current view as CSV; `exporting` while pages are being fetched. */

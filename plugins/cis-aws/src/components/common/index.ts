@@ -1,8 +1,19 @@
 export { VerdictStatus } from './VerdictStatus';
 export {
   accountReasonTitle,
+  dateAndAgo,
+  formatDateTime,
   reasonTitle,
   reasonExplanation,
-  warningTitle,
   relativeTime,
+  trailName,
+  warningTitle,
 } from './text';
+export { errorMessage } from './errors';
+export { downloadBlob } from './download';
+export {
+  ExemptionDetails,
+  PersonRef,
+  TicketLink,
+  ticketLabel,
+} from './Exemption';

@@ -1,22 +1,15 @@
 import {
-  REASON_DESCRIPTIONS,
-  ReasonCode,
   WARNING_DESCRIPTIONS,
   WarningCode,
 } from '@cis-aws/plugin-cis-aws-common';
 
-/** A reason code in plain words ("Role cannot write to the log group"), or the code itself. */
-export function reasonTitle(code: string | undefined): string | undefined {
-  if (!code) return undefined;
-  return REASON_DESCRIPTIONS[code as ReasonCode]?.title ?? code;
-}
-
-export function reasonExplanation(
-  code: string | undefined,
-): string | undefined {
-  if (!code) return undefined;
-  return REASON_DESCRIPTIONS[code as ReasonCode]?.explanation;
-}
+// Reason codes in plain words live in the common package: owner notifications
+// say the same thing as the UI.
+export {
+  accountReasonTitle,
+  reasonExplanation,
+  reasonTitle,
+} from '@cis-aws/plugin-cis-aws-common';
 
 export function warningTitle(code: string): string {
   return WARNING_DESCRIPTIONS[code as WarningCode]?.title ?? code;
@@ -51,18 +44,28 @@ export function relativeTime(
   return iso;
 }
 
-/**
- * Why an account has its verdict, in plain words, from its summary: the
- * reasons of its failing trails when it fails because of them ("Role cannot
- * write to the log group"), else the account's own reason ("No trail at all").
- */
-export function accountReasonTitle(account: {
-  reason?: string;
-  trailReasons?: string[];
-}): string | undefined {
-  const trailReasons = account.trailReasons ?? [];
-  if (trailReasons.length > 0 && account.reason?.startsWith('TRAIL_')) {
-    return trailReasons.map(code => reasonTitle(code)).join('; ');
-  }
-  return reasonTitle(account.reason);
+/** "Nov 24, 2026, 8:52 AM", in the user's locale and time zone; the text itself when unreadable. */
+export function formatDateTime(iso: string | undefined | null): string {
+  if (!iso) return 'never';
+  const ms = Date.parse(iso);
+  if (Number.isNaN(ms)) return iso;
+  return new Intl.DateTimeFormat('en', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  }).format(new Date(ms));
+}
+
+/** "Nov 24, 2026, 8:52 AM (3 minutes ago)": an exact time people can quote, and how long ago. */
+export function dateAndAgo(
+  iso: string | undefined | null,
+  now: Date = new Date(),
+): string {
+  if (!iso) return 'never';
+  return `${formatDateTime(iso)} (${relativeTime(iso, now)})`;
+}
+
+/** `arn:aws:cloudtrail:us-east-1:123:trail/checkout-dev-trail` → `checkout-dev-trail`. */
+export function trailName(trailArn: string): string {
+  const index = trailArn.lastIndexOf(':trail/');
+  return index >= 0 ? trailArn.slice(index + ':trail/'.length) : trailArn;
 }
