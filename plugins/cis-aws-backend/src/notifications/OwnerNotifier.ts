@@ -7,7 +7,7 @@ import {
 } from '@cis-aws/plugin-cis-aws-common';
 import type { ResultListener } from '../service/EvaluationEngine';
 import { EvaluationStore, SaveOutcome } from '../storage/EvaluationStore';
-import { buildPayload } from './buildPayload';
+import { accountLabel, buildPayload } from './buildPayload';
 import {
   decideTransition,
   needsVerdictBeforeUnknown,
@@ -60,7 +60,7 @@ export class OwnerNotifier {
     );
     if (!decision) return;
 
-    const account = `${mapping.title} (${mapping.accountId})`;
+    const account = accountLabel(mapping);
     const recipient = mapping.ownerRef ?? options.unownedRecipient;
     if (!recipient) {
       logger.info(

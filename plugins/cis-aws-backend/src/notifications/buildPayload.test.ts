@@ -1,4 +1,9 @@
-import { buildPayload, entityTabLink, notificationScope } from './buildPayload';
+import {
+  accountLabel,
+  buildPayload,
+  entityTabLink,
+  notificationScope,
+} from './buildPayload';
 
 const PAYMENTS_STAGING = {
   accountId: '404455667788',
@@ -112,5 +117,17 @@ describe('entityTabLink', () => {
     expect(entityTabLink('resource:default/weird name')).toBe(
       '/catalog/default/resource/weird%20name/cis-aws',
     );
+  });
+
+  it('names the account id once when the title already carries it', () => {
+    expect(
+      accountLabel({
+        accountId: '404455667788',
+        title: 'payments-staging (404455667788)',
+      }),
+    ).toBe('payments-staging (404455667788)');
+    expect(
+      accountLabel({ accountId: '404455667788', title: 'payments-staging' }),
+    ).toBe('payments-staging (404455667788)');
   });
 });

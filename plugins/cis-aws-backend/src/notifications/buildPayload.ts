@@ -59,6 +59,15 @@ export function entityTabLink(entityRef: string): string {
     .join('/')}/${ENTITY_TAB_PATH}`;
 }
 
+/** The account as people know it, its id once: titles often carry it already ("name (id)"). */
+export function accountLabel(
+  mapping: Pick<AccountMapping, 'accountId' | 'title'>,
+): string {
+  return mapping.title.includes(mapping.accountId)
+    ? mapping.title
+    : `${mapping.title} (${mapping.accountId})`;
+}
+
 /** What the owner is told, in the words the UI uses. */
 export function buildPayload(input: {
   transition: NotificationTransition;
@@ -69,7 +78,7 @@ export function buildPayload(input: {
   result: { reason?: string; trailReasons?: string[] };
 }): NotificationPayload {
   const { transition, change, mapping, result } = input;
-  const account = `${mapping.title} (${mapping.accountId})`;
+  const account = accountLabel(mapping);
   return {
     title: `CIS 2.4 ${HEADLINES[transition]}: ${account} — ${titleReason(
       transition,
