@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Takes the README's screenshots from the running demo portal (`npm start`):
-// the CIS 2.4 card, the CIS 2.4 tab and the organization page, into docs/.
+// the CIS 2.4 card, the CIS 2.4 tab (chain, history, exceptions, evidence), the
+// organization page, a team's scorecard and the notifications page, into docs/.
 //   node scripts/screenshots.mjs
 import { chromium } from '@playwright/test';
 import { mkdirSync } from 'node:fs';
@@ -35,6 +36,7 @@ async function shot(path, file, waitFor, locator) {
   await page.getByText(waitFor).first().waitFor({ timeout: 60_000 });
   await page.waitForTimeout(1000);
   const target = locator ? page.locator(locator).first() : page;
+  await target.scrollIntoViewIfNeeded?.();
   await target.screenshot({ path: join(out, file), type: 'png' });
   console.log(`docs/screenshots/${file}`);
 }
@@ -51,4 +53,23 @@ await shot(
 );
 await shot('/catalog/default/system/payments', 'card-system.png', 'CIS 2.4');
 await shot('/cis-aws', 'organization-page.png', 'Checkout Team');
+await shot(
+  '/catalog/default/resource/aws-payments-staging/cis-aws',
+  'tab-history.png',
+  'A trail is failing',
+  '[data-testid="cis-aws-history"]',
+);
+await shot(
+  '/catalog/default/resource/aws-payments-staging/cis-aws',
+  'tab-evidence.png',
+  'Download JSON',
+  '[data-testid="cis-aws-evidence"]',
+);
+await shot(
+  '/catalog/default/group/checkout-team',
+  'scorecard.png',
+  'checks pass',
+  '[data-testid="cis-aws-scorecard"]',
+);
+await shot('/notifications', 'notifications.png', 'CIS 2.4');
 await browser.close();
