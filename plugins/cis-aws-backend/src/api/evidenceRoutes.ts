@@ -1,5 +1,4 @@
 import {
-  BackstageCredentials,
   HttpAuthService,
   LoggerService,
 } from '@backstage/backend-plugin-api';
@@ -18,6 +17,7 @@ import {
 } from '../evidence/produceEvidence';
 import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
 import { CatalogAccess } from './access';
+import { principalName } from './principal';
 import { parseAccountId, parseInput } from './validation';
 
 export const evidenceQuerySchema = z
@@ -41,21 +41,6 @@ export interface EvidenceRouterOptions {
   now?: () => Date;
 }
 
-/** Who a packet was produced for: the user's entity ref, or the calling service. */
-export function principalName(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  if (principal.type === 'service' && principal.subject) {
-    return principal.subject;
-  }
-  return 'unknown';
-}
 
 /**
  * `GET /v1/accounts/:accountId/evidence?format=json|md&at=ISO`: the audit evidence packet of an

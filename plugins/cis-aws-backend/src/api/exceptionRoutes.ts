@@ -24,6 +24,7 @@ import {
   listAllAccounts,
 } from '../storage/EvaluationStore';
 import { CatalogAccess } from './access';
+import { principalName } from './principal';
 import {
   createExceptionSchema,
   exceptionsQuerySchema,
@@ -44,18 +45,6 @@ export interface ExceptionRoutesOptions {
   now?: () => Date;
 }
 
-/** Who made a change: the user's entity ref, or the calling service. */
-export function actorOf(credentials: BackstageCredentials): string {
-  const principal = credentials.principal as {
-    type?: string;
-    userEntityRef?: string;
-    subject?: string;
-  };
-  if (principal.type === 'user' && principal.userEntityRef) {
-    return principal.userEntityRef;
-  }
-  return principal.subject ?? 'unknown';
-}
 
 /**
  * Exceptions: anyone who may read an account sees its exceptions and their audit trail;
@@ -169,7 +158,7 @@ export function createExceptionRoutes(
       );
     }
 
-    const actor = actorOf(credentials);
+    const actor = principalName(credentials);
     const exception = await exceptions.createException({
       accountId,
       trailArn: input.trailArn,
@@ -202,7 +191,7 @@ export function createExceptionRoutes(
     });
     await authorizeManage(credentials);
     const input = parseInput(revokeExceptionSchema, req.body ?? {});
-    const actor = actorOf(credentials);
+    const actor = principalName(credentials);
     const revoked = await exceptions.revokeException(existing.id, {
       actor,
       at: now().toISOString(),
