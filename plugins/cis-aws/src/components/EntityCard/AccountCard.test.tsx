@@ -25,6 +25,27 @@ const verdict = () =>
   screen.getAllByTestId('cis-verdict')[0].getAttribute('data-verdict');
 
 describe('EntityCisAwsCard on an account', () => {
+  it('says an account nobody owns cannot be routed, and how to fix that where the account comes from', async () => {
+    const { ownerRef: _owner, ...unowned } = accountPass;
+    answer('/v1/accounts/403344556677', unowned);
+    const entity = accountEntity('403344556677');
+    await renderWithApis(<EntityCisAwsCard />, { entity });
+    expect(await screen.findByTestId('cis-owner')).toHaveTextContent(
+      'nobody, so its failures reach no team (set spec.owner on the account entity)',
+    );
+  });
+
+  it('points to the owner tag for an account from AWS Organizations', async () => {
+    const { ownerRef: _owner, ...unowned } = accountPass;
+    answer('/v1/accounts/403344556677', unowned);
+    const entity = accountEntity('403344556677');
+    entity.metadata.annotations!['cis-aws.io/owner-missing'] = 'true';
+    await renderWithApis(<EntityCisAwsCard />, { entity });
+    expect(await screen.findByTestId('cis-owner')).toHaveTextContent(
+      'tag the account with its owner in AWS Organizations',
+    );
+  });
+
   it('shows a passing account with its owner, times, Security Hub and a details link', async () => {
     answer('/v1/accounts/403344556677', accountPass);
     await renderWithApis(<EntityCisAwsCard />, {

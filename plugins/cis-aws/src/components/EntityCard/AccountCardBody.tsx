@@ -13,9 +13,15 @@ import { VerdictHeadline } from './VerdictHeadline';
 import { dateAndAgo } from '../common';
 import { ago } from './text';
 
-/** The card of one account: loads its result and shows it. */
-export function AccountCardBody(props: { accountId: string }) {
-  const { accountId } = props;
+/**
+ * The card of one account: loads its result and shows it. `fromOrganization`: the entity comes
+ * from the AWS Organizations provider, where an owner is an account tag, not YAML.
+ */
+export function AccountCardBody(props: {
+  accountId: string;
+  fromOrganization?: boolean;
+}) {
+  const { accountId, fromOrganization } = props;
   const { loading, error, value, retry } = useAccountResult(accountId);
   if (loading) return <Progress />;
   if (error) {
@@ -26,7 +32,7 @@ export function AccountCardBody(props: { accountId: string }) {
     );
   }
   if (!value) return null;
-  return <AccountResult account={value} />;
+  return <AccountResult account={value} fromOrganization={fromOrganization} />;
 }
 
 const SECURITY_HUB_STATUS = {
@@ -47,8 +53,11 @@ function Fact(props: { children: ReactNode; testId?: string }) {
   );
 }
 
-export function AccountResult(props: { account: AccountDetail }) {
-  const { account } = props;
+export function AccountResult(props: {
+  account: AccountDetail;
+  fromOrganization?: boolean;
+}) {
+  const { account, fromOrganization } = props;
   const description = VERDICT_DESCRIPTIONS[account.verdict];
   const hub = account.securityHub;
   return (
@@ -68,7 +77,11 @@ export function AccountResult(props: { account: AccountDetail }) {
           {account.ownerRef ? (
             <EntityRefLink entityRef={account.ownerRef} defaultKind="group" />
           ) : (
-            'nobody (set spec.owner on the account entity)'
+            `nobody, so its failures reach no team (${
+              fromOrganization
+                ? 'tag the account with its owner in AWS Organizations'
+                : 'set spec.owner on the account entity'
+            })`
           )}
         </Fact>
         <Fact testId="cis-aws-since">

@@ -1,5 +1,6 @@
 import { InfoCard } from '@backstage/core-components';
 import { useEntity, useEntityRefLink } from '@backstage/plugin-catalog-react';
+import { OWNER_MISSING_ANNOTATION } from '@cis-aws/plugin-cis-aws-common';
 import { AccountCardBody } from './AccountCardBody';
 import { AggregateCardBody } from './AggregateCardBody';
 import { MalformedAnnotation } from './NotMapped';
@@ -22,7 +23,15 @@ export function EntityCisAwsCard(props: EntityCisAwsCardProps) {
   let body;
   switch (mode.type) {
     case 'account':
-      body = <AccountCardBody accountId={mode.accountId} />;
+      body = (
+        <AccountCardBody
+          accountId={mode.accountId}
+          fromOrganization={
+            entity.metadata.annotations?.[OWNER_MISSING_ANNOTATION] !==
+            undefined
+          }
+        />
+      );
       break;
     case 'malformed':
       body = <MalformedAnnotation value={mode.value} message={mode.message} />;
