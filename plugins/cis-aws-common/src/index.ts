@@ -13,3 +13,4 @@ export * from './annotations';
 export * from './permissions';
 export * from './consoleLinks';
 export * from './evidence';
+export * from './techInsights';

@@ -1,4 +1,5 @@
 import { Check } from '@backstage-community/plugin-tech-insights-common';
+import { CIS_AWS_CHECK_IDS } from '@cis-aws/plugin-cis-aws-common';
 import { CIS_AWS_FACT_RETRIEVER_ID } from './retriever/schema';
 
 /** One condition of a json-rules-engine rule: a fact, an operator, a value. */
@@ -42,7 +43,7 @@ const CONTROL_DOCS = {
  * behind a failure visible on the scorecard.
  */
 export const cisAwsCompliantCheck: CisAwsJsonRuleCheck = {
-  id: 'cis-aws-2-4-compliant',
+  id: CIS_AWS_CHECK_IDS.compliant,
   type: 'json-rules-engine',
   name: 'CIS AWS 2.4: CloudTrail delivers to CloudWatch Logs',
   description:
@@ -75,7 +76,7 @@ export const MAX_FAILURE_AGE_DAYS = 7;
  * then), and separates a fresh failure someone is on from a forgotten one.
  */
 export const cisAwsFailuresFreshCheck: CisAwsJsonRuleCheck = {
-  id: 'cis-aws-2-4-failures-fresh',
+  id: CIS_AWS_CHECK_IDS.failuresFresh,
   type: 'json-rules-engine',
   name: `CIS AWS 2.4: failures fixed within ${MAX_FAILURE_AGE_DAYS} days`,
   description: `No AWS account of this entity has been failing CIS AWS Foundations 2.4 for ${MAX_FAILURE_AGE_DAYS} days or more.`,

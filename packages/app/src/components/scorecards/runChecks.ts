@@ -1,16 +1,16 @@
 import { CheckResult } from '@backstage-community/plugin-tech-insights-common';
 import { CompoundEntityRef } from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
+import { CIS_AWS_CHECK_IDS as CHECK_IDS } from '@cis-aws/plugin-cis-aws-common';
 
 /**
  * The checks of `@cis-aws/plugin-tech-insights-backend-module-cis-aws`, in
  * the order the scorecard shows them. They are configured in app-config.yaml
- * (`techInsights.factChecker.checks`); the ids are repeated here because a
- * frontend package does not import a backend module.
+ * (`techInsights.factChecker.checks`).
  */
 export const CIS_AWS_CHECK_IDS = [
-  'cis-aws-2-4-compliant',
-  'cis-aws-2-4-failures-fresh',
+  CHECK_IDS.compliant,
+  CHECK_IDS.failuresFresh,
 ] as const;
 
 /** A failed request, with the backend's own message when it sent one. */
