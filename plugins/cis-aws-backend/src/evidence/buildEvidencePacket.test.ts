@@ -220,6 +220,45 @@ describe('buildEvidencePacket', () => {
     expect(org.deliveryStatus.state).toBe('HIDDEN');
   });
 
+  it('says when the policy documents could not be read although simulation decided', () => {
+    const trail = ownTrail();
+    const role = trail.facts.role;
+    if (role.state !== 'FOUND' || role.permission.state !== 'DECIDED') {
+      throw new Error('the fixture trail has a found role with a decision');
+    }
+    const packet = buildEvidencePacket(
+      anInput({
+        evaluation: anEvaluation({
+          trails: [
+            {
+              ...trail,
+              facts: {
+                ...trail.facts,
+                role: {
+                  ...role,
+                  permission: {
+                    ...role.permission,
+                    policies: [],
+                    documentsError: anApiError({
+                      operation: 'iam:ListRolePolicies',
+                      code: 'AccessDenied',
+                      message: 'no',
+                    }),
+                  },
+                },
+              },
+            },
+          ],
+        }),
+      }),
+    );
+    const evidenceRole = packet.trails[0].role;
+    expect(evidenceRole.state).toBe('FOUND');
+    expect(evidenceRole.state === 'FOUND' && evidenceRole.permission).toMatch(
+      /could not be read \(iam:ListRolePolicies AccessDenied\)/,
+    );
+  });
+
   it('keeps the history of the period only, oldest first', () => {
     const input = anInput();
     const packet = buildEvidencePacket({

@@ -27,7 +27,11 @@ function permissionWords(
     : `. Asked: ${permission.actions.join(', ')} on ${permission.resources.join(
         ', ',
       )}`;
-  return `${permission.decision} (decided by ${by}): ${permission.details}${asked}`;
+  // The documents are evidence only when simulation decided; say when they could not be read.
+  const missing = permission.documentsError
+    ? `. The policy documents could not be read (${permission.documentsError.operation} ${permission.documentsError.code}), so they are not in this packet`
+    : '';
+  return `${permission.decision} (decided by ${by}): ${permission.details}${asked}${missing}`;
 }
 
 function evidenceRole(
