@@ -27,7 +27,9 @@ test('a failing account shows its verdict, why, its owner, and console links wit
   ).toBeVisible();
 
   await page.getByRole('tab', { name: 'CIS 2.4' }).click();
-  await expect(page.getByText('Trail checkout-dev-trail')).toBeVisible();
+  await expect(
+    page.getByRole('heading', { name: 'Trail checkout-dev-trail' }),
+  ).toBeVisible();
   const consoleLink = page
     .getByRole('link', { name: /Open role in IAM console/ })
     .first();
