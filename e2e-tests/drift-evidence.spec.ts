@@ -51,7 +51,9 @@ test('evidence in both formats, the history, and an exception granted and revoke
   await dialog
     .getByLabel(/Reason/)
     .fill('Rebuilt on the organization trail this sprint (e2e)');
-  await dialog.getByLabel(/Ticket link/).fill('https://jira.acme.example/browse/SEC-7');
+  await dialog
+    .getByLabel(/Ticket link/)
+    .fill('https://jira.acme.example/browse/SEC-7');
   await dialog.getByRole('button', { name: 'Grant' }).click();
   await expect(dialog).toBeHidden();
   try {
@@ -92,7 +94,7 @@ test('evidence in both formats, the history, and an exception granted and revoke
     'data-verdict',
     'FAIL',
   );
-  await expect(
-    page.getByTestId('cis-aws-exception-row').first(),
-  ).toContainText('REVOKED');
+  await expect(page.getByTestId('cis-aws-exception-row').first()).toContainText(
+    'REVOKED',
+  );
 });

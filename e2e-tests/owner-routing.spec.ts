@@ -26,9 +26,10 @@ async function setLogging(isLogging: boolean) {
 async function evaluateFromTab(page: Page, expected: 'PASS' | 'FAIL') {
   await page.goto('/catalog/default/resource/aws-security-tooling/cis-aws');
   await page.getByRole('button', { name: 'Evaluate now' }).click();
-  await expect(
-    page.getByTestId('cis-verdict').first(),
-  ).toHaveAttribute('data-verdict', expected);
+  await expect(page.getByTestId('cis-verdict').first()).toHaveAttribute(
+    'data-verdict',
+    expected,
+  );
 }
 
 test('a broken account notifies its team and turns the team’s scorecard red', async ({

@@ -1,7 +1,4 @@
-import {
-  HttpAuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EVIDENCE_FORMATS } from '@cis-aws/plugin-cis-aws-common';
@@ -40,7 +37,6 @@ export interface EvidenceRouterOptions {
   /** The clock; tests pin it. */
   now?: () => Date;
 }
-
 
 /**
  * `GET /v1/accounts/:accountId/evidence?format=json|md&at=ISO`: the audit evidence packet of an

@@ -45,7 +45,6 @@ export interface ExceptionRoutesOptions {
   now?: () => Date;
 }
 
-
 /**
  * Exceptions: anyone who may read an account sees its exceptions and their audit trail;
  * granting and revoking need `cis-aws.exception.manage`. After either, the account is evaluated

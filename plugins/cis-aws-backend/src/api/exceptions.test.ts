@@ -208,7 +208,11 @@ describe('exceptions API', () => {
       [{ reason: 'x', expiresAt: inDays(-1) }, /future/],
       [{ reason: 'x', expiresAt: inDays(400) }, /at most 365 days/],
       [
-        { reason: 'x', expiresAt: inDays(3), ticketUrl: 'ftp://tickets.example/SEC-1' },
+        {
+          reason: 'x',
+          expiresAt: inDays(3),
+          ticketUrl: 'ftp://tickets.example/SEC-1',
+        },
         /http/,
       ],
       [

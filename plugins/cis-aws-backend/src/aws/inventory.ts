@@ -99,14 +99,12 @@ export async function collectTrailInventory(
       for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
         const batch = arns.slice(i, i + DESCRIBE_BATCH);
         try {
-          const { trailList = [] } = await clients
-            .cloudTrail(region)
-            .send(
-              new DescribeTrailsCommand({
-                trailNameList: batch,
-                includeShadowTrails: true,
-              }),
-            );
+          const { trailList = [] } = await clients.cloudTrail(region).send(
+            new DescribeTrailsCommand({
+              trailNameList: batch,
+              includeShadowTrails: true,
+            }),
+          );
           const described = new Set(trailList.map(t => t.TrailARN));
           trails.push(
             ...trailList.filter(t => t.TrailARN && batch.includes(t.TrailARN)),

@@ -37,14 +37,12 @@ export async function readLogGroup(
     region: parsed.region,
   };
   try {
-    const { logGroups = [] } = await clients
-      .logs(parsed.region)
-      .send(
-        new DescribeLogGroupsCommand({
-          logGroupNamePrefix: parsed.logGroupName,
-          limit: 1,
-        }),
-      );
+    const { logGroups = [] } = await clients.logs(parsed.region).send(
+      new DescribeLogGroupsCommand({
+        logGroupNamePrefix: parsed.logGroupName,
+        limit: 1,
+      }),
+    );
     const group = logGroups.find(g => g.logGroupName === parsed.logGroupName);
     if (!group) {
       return { ...location, state: 'NOT_FOUND', name: parsed.logGroupName };
