@@ -28,7 +28,7 @@ const DEMO_VERDICTS: Record<
     reason: 'TRAIL_FAILED',
     trailReason: 'NO_LOG_GROUP',
   },
-  '411122334455': { verdict: 'ERROR', reason: 'INCOMPLETE_INVENTORY' },
+  '411122334455': { verdict: 'ERROR', reason: 'READER_ROLE_DENIED' },
   '405566778899': { verdict: 'PASS' },
   '406677889900': {
     verdict: 'FAIL',

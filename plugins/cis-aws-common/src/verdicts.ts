@@ -63,6 +63,11 @@ export const ACCOUNT_REASON_CODES = [
   // Addition: rule 3 of the contract ("any trail in scope fails") has no code of its own.
   'TRAIL_FAILED',
   'INCOMPLETE_INVENTORY',
+  // Addition: the INCOMPLETE_INVENTORY of an account whose reader role AWS refused to let the
+  // portal assume (sts:AssumeRole AccessDenied). Nothing could be read at all, and the fix is
+  // the account owner's (deploy the role, trust the portal), not a retry: lists and owner
+  // notifications need to say so without reading the evaluation's detail.
+  'READER_ROLE_DENIED',
   // Addition: rule 5 ("any trail is UNKNOWN or ERROR") has no code of its own.
   'TRAIL_UNDETERMINED',
   // Addition: the account has trails but trail-level exceptions took every one out of scope.
@@ -208,6 +213,11 @@ export const REASON_DESCRIPTIONS: Record<ReasonCode, CodeDescription> = {
     title: 'Some regions could not be read',
     explanation:
       'Listing the trails failed in some region or call, so a failing trail could be hidden there.',
+  },
+  READER_ROLE_DENIED: {
+    title: 'The reader role could not be assumed',
+    explanation:
+      'AWS refused to let the portal assume its read-only role in this account (missing role or a trust policy without the portal), so nothing could be checked.',
   },
   TRAIL_UNDETERMINED: {
     title: 'A trail could not be judged',

@@ -143,6 +143,37 @@ describe('evaluateAccount', () => {
     });
   });
 
+  it('a reader role AWS refuses is ERROR READER_ROLE_DENIED, a refinement of INCOMPLETE_INVENTORY', () => {
+    const denied = anAccount({
+      trails: [],
+      inventoryErrors: [
+        anApiError({
+          operation: 'sts:AssumeRole',
+          code: 'AccessDenied',
+          region: undefined,
+        }),
+      ],
+    });
+    expect(evaluate(denied)).toMatchObject({
+      verdict: 'ERROR',
+      reason: 'READER_ROLE_DENIED',
+      detail: 'could not read sts:AssumeRole AccessDenied',
+      warnings: [],
+    });
+    // A throttled AssumeRole is just an unreadable call.
+    const throttled = anAccount({
+      trails: [],
+      inventoryErrors: [
+        anApiError({
+          operation: 'sts:AssumeRole',
+          code: 'Throttling',
+          region: undefined,
+        }),
+      ],
+    });
+    expect(evaluate(throttled).reason).toBe('INCOMPLETE_INVENTORY');
+  });
+
   it('INCOMPLETE_INVENTORY comes before an undetermined trail', () => {
     const facts = anAccount({
       trails: [

@@ -83,7 +83,9 @@ function underlyingOutcome(
     facts.regionsFailed.length === 0 && facts.inventoryErrors.length === 0;
   const incomplete: AccountOutcome = {
     verdict: 'ERROR',
-    reason: 'INCOMPLETE_INVENTORY',
+    reason: readerRoleDenied(facts)
+      ? 'READER_ROLE_DENIED'
+      : 'INCOMPLETE_INVENTORY',
     detail: describeIncompleteInventory(facts),
   };
 
@@ -204,13 +206,28 @@ function accountWarnings(
     .flatMap(trail => trail.warnings);
   const inventoryComplete =
     facts.regionsFailed.length === 0 && facts.inventoryErrors.length === 0;
-  if (!inventoryComplete && underlying.reason !== 'INCOMPLETE_INVENTORY') {
+  if (
+    !inventoryComplete &&
+    underlying.reason !== 'INCOMPLETE_INVENTORY' &&
+    underlying.reason !== 'READER_ROLE_DENIED'
+  ) {
     warnings.push({
       code: 'INVENTORY_INCOMPLETE',
       detail: describeIncompleteInventory(facts),
     });
   }
   return warnings;
+}
+
+/** AWS refused the reader role (a deviation, see READER_ROLE_DENIED in verdicts.ts). */
+function readerRoleDenied(facts: AccountFacts): boolean {
+  return [
+    ...facts.inventoryErrors,
+    ...facts.regionsFailed.flatMap(failed => failed.errors),
+  ].some(
+    error =>
+      error.operation === 'sts:AssumeRole' && /AccessDenied/i.test(error.code),
+  );
 }
 
 function describeIncompleteInventory(facts: AccountFacts): string {

@@ -204,7 +204,7 @@ describe('EntityCisAwsCard on an account', () => {
     expect(await screen.findByText('Could not be checked')).toBeInTheDocument();
     expect(verdict()).toBe('ERROR');
     expect(
-      screen.getByText('Some regions could not be read'),
+      screen.getByText('The reader role could not be assumed'),
     ).toBeInTheDocument();
     expect(
       screen.getByText(

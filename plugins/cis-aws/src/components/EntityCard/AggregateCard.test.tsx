@@ -60,7 +60,7 @@ describe('EntityCisAwsCard on a system or a group', () => {
       '/catalog/default/resource/aws-payments-staging',
     );
     expect(second).toHaveTextContent('legacy-billing (411122334455)');
-    expect(second).toHaveTextContent('Some regions could not be read');
+    expect(second).toHaveTextContent('The reader role could not be assumed');
     expect(third).toHaveTextContent('payments-prod (403344556677)');
     expect(third).toHaveTextContent('Passing since 2 minutes ago');
     expect(rowLink(third)).toBe('/catalog/default/resource/aws-payments-prod');

@@ -265,7 +265,11 @@ export function accountRemediation(
       ],
     };
   }
-  if (evaluation.verdict !== 'ERROR' && reason !== 'INCOMPLETE_INVENTORY')
+  if (
+    evaluation.verdict !== 'ERROR' &&
+    reason !== 'INCOMPLETE_INVENTORY' &&
+    reason !== 'READER_ROLE_DENIED'
+  )
     return undefined;
   const errors = [
     ...inv.inventoryErrors,
