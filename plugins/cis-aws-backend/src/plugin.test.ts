@@ -397,6 +397,68 @@ describe('cis-aws backend plugin against the simulated AWS', () => {
     expect(sandbox).toMatchObject({ verdict: 'FAIL', pendingAccountIds: [] });
   });
 
+  it('aggregates a department as every account its teams, and their teams, own', async () => {
+    const entities = demoEntities().map(entity =>
+      entity.kind === 'Group'
+        ? {
+            ...entity,
+            relations: [{ type: 'childOf', targetRef: 'group:default/acme' }],
+          }
+        : entity,
+    );
+    const group = (name: string, parent?: string) => ({
+      apiVersion: 'backstage.io/v1alpha1',
+      kind: 'Group',
+      metadata: { name, namespace: 'default' },
+      spec: { type: 'organization', children: [] },
+      relations: parent
+        ? [{ type: 'childOf', targetRef: `group:default/${parent}` }]
+        : [],
+    });
+    // A sub-team two levels down owns analytics-sandbox instead of data-team.
+    const retargeted = entities.map(entity =>
+      entity.metadata.name === 'aws-analytics-sandbox'
+        ? {
+            ...entity,
+            spec: { ...entity.spec, owner: 'data-sandbox' },
+            relations: [
+              { type: 'ownedBy', targetRef: 'group:default/data-sandbox' },
+            ],
+          }
+        : entity,
+    );
+    const server = await startCisAwsBackend({
+      sim,
+      entities: [
+        ...retargeted,
+        group('acme'),
+        group('data-platform', 'data-team'),
+        group('data-sandbox', 'data-platform'),
+      ],
+    });
+    await runAll(server);
+    const get = async (ref: string): Promise<EntityResultResponse> =>
+      (
+        await request(server)
+          .get(`/api/cis-aws/v1/entities/group/default/${ref}`)
+          .set('Authorization', GUEST)
+      ).body;
+
+    const acme = await get('acme');
+    expect(acme.verdict).toBe('FAIL');
+    expect(acme.accounts).toHaveLength(Object.keys(DEMO_VERDICTS).length);
+    const data = await get('data-team');
+    expect(data.accounts.map(a => a.accountId).sort()).toEqual([
+      '408899001122',
+      '409900112233',
+      '410011223344',
+    ]);
+    expect((await get('data-sandbox')).accounts.map(a => a.accountId)).toEqual([
+      '409900112233',
+    ]);
+    expect((await get('data-platform')).verdict).toBe('FAIL');
+  });
+
   it('reports a malformed account annotation on its entity and still evaluates the rest', async () => {
     const entities = [
       ...demoEntities(),

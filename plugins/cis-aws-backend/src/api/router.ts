@@ -43,6 +43,9 @@ import {
   runsQuerySchema,
 } from './validation';
 
+/** How many levels of child groups a group's aggregate reaches down. */
+const MAX_GROUP_DEPTH = 10;
+
 export interface RouterOptions {
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -275,19 +278,22 @@ export async function createRouter(
     };
     res.json(body);
 
-    /** The account-carrying entities a system (its parts) or a group or user (what it owns) stands for. */
+    /**
+     * The account-carrying entities a system (its parts), a user (what it owns) or a group (what
+     * it and every group below it own) stands for: a department's card covers its teams.
+     */
     async function relatedAccountEntities(of: Entity): Promise<Entity[]> {
-      const relation: Record<string, string> = {
-        system: 'relations.partOf',
-        group: 'relations.ownedBy',
-        user: 'relations.ownedBy',
-      };
-      const key = relation[of.kind.toLocaleLowerCase('en-US')];
-      if (!key) return [];
+      const kind = of.kind.toLocaleLowerCase('en-US');
+      let filter: Record<string, string | string[]>;
+      if (kind === 'system') filter = { 'relations.partOf': entityRef };
+      else if (kind === 'user') filter = { 'relations.ownedBy': entityRef };
+      else if (kind === 'group') {
+        filter = { 'relations.ownedBy': await groupAndDescendants(entityRef) };
+      } else return [];
       const { items } = await catalog.getEntities(
         {
           filter: {
-            [key]: entityRef,
+            ...filter,
             [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]:
               CATALOG_FILTER_EXISTS,
           },
@@ -301,6 +307,28 @@ export async function createRouter(
         { credentials },
       );
       return items;
+    }
+
+    /** The group and its descendants (childOf, level by level; a cycle or depth stops it). */
+    async function groupAndDescendants(groupRef: string): Promise<string[]> {
+      const seen = new Set([groupRef]);
+      let level = [groupRef];
+      for (
+        let depth = 0;
+        depth < MAX_GROUP_DEPTH && level.length > 0;
+        depth++
+      ) {
+        const { items } = await catalog.getEntities(
+          {
+            filter: { kind: 'Group', 'relations.childOf': level },
+            fields: ['kind', 'metadata.name', 'metadata.namespace'],
+          },
+          { credentials },
+        );
+        level = items.map(stringifyEntityRef).filter(ref => !seen.has(ref));
+        level.forEach(ref => seen.add(ref));
+      }
+      return [...seen];
     }
   });
 
