@@ -2,7 +2,12 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { NotFoundError } from '@backstage/errors';
 import { AWS_ACCOUNT_ID_ANNOTATION } from '@cis-aws/plugin-cis-aws-common';
+import {
+  EvaluationStore,
+  StoredAccountDetail,
+} from '../storage/EvaluationStore';
 
 /**
  * What a caller may see, decided by the catalog itself: a request asks the
@@ -41,5 +46,21 @@ export class CatalogAccess {
       (await this.catalog.getEntityByRef(entityRef, { credentials })) !==
       undefined
     );
+  }
+
+  /**
+   * The stored result of an account whose entity the caller may read. An unknown account and an
+   * unreadable one get the same 404, so existence does not leak.
+   */
+  async readableAccount(
+    store: Pick<EvaluationStore, 'getAccount'>,
+    accountId: string,
+    credentials: BackstageCredentials,
+  ): Promise<StoredAccountDetail> {
+    const stored = await store.getAccount(accountId);
+    if (!stored || !(await this.canRead(stored.entityRef, credentials))) {
+      throw new NotFoundError(`No CIS 2.4 result for AWS account ${accountId}`);
+    }
+    return stored;
   }
 }

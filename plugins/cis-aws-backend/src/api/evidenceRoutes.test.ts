@@ -26,6 +26,7 @@ import {
   at,
 } from '../storage/__fixtures__/evaluations';
 import { createTestDatabases } from '../storage/__testUtils__/stores';
+import { CatalogAccess } from './access';
 import { createEvidenceRouter } from './evidenceRoutes';
 
 jest.setTimeout(60_000);
@@ -101,7 +102,7 @@ const evidenceTestPlugin = createBackendPlugin({
         deps.httpRouter.use(
           createEvidenceRouter({
             httpAuth: deps.httpAuth,
-            catalog: deps.catalog,
+            access: new CatalogAccess(deps.catalog),
             store,
             exceptions: store,
             options: readCisAwsOptions(

@@ -1,6 +1,5 @@
 import { HttpAuthService, LoggerService } from '@backstage/backend-plugin-api';
-import { InputError, NotFoundError } from '@backstage/errors';
-import { CatalogService } from '@backstage/plugin-catalog-node';
+import { InputError } from '@backstage/errors';
 import { EVIDENCE_FORMATS } from '@cis-aws/plugin-cis-aws-common';
 import express from 'express';
 import Router from 'express-promise-router';
@@ -26,7 +25,7 @@ export const evidenceQuerySchema = z
 
 export interface EvidenceRouterOptions {
   httpAuth: HttpAuthService;
-  catalog: CatalogService;
+  access: CatalogAccess;
   store: EvaluationStore;
   exceptions: ExceptionStore;
   /** `readCisAwsOptions(config)` (its evidence, securityHub and maxDeliveryAgeMs). */
@@ -46,10 +45,9 @@ export interface EvidenceRouterOptions {
 export function createEvidenceRouter(
   routerOptions: EvidenceRouterOptions,
 ): express.Router {
-  const { httpAuth, store, exceptions, options, logger, knownSecrets } =
+  const { httpAuth, access, store, exceptions, options, logger, knownSecrets } =
     routerOptions;
   const now = routerOptions.now ?? (() => new Date());
-  const access = new CatalogAccess(routerOptions.catalog);
   const router = Router();
 
   router.get('/v1/accounts/:accountId/evidence', async (req, res) => {
@@ -66,10 +64,7 @@ export function createEvidenceRouter(
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    const stored = await store.getAccount(accountId);
-    if (!stored || !(await access.canRead(stored.entityRef, credentials))) {
-      throw new NotFoundError(`No CIS 2.4 result for AWS account ${accountId}`);
-    }
+    const stored = await access.readableAccount(store, accountId, credentials);
 
     const packet = await produceEvidencePacket(
       { store, exceptions, options, knownSecrets },

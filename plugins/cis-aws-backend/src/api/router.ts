@@ -97,7 +97,7 @@ export async function createRouter(
   router.use(
     createEvidenceRouter({
       httpAuth,
-      catalog,
+      access,
       store,
       exceptions: options.exceptions,
       options: options.options,
@@ -111,12 +111,7 @@ export async function createRouter(
     httpAuth.credentials(req, { allow: ['user', 'service'] });
 
   async function readableAccount(req: Request, accountId: string) {
-    const credentials = await credentialsOf(req);
-    const stored = await store.getAccount(accountId);
-    if (!stored || !(await access.canRead(stored.entityRef, credentials))) {
-      throw new NotFoundError(`No CIS 2.4 result for AWS account ${accountId}`);
-    }
-    return stored;
+    return access.readableAccount(store, accountId, await credentialsOf(req));
   }
 
   async function authorizeEvaluation(credentials: BackstageCredentials) {
@@ -283,11 +278,11 @@ export async function createRouter(
      * it and every group below it own) stands for: a department's card covers its teams.
      */
     async function relatedAccountEntities(of: Entity): Promise<Entity[]> {
-      const kind = of.kind.toLocaleLowerCase('en-US');
+      const ofKind = of.kind.toLocaleLowerCase('en-US');
       let filter: Record<string, string | string[]>;
-      if (kind === 'system') filter = { 'relations.partOf': entityRef };
-      else if (kind === 'user') filter = { 'relations.ownedBy': entityRef };
-      else if (kind === 'group') {
+      if (ofKind === 'system') filter = { 'relations.partOf': entityRef };
+      else if (ofKind === 'user') filter = { 'relations.ownedBy': entityRef };
+      else if (ofKind === 'group') {
         filter = { 'relations.ownedBy': await groupAndDescendants(entityRef) };
       } else return [];
       const { items } = await catalog.getEntities(

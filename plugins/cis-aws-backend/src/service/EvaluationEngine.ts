@@ -232,7 +232,6 @@ export class EvaluationEngine {
 
   /** Evaluates one account now and stores the result. */
   async evaluateOne(accountId: string) {
-    const { store } = this.deps;
     const catalogAccounts = await readCatalogAccounts(
       this.deps.catalog,
       await this.serviceCredentials(),
@@ -252,27 +251,9 @@ export class EvaluationEngine {
       this.deps.exceptions.listExceptions({ accountIds: [accountId] }),
     ]);
     // An organization trail of another account takes that owner's stored evaluation.
-    const owners = new Map<string, AccountEvaluation | undefined>();
-    for (const trail of facts.trails) {
-      if (
-        trail.ownerAccountId !== accountId &&
-        !owners.has(trail.ownerAccountId)
-      ) {
-        owners.set(
-          trail.ownerAccountId,
-          (await store.getAccount(trail.ownerAccountId))?.evaluation,
-        );
-      }
-    }
-    const ownerTrail = (arn: string) => {
-      for (const owner of owners.values()) {
-        const found = owner?.trails.find(
-          t => t.trailArn === arn && !t.inheritedFrom,
-        );
-        if (found) return found;
-      }
-      return undefined;
-    };
+    const ownerTrails = new Map<string, TrailEvaluation>();
+    await this.adoptStoredOwnerTrails(facts, inScope, new Set(), ownerTrails);
+    const ownerTrail = (arn: string) => ownerTrails.get(arn);
     const evaluation = this.evaluate(
       facts,
       inScope,
@@ -286,8 +267,8 @@ export class EvaluationEngine {
 
   /**
    * An organization trail whose owner is in scope but not part of this run (a new-accounts run
-   * evaluates only the new members) takes the owner's stored evaluation, as `evaluateOne` does;
-   * without it the member could only say UNKNOWN until the next full run.
+   * evaluates only the new members; an on-demand evaluation only one account) takes the owner's
+   * stored evaluation; without it the member could only say UNKNOWN until the next full run.
    */
   private async adoptStoredOwnerTrails(
     facts: AccountFacts,
@@ -295,6 +276,7 @@ export class EvaluationEngine {
     runAccounts: ReadonlySet<string>,
     ownTrails: Map<string, TrailEvaluation>,
   ) {
+    const owners = new Map<string, AccountEvaluation | undefined>();
     for (const trail of facts.trails) {
       const owner = trail.ownerAccountId;
       if (
@@ -305,10 +287,15 @@ export class EvaluationEngine {
       ) {
         continue;
       }
-      const stored = (await this.deps.store.getAccount(owner))?.evaluation;
-      const found = stored?.trails.find(
-        t => t.trailArn === trail.arn && !t.inheritedFrom,
-      );
+      if (!owners.has(owner)) {
+        owners.set(
+          owner,
+          (await this.deps.store.getAccount(owner))?.evaluation,
+        );
+      }
+      const found = owners
+        .get(owner)
+        ?.trails.find(t => t.trailArn === trail.arn && !t.inheritedFrom);
       if (found) ownTrails.set(trail.arn, found);
     }
   }
