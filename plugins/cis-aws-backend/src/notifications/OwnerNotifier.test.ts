@@ -233,6 +233,24 @@ describe.each(databases.eachSupportedId())(
       expect((await store.getAccount(ACCOUNT))?.verdict).toBe('FAIL');
     });
 
+    it('says once, naming the config key, that the notifications backend is missing, then stops trying', async () => {
+      const target = notifier();
+      notifications.failWith = new Error(
+        'Failed to send notifications: Error: Request failed with status 404',
+      );
+      await evaluate(target, 'FAIL');
+      await evaluate(target, 'PASS');
+      await evaluate(target, 'ERROR');
+      expect(logger.warn).toHaveBeenCalledTimes(1);
+      expect(logger.warn).toHaveBeenCalledWith(
+        expect.stringContaining('cisAws.notifications.enabled: false'),
+      );
+      // Installed later (after a restart): a new notifier sends again.
+      notifications.failWith = undefined;
+      await evaluate(notifier(), 'FAIL');
+      expect(notifications.titles()).toHaveLength(1);
+    });
+
     it('sends nothing when turned off', async () => {
       const target = notifier({ enabled: false });
       await evaluate(target, 'FAIL');

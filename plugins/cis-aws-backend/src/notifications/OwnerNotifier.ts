@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import {
   AccountMapping,
@@ -15,6 +16,12 @@ import {
 import { NotificationOptions } from './options';
 
 /**
+ * How `DefaultNotificationService.send` reports a missing notifications
+ * backend: the discovered URL answers 404 ("Request failed with status 404").
+ */
+const NOT_INSTALLED = /\bstatus 404\b/;
+
+/**
  * Tells an account's owner when its CIS 2.4 verdict turns FAIL or ERROR and
  * when it recovers, through the notifications backend. It listens to every
  * saved result (`EvaluationEngine.onResult`) and acts only on changes of the
@@ -22,6 +29,13 @@ import { NotificationOptions } from './options';
  * best effort: a failure is logged and never fails the evaluation.
  */
 export class OwnerNotifier {
+  /**
+   * Set when the notifications backend answered 404: it is not installed in
+   * this Backstage. Said once, then no more sends until a restart, instead of
+   * a warning on every verdict change.
+   */
+  private backendMissing = false;
+
   private constructor(
     private readonly deps: {
       notifications: NotificationService;
@@ -50,6 +64,7 @@ export class OwnerNotifier {
     const change = outcome.accountChange;
     // An outdated result was not saved: the newer one already spoke.
     if (!options.enabled || outcome.outdated || !change) return;
+    if (this.backendMissing) return;
 
     const decision = decideTransition(
       change,
@@ -85,10 +100,16 @@ export class OwnerNotifier {
         } to ${change.to}`,
       );
     } catch (error) {
+      const { message } = toError(error);
+      if (NOT_INSTALLED.test(message)) {
+        this.backendMissing = true;
+        logger.warn(
+          'CIS 2.4: owner notifications are skipped: the notifications backend is not installed (its API answered 404). Add @backstage/plugin-notifications-backend to the backend, or set cisAws.notifications.enabled: false to turn owner notifications off.',
+        );
+        return;
+      }
       logger.warn(
-        `CIS 2.4: could not notify ${recipient} that ${account} went to ${
-          change.to
-        }: ${(error as Error).message}`,
+        `CIS 2.4: could not notify ${recipient} that ${account} went to ${change.to}: ${message}`,
       );
     }
   }
