@@ -5,14 +5,17 @@
 // Database tests run on SQLite always, and also on PostgreSQL when
 // BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING is set (.ci/run does).
 // Extra arguments go to Jest, e.g. `npm test -- plugins/cis-aws-backend`.
+// The Jest report goes to .test-results/jest.json, or to TEST_RESULTS_FILE.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outDir = join(root, '.test-results');
-const outFile = join(outDir, 'jest.json');
+const outFile = process.env.TEST_RESULTS_FILE
+  ? resolve(process.env.TEST_RESULTS_FILE)
+  : join(outDir, 'jest.json');
 mkdirSync(outDir, { recursive: true });
 rmSync(outFile, { force: true });
 
