@@ -13,14 +13,34 @@ import { Root } from './components/Root';
 import {
   AlertDisplay,
   OAuthRequestDialog,
+  ProxiedSignInPage,
   SignInPage,
 } from '@backstage/core-components';
+import {
+  configApiRef,
+  SignInPageProps,
+  useApi,
+} from '@backstage/core-plugin-api';
 import { createApp } from '@backstage/app-defaults';
 import { AppRouter, FlatRoutes } from '@backstage/core-app-api';
 import { CatalogGraphPage } from '@backstage/plugin-catalog-graph';
 import { NotificationsPage } from '@backstage/plugin-notifications';
 import { CisAwsPage } from '@cis-aws/plugin-cis-aws';
 import { SignalsDisplay } from '@backstage/plugin-signals';
+
+/**
+ * One app build serves the demo and production, so the sign-in page is chosen
+ * at run time by `app.signInPage` (config.d.ts): the guest in the demo, the
+ * authenticating reverse proxy (oauth2-proxy) in production, where there is
+ * no page at all: the proxy has already signed the person in.
+ */
+function PortalSignInPage(props: SignInPageProps) {
+  const config = useApi(configApiRef);
+  if (config.getOptionalString('app.signInPage') === 'oauth2Proxy') {
+    return <ProxiedSignInPage {...props} provider="oauth2Proxy" />;
+  }
+  return <SignInPage {...props} auto providers={['guest']} />;
+}
 
 const app = createApp({
   apis,
@@ -30,7 +50,7 @@ const app = createApp({
     });
   },
   components: {
-    SignInPage: props => <SignInPage {...props} auto providers={['guest']} />,
+    SignInPage: PortalSignInPage,
   },
 });
 

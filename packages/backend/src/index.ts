@@ -1,7 +1,8 @@
 /*
  * The demo portal's backend, on the new backend system. It carries only what
  * this product uses: the catalog (where AWS accounts, systems and teams live),
- * auth with the guest provider, permissions with a real policy,
+ * auth (the guest provider for the demo, an authenticating reverse proxy in
+ * production), permissions with a real policy,
  * notifications and signals, and the app itself.
  */
 import { createBackend } from '@backstage/backend-defaults';
@@ -11,7 +12,16 @@ const backend = createBackend();
 backend.add(import('@backstage/plugin-app-backend'));
 
 backend.add(import('@backstage/plugin-auth-backend'));
+// The demo's guest sign-in: configured by app-config.yaml, refused by the
+// provider itself whenever NODE_ENV is not `development`.
 backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+// Production sign-in (app-config.production.yaml): oauth2-proxy in front of
+// the backend authenticates people and forwards their identity in headers;
+// the sign-in resolver maps it to a catalog User. Inactive unless
+// auth.providers.oauth2Proxy is configured.
+backend.add(
+  import('@backstage/plugin-auth-backend-module-oauth2-proxy-provider'),
+);
 
 backend.add(import('@backstage/plugin-catalog-backend'));
 backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
