@@ -14,12 +14,12 @@ import {
 import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
 import { CatalogAccess } from './access';
 import { principalName } from './principal';
-import { parseAccountId, parseInput } from './validation';
+import { isoTime, parseAccountId, parseInput } from './validation';
 
 export const evidenceQuerySchema = z
   .object({
     format: z.enum(EVIDENCE_FORMATS).optional(),
-    at: z.string().datetime({ offset: true }).optional(),
+    at: isoTime.optional(),
   })
   .strict();
 

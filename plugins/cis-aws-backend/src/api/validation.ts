@@ -38,10 +38,21 @@ export const accountsQuerySchema = z
   })
   .strict();
 
-const isoTime = z.string().datetime({
-  offset: true,
-  message: 'expected an ISO 8601 date-time, e.g. 2026-11-24T00:00:00Z',
-});
+/**
+ * An ISO 8601 date-time with a time zone. zod's `datetime` accepts any two-digit offset
+ * (`+99:00`, `+24:00`) that `Date` then rejects: such a value is a 400 here, never an
+ * Invalid Date further down.
+ */
+export const isoTime = z
+  .string()
+  .datetime({
+    offset: true,
+    message: 'expected an ISO 8601 date-time, e.g. 2026-11-24T00:00:00Z',
+  })
+  .refine(value => !Number.isNaN(Date.parse(value)), {
+    message:
+      'not a valid instant (a time zone offset is less than 24 hours), e.g. 2026-11-24T00:00:00Z',
+  });
 
 export const historyQuerySchema = z
   .object({ from: isoTime.optional(), to: isoTime.optional() })
