@@ -206,8 +206,14 @@ export function trailRemediation(
         summary: `Map the owner account ${f.ownerAccountId} of this organization trail in the catalog so its evaluation applies here.`,
         steps: [],
       };
-    default:
+    case 'EXCEPTION':
+      // Only ever the reason of the exception itself; what it exempts is underlyingReason.
       return undefined;
+    default: {
+      // A reason added to the contract fails to compile here until it has its remediation.
+      const unhandled: never = reason;
+      return unhandled;
+    }
   }
 }
 
