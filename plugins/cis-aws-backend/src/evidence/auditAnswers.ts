@@ -115,7 +115,7 @@ function coverage(packet: EvidencePacket): string[] {
           'approved exception',
         )} in force (listed under Exceptions).`
       : 'Exceptions: none in force.',
-    'Every account: this packet covers one account; the bulk export (`npm run evidence`) writes one packet per account and an index of all of them with their verdicts.',
+    'Every account: this packet covers one account; the bulk export (the `cis-aws-evidence` command of the backend plugin) writes one packet per account and an index of all of them with their verdicts.',
   );
   return answer;
 }

@@ -1,5 +1,10 @@
 import { ConfigReader } from '@backstage/config';
-import { parseEvidenceArgs, UsageError } from './cliArgs';
+import {
+  EVIDENCE_USAGE,
+  findRepositoryRoot,
+  parseEvidenceArgs,
+  UsageError,
+} from './cliArgs';
 import { sqliteDatabaseFile } from './cliDatabase';
 
 const NOW = new Date('2026-04-02T08:00:00.000Z');
@@ -142,8 +147,77 @@ describe('parseEvidenceArgs', () => {
         }
       })(),
     ).toBe(
-      'No app-config.yaml in /tmp: run from the repository root or pass --config FILE',
+      'No app-config.yaml in /tmp: run from your Backstage repository (or its backend package) or pass --config FILE',
     );
+  });
+
+  describe("from an adopter's Backstage repository", () => {
+    const files = new Set([
+      '/srv/portal/app-config.yaml',
+      '/srv/portal/app-config.local.yaml',
+      '/srv/portal/packages/backend',
+    ]);
+    const inRepo = (cwd: string) =>
+      parseEvidenceArgs(['--out', 'evidence'], {
+        cwd,
+        now: NOW,
+        exists: path => files.has(path),
+        isWorkspaceRoot: dir => dir === '/srv/portal',
+      });
+
+    it("at the root: the root's config, the database paths of packages/backend", () => {
+      expect(inRepo('/srv/portal')).toMatchObject({
+        outDir: '/srv/portal/evidence',
+        configPaths: [
+          '/srv/portal/app-config.yaml',
+          '/srv/portal/app-config.local.yaml',
+        ],
+        backendDir: '/srv/portal/packages/backend',
+      });
+    });
+
+    it("in the backend's folder: the root's config as the backend reads it, the database paths of that folder", () => {
+      expect(inRepo('/srv/portal/packages/backend')).toMatchObject({
+        outDir: '/srv/portal/packages/backend/evidence',
+        configPaths: [
+          '/srv/portal/app-config.yaml',
+          '/srv/portal/app-config.local.yaml',
+        ],
+        backendDir: '/srv/portal/packages/backend',
+      });
+    });
+
+    it("in a deployed backend without workspaces (a container's /app): everything from there", () => {
+      expect(
+        parseEvidenceArgs(['--out', '/tmp/e'], {
+          cwd: '/app',
+          now: NOW,
+          exists: path => path === '/app/app-config.yaml',
+          isWorkspaceRoot: () => false,
+        }),
+      ).toMatchObject({
+        configPaths: ['/app/app-config.yaml'],
+        backendDir: '/app',
+      });
+    });
+  });
+});
+
+describe('findRepositoryRoot', () => {
+  it('is the nearest directory with workspaces at or above, else the start', () => {
+    const roots = new Set(['/a', '/a/b/c']);
+    expect(findRepositoryRoot('/a/b/c/d', dir => roots.has(dir))).toBe(
+      '/a/b/c',
+    );
+    expect(findRepositoryRoot('/a/b', dir => roots.has(dir))).toBe('/a');
+    expect(findRepositoryRoot('/x/y', dir => roots.has(dir))).toBe('/x/y');
+  });
+});
+
+describe('EVIDENCE_USAGE', () => {
+  it('names the installed command, not a script of this repository', () => {
+    expect(EVIDENCE_USAGE).toMatch(/^Usage: cis-aws-evidence --out DIR/);
+    expect(EVIDENCE_USAGE).not.toMatch(/npm run|packages\/backend \(/);
   });
 });
 

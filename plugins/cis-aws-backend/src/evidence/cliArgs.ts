@@ -1,21 +1,36 @@
 import { isAwsAccountId } from '@cis-aws/plugin-cis-aws-common';
-import { isAbsolute, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 /**
- * The arguments of `npm run evidence -- --out DIR [--at ISO] [--account ID]… [--config FILE]…`,
+ * The arguments of `cis-aws-evidence --out DIR [--at ISO] [--account ID]… [--config FILE]…`,
  * parsed without touching anything but the file system's "does it exist": a bad argument is a
  * clear message and exit code 2 before any database is opened.
  */
 
-export const EVIDENCE_USAGE = `Usage: npm run evidence -- --out DIR [--at ISO-8601] [--account ID]... [--config FILE]... [--backend-dir DIR]
+export const EVIDENCE_USAGE = `Usage: cis-aws-evidence --out DIR [--at ISO-8601] [--account ID]... [--config FILE]... [--backend-dir DIR]
 
 Writes the CIS AWS 2.4 evidence packet of every account (or of the --account ones) as of --at
 (default: now) to DIR/<accountId>/<YYYY-MM-DD>/cis-2.4-evidence.{json,md}, plus DIR/index.md and
-DIR/index.json. Reads the plugin's own database as configured in --config (default:
-app-config.yaml, and app-config.local.yaml when present), with relative database paths resolved
-from --backend-dir (default: packages/backend, as the backend runs there); makes no AWS call.
-A bare --at date (2026-03-31) means the end of that UTC day.`;
+DIR/index.json, from what the cis-aws backend plugin stored in its database. Makes no AWS call
+and needs no running backend; never migrates or changes what is stored.
+
+  --out DIR          where to write the packets (created if missing)
+  --at ISO-8601      the time the evidence describes; a bare date (2026-03-31) means the end of
+                     that UTC day (default: now)
+  --account ID       only this 12-digit account id; repeat it or separate ids with commas
+                     (default: every account)
+  --config FILE      the backend's configuration; repeat it, later files win (default:
+                     app-config.yaml, and app-config.local.yaml when present, at the root of the
+                     Backstage repository around the current directory, as the backend reads them)
+  --backend-dir DIR  where the backend runs: relative SQLite paths of backend.database resolve
+                     from it (default: packages/backend when run from the repository root and it
+                     exists, else the current directory)
+  -h, --help         this text
+
+Run it where the backend's configuration works: environment variables it substitutes
+(\${POSTGRES_HOST}...) must be set as for the backend.
+Exit codes: 0 written, 1 failed (no database, unknown account...), 2 bad arguments.`;
 
 /** A bad command line: print the message and the usage, exit with code 2. */
 export class UsageError extends Error {
@@ -34,9 +49,25 @@ export interface EvidenceCliArgs {
   /**
    * The backend's working directory, where relative paths of `backend.database` (the demo's
    * SQLite directory) are resolved, as the backend resolves them: `--backend-dir`, else
-   * `packages/backend` when it exists, else the current directory.
+   * `packages/backend` when run from the repository root and it exists, else the current
+   * directory (e.g. the backend package itself).
    */
   backendDir: string;
+}
+
+/**
+ * The Backstage repository's root as the backend finds it (@backstage/cli-common): the nearest
+ * directory at or above `cwd` whose package.json declares workspaces; `cwd` when there is none
+ * (a backend installed on its own, a container's /app).
+ */
+export function findRepositoryRoot(
+  cwd: string,
+  isWorkspaceRoot: (dir: string) => boolean,
+): string {
+  for (let dir = cwd; ; dir = dirname(dir)) {
+    if (isWorkspaceRoot(dir)) return dir;
+    if (dirname(dir) === dir) return cwd;
+  }
 }
 
 const ISO_DATE_TIME =
@@ -73,6 +104,8 @@ export function parseEvidenceArgs(
     cwd: string;
     now: Date;
     exists: (path: string) => boolean;
+    /** Whether a directory's package.json declares workspaces; default: none does. */
+    isWorkspaceRoot?: (dir: string) => boolean;
   },
 ): EvidenceCliArgs {
   let parsed;
@@ -96,6 +129,12 @@ export function parseEvidenceArgs(
   const { values } = parsed;
   const absolute = (path: string) =>
     isAbsolute(path) ? path : resolve(context.cwd, path);
+  let rootDir: string | undefined;
+  const root = () =>
+    (rootDir ??= findRepositoryRoot(
+      context.cwd,
+      context.isWorkspaceRoot ?? (() => false),
+    ));
   if (values.help) {
     return {
       help: true,
@@ -128,13 +167,13 @@ export function parseEvidenceArgs(
       throw new UsageError(`--config: no such file: ${missing.join(', ')}`);
     }
   } else {
-    const base = absolute('app-config.yaml');
+    const base = join(root(), 'app-config.yaml');
     if (!context.exists(base)) {
       throw new UsageError(
-        `No app-config.yaml in ${context.cwd}: run from the repository root or pass --config FILE`,
+        `No app-config.yaml in ${root()}: run from your Backstage repository (or its backend package) or pass --config FILE`,
       );
     }
-    const local = absolute('app-config.local.yaml');
+    const local = join(root(), 'app-config.local.yaml');
     configPaths = context.exists(local) ? [base, local] : [base];
   }
   let backendDir: string;
@@ -144,8 +183,11 @@ export function parseEvidenceArgs(
       throw new UsageError(`--backend-dir: no such directory: ${backendDir}`);
     }
   } else {
-    const conventional = absolute('packages/backend');
-    backendDir = context.exists(conventional) ? conventional : context.cwd;
+    const conventional = join(root(), 'packages/backend');
+    backendDir =
+      root() === context.cwd && context.exists(conventional)
+        ? conventional
+        : context.cwd;
   }
   return {
     help: false,

@@ -1,0 +1,165 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import knexFactory from 'knex';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
+import {
+  aMapping,
+  accountId,
+  anEvaluation,
+  at,
+} from '../storage/__fixtures__/evaluations';
+import { runEvidenceCli } from './evidence';
+
+jest.setTimeout(60_000);
+
+/**
+ * A Backstage repository as `backstage-cli new`/create-app lays it out: the root's package.json
+ * declares workspaces, app-config.yaml is at the root, the backend runs in packages/backend and
+ * its SQLite directory is relative to that (as in this repository's demo).
+ */
+let root: string;
+const backendDir = () => join(root, 'packages', 'backend');
+const databaseFile = () => join(root, '.data', 'sqlite', 'cis-aws.sqlite');
+
+async function run(argv: string[], cwd: string) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await runEvidenceCli(argv, {
+    cwd,
+    now: new Date(at(10 * 24 * 60)),
+    stdout: text => out.push(text),
+    stderr: text => err.push(text),
+    producedBy: 'cli:auditor',
+  });
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'cis-aws-cli-'));
+  mkdirSync(backendDir(), { recursive: true });
+  mkdirSync(join(root, '.data', 'sqlite'), { recursive: true });
+  writeFileSync(
+    join(root, 'package.json'),
+    JSON.stringify({ name: 'root', private: true, workspaces: ['packages/*'] }),
+  );
+  writeFileSync(
+    join(root, 'app-config.yaml'),
+    [
+      'backend:',
+      '  database:',
+      '    client: better-sqlite3',
+      '    connection:',
+      "      directory: '../../.data/sqlite'",
+      '',
+    ].join('\n'),
+  );
+  // The backend's own store writes the database, migrations and all.
+  const knex = knexFactory({
+    client: 'better-sqlite3',
+    connection: { filename: databaseFile() },
+    useNullAsDefault: true,
+  });
+  try {
+    const store = await DatabaseEvaluationStore.create({
+      database: mockServices.database({ knex }),
+    });
+    await store.saveResult({
+      mapping: aMapping(accountId(1), { title: 'Payments prod' }),
+      evaluation: anEvaluation(accountId(1), 'PASS', { minute: 60 }),
+    });
+    await store.saveResult({
+      mapping: aMapping(accountId(2), { title: 'Sandbox' }),
+      evaluation: anEvaluation(accountId(2), 'FAIL', { minute: 90 }),
+    });
+  } finally {
+    await knex.destroy();
+  }
+});
+
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+});
+
+describe('runEvidenceCli', () => {
+  it('prints its usage, naming the command, for --help', async () => {
+    const { code, stdout } = await run(['--help'], root);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: cis-aws-evidence --out DIR/);
+    expect(stdout).not.toContain('npm run');
+  });
+
+  it('says what is wrong with the arguments, exit code 2', async () => {
+    const { code, stderr } = await run(['--out', 'o', '--at', 'soon'], root);
+    expect(code).toBe(2);
+    expect(stderr).toContain('--at soon is not an ISO 8601 date');
+    expect(stderr).toContain('Usage: cis-aws-evidence');
+  });
+
+  it("exports from the repository root: the root's config, relative paths from packages/backend", async () => {
+    const cwd = process.cwd();
+    const { code, stdout, stderr } = await run(['--out', 'evidence'], root);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain(
+      `Wrote CIS 2.4 evidence of 2 accounts as of ${at(10 * 24 * 60)} to ${join(
+        root,
+        'evidence',
+      )} (1 PASS, 1 FAIL)`,
+    );
+    const index = JSON.parse(
+      readFileSync(join(root, 'evidence', 'index.json'), 'utf8'),
+    );
+    expect(
+      index.accounts.map((a: { accountId: string }) => a.accountId),
+    ).toEqual([accountId(1), accountId(2)]);
+    expect(process.cwd()).toBe(cwd);
+  });
+
+  it("exports from the backend's folder too, one account at a date", async () => {
+    const { code, stdout, stderr } = await run(
+      ['--out', 'out', '--account', accountId(2), '--at', '2026-01-01'],
+      backendDir(),
+    );
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    expect(stdout).toContain('of 1 account as of');
+    expect(
+      existsSync(
+        join(
+          backendDir(),
+          'out',
+          accountId(2),
+          '2026-01-01',
+          'cis-2.4-evidence.json',
+        ),
+      ),
+    ).toBe(true);
+  });
+
+  it('fails with a plain message when the configured database does not exist', async () => {
+    const elsewhere = join(root, 'elsewhere');
+    mkdirSync(elsewhere, { recursive: true });
+    const { code, stderr } = await run(
+      ['--out', 'o', '--backend-dir', elsewhere],
+      root,
+    );
+    expect(code).toBe(1);
+    expect(stderr).toBe(
+      `No cis-aws database at ${join(
+        dirname(root),
+        '.data',
+        'sqlite',
+        'cis-aws.sqlite',
+      )}: start the backend once so it evaluates the accounts, or pass --config/--backend-dir for another installation.\n`,
+    );
+  });
+});
