@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import knexFactory from 'knex';
 import { AwsClientFactory } from '../src/aws/clients';
 import { EvaluationEngine } from '../src/service/EvaluationEngine';
-import { readCisAwsOptions } from '../src/service/options';
+import { readCisAwsOptions } from '../src/config';
 import { DatabaseEvaluationStore } from '../src/storage/DatabaseEvaluationStore';
 import { benchmarkEntities, benchmarkWorld } from './world';
 

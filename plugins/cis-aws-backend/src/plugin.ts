@@ -1,8 +1,6 @@
 import {
   coreServices,
   createBackendPlugin,
-  readSchedulerServiceTaskScheduleDefinitionFromConfig,
-  SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
@@ -10,16 +8,11 @@ import { cisAwsPermissions } from '@cis-aws/plugin-cis-aws-common';
 import { createRouter } from './api/router';
 import { AwsClientFactory } from './aws/clients';
 import { configuredSecrets } from './evidence/secretGuard';
-import { OwnerNotifier, readNotificationOptions } from './notifications';
+import { readCisAwsConfig } from './config';
+import { OwnerNotifier } from './notifications';
 import { EvaluationEngine } from './service/EvaluationEngine';
-import { readCisAwsOptions } from './service/options';
+import { createApiServices } from './services';
 import { DatabaseEvaluationStore } from './storage/DatabaseEvaluationStore';
-
-const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
-  frequency: { hours: 1 },
-  timeout: { minutes: 30 },
-  initialDelay: { seconds: 15 },
-};
 
 /**
  * The cis-aws backend plugin: evaluates CIS AWS Foundations v1.2 control 2.4
@@ -47,7 +40,12 @@ export const cisAwsPlugin = createBackendPlugin({
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, catalog } = deps;
-        const options = readCisAwsOptions(config);
+        // Every cisAws.* setting, read once here and handed down as values.
+        const {
+          options,
+          notifications: notificationOptions,
+          schedule,
+        } = readCisAwsConfig(config);
         const store = await DatabaseEvaluationStore.create({
           database: deps.database,
         });
@@ -63,7 +61,6 @@ export const cisAwsPlugin = createBackendPlugin({
         });
 
         // Owners hear when an account turns FAIL or ERROR and when it recovers.
-        const notificationOptions = readNotificationOptions(config);
         if (notificationOptions.enabled) {
           engine.onResult(
             OwnerNotifier.create({
@@ -74,16 +71,11 @@ export const cisAwsPlugin = createBackendPlugin({
             }).onResult,
           );
         } else {
-          logger.info('CIS 2.4: owner notifications are off');
+          logger.info('owner notifications are off');
         }
 
         deps.permissionsRegistry.addPermissions(cisAwsPermissions);
 
-        const schedule = config.has('cisAws.schedule')
-          ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
-              config.getConfig('cisAws.schedule'),
-            )
-          : DEFAULT_SCHEDULE;
         await scheduler.scheduleTask({
           id: 'cis-aws-evaluate-all',
           scope: 'global',
@@ -118,27 +110,29 @@ export const cisAwsPlugin = createBackendPlugin({
           fn: async () => {
             const before = new Date(Date.now() - options.historyRetentionMs);
             const pruned = await store.pruneHistory(before);
-            logger.info(
-              `CIS 2.4: pruned history older than ${before.toISOString()}: ${
-                pruned.changes
-              } verdict changes, ${pruned.verifications} daily verifications, ${
-                pruned.runs
-              } runs`,
-            );
+            logger.info('pruned history', {
+              before: before.toISOString(),
+              verdictChanges: pruned.changes,
+              dailyVerifications: pruned.verifications,
+              runs: pruned.runs,
+            });
           },
         });
 
+        const knownSecrets = configuredSecrets(config);
         httpRouter.use(
           await createRouter({
             httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            catalog,
-            store,
-            exceptions: store,
-            engine,
-            logger,
-            options,
-            knownSecrets: configuredSecrets(config),
+            knownSecrets,
+            ...createApiServices({
+              catalog,
+              permissions: deps.permissions,
+              logger,
+              store,
+              engine,
+              options,
+              knownSecrets,
+            }),
           }),
         );
       },

@@ -8,7 +8,6 @@ import { MetadataBearer, MiddlewareStack } from '@aws-sdk/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Config } from '@backstage/config';
-import type { CisAwsOptions } from '../service/options';
 import { createCredentialsSource, CredentialsSource } from './credentials';
 
 /** Counts AWS calls (every HTTP attempt, retries included) by operation. */
@@ -106,7 +105,7 @@ export class AwsClientFactory {
   }
 
   /** The factory the plugin's settings ask for, with the standard `aws.*` credentials. */
-  static fromConfig(config: Config, options: CisAwsOptions) {
+  static fromConfig(config: Config, options: AwsClientOptions) {
     return AwsClientFactory.create({
       credentials: createCredentialsSource({
         config,

@@ -6,7 +6,7 @@
 import { ConfigReader } from '@backstage/config';
 import { RoleFacts } from '@cis-aws/plugin-cis-aws-common';
 import { RunningSimulator, startSimulator } from '@internal/aws-simulator';
-import { readCisAwsOptions } from '../service/options';
+import { readCisAwsOptions } from '../config';
 import { AccountClients, AwsClientFactory, CallCounter } from './clients';
 import { readRole, RoleCheckTarget } from './role';
 

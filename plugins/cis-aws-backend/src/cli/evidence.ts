@@ -27,7 +27,7 @@ import {
 import { PLUGIN_ID, sqliteDatabaseFile } from '../evidence/cliDatabase';
 import { exportEvidence } from '../evidence/exportAll';
 import { configuredSecrets } from '../evidence/secretGuard';
-import { readCisAwsOptions } from '../service/options';
+import { readCisAwsOptions } from '../config';
 import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
 
 /**

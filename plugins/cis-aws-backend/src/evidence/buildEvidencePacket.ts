@@ -13,14 +13,22 @@ import {
   VerdictChange,
   WARNING_DESCRIPTIONS,
 } from '@cis-aws/plugin-cis-aws-common';
-import { CisAwsOptions } from '../service/options';
 import { evidenceTrail } from './evidenceTrail';
 
-/** The settings a packet reads. */
-export type EvidenceOptions = Pick<
-  CisAwsOptions,
-  'evidence' | 'securityHub' | 'maxDeliveryAgeMs'
->;
+/** The settings a packet reads (from `cisAws.*`, read by `src/config.ts`). */
+export interface EvidenceOptions {
+  evidence: {
+    /** The control statement the packet opens with. */
+    controlStatement: string;
+    /** Which accounts and trails are in scope, in words. */
+    scope: string;
+    /** How far back a packet's history reaches. */
+    historyPeriodMs: number;
+  };
+  /** The region of Security Hub's console links. */
+  securityHub: { region: string };
+  maxDeliveryAgeMs: number;
+}
 
 /** Everything a packet is made of, as read from the stores; nothing here calls AWS. */
 export interface EvidenceInput {

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { isAwsAccountId } from '@cis-aws/plugin-cis-aws-common';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -124,7 +125,7 @@ export function parseEvidenceArgs(
       },
     });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    throw new UsageError(toError(error).message);
   }
   const { values } = parsed;
   const absolute = (path: string) =>

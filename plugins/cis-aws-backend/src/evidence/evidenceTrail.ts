@@ -5,7 +5,7 @@ import {
   RolePermissionFacts,
   TrailEvaluation,
 } from '@cis-aws/plugin-cis-aws-common';
-import { consoleLinksFor } from '../api/consoleLinks';
+import { consoleLinksFor } from '../lib/consoleLinks';
 
 /**
  * One trail of an evaluation as evidence: its configuration, status, log group and the role's

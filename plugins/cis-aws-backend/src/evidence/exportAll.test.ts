@@ -3,7 +3,7 @@ import { EvidencePacket } from '@cis-aws/plugin-cis-aws-common';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { readCisAwsOptions } from '../service/options';
+import { readCisAwsOptions } from '../config';
 import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
 import {
   aMapping,

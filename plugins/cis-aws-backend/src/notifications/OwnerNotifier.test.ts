@@ -201,9 +201,12 @@ describe.each(databases.eachSupportedId())(
       await evaluate(notifier(), 'FAIL', unowned);
       expect(notifications.sent).toEqual([]);
       expect(logger.info).toHaveBeenCalledWith(
-        expect.stringContaining(
-          `growth-experiments (${ACCOUNT}) has no owner to notify`,
-        ),
+        expect.stringContaining('no owner to notify'),
+        expect.objectContaining({
+          accountId: ACCOUNT,
+          account: `growth-experiments (${ACCOUNT})`,
+          to: 'FAIL',
+        }),
       );
 
       await evaluate(
@@ -224,11 +227,15 @@ describe.each(databases.eachSupportedId())(
         'Failed to send notifications: Error: Request failed with status 503',
       );
       await expect(evaluate(target, 'FAIL')).resolves.toBeUndefined();
-      expect(logger.warn).toHaveBeenCalledWith(
-        expect.stringContaining(
-          `could not notify group:default/platform that payments-prod (${ACCOUNT}) went to FAIL`,
-        ),
-      );
+      expect(logger.warn).toHaveBeenCalledWith('could not notify the owner', {
+        accountId: ACCOUNT,
+        account: `payments-prod (${ACCOUNT})`,
+        recipient: 'group:default/platform',
+        from: 'none',
+        to: 'FAIL',
+        error:
+          'Failed to send notifications: Error: Request failed with status 503',
+      });
       // The result was saved all the same.
       expect((await store.getAccount(ACCOUNT))?.verdict).toBe('FAIL');
     });

@@ -6,7 +6,6 @@ import {
   Verdict,
   VerdictChange,
 } from '@cis-aws/plugin-cis-aws-common';
-import type { ResultListener } from '../service/EvaluationEngine';
 import { EvaluationStore, SaveOutcome } from '../storage/EvaluationStore';
 import { accountLabel, buildPayload } from './buildPayload';
 import {
@@ -55,9 +54,11 @@ export class OwnerNotifier {
     return new OwnerNotifier(deps);
   }
 
-  /** For `EvaluationEngine.onResult`. */
-  readonly onResult: ResultListener = (outcome, mapping) =>
-    this.notify(outcome, mapping);
+  /** For `EvaluationEngine.onResult`, which is told about every saved result. */
+  readonly onResult = (
+    outcome: SaveOutcome,
+    mapping: AccountMapping,
+  ): Promise<void> => this.notify(outcome, mapping);
 
   async notify(outcome: SaveOutcome, mapping: AccountMapping): Promise<void> {
     const { options, logger, notifications } = this.deps;
@@ -77,9 +78,16 @@ export class OwnerNotifier {
 
     const account = accountLabel(mapping);
     const recipient = mapping.ownerRef ?? options.unownedRecipient;
+    const fields = {
+      accountId: mapping.accountId,
+      account,
+      from: change.from ?? 'none',
+      to: change.to,
+    };
     if (!recipient) {
       logger.info(
-        `CIS 2.4: ${account} has no owner to notify of its change to ${change.to} (set cisAws.notifications.unownedRecipient to hear about such accounts)`,
+        'no owner to notify of a verdict change (set cisAws.notifications.unownedRecipient to hear about such accounts)',
+        fields,
       );
       return;
     }
@@ -94,23 +102,21 @@ export class OwnerNotifier {
         recipients: { type: 'entity', entityRef: recipient },
         payload,
       });
-      logger.info(
-        `CIS 2.4: notified ${recipient} that ${account} went from ${
-          change.from ?? 'no result'
-        } to ${change.to}`,
-      );
+      logger.info('owner notified', { ...fields, recipient });
     } catch (error) {
       const { message } = toError(error);
       if (NOT_INSTALLED.test(message)) {
         this.backendMissing = true;
         logger.warn(
-          'CIS 2.4: owner notifications are skipped: the notifications backend is not installed (its API answered 404). Add @backstage/plugin-notifications-backend to the backend, or set cisAws.notifications.enabled: false to turn owner notifications off.',
+          'owner notifications are skipped: the notifications backend is not installed (its API answered 404). Add @backstage/plugin-notifications-backend to the backend, or set cisAws.notifications.enabled: false to turn owner notifications off.',
         );
         return;
       }
-      logger.warn(
-        `CIS 2.4: could not notify ${recipient} that ${account} went to ${change.to}: ${message}`,
-      );
+      logger.warn('could not notify the owner', {
+        ...fields,
+        recipient,
+        error: message,
+      });
     }
   }
 
@@ -131,11 +137,10 @@ export class OwnerNotifier {
         .pop();
       return intoUnknown?.from;
     } catch (error) {
-      this.deps.logger.warn(
-        `CIS 2.4: could not read the history of ${change.accountId}: ${
-          (error as Error).message
-        }`,
-      );
+      this.deps.logger.warn('could not read the verdict history', {
+        accountId: change.accountId,
+        error: toError(error).message,
+      });
       return undefined;
     }
   }

@@ -1,6 +1,6 @@
 export { OwnerNotifier } from './OwnerNotifier';
 export {
-  readNotificationOptions,
+  DEFAULT_NOTIFICATION_OPTIONS,
   NOTIFICATION_TRANSITIONS,
   type NotificationOptions,
   type NotificationTransition,

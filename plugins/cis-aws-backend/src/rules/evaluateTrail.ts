@@ -4,21 +4,14 @@ import type {
   TrailReasonCode,
   Verdict,
 } from '@cis-aws/plugin-cis-aws-common';
+import type { TrailEvaluationContext } from './trailContext';
 import { deliveryAgeMs, isBlank, isForeignTrail } from './trailFactsReading';
 import { trailWarnings } from './trailWarnings';
 
-/** The contract's default `maxDeliveryAge`: 24 hours. */
-export const DEFAULT_MAX_DELIVERY_AGE_MS = 24 * 60 * 60 * 1000;
-
-export interface TrailEvaluationContext {
-  now: Date;
-  /** A delivery exactly this old still counts as fresh; one millisecond older is stale. */
-  maxDeliveryAgeMs: number;
-  /** The accounts this product evaluates. */
-  inScopeAccountIds: ReadonlySet<string>;
-  /** The owner account's evaluation of an organization trail, once it has been evaluated. */
-  ownerEvaluation?: (trailArn: string) => TrailEvaluation | undefined;
-}
+export {
+  DEFAULT_MAX_DELIVERY_AGE_MS,
+  type TrailEvaluationContext,
+} from './trailContext';
 
 interface RuleOutcome {
   verdict: Verdict;

@@ -3,7 +3,7 @@ import type {
   TrailFacts,
 } from '@cis-aws/plugin-cis-aws-common';
 import { parseLogGroupArn } from './arns';
-import type { TrailEvaluationContext } from './evaluateTrail';
+import type { TrailEvaluationContext } from './trailContext';
 import { deliveryAgeMs, isBlank } from './trailFactsReading';
 
 /**

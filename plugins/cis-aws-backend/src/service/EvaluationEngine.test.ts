@@ -12,7 +12,7 @@ import {
 import { demoEntities } from '../__testUtils__/demoCatalog';
 import { startDemoSimulator } from '../__testUtils__/testBackend';
 import { EvaluationEngine } from './EvaluationEngine';
-import { readCisAwsOptions } from './options';
+import { readCisAwsOptions } from '../config';
 
 jest.setTimeout(60_000);
 

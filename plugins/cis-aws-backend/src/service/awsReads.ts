@@ -8,7 +8,7 @@ import { collectAccountFacts } from '../aws/collectAccount';
 import { toApiError } from '../aws/errors';
 import { readCloudTrail5Findings } from '../aws/securityHubFindings';
 import { selectCloudTrail5Findings } from '../rules';
-import { CisAwsOptions } from './options';
+import type { CisAwsOptions } from '../config';
 
 /**
  * One account's facts. Never throws: collectAccountFacts turns AWS failures

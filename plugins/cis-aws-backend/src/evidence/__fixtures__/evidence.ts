@@ -51,7 +51,7 @@ export const OPTIONS: EvidenceOptions = {
     scope: 'All accounts in the ACME organization, production and staging.',
     historyPeriodMs: 30 * DAY_MS,
   },
-  securityHub: { enabled: true, region: REGION },
+  securityHub: { region: REGION },
   maxDeliveryAgeMs: 24 * 60 * 60 * 1000,
 };
 

@@ -13,7 +13,7 @@ import type {
   TrailFacts,
   TrailStatusFacts,
 } from '@cis-aws/plugin-cis-aws-common';
-import type { TrailEvaluationContext } from '../evaluateTrail';
+import type { TrailEvaluationContext } from '../trailContext';
 
 export const NOW = new Date('2024-06-01T12:00:00.000Z');
 export const HOUR_MS = 60 * 60 * 1000;

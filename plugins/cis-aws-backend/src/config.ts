@@ -1,8 +1,28 @@
+import {
+  readSchedulerServiceTaskScheduleDefinitionFromConfig,
+  SchedulerServiceTaskScheduleDefinition,
+} from '@backstage/backend-plugin-api';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { Config, readDurationFromConfig } from '@backstage/config';
 import { durationToMilliseconds } from '@backstage/types';
-import { InputError } from '@backstage/errors';
-import { InventoryMode } from '../aws/inventory';
-import { DEFAULT_MAX_DELIVERY_AGE_MS } from '../rules';
+import { InputError, toError } from '@backstage/errors';
+import type { AwsClientOptions } from './aws/clients';
+import type { InventoryMode } from './aws/inventory';
+import type { EvidenceOptions } from './evidence/buildEvidencePacket';
+import {
+  DEFAULT_NOTIFICATION_OPTIONS,
+  NOTIFICATION_TRANSITIONS,
+  NotificationOptions,
+  NotificationTransition,
+} from './notifications/options';
+import { DEFAULT_MAX_DELIVERY_AGE_MS } from './rules';
+
+/**
+ * Every `cisAws.*` setting (see config.d.ts) is read here, once, by `plugin.ts` (and the evidence
+ * command), and handed down as plain values. The layers below define the shapes they need
+ * (`AwsClientOptions`, `EvidenceOptions`, `NotificationOptions`, the collector's options) and
+ * never import this file; the API and the services may name `CisAwsOptions` as a type.
+ */
 
 /** Every commercial region enabled by default, plus the opt-in ones. */
 export const DEFAULT_REGIONS = [
@@ -26,15 +46,11 @@ export const DEFAULT_REGIONS = [
 ];
 
 /** The plugin's settings, read once from `cisAws.*` (see config.d.ts). */
-export interface CisAwsOptions {
+export interface CisAwsOptions extends AwsClientOptions, EvidenceOptions {
   maxDeliveryAgeMs: number;
-  endpoint?: string;
-  defaultRegion: string;
   regions: string[];
   inventoryMode: InventoryMode;
   concurrency: number;
-  maxAttempts: number;
-  requestTimeoutMs: number;
   partition: string;
   securityHub: {
     enabled: boolean;
@@ -43,11 +59,6 @@ export interface CisAwsOptions {
   };
   /** How long history is kept (`cisAws.history.retention`). */
   historyRetentionMs: number;
-  evidence: {
-    controlStatement: string;
-    scope: string;
-    historyPeriodMs: number;
-  };
   /** The longest an exception may last (`cisAws.exceptions.maxDuration`). */
   maxExceptionDurationMs: number;
 }
@@ -78,7 +89,7 @@ function readDurationMs(
     return durationToMilliseconds(readDurationFromConfig(config, { key }));
   } catch (error) {
     throw new InputError(
-      `cisAws.${key} is not a duration: ${(error as Error).message}`,
+      `cisAws.${key} is not a duration: ${toError(error).message}`,
     );
   }
 }
@@ -158,5 +169,82 @@ export function readCisAwsOptions(root: Config): CisAwsOptions {
       ),
       region: securityHub?.getOptionalString('region') ?? defaultRegion,
     },
+  };
+}
+
+/**
+ * Reads `cisAws.notifications`. A wrong value stops the plugin at start-up
+ * with the key and what is allowed, rather than silently notifying nobody.
+ */
+export function readNotificationOptions(root: Config): NotificationOptions {
+  const config = root.getOptionalConfig('cisAws.notifications');
+  if (!config) return DEFAULT_NOTIFICATION_OPTIONS;
+
+  const transitionNames = config.getOptionalStringArray('transitions');
+  const transitions = new Set<NotificationTransition>();
+  for (const name of transitionNames ?? NOTIFICATION_TRANSITIONS) {
+    if (!(NOTIFICATION_TRANSITIONS as readonly string[]).includes(name)) {
+      throw new InputError(
+        `cisAws.notifications.transitions: "${name}" is not one of ${NOTIFICATION_TRANSITIONS.join(
+          ', ',
+        )}`,
+      );
+    }
+    transitions.add(name as NotificationTransition);
+  }
+
+  return {
+    enabled: config.getOptionalBoolean('enabled') ?? true,
+    transitions,
+    notifyFirstResult: config.getOptionalBoolean('notifyFirstResult') ?? true,
+    unownedRecipient: readEntityRef(config, 'unownedRecipient'),
+  };
+}
+
+/** A full entity ref (`group:default/platform-team`; the namespace may be left out). */
+function readEntityRef(config: Config, key: string): string | undefined {
+  const value = config.getOptionalString(key);
+  if (value === undefined) return undefined;
+  try {
+    return stringifyEntityRef(parseEntityRef(value));
+  } catch (error) {
+    throw new InputError(
+      `cisAws.notifications.${key}: "${value}" is not an entity ref like group:default/platform-team (${
+        toError(error).message
+      })`,
+    );
+  }
+}
+
+/** The full evaluation's schedule when `cisAws.schedule` is not set: hourly. */
+export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
+  frequency: { hours: 1 },
+  timeout: { minutes: 30 },
+  initialDelay: { seconds: 15 },
+};
+
+/** `cisAws.schedule`, the full evaluation's schedule. */
+export function readEvaluationSchedule(
+  root: Config,
+): SchedulerServiceTaskScheduleDefinition {
+  return root.has('cisAws.schedule')
+    ? readSchedulerServiceTaskScheduleDefinitionFromConfig(
+        root.getConfig('cisAws.schedule'),
+      )
+    : DEFAULT_SCHEDULE;
+}
+
+/** Everything the plugin reads from `cisAws.*`, read once in `plugin.ts`. */
+export interface CisAwsConfig {
+  options: CisAwsOptions;
+  notifications: NotificationOptions;
+  schedule: SchedulerServiceTaskScheduleDefinition;
+}
+
+export function readCisAwsConfig(root: Config): CisAwsConfig {
+  return {
+    options: readCisAwsOptions(root),
+    notifications: readNotificationOptions(root),
+    schedule: readEvaluationSchedule(root),
   };
 }
