@@ -15,7 +15,13 @@
 // Options: --out DIR (default dist-release/), --skip-build (reuse dist/).
 // Prints one line per tarball; exits non-zero on the first problem.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -97,8 +103,33 @@ function packedPackageJson(tarball) {
   return JSON.parse(read.stdout);
 }
 
+/**
+ * `npm pack` rewrites package.json for the tarball (prepack) and puts it back
+ * from package.json-prepack afterwards (postpack). A pack killed in between
+ * leaves the rewritten file; packing again would overwrite the backup with it.
+ */
+function refuseAfterInterruptedPack(packages) {
+  const leftovers = packages
+    .map(({ dir }) => join(dir, 'package.json-prepack'))
+    .filter(existsSync);
+  if (leftovers.length === 0) return;
+  for (const file of leftovers) {
+    console.error(
+      `[release:pack] ${relative(
+        root,
+        file,
+      )} is left from an interrupted pack: run \`npx backstage-cli package postpack\` in ${relative(
+        root,
+        dirname(file),
+      )} (or restore its package.json from git), then pack again`,
+    );
+  }
+  process.exit(1);
+}
+
 function main() {
   const packages = publishablePackages();
+  refuseAfterInterruptedPack(packages);
   if (!values['skip-build']) {
     run(
       process.execPath,
