@@ -1,6 +1,6 @@
 import {
   DescribeTrailsCommand,
-  ListTrailsCommand,
+  paginateListTrails,
   Trail,
   TrailInfo,
 } from '@aws-sdk/client-cloudtrail';
@@ -36,14 +36,12 @@ async function listTrailsIn(
   region: string,
 ): Promise<TrailInfo[]> {
   const found: TrailInfo[] = [];
-  let NextToken: string | undefined;
-  do {
-    const page = await clients
-      .cloudTrail(region)
-      .send(new ListTrailsCommand({ NextToken }));
+  for await (const page of paginateListTrails(
+    { client: clients.cloudTrail(region) },
+    {},
+  )) {
     found.push(...(page.Trails ?? []));
-    NextToken = page.NextToken;
-  } while (NextToken);
+  }
   return found;
 }
 

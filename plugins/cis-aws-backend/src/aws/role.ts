@@ -4,8 +4,8 @@ import {
   GetRoleCommand,
   GetRolePolicyCommand,
   IAMClient,
-  ListAttachedRolePoliciesCommand,
-  ListRolePoliciesCommand,
+  paginateListAttachedRolePolicies,
+  paginateListRolePolicies,
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import {
@@ -278,25 +278,27 @@ async function readRolePolicies(
   };
 }
 
+/*
+ * The list calls go through the SDK's paginators (one call per page). IAM sets `Marker` only when
+ * `IsTruncated` is true, which is what the paginator follows.
+ */
+
 /** Appends each inline policy to `documents` as it is read. */
 async function readInlinePolicies(
   iam: IAMClient,
   roleName: string,
   documents: PolicyDocumentEvidence[],
 ): Promise<void> {
-  const names: string[] = [];
-  let marker: string | undefined;
-  do {
-    const input: { RoleName: string; Marker?: string } = {
-      RoleName: roleName,
-      Marker: marker,
-    };
-    const page = await step('iam:ListRolePolicies', () =>
-      iam.send(new ListRolePoliciesCommand(input)),
-    );
-    names.push(...(page.PolicyNames ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  const names = await step('iam:ListRolePolicies', async () => {
+    const found: string[] = [];
+    for await (const page of paginateListRolePolicies(
+      { client: iam },
+      { RoleName: roleName },
+    )) {
+      found.push(...(page.PolicyNames ?? []));
+    }
+    return found;
+  });
   for (const name of names) {
     const { PolicyDocument } = await step('iam:GetRolePolicy', () =>
       iam.send(
@@ -317,19 +319,16 @@ async function readManagedPolicies(
   roleName: string,
   documents: PolicyDocumentEvidence[],
 ): Promise<void> {
-  const attached: { PolicyName?: string; PolicyArn?: string }[] = [];
-  let marker: string | undefined;
-  do {
-    const input: { RoleName: string; Marker?: string } = {
-      RoleName: roleName,
-      Marker: marker,
-    };
-    const page = await step('iam:ListAttachedRolePolicies', () =>
-      iam.send(new ListAttachedRolePoliciesCommand(input)),
-    );
-    attached.push(...(page.AttachedPolicies ?? []));
-    marker = page.IsTruncated ? page.Marker : undefined;
-  } while (marker);
+  const attached = await step('iam:ListAttachedRolePolicies', async () => {
+    const found: { PolicyName?: string; PolicyArn?: string }[] = [];
+    for await (const page of paginateListAttachedRolePolicies(
+      { client: iam },
+      { RoleName: roleName },
+    )) {
+      found.push(...(page.AttachedPolicies ?? []));
+    }
+    return found;
+  });
   for (const { PolicyArn, PolicyName } of attached) {
     if (!PolicyArn) continue;
     const { Policy } = await step('iam:GetPolicy', () =>

@@ -1,4 +1,7 @@
-import { GetFindingsCommand, StringFilter } from '@aws-sdk/client-securityhub';
+import {
+  paginateGetFindings,
+  StringFilter,
+} from '@aws-sdk/client-securityhub';
 import { ApiError } from '@cis-aws/plugin-cis-aws-common';
 import {
   CLOUDTRAIL_5_GENERATOR_IDS,
@@ -56,22 +59,17 @@ export async function readCloudTrail5Findings(
   }
   const result: SecurityHubReadResult = { findings: [], errors: [], pages: 0 };
   for (const filter of queries) {
-    let NextToken: string | undefined;
+    // A failed page keeps the findings of the pages before it, and the error.
     try {
-      do {
-        const page = await clients.securityHub(region).send(
-          new GetFindingsCommand({
-            Filters: { ...filter, RecordState: equals('ACTIVE') },
-            MaxResults: 100,
-            NextToken,
-          }),
-        );
+      for await (const page of paginateGetFindings(
+        { client: clients.securityHub(region), pageSize: 100 },
+        { Filters: { ...filter, RecordState: equals('ACTIVE') } },
+      )) {
         result.pages += 1;
         result.findings.push(
           ...((page.Findings ?? []) as SecurityHubFindingInput[]),
         );
-        NextToken = page.NextToken;
-      } while (NextToken);
+      }
     } catch (error) {
       result.errors.push(toApiError('securityhub:GetFindings', error, region));
     }
