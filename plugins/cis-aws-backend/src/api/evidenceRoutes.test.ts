@@ -17,7 +17,7 @@ import {
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { EvidencePacket } from '@cis-aws/plugin-cis-aws-common';
 import request from 'supertest';
-import { readCisAwsOptions } from '../service/options';
+import { readCisAwsOptions } from '../config';
 import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
 import {
   aMapping,
@@ -26,8 +26,9 @@ import {
   at,
 } from '../storage/__fixtures__/evaluations';
 import { createTestDatabases } from '../storage/__testUtils__/stores';
-import { CatalogAccess } from './access';
-import { createEvidenceRouter } from './evidenceRoutes';
+import { CatalogAccess } from '../services/CatalogAccess';
+import { DefaultEvidenceService } from '../services/EvidenceService';
+import { createEvidenceRoutes } from './evidenceRoutes';
 
 jest.setTimeout(60_000);
 
@@ -99,25 +100,32 @@ const evidenceTestPlugin = createBackendPlugin({
         const store = await DatabaseEvaluationStore.create({
           database: deps.database,
         });
-        deps.httpRouter.use(
-          createEvidenceRouter({
-            httpAuth: deps.httpAuth,
-            access: new CatalogAccess(deps.catalog),
-            store,
-            exceptions: store,
-            options: readCisAwsOptions(
-              new ConfigReader({
-                cisAws: {
-                  evidence: {
-                    controlStatement: 'Statement for the route test.',
-                    historyPeriod: { days: 30 },
-                  },
+        const evidence = DefaultEvidenceService.create({
+          access: CatalogAccess.create({ catalog: deps.catalog }),
+          store,
+          exceptions: store,
+          options: readCisAwsOptions(
+            new ConfigReader({
+              cisAws: {
+                evidence: {
+                  controlStatement: 'Statement for the route test.',
+                  historyPeriod: { days: 30 },
                 },
+              },
+            }),
+          ),
+          logger: deps.logger,
+          knownSecrets: ['configured-static-token-1'],
+          now: () => NOW,
+        });
+        deps.httpRouter.use(
+          createEvidenceRoutes({
+            credentialsOf: async req => ({
+              credentials: await deps.httpAuth.credentials(req, {
+                allow: ['user', 'service'],
               }),
-            ),
-            logger: deps.logger,
-            knownSecrets: ['configured-static-token-1'],
-            now: () => NOW,
+            }),
+            evidence,
           }),
         );
       },
@@ -314,7 +322,11 @@ describe.each(databases.eachSupportedId())(
         `at=${encodeURIComponent(at(5 * DAY))}`,
         /in the future/,
       ],
-      ['a time that is not ISO 8601', 'at=yesterday', /at: Invalid datetime/],
+      [
+        'a time that is not ISO 8601',
+        'at=yesterday',
+        /at: expected an ISO 8601 date-time/,
+      ],
       ['an unknown format', 'format=pdf', /format: Invalid enum value/],
       [
         'an unknown parameter',

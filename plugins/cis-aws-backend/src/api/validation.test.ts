@@ -1,7 +1,7 @@
 import { InputError } from '@backstage/errors';
-import { evidenceQuerySchema } from './evidenceRoutes';
 import {
   createExceptionSchema,
+  evidenceQuerySchema,
   historyQuerySchema,
   parseInput,
 } from './validation';

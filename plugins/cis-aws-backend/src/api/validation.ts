@@ -1,10 +1,31 @@
 import { InputError } from '@backstage/errors';
-import { isAwsAccountId, VERDICTS } from '@cis-aws/plugin-cis-aws-common';
+import {
+  EVIDENCE_FORMATS,
+  isAwsAccountId,
+  VERDICTS,
+} from '@cis-aws/plugin-cis-aws-common';
 import { z } from 'zod/v3';
+
+/**
+ * Free text from a request: no control characters (PostgreSQL rejects a NUL byte in text, which
+ * would otherwise end as a 500), at most `max` characters.
+ */
+export function text(max: number) {
+  return z
+    .string()
+    .max(max)
+    .refine(
+      // eslint-disable-next-line no-control-regex -- control characters are what it refuses
+      value => !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(value),
+      {
+        message: 'control characters are not allowed',
+      },
+    );
+}
 
 /** Query values may come once or repeated (`?verdict=FAIL&verdict=ERROR`) or comma-separated. */
 const list = z
-  .union([z.string(), z.array(z.string())])
+  .union([text(10_000), z.array(text(10_000)).max(1000)])
   .optional()
   .transform(value =>
     value === undefined
@@ -21,7 +42,7 @@ export const accountsQuerySchema = z
     owner: list,
     entityRef: list,
     system: list,
-    search: z.string().max(200).optional(),
+    search: text(200).optional(),
     orderBy: z
       .enum([
         'verdict',
@@ -70,8 +91,8 @@ export const createExceptionSchema = z
       .string()
       .regex(TRAIL_ARN, 'expected a CloudTrail trail ARN')
       .optional(),
-    reason: z.string().trim().min(1, 'a reason is required').max(2000),
-    approvedBy: z.string().trim().min(1).max(255).optional(),
+    reason: text(2000).pipe(z.string().trim().min(1, 'a reason is required')),
+    approvedBy: text(255).pipe(z.string().trim().min(1)).optional(),
     expiresAt: isoTime,
     ticketUrl: z
       .string()
@@ -83,12 +104,22 @@ export const createExceptionSchema = z
   .strict();
 
 export const revokeExceptionSchema = z
-  .object({ reason: z.string().trim().min(1).max(2000).optional() })
+  .object({ reason: text(2000).pipe(z.string().trim().min(1)).optional() })
   .strict();
 
 export const exceptionsQuerySchema = z
   .object({ status: z.enum(['ACTIVE', 'ALL']).optional() })
   .strict();
+
+export const evidenceQuerySchema = z
+  .object({
+    format: z.enum(EVIDENCE_FORMATS).optional(),
+    at: isoTime.optional(),
+  })
+  .strict();
+
+/** Routes that take no query parameters say so instead of ignoring a misspelt one. */
+export const noQuerySchema = z.object({}).strict();
 
 export const runsQuerySchema = z
   .object({ limit: z.coerce.number().int().min(1).max(200).optional() })
@@ -112,8 +143,36 @@ export function parseInput<T extends z.ZodTypeAny>(
 export function parseAccountId(value: string): string {
   if (!isAwsAccountId(value)) {
     throw new InputError(
-      `Invalid AWS account id "${value}": expected 12 digits`,
+      `Invalid AWS account id "${value.slice(0, 64)}": expected 12 digits`,
     );
   }
   return value;
+}
+
+/** Exception ids are UUIDs; anything else cannot name one. */
+export function parseExceptionId(value: string): string {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) {
+    throw new InputError(`Invalid exception id "${value.slice(0, 64)}"`);
+  }
+  return value;
+}
+
+/** One part of an entity ref in a path (kind, namespace or name). */
+// eslint-disable-next-line no-control-regex -- control characters are what it refuses
+const ENTITY_REF_PART = /^[^\u0000-\u001f\u007f:/]{1,253}$/;
+
+/** The entity ref of `/v1/entities/:kind/:namespace/:name`. */
+export function parseEntityRefParams(params: {
+  kind: string;
+  namespace: string;
+  name: string;
+}): { kind: string; namespace: string; name: string } {
+  for (const [part, value] of Object.entries(params)) {
+    if (!ENTITY_REF_PART.test(value)) {
+      throw new InputError(
+        `Invalid entity ref: ${part} must be 1 to 253 characters without ':', '/' or control characters`,
+      );
+    }
+  }
+  return params;
 }

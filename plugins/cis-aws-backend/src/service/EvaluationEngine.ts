@@ -15,7 +15,10 @@ import {
   TrailEvaluation,
 } from '@cis-aws/plugin-cis-aws-common';
 import { AwsClientFactory, CallCounter } from '../aws/clients';
-import { readCatalogAccounts } from '../catalog/accountMapping';
+import {
+  CatalogAccounts,
+  readCatalogAccounts,
+} from '../catalog/accountMapping';
 import {
   evaluateAccount,
   evaluateTrail,
@@ -26,10 +29,10 @@ import {
   listAllAccounts,
   SaveOutcome,
 } from '../storage/EvaluationStore';
-import { forEachWithConcurrency } from './concurrency';
+import { forEachWithConcurrency } from '../lib/concurrency';
 import { OwnerGate } from './ownerGate';
 import { collectAccount, readSecurityHubOpinions } from './awsReads';
-import { CisAwsOptions } from './options';
+import type { CisAwsOptions } from '../config';
 
 /**
  * Where exceptions come from (the store). Every exception is listed, in force or not: the rules
@@ -223,19 +226,28 @@ export class EvaluationEngine {
 
   /** Where the catalog puts an account, or undefined when it names no such account. */
   async findMapping(accountId: string): Promise<AccountMapping | undefined> {
-    const { mappings } = await readCatalogAccounts(
-      this.deps.catalog,
-      await this.serviceCredentials(),
-    );
+    const { mappings } = await this.readCatalog();
     return mappings.find(m => m.accountId === accountId);
   }
 
-  /** Evaluates one account now and stores the result. */
-  async evaluateOne(accountId: string) {
-    const catalogAccounts = await readCatalogAccounts(
+  /**
+   * Every account the catalog names, read with the plugin's own credentials: a request that
+   * must check an account before evaluating it reads the catalog once and hands it to
+   * `evaluateOne`.
+   */
+  async readCatalog(): Promise<CatalogAccounts> {
+    return readCatalogAccounts(
       this.deps.catalog,
       await this.serviceCredentials(),
     );
+  }
+
+  /**
+   * Evaluates one account now and stores the result. `catalog`: the catalog as the caller
+   * already read it (`readCatalog`), so it is not streamed a second time.
+   */
+  async evaluateOne(accountId: string, read?: { catalog?: CatalogAccounts }) {
+    const catalogAccounts = read?.catalog ?? (await this.readCatalog());
     const mapping = catalogAccounts.mappings.find(
       m => m.accountId === accountId,
     );

@@ -15,7 +15,11 @@ import {
  * policy (catalogEntityReadPermission and its conditions) applies as is.
  */
 export class CatalogAccess {
-  constructor(private readonly catalog: CatalogService) {}
+  static create(options: { catalog: CatalogService }): CatalogAccess {
+    return new CatalogAccess(options.catalog);
+  }
+
+  private constructor(private readonly catalog: CatalogService) {}
 
   /** The refs of the account-carrying entities the caller may read. */
   async readableAccountEntityRefs(
@@ -46,6 +50,18 @@ export class CatalogAccess {
       (await this.catalog.getEntityByRef(entityRef, { credentials })) !==
       undefined
     );
+  }
+
+  /** An unknown account and an unreadable one get the same 404, so existence does not leak. */
+  async requireReadable(
+    entityRef: string | undefined,
+    accountId: string,
+    credentials: BackstageCredentials,
+  ): Promise<string> {
+    if (!entityRef || !(await this.canRead(entityRef, credentials))) {
+      throw new NotFoundError(`AWS account ${accountId} is not in the catalog`);
+    }
+    return entityRef;
   }
 
   /**

@@ -1,0 +1,123 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AccountDetail,
+  AccountsListResponse,
+  HistoryResponse,
+} from '@cis-aws/plugin-cis-aws-common';
+import { consoleLinksFor } from '../lib/consoleLinks';
+import {
+  AccountQuery,
+  EvaluationStore,
+  StoredAccountDetail,
+} from '../storage/EvaluationStore';
+import { CatalogAccess } from './CatalogAccess';
+
+/** Filters, order and page of the accounts list, as the request gave them. */
+export type AccountListQuery = Omit<AccountQuery, 'readableEntityRefs'>;
+
+/**
+ * The stored results of the accounts a caller may read: the list, one account with its console
+ * links, and its verdict history. Nothing here calls AWS.
+ */
+export interface AccountResultsService {
+  listAccounts(
+    query: AccountListQuery,
+    options: { credentials: BackstageCredentials },
+  ): Promise<AccountsListResponse>;
+
+  /** 404 when the account is unknown or its entity is not readable by the caller. */
+  getAccount(
+    accountId: string,
+    options: { credentials: BackstageCredentials },
+  ): Promise<AccountDetail>;
+
+  /** 404 like `getAccount`. `from` and `to` are both inclusive. */
+  getHistory(
+    accountId: string,
+    range: { from?: Date; to?: Date },
+    options: { credentials: BackstageCredentials },
+  ): Promise<HistoryResponse>;
+}
+
+/** An account's stored result as the API serves it: with console links per trail. */
+export function withConsoleLinks(
+  stored: StoredAccountDetail,
+  securityHubRegion: string,
+): AccountDetail {
+  return {
+    ...stored,
+    consoleLinks: consoleLinksFor(stored.evaluation, securityHubRegion),
+  };
+}
+
+export class DefaultAccountResultsService implements AccountResultsService {
+  static create(options: {
+    store: Pick<EvaluationStore, 'listAccounts' | 'getAccount' | 'getHistory'>;
+    access: CatalogAccess;
+    securityHubRegion: string;
+    historyRetentionMs: number;
+  }): AccountResultsService {
+    return new DefaultAccountResultsService(options);
+  }
+
+  private constructor(
+    private readonly deps: {
+      store: Pick<
+        EvaluationStore,
+        'listAccounts' | 'getAccount' | 'getHistory'
+      >;
+      access: CatalogAccess;
+      securityHubRegion: string;
+      historyRetentionMs: number;
+    },
+  ) {}
+
+  async listAccounts(
+    query: AccountListQuery,
+    { credentials }: { credentials: BackstageCredentials },
+  ): Promise<AccountsListResponse> {
+    const offset = query.offset ?? 0;
+    const limit = query.limit ?? 50;
+    const page = await this.deps.store.listAccounts({
+      ...query,
+      offset,
+      limit,
+      readableEntityRefs: await this.deps.access.readableAccountEntityRefs(
+        credentials,
+      ),
+    });
+    return { ...page, offset, limit };
+  }
+
+  async getAccount(
+    accountId: string,
+    { credentials }: { credentials: BackstageCredentials },
+  ): Promise<AccountDetail> {
+    const stored = await this.deps.access.readableAccount(
+      this.deps.store,
+      accountId,
+      credentials,
+    );
+    return withConsoleLinks(stored, this.deps.securityHubRegion);
+  }
+
+  async getHistory(
+    accountId: string,
+    range: { from?: Date; to?: Date },
+    { credentials }: { credentials: BackstageCredentials },
+  ): Promise<HistoryResponse> {
+    await this.deps.access.readableAccount(
+      this.deps.store,
+      accountId,
+      credentials,
+    );
+    const changes = await this.deps.store.getHistory(accountId, range);
+    return {
+      accountId,
+      ...(range.from ? { from: range.from.toISOString() } : {}),
+      ...(range.to ? { to: range.to.toISOString() } : {}),
+      changes,
+      retentionDays: Math.floor(this.deps.historyRetentionMs / 86_400_000),
+    };
+  }
+}

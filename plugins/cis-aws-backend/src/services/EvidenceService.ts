@@ -1,0 +1,115 @@
+import {
+  BackstageCredentials,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import { EvidenceFormat } from '@cis-aws/plugin-cis-aws-common';
+import { EvidenceOptions } from '../evidence/buildEvidencePacket';
+import {
+  EVIDENCE_CONTENT_TYPES,
+  evidenceFileName,
+  produceEvidencePacket,
+  serializeEvidence,
+} from '../evidence/produceEvidence';
+import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
+import { CatalogAccess } from './CatalogAccess';
+import { principalName } from './principal';
+
+/** An evidence packet as the bytes of a download. */
+export interface EvidenceDownload {
+  body: string;
+  contentType: string;
+  fileName: string;
+}
+
+/** The audit evidence packet of an account, made from stored evaluations only. */
+export interface EvidenceService {
+  /**
+   * The packet describing the account at `at` (default now): 400 when `at` is in the future,
+   * 404 when the account is unknown or unreadable. Credential-like strings are redacted.
+   */
+  producePacket(
+    accountId: string,
+    request: { format: EvidenceFormat; at?: Date },
+    options: { credentials: BackstageCredentials },
+  ): Promise<EvidenceDownload>;
+}
+
+export class DefaultEvidenceService implements EvidenceService {
+  static create(options: {
+    store: EvaluationStore;
+    exceptions: ExceptionStore;
+    access: CatalogAccess;
+    /** `readCisAwsOptions(config)` (its evidence, securityHub and maxDeliveryAgeMs). */
+    options: EvidenceOptions;
+    logger: LoggerService;
+    /** Configured secrets never to echo: `configuredSecrets(config)`. */
+    knownSecrets?: readonly string[];
+    /** The clock; tests pin it. */
+    now?: () => Date;
+  }): EvidenceService {
+    return new DefaultEvidenceService({
+      ...options,
+      now: options.now ?? (() => new Date()),
+    });
+  }
+
+  private constructor(
+    private readonly deps: {
+      store: EvaluationStore;
+      exceptions: ExceptionStore;
+      access: CatalogAccess;
+      options: EvidenceOptions;
+      logger: LoggerService;
+      knownSecrets?: readonly string[];
+      now: () => Date;
+    },
+  ) {}
+
+  async producePacket(
+    accountId: string,
+    request: { format: EvidenceFormat; at?: Date },
+    { credentials }: { credentials: BackstageCredentials },
+  ): Promise<EvidenceDownload> {
+    const { store, exceptions, options, knownSecrets } = this.deps;
+    const producedAt = this.deps.now();
+    const asOf = request.at ?? producedAt;
+    if (asOf.getTime() > producedAt.getTime()) {
+      throw new InputError(
+        `Invalid request: at: ${asOf.toISOString()} is in the future; evidence can only describe the past`,
+      );
+    }
+    const stored = await this.deps.access.readableAccount(
+      store,
+      accountId,
+      credentials,
+    );
+    const packet = await produceEvidencePacket(
+      { store, exceptions, options, knownSecrets },
+      {
+        mapping: stored,
+        current: stored,
+        asOf,
+        producedAt,
+        producedBy: principalName(credentials),
+      },
+    );
+    const { body, redactions } = serializeEvidence(
+      packet,
+      request.format,
+      knownSecrets,
+    );
+    const total = (packet.produced.redactions ?? 0) + redactions;
+    if (total > 0) {
+      // The count only: what was redacted must not reach the logs either.
+      this.deps.logger
+        .child({ accountId })
+        .warn('evidence packet redacted', { redactions: total });
+    }
+    return {
+      body,
+      contentType: EVIDENCE_CONTENT_TYPES[request.format],
+      fileName: evidenceFileName(accountId, asOf, request.format),
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import {
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import { EvidenceOptions } from '../evidence/buildEvidencePacket';
+import { EvaluationEngine } from '../service/EvaluationEngine';
+import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
+import {
+  AccountResultsService,
+  DefaultAccountResultsService,
+} from './AccountResultsService';
+import { CatalogAccess } from './CatalogAccess';
+import {
+  DefaultEntityResultsService,
+  EntityResultsService,
+} from './EntityResultsService';
+import {
+  DefaultEvaluationService,
+  EvaluationService,
+} from './EvaluationService';
+import { DefaultEvidenceService, EvidenceService } from './EvidenceService';
+import { DefaultExceptionService, ExceptionService } from './ExceptionService';
+import {
+  DefaultOwnerRankingService,
+  OwnerRankingService,
+} from './OwnerRankingService';
+
+export type { AccountResultsService } from './AccountResultsService';
+export type { EntityResultsService } from './EntityResultsService';
+export type { EvaluationService } from './EvaluationService';
+export type { EvidenceService } from './EvidenceService';
+export type { ExceptionService } from './ExceptionService';
+export type { OwnerRankingService } from './OwnerRankingService';
+
+/** The services behind the HTTP API, one per concern. */
+export interface ApiServices {
+  accounts: AccountResultsService;
+  entities: EntityResultsService;
+  owners: OwnerRankingService;
+  evaluations: EvaluationService;
+  exceptions: ExceptionService;
+  evidence: EvidenceService;
+}
+
+/** Builds the API's services over the store, the engine and the catalog. */
+export function createApiServices(deps: {
+  catalog: CatalogService;
+  permissions: PermissionsService;
+  logger: LoggerService;
+  store: EvaluationStore & ExceptionStore;
+  engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne' | 'runAll'>;
+  options: EvidenceOptions & {
+    historyRetentionMs: number;
+    maxExceptionDurationMs: number;
+  };
+  knownSecrets?: readonly string[];
+  now?: () => Date;
+}): ApiServices {
+  const { catalog, permissions, logger, store, engine, options, now } = deps;
+  const access = CatalogAccess.create({ catalog });
+  const securityHubRegion = options.securityHub.region;
+  return {
+    accounts: DefaultAccountResultsService.create({
+      store,
+      access,
+      securityHubRegion,
+      historyRetentionMs: options.historyRetentionMs,
+    }),
+    entities: DefaultEntityResultsService.create({ catalog, store }),
+    owners: DefaultOwnerRankingService.create({ store, access }),
+    evaluations: DefaultEvaluationService.create({
+      engine,
+      store,
+      access,
+      permissions,
+      logger,
+      securityHubRegion,
+    }),
+    exceptions: DefaultExceptionService.create({
+      store,
+      exceptions: store,
+      engine,
+      access,
+      permissions,
+      logger,
+      maxDurationMs: options.maxExceptionDurationMs,
+      now,
+    }),
+    evidence: DefaultEvidenceService.create({
+      store,
+      exceptions: store,
+      access,
+      options,
+      logger,
+      knownSecrets: deps.knownSecrets,
+      now,
+    }),
+  };
+}
