@@ -95,6 +95,12 @@ export const WARNING_CODES = [
   // not need them (IAM's simulation decided), so the evidence lacks them (contract: keep every
   // collected field as evidence). Not ROLE_CHECK_INCOMPLETE: the check itself is complete.
   'ROLE_POLICIES_NOT_READ',
+  // Addition: the contract's "organization id unreadable so an organization trail's o-<orgid>_*
+  // streams went unchecked" (a kind of role check that could not be completed). Its own code
+  // because the fix is the reader role's (organizations:DescribeOrganization), not the trail's,
+  // and because the role check itself may look complete: only the account's own streams were
+  // asked about. Delivery freshness carries the verdict.
+  'ORGANIZATION_STREAMS_NOT_CHECKED',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -275,5 +281,10 @@ export const WARNING_DESCRIPTIONS: Record<WarningCode, CodeDescription> = {
     title: 'Role policies not in the evidence',
     explanation:
       "The role's policy documents could not be read, so the evidence lacks them; the permission result does not depend on them.",
+  },
+  ORGANIZATION_STREAMS_NOT_CHECKED: {
+    title: 'Organization log streams not checked',
+    explanation:
+      "The organization's id could not be read (organizations:DescribeOrganization failed), so whether the role may write the member accounts' o-<organization id>_* log streams was not checked; recent deliveries decide the verdict instead.",
   },
 };

@@ -8,7 +8,7 @@ import {
   TrailFacts,
   TrailStatusFacts,
 } from '@cis-aws/plugin-cis-aws-common';
-import { parseArn } from '../rules';
+import { DESCRIBE_ORGANIZATION, parseArn } from '../rules';
 import { AccountClients } from './clients';
 import { toApiError } from './errors';
 import { collectTrailInventory, InventoryMode } from './inventory';
@@ -157,7 +157,7 @@ async function readOrganizationId(
       .send(new DescribeOrganizationCommand({}));
     return { id: Organization?.Id };
   } catch (error) {
-    return { error: toApiError('organizations:DescribeOrganization', error) };
+    return { error: toApiError(DESCRIBE_ORGANIZATION, error) };
   }
 }
 

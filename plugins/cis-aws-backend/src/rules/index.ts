@@ -4,6 +4,7 @@
  */
 export * from './arns';
 export * from './evaluateTrail';
+export { DESCRIBE_ORGANIZATION } from './trailWarnings';
 export * from './evaluateAccount';
 export * from './aggregateEntity';
 export * from './securityHub';

@@ -35,6 +35,64 @@ describe('trail warnings', () => {
       expect(codes(result)).toEqual(['ROLE_CHECK_INCOMPLETE']);
     });
 
+    describe('an organization trail whose organization id could not be read', () => {
+      const orgError = anApiError({
+        operation: 'organizations:DescribeOrganization',
+        code: 'AccessDeniedException',
+        region: undefined,
+      });
+
+      it('passes on a fresh delivery with ORGANIZATION_STREAMS_NOT_CHECKED', () => {
+        const result = evaluateTrail(
+          aHealthyTrail({ isOrganizationTrail: true, apiErrors: [orgError] }),
+          aContext(),
+        );
+        expect(result.verdict).toBe('PASS');
+        expect(codes(result)).toEqual(['ORGANIZATION_STREAMS_NOT_CHECKED']);
+        expect(result.warnings[0].detail).toContain(
+          'organizations:DescribeOrganization failed: AccessDeniedException',
+        );
+      });
+
+      it('fails on a stale delivery, DELIVERY_STALE, never ERROR', () => {
+        const result = evaluateTrail(
+          aHealthyTrail({
+            isOrganizationTrail: true,
+            apiErrors: [orgError],
+            status: aReadStatus({
+              latestCloudWatchLogsDeliveryTime: before(30 * HOUR_MS),
+            }),
+          }),
+          aContext(),
+        );
+        expect(result).toMatchObject({
+          verdict: 'FAIL',
+          reason: 'DELIVERY_STALE',
+        });
+        expect(codes(result)).toContain('ORGANIZATION_STREAMS_NOT_CHECKED');
+      });
+
+      it('says nothing for a trail that is not an organization trail, or names no role', () => {
+        expect(
+          codes(
+            evaluateTrail(aHealthyTrail({ apiErrors: [orgError] }), aContext()),
+          ),
+        ).toEqual([]);
+        expect(
+          codes(
+            evaluateTrail(
+              aHealthyTrail({
+                isOrganizationTrail: true,
+                roleArn: null,
+                apiErrors: [orgError],
+              }),
+              aContext(),
+            ),
+          ),
+        ).not.toContain('ORGANIZATION_STREAMS_NOT_CHECKED');
+      });
+    });
+
     it('an IAM read denied with a stale delivery fails DELIVERY_STALE, not ERROR', () => {
       const facts = aHealthyTrail({
         role: iamDenied,

@@ -10,6 +10,9 @@ import { deliveryAgeMs, isBlank } from './trailFactsReading';
  * The contract's warnings for one trail: shown beside the verdict, never changing it.
  */
 
+/** The call that reads the organization id (`o-…`), which names an organization trail's streams. */
+export const DESCRIBE_ORGANIZATION = 'organizations:DescribeOrganization';
+
 /** Every warning that applies, whatever the verdict. */
 export function trailWarnings(
   facts: TrailFacts,
@@ -73,6 +76,23 @@ export function trailWarnings(
     : incompleteRoleCheck(facts);
   if (incomplete) {
     warn('ROLE_CHECK_INCOMPLETE', incomplete);
+  }
+
+  // An organization trail this account owns also writes `o-<orgid>_*` streams for the member
+  // accounts; without the id only the owner's own streams were asked about.
+  const organizationError = facts.apiErrors.find(
+    e => e.operation === DESCRIBE_ORGANIZATION,
+  );
+  if (
+    facts.isOrganizationTrail &&
+    facts.ownerAccountId === facts.seenFromAccountId &&
+    !isBlank(facts.roleArn) &&
+    organizationError
+  ) {
+    warn(
+      'ORGANIZATION_STREAMS_NOT_CHECKED',
+      `${DESCRIBE_ORGANIZATION} failed: ${organizationError.code}; the o-<organization id>_* streams of member accounts were not checked`,
+    );
   }
 
   const documentsError =
