@@ -2,6 +2,7 @@
 // `npm run release:pack`: the publishable plugins as npm tarballs, built in
 // the order that works from a clean checkout, in one folder.
 //
+//   0. `backstage-cli repo fix --publish --check`: the publishing metadata.
 //   1. `tsc` at the root: `backstage-cli package build` rolls each package's
 //      types up from dist-types/, which only a root tsc writes.
 //   2. `backstage-cli package build` in every publishable package.
@@ -21,6 +22,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  writeFileSync,
 } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -127,9 +129,49 @@ function refuseAfterInterruptedPack(packages) {
   process.exit(1);
 }
 
-function main() {
+/**
+ * One pack at a time in this checkout: two packs of one package rewrite its
+ * package.json under each other. A lock folder with the holder's pid; a
+ * holder that died no longer holds it.
+ */
+async function takePackLock() {
+  const lock = join(root, '.cache/release-pack.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const deadline = Date.now() + 15 * 60_000;
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      writeFileSync(join(lock, 'pid'), String(process.pid));
+      process.on('exit', () => rmSync(lock, { recursive: true, force: true }));
+      return;
+    } catch (error) {
+      if (error.code !== 'EEXIST') throw error;
+    }
+    let holder = NaN;
+    try {
+      holder = Number(readFileSync(join(lock, 'pid'), 'utf8'));
+      process.kill(holder, 0);
+    } catch {
+      if (Number.isInteger(holder)) {
+        rmSync(lock, { recursive: true, force: true }); // its holder is gone
+        continue;
+      }
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`another release:pack (pid ${holder}) holds ${lock}`);
+    }
+    console.log(`[release:pack] waiting for release:pack pid ${holder}`);
+    await new Promise(resolve => setTimeout(resolve, 5000));
+  }
+}
+
+async function main() {
+  await takePackLock();
   const packages = publishablePackages();
   refuseAfterInterruptedPack(packages);
+  // The package.json fields Backstage's publishing wants (repository with
+  // directory, exports vs publishConfig …): a drift fails here, not on npm.
+  run(process.execPath, [cli, 'repo', 'fix', '--publish', '--check'], root);
   if (!values['skip-build']) {
     run(
       process.execPath,
@@ -173,4 +215,7 @@ function main() {
   console.log(`[release:pack] ${packages.length} tarballs in ${outDir}`);
 }
 
-main();
+main().catch(error => {
+  console.error(`[release:pack] ${error.message}`);
+  process.exit(1);
+});
