@@ -12,6 +12,7 @@ import { readCisAwsConfig } from './config';
 import { OwnerNotifier } from './notifications';
 import { EvaluationEngine } from './service/EvaluationEngine';
 import { createApiServices } from './services';
+import { DefaultDiagnosticsService } from './services/DiagnosticsService';
 import { DatabaseEvaluationStore } from './storage/DatabaseEvaluationStore';
 
 /**
@@ -124,6 +125,13 @@ export const cisAwsPlugin = createBackendPlugin({
           await createRouter({
             httpAuth: deps.httpAuth,
             knownSecrets,
+            diagnostics: DefaultDiagnosticsService.create({
+              aws,
+              store,
+              catalog: engine,
+              permissions: deps.permissions,
+              options,
+            }),
             ...createApiServices({
               catalog,
               permissions: deps.permissions,

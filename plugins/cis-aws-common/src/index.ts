@@ -14,3 +14,4 @@ export * from './permissions';
 export * from './consoleLinks';
 export * from './evidence';
 export * from './techInsights';
+export * from './diagnostics';

@@ -8,6 +8,8 @@ import { EvaluationService } from '../services/EvaluationService';
 import { EvidenceService } from '../services/EvidenceService';
 import { ExceptionService } from '../services/ExceptionService';
 import { OwnerRankingService } from '../services/OwnerRankingService';
+import type { DiagnosticsService } from '../services/DiagnosticsService';
+import { createDiagnosticsRoutes } from './diagnosticsRoutes';
 import { createEvidenceRoutes } from './evidenceRoutes';
 import { createExceptionRoutes } from './exceptionRoutes';
 import { redactJsonResponses } from './redaction';
@@ -31,6 +33,8 @@ export interface RouterOptions {
   evidence: EvidenceService;
   /** Configured secrets (backend keys, static tokens, AWS keys) never to appear in a response. */
   knownSecrets?: readonly string[];
+  /** `GET /v1/diagnostics` (admins); without it that route is absent. */
+  diagnostics?: DiagnosticsService;
 }
 
 /**
@@ -55,6 +59,7 @@ export async function createRouter(
 
   router.use(createExceptionRoutes({ credentialsOf, ...options }));
   router.use(createEvidenceRoutes({ credentialsOf, ...options }));
+  router.use(createDiagnosticsRoutes({ credentialsOf, ...options }));
 
   router.get('/v1/accounts', async (req, res) => {
     const query = parseInput(accountsQuerySchema, req.query);
