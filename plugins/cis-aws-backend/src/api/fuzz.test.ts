@@ -98,7 +98,11 @@ const BODIES: (string | object)[] = [
   { reason: 'x', expiresAt: '2026-11-24T00:00:00+99:00' },
   { reason: 'x', expiresAt: '2026-11-24T00:00:00+24:00' },
   { reason: 'x', expiresAt: LATER, trailArn: ['a'] },
-  { reason: 'x', expiresAt: LATER, ticketUrl: 'javascript:alert(1)' },
+  {
+    reason: 'x',
+    expiresAt: LATER,
+    ticketUrl: ['javascript', 'alert(1)'].join(':'),
+  },
   { reason: 'x\u0000y', expiresAt: LATER },
   { reason: '🦄 \u202e ﷽ Ω', expiresAt: LATER, approvedBy: 'ｕｓｅｒ' },
   { reason: 'x', expiresAt: LATER, __proto__: { admin: true } },

@@ -64,7 +64,7 @@ interface RouteCase {
   path: string;
   body?: object;
   /** The one service method the route calls. */
-  calls: (s: Mocked) => jest.Mock;
+  calls: (s: Mocked) => jest.MockInstance<any, any>;
   ok: number;
   /** A request the route itself refuses (400) before calling the service. */
   badInput: { path: string; body?: unknown; message: RegExp }[];

@@ -34,7 +34,9 @@ export function rankOwners(
     (a, b) =>
       b.totals.FAIL - a.totals.FAIL ||
       b.totals.ERROR - a.totals.ERROR ||
-      (a.ownerRef ?? '~').localeCompare(b.ownerRef ?? '~'),
+      // Nobody's accounts after the named owners they tie with ('~' sorts before letters).
+      Number(a.ownerRef === undefined) - Number(b.ownerRef === undefined) ||
+      (a.ownerRef ?? '').localeCompare(b.ownerRef ?? ''),
   );
 }
 

@@ -1,0 +1,43 @@
+import { rankOwners } from './OwnerRankingService';
+
+describe('rankOwners', () => {
+  it('puts the owners with the most failing accounts first, then the most erroring, then by name', () => {
+    const ranking = rankOwners([
+      { ownerRef: 'group:default/b', verdict: 'PASS' },
+      { ownerRef: 'group:default/a', verdict: 'ERROR' },
+      { ownerRef: 'group:default/c', verdict: 'FAIL' },
+      { ownerRef: 'group:default/c', verdict: 'PASS' },
+      { ownerRef: 'group:default/d', verdict: 'ERROR' },
+      { ownerRef: 'group:default/d', verdict: 'ERROR' },
+    ]);
+    expect(ranking.map(o => [o.ownerRef, o.totalCount])).toEqual([
+      ['group:default/c', 2],
+      ['group:default/d', 2],
+      ['group:default/a', 1],
+      ['group:default/b', 1],
+    ]);
+    expect(ranking[0].totals).toEqual({
+      PASS: 1,
+      FAIL: 1,
+      ERROR: 0,
+      UNKNOWN: 0,
+      EXEMPT: 0,
+    });
+  });
+
+  it('ranks the accounts nobody owns as one entry without an owner, after named owners that tie', () => {
+    const ranking = rankOwners([
+      { verdict: 'FAIL' },
+      { verdict: 'PASS' },
+      { ownerRef: 'group:default/z', verdict: 'FAIL' },
+    ]);
+    expect(ranking).toEqual([
+      expect.objectContaining({ ownerRef: 'group:default/z', totalCount: 1 }),
+      { totalCount: 2, totals: expect.objectContaining({ FAIL: 1, PASS: 1 }) },
+    ]);
+  });
+
+  it('has nothing to rank without accounts', () => {
+    expect(rankOwners([])).toEqual([]);
+  });
+});
