@@ -18,6 +18,7 @@ import {
 import { http, HttpResponse, JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { ReactElement } from 'react';
+import diagnosticsHealthy from '../__fixtures__/diagnostics-healthy.json';
 import { cisAwsApiRef } from '../api/CisAwsApi';
 import { CisAwsClient } from '../api/CisAwsClient';
 import { rootRouteRef } from '../routes';
@@ -43,6 +44,10 @@ const defaultHandlers = [
     HttpResponse.json({ accountId: params.accountId, items: [], events: [] }),
   ),
   http.get(`${BACKEND}/v1/exceptions`, () => HttpResponse.json({ items: [] })),
+  // The organization page's diagnostics card (admins): everything reachable.
+  http.get(`${BACKEND}/v1/diagnostics`, () =>
+    HttpResponse.json(diagnosticsHealthy),
+  ),
 ];
 
 /** The cis-aws backend, faked at the HTTP level: the real client runs against it. */

@@ -4,6 +4,7 @@ import {
   AccountExceptionsResponse,
   AccountsListResponse,
   CreateExceptionRequest,
+  DiagnosticsReport,
   EntityResultResponse,
   EvaluationRun,
   EvidenceFormat,
@@ -74,6 +75,11 @@ export interface CisAwsApi {
     format: EvidenceFormat,
     at?: string,
   ): Promise<EvidenceDownload>;
+  /**
+   * Whether Security Hub's administrator, Organizations and each account's reader role are
+   * reachable (needs `cis-aws.account.evaluate`: it makes AWS calls).
+   */
+  getDiagnostics(): Promise<DiagnosticsReport>;
 }
 
 /** An evidence packet as downloaded: its text and the file name to save it under. */

@@ -6,6 +6,7 @@ import {
   AccountExceptionsResponse,
   AccountsListResponse,
   CreateExceptionRequest,
+  DiagnosticsReport,
   EntityResultResponse,
   EvaluationRun,
   EvidenceFormat,
@@ -166,6 +167,10 @@ export class CisAwsClient implements CisAwsApi {
         response.headers.get('content-type') ??
         (format === 'json' ? 'application/json' : 'text/markdown'),
     };
+  }
+
+  getDiagnostics(): Promise<DiagnosticsReport> {
+    return this.get('/v1/diagnostics');
   }
 
   private get<T>(path: string): Promise<T> {

@@ -10,6 +10,7 @@ import { Verdict } from '@cis-aws/plugin-cis-aws-common';
 import { Grid } from '@material-ui/core';
 import { useCallback, useMemo, useState } from 'react';
 import { useAccounts } from '../../hooks';
+import { DiagnosticsCard } from '../Diagnostics';
 import { AccountsTable } from './AccountsTable';
 import { AccountsToolbar } from './AccountsToolbar';
 import { ExceptionsSummary } from './ExceptionsSummary';
@@ -112,6 +113,10 @@ export function CisAwsPage() {
           </Grid>
           <Grid item xs={12}>
             <ExceptionsSummary />
+          </Grid>
+          {/* Admins only: renders nothing for users who may not run evaluations. */}
+          <Grid item xs={12}>
+            <DiagnosticsCard />
           </Grid>
         </Grid>
       </Content>

@@ -1,0 +1,204 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { usePermission } from '@backstage/plugin-permission-react';
+import {
+  cisAwsEvaluatePermission,
+  DiagnosticCheck,
+  DiagnosticsReport,
+  ReaderRoleDiagnostic,
+} from '@cis-aws/plugin-cis-aws-common';
+import {
+  Box,
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+import { formatDateTime } from '../common';
+import { DiagnosticStatusIcon } from './DiagnosticStatusIcon';
+import { useDiagnostics } from './useDiagnostics';
+
+/** Reader roles listed one by one: the problems and unknowns, then at most this many more. */
+const MAX_ROLE_ROWS = 25;
+
+function CheckDetails(props: { check: DiagnosticCheck }) {
+  const { check } = props;
+  return (
+    <>
+      <Typography variant="body2">{check.summary}</Typography>
+      {check.hint && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="cis-diagnostics-hint"
+        >
+          {check.hint}
+        </Typography>
+      )}
+      {check.error && (
+        <Typography variant="caption" color="textSecondary" component="div">
+          {check.error.operation}: {check.error.code} — {check.error.message}
+        </Typography>
+      )}
+    </>
+  );
+}
+
+function CheckRow(props: {
+  name: string;
+  testId: string;
+  check: DiagnosticCheck;
+}) {
+  const { name, testId, check } = props;
+  return (
+    <TableRow data-testid={testId} data-status={check.status}>
+      <TableCell style={{ whiteSpace: 'nowrap' }}>
+        <DiagnosticStatusIcon status={check.status} />
+      </TableCell>
+      <TableCell style={{ whiteSpace: 'nowrap' }}>{name}</TableCell>
+      <TableCell>
+        <CheckDetails check={check} />
+      </TableCell>
+    </TableRow>
+  );
+}
+
+function readerRolesCheck(report: DiagnosticsReport): DiagnosticCheck {
+  const { OK, PROBLEM, UNKNOWN } = report.readerRoleTotals;
+  const total = report.readerRoles.length;
+  if (PROBLEM > 0) {
+    return {
+      status: 'PROBLEM',
+      source: 'LAST_RUN',
+      checkedAt: report.generatedAt,
+      summary: `${PROBLEM} of ${total} accounts: the reader role cannot be assumed.`,
+      hint: 'See the accounts below: each needs the reader role deployed and trusting the portal.',
+    };
+  }
+  return {
+    status: total === 0 || UNKNOWN > 0 ? 'UNKNOWN' : 'OK',
+    source: 'LAST_RUN',
+    checkedAt: report.generatedAt,
+    summary:
+      total === 0
+        ? 'No account in the catalog yet.'
+        : `${OK} of ${total} accounts: the reader role can be assumed${
+            UNKNOWN > 0 ? `; ${UNKNOWN} not known yet` : ''
+          }.`,
+  };
+}
+
+function ReaderRoles(props: { roles: ReaderRoleDiagnostic[] }) {
+  const notOk = props.roles.filter(r => r.status !== 'OK');
+  const shown = [
+    ...notOk,
+    ...props.roles.filter(r => r.status === 'OK'),
+  ].slice(0, Math.max(notOk.length, MAX_ROLE_ROWS));
+  if (shown.length === 0) return null;
+  return (
+    <TableContainer style={{ maxHeight: 360 }}>
+      <Table size="small" stickyHeader aria-label="Reader roles">
+        <TableHead>
+          <TableRow>
+            <TableCell>Reader role</TableCell>
+            <TableCell>AWS account</TableCell>
+            <TableCell>Details</TableCell>
+            <TableCell>As of</TableCell>
+          </TableRow>
+        </TableHead>
+        <TableBody>
+          {shown.map(role => (
+            <TableRow
+              key={role.accountId}
+              data-testid="cis-diagnostics-role"
+              data-account={role.accountId}
+              data-status={role.status}
+            >
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                <DiagnosticStatusIcon status={role.status} />
+              </TableCell>
+              <TableCell>
+                {role.title ? `${role.title} (${role.accountId})` : role.accountId}
+              </TableCell>
+              <TableCell>
+                <CheckDetails check={role} />
+              </TableCell>
+              <TableCell style={{ whiteSpace: 'nowrap' }}>
+                {role.source === 'LIVE' ? 'now' : formatDateTime(role.checkedAt)}
+              </TableCell>
+            </TableRow>
+          ))}
+        </TableBody>
+      </Table>
+    </TableContainer>
+  );
+}
+
+function DiagnosticsBody() {
+  const { loading, error, value, retry } = useDiagnostics();
+  if (error) return <ResponseErrorPanel error={error} />;
+  if (!value) return loading ? <Progress /> : null;
+  const securityHub = value.securityHub;
+  return (
+    <>
+      <Table size="small" aria-label="Diagnostics">
+        <TableBody>
+          <CheckRow
+            name={`Security Hub${
+              securityHub.administratorAccountId
+                ? ` (${securityHub.administratorAccountId}, ${securityHub.region})`
+                : ''
+            }`}
+            testId="cis-diagnostics-security-hub"
+            check={securityHub}
+          />
+          <CheckRow
+            name="AWS Organizations"
+            testId="cis-diagnostics-organizations"
+            check={value.organizations}
+          />
+          <CheckRow
+            name="Reader roles"
+            testId="cis-diagnostics-reader-roles"
+            check={readerRolesCheck(value)}
+          />
+        </TableBody>
+      </Table>
+      <Box mt={2}>
+        <ReaderRoles roles={value.readerRoles} />
+      </Box>
+      <Box mt={1} display="flex" alignItems="center" style={{ gap: 8 }}>
+        <Button size="small" onClick={retry} disabled={loading}>
+          Check again
+        </Button>
+        <Typography variant="caption" color="textSecondary">
+          Checked {formatDateTime(value.generatedAt)}
+        </Typography>
+      </Box>
+    </>
+  );
+}
+
+/**
+ * Whether the backend reaches what an evaluation needs: Security Hub's administrator and the
+ * CloudTrail.5 findings it sees, Organizations, each account's reader role. Only for users who
+ * may run evaluations (it makes AWS calls); nothing is shown to others.
+ */
+export function DiagnosticsCard() {
+  const { loading, allowed } = usePermission({
+    permission: cisAwsEvaluatePermission,
+  });
+  if (loading || !allowed) return null;
+  return (
+    <InfoCard title="Diagnostics" subheader="Can the portal read what it needs?">
+      <DiagnosticsBody />
+    </InfoCard>
+  );
+}

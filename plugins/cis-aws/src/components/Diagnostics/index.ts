@@ -1,0 +1,1 @@
+export { DiagnosticsCard } from './DiagnosticsCard';
