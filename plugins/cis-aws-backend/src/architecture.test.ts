@@ -42,7 +42,9 @@ const LAYERS: { name: string; matches: (path: string) => boolean }[] = [
   {
     name: 'aws, catalog and storage',
     matches: p =>
-      p.startsWith('aws/') || p.startsWith('catalog/') || p.startsWith('storage/'),
+      p.startsWith('aws/') ||
+      p.startsWith('catalog/') ||
+      p.startsWith('storage/'),
   },
   {
     name: 'rules and lib',
@@ -70,7 +72,10 @@ function listFiles(dir: string): string[] {
 }
 
 /** `./x` or `../y/z` as the file it names, relative to `src/`; undefined for packages. */
-function resolveImport(fromFile: string, specifier: string): string | undefined {
+function resolveImport(
+  fromFile: string,
+  specifier: string,
+): string | undefined {
   if (!specifier.startsWith('.')) return undefined;
   const base = resolve(dirname(join(SRC, fromFile)), specifier);
   const candidate = [

@@ -29,7 +29,10 @@ const WORLD = {
   regions: ['us-east-1'],
   callerAccount: MAIN,
   readerRoleName: 'CisAwsReader',
-  securityHub: { administratorAccount: ACCOUNT, aggregationRegion: 'us-east-1' },
+  securityHub: {
+    administratorAccount: ACCOUNT,
+    aggregationRegion: 'us-east-1',
+  },
   accounts: [
     { id: MAIN, name: 'main', organizationMember: false },
     {

@@ -1,7 +1,4 @@
-import {
-  paginateGetFindings,
-  StringFilter,
-} from '@aws-sdk/client-securityhub';
+import { paginateGetFindings, StringFilter } from '@aws-sdk/client-securityhub';
 import { ApiError } from '@cis-aws/plugin-cis-aws-common';
 import {
   CLOUDTRAIL_5_GENERATOR_IDS,

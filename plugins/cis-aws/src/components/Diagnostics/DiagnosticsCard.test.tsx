@@ -21,14 +21,18 @@ describe('DiagnosticsCard', () => {
     );
     expect(securityHub).toHaveAttribute('data-status', 'OK');
     expect(securityHub).toHaveTextContent('Reachable');
-    expect(securityHub).toHaveTextContent('sees 9 active CloudTrail.5 findings');
-    expect(screen.getByTestId('cis-diagnostics-organizations')).toHaveTextContent(
-      'o-acme12345',
+    expect(securityHub).toHaveTextContent(
+      'sees 9 active CloudTrail.5 findings',
     );
+    expect(
+      screen.getByTestId('cis-diagnostics-organizations'),
+    ).toHaveTextContent('o-acme12345');
     expect(
       screen.getByTestId('cis-diagnostics-reader-roles'),
     ).toHaveTextContent('2 of 2 accounts: the reader role can be assumed');
-    expect(screen.queryByTestId('cis-diagnostics-hint')).not.toBeInTheDocument();
+    expect(
+      screen.queryByTestId('cis-diagnostics-hint'),
+    ).not.toBeInTheDocument();
   });
 
   it('shows a wrong Security Hub administrator as a problem, with the hint in plain words', async () => {
@@ -40,7 +44,9 @@ describe('DiagnosticsCard', () => {
     expect(securityHub).toHaveAttribute('data-status', 'PROBLEM');
     expect(securityHub).toHaveTextContent('Problem');
     expect(securityHub).toHaveTextContent('410011223344');
-    expect(securityHub).toHaveTextContent('sees no active CloudTrail.5 finding');
+    expect(securityHub).toHaveTextContent(
+      'sees no active CloudTrail.5 finding',
+    );
     expect(
       within(securityHub).getByTestId('cis-diagnostics-hint'),
     ).toHaveTextContent(/wrong account.*not invited.*not aggregated/);

@@ -97,10 +97,10 @@ function readerRolesCheck(report: DiagnosticsReport): DiagnosticCheck {
 
 function ReaderRoles(props: { roles: ReaderRoleDiagnostic[] }) {
   const notOk = props.roles.filter(r => r.status !== 'OK');
-  const shown = [
-    ...notOk,
-    ...props.roles.filter(r => r.status === 'OK'),
-  ].slice(0, Math.max(notOk.length, MAX_ROLE_ROWS));
+  const shown = [...notOk, ...props.roles.filter(r => r.status === 'OK')].slice(
+    0,
+    Math.max(notOk.length, MAX_ROLE_ROWS),
+  );
   if (shown.length === 0) return null;
   return (
     <TableContainer style={{ maxHeight: 360 }}>
@@ -125,13 +125,16 @@ function ReaderRoles(props: { roles: ReaderRoleDiagnostic[] }) {
                 <DiagnosticStatusIcon status={role.status} />
               </TableCell>
               <TableCell>
-                {role.title ? `${role.title} (${role.accountId})` : role.accountId}
+                {/* The catalog's title already names the account id. */}
+                {role.title ?? role.accountId}
               </TableCell>
               <TableCell>
                 <CheckDetails check={role} />
               </TableCell>
               <TableCell style={{ whiteSpace: 'nowrap' }}>
-                {role.source === 'LIVE' ? 'now' : formatDateTime(role.checkedAt)}
+                {role.source === 'LIVE'
+                  ? 'now'
+                  : formatDateTime(role.checkedAt)}
               </TableCell>
             </TableRow>
           ))}
@@ -197,7 +200,10 @@ export function DiagnosticsCard() {
   });
   if (loading || !allowed) return null;
   return (
-    <InfoCard title="Diagnostics" subheader="Can the portal read what it needs?">
+    <InfoCard
+      title="Diagnostics"
+      subheader="Can the portal read what it needs?"
+    >
       <DiagnosticsBody />
     </InfoCard>
   );
