@@ -3,7 +3,7 @@ import {
   BackstageCredentials,
   LoggerService,
 } from '@backstage/backend-plugin-api';
-import { NotFoundError } from '@backstage/errors';
+import { NotFoundError, toError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   AccountEvaluation,
@@ -163,6 +163,12 @@ export class EvaluationEngine {
             saved => {
               evaluated += 1;
               if (saved.verdict === 'ERROR') errored += 1;
+              logger
+                .child({ accountId: mapping.accountId, runId })
+                .info('evaluated', {
+                  verdict: saved.verdict,
+                  reason: saved.reason,
+                });
             },
           ),
         );
@@ -205,19 +211,21 @@ export class EvaluationEngine {
         calls: counter.toJSON(),
         errors,
       });
-      logger.info(
-        `CIS 2.4: evaluated ${evaluated} accounts (${errored} ERROR) in ${
-          Date.now() - started
-        } ms with ${counter.total()} AWS calls`,
-      );
+      logger.child({ runId }).info('evaluation run finished', {
+        trigger: run.trigger,
+        accountsEvaluated: evaluated,
+        accountsErrored: errored,
+        durationMs: Date.now() - started,
+        awsCalls: counter.total(),
+      });
     } catch (error) {
-      logger.error(`CIS 2.4 evaluation run ${runId} failed`, error as Error);
+      logger.child({ runId }).error('evaluation run failed', toError(error));
       await store.finishRun(runId, {
         status: 'failed',
         accountsEvaluated: evaluated,
         accountsErrored: errored,
         calls: counter.toJSON(),
-        errors: [...errors, String((error as Error).message ?? error)],
+        errors: [...errors, toError(error).message],
       });
       throw error;
     }
@@ -388,9 +396,9 @@ export class EvaluationEngine {
       try {
         await listener(outcome, mapping);
       } catch (error) {
-        this.deps.logger.warn(
-          `CIS 2.4: a result listener failed: ${(error as Error).message}`,
-        );
+        this.deps.logger
+          .child({ accountId: mapping.accountId })
+          .warn('a result listener failed', toError(error));
       }
     }
     return outcome;

@@ -1,4 +1,5 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
+import { toError } from '@backstage/errors';
 import {
   AccountFacts,
   SecurityHubFindingSummary,
@@ -35,11 +36,9 @@ export async function collectAccount(input: {
       now,
     });
   } catch (error) {
-    logger.warn(
-      `CIS 2.4: collecting account ${accountId} failed: ${
-        (error as Error).message
-      }`,
-    );
+    logger.child({ accountId }).warn('collecting the account failed', {
+      error: toError(error).message,
+    });
     return {
       accountId,
       partition: options.partition,
@@ -91,6 +90,6 @@ export async function readSecurityHubOpinions(input: {
     }
     return { summaries: selectCloudTrail5Findings(read.findings), errors: [] };
   } catch (error) {
-    return { errors: [`Security Hub: ${(error as Error).message}`] };
+    return { errors: [`Security Hub: ${toError(error).message}`] };
   }
 }
