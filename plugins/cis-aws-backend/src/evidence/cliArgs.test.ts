@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { ConfigReader } from '@backstage/config';
 import {
   EVIDENCE_USAGE,
@@ -28,7 +29,7 @@ function usageError(argv: string[], files?: string[]): string {
     parse(argv, files);
   } catch (error) {
     expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
+    return toError(error).message;
   }
   throw new Error('expected a UsageError');
 }
@@ -143,7 +144,7 @@ describe('parseEvidenceArgs', () => {
           });
           return '';
         } catch (error) {
-          return (error as Error).message;
+          return toError(error).message;
         }
       })(),
     ).toBe(
