@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 // typescript is the repository's own compiler (root devDependency); it belongs in this
 // package's devDependencies too.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import ts from 'typescript';
 
 /**

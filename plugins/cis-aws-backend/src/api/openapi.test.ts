@@ -1,12 +1,9 @@
 import { mockServices } from '@backstage/backend-test-utils';
 // The checker's tools are in node_modules through the Backstage CLI, not declared by this package.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import Ajv from 'ajv';
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import addFormats from 'ajv-formats';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { parse } from 'yaml';
 import { ApiServices } from '../services';
 import { createRouter } from './router';
