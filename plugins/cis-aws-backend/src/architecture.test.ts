@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
-// typescript is the repository's own compiler (root devDependency); it belongs in this
-// package's devDependencies too.
+// TypeScript's own pre-processor reads the imports (a devDependency of this package).
 import ts from 'typescript';
 
 /**
