@@ -10,6 +10,10 @@ import { RunningSimulator } from './index';
 import { clients, clientsAs, start } from './__testUtils__/harness';
 import { createWorld } from './world/load';
 
+// Over HTTP to a real server: a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers, never on clocks.
+jest.setTimeout(60_000);
+
 /** A load sanity check: a 5000-account world loads and answers (no timing assertions). */
 
 const COUNT = 5000;

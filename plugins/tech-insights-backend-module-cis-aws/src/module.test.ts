@@ -24,6 +24,10 @@ import { cisAwsChecks, cisAwsChecksConfig } from './checks';
 import { readConcurrency, techInsightsModuleCisAws } from './module';
 import { CIS_AWS_FACT_RETRIEVER_ID } from './retriever/schema';
 
+// Over HTTP to a real server: a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers, never on clocks.
+jest.setTimeout(60_000);
+
 /**
  * The real tech-insights backend with the jsonfc fact checker and this
  * module, on a real database, next to a fake catalog and a fake cis-aws

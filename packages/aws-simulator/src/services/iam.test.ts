@@ -10,6 +10,10 @@ import {
 import { RunningSimulator } from '../index';
 import { clients, errorOf, start, world } from '../__testUtils__/harness';
 
+// Over HTTP to a real server: a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers, never on clocks.
+jest.setTimeout(60_000);
+
 const ACCOUNT = '111111111111';
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/service-role/Delivery`;
 const GROUP = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:trail-logs`;

@@ -13,6 +13,10 @@ import {
   world,
 } from '../__testUtils__/harness';
 
+// Over HTTP to a real server: a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers, never on clocks.
+jest.setTimeout(60_000);
+
 const eq = (Value: string) => [{ Value, Comparison: 'EQUALS' as const }];
 
 describe('Security Hub (demo world)', () => {

@@ -18,6 +18,10 @@ import {
   startDemo,
 } from '../__testUtils__/harness';
 
+// Over HTTP to a real server: a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers, never on clocks.
+jest.setTimeout(60_000);
+
 const PAYMENTS_PROD = '403344556677';
 const LEGACY_BILLING = '411122334455';
 const STOREFRONT_PROD = '405566778899';

@@ -9,6 +9,10 @@ import { collectTrailInventory } from './inventory';
 import { readRole } from './role';
 import { readCloudTrail5Findings } from './securityHubFindings';
 
+// Over HTTP to a real server: a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers, never on clocks.
+jest.setTimeout(60_000);
+
 const MAIN = '320000000000';
 const ACCOUNT = '320000000001';
 const ROLE = 'Delivery';

@@ -10,6 +10,10 @@ import { readCisAwsOptions } from '../config';
 import { AccountClients, AwsClientFactory, CallCounter } from './clients';
 import { readRole, RoleCheckTarget } from './role';
 
+// Over HTTP to a real server: a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers, never on clocks.
+jest.setTimeout(60_000);
+
 const MAIN = '310000000000';
 const ACCOUNT = '310000000001';
 const ROLE = 'Delivery';

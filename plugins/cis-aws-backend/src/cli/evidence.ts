@@ -7,6 +7,7 @@
  * The package's bin (`bin/cis-aws-evidence`) runs it from dist/ when installed from npm, and from
  * src/ in this repository.
  */
+import { toError } from '@backstage/errors';
 import {
   LoggerService,
   resolvePackagePath,
@@ -253,7 +254,7 @@ export async function runEvidenceCli(
   try {
     return await exportFromDatabase(argv, env);
   } catch (error) {
-    const { name, message } = error as Error;
+    const { name, message } = toError(error);
     env.stderr(`${OPERATOR_ERRORS.has(name) ? '' : `${name}: `}${message}\n`);
     return 1;
   }
