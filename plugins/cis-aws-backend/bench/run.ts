@@ -21,7 +21,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
 import { AwsClientFactory } from '../src/aws/clients';
-import { EvaluationEngine } from '../src/service/EvaluationEngine';
+import { EvaluationEngine } from '../src/engine/EvaluationEngine';
 import { readCisAwsOptions } from '../src/config';
 import { DatabaseEvaluationStore } from '../src/storage/DatabaseEvaluationStore';
 import { benchmarkEntities, benchmarkWorld } from './world';

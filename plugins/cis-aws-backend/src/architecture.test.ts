@@ -13,7 +13,7 @@ import ts from 'typescript';
  *
  * 1. entry points: `plugin.ts` (wiring), `index.ts`, `cli/` (the evidence command)
  * 2. `api/`: HTTP routes — parse, authenticate, call one service method
- * 3. `service/`, `services/`: the engine and the named services the routes call
+ * 3. `engine/`, `services/`: the evaluation engine and the named services the routes call
  * 4. `config.ts`: every `cisAws.*` setting, read once by the entry points and handed down as
  *    values. The API and the services may name its `CisAwsOptions` type; nothing below imports
  *    it — the layers below define the option shapes they need (`AwsClientOptions`,
@@ -33,7 +33,7 @@ const LAYERS: { name: string; matches: (path: string) => boolean }[] = [
   { name: 'api', matches: p => p.startsWith('api/') },
   {
     name: 'services',
-    matches: p => p.startsWith('service/') || p.startsWith('services/'),
+    matches: p => p.startsWith('engine/') || p.startsWith('services/'),
   },
   { name: 'config', matches: p => p === 'config.ts' },
   {

@@ -10,7 +10,7 @@ import { AwsClientFactory } from './aws/clients';
 import { configuredSecrets } from './evidence/secretGuard';
 import { readCisAwsConfig } from './config';
 import { OwnerNotifier } from './notifications';
-import { EvaluationEngine } from './service/EvaluationEngine';
+import { EvaluationEngine } from './engine/EvaluationEngine';
 import { createApiServices } from './services';
 import { DefaultDiagnosticsService } from './services/DiagnosticsService';
 import { DatabaseEvaluationStore } from './storage/DatabaseEvaluationStore';

@@ -9,7 +9,7 @@ import {
   cisAwsEvaluatePermission,
   EvaluationRun,
 } from '@cis-aws/plugin-cis-aws-common';
-import { EvaluationEngine } from '../service/EvaluationEngine';
+import { EvaluationEngine } from '../engine/EvaluationEngine';
 import { EvaluationStore } from '../storage/EvaluationStore';
 import { withConsoleLinks } from './AccountResultsService';
 import { CatalogAccess } from './CatalogAccess';

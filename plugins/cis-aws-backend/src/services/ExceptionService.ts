@@ -14,7 +14,7 @@ import {
   ExceptionsListResponse,
 } from '@cis-aws/plugin-cis-aws-common';
 import { CatalogAccounts } from '../catalog/accountMapping';
-import { EvaluationEngine } from '../service/EvaluationEngine';
+import { EvaluationEngine } from '../engine/EvaluationEngine';
 import {
   EvaluationStore,
   ExceptionStore,

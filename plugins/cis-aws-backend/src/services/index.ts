@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EvidenceOptions } from '../evidence/buildEvidencePacket';
-import { EvaluationEngine } from '../service/EvaluationEngine';
+import { EvaluationEngine } from '../engine/EvaluationEngine';
 import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
 import {
   AccountResultsService,
