@@ -15,3 +15,4 @@ export * from './consoleLinks';
 export * from './evidence';
 export * from './techInsights';
 export * from './diagnostics';
+export * from './readerPolicy';

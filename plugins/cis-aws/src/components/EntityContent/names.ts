@@ -2,29 +2,17 @@
  * The names, ARNs and IAM documents a trail's remediation is filled in with, derived from the
  * trail's facts and ARNs. Pure.
  */
-import { arnParts, type TrailFacts } from '@cis-aws/plugin-cis-aws-common';
+import {
+  arnParts,
+  readerPolicyDocument,
+  type TrailFacts,
+} from '@cis-aws/plugin-cis-aws-common';
 
 export { arnParts };
 
 /** The role name AWS's console uses for this integration; used when the trail names no role. */
 export const DEFAULT_ROLE_NAME = 'CloudTrail_CloudWatchLogs_Role';
 export const POLICY_NAME = 'CloudTrailToCloudWatchLogs';
-
-/** What the portal's reader role must be allowed to do in every account. */
-export const READER_ACTIONS = [
-  'cloudtrail:ListTrails',
-  'cloudtrail:DescribeTrails',
-  'cloudtrail:GetTrailStatus',
-  'logs:DescribeLogGroups',
-  'iam:GetRole',
-  'iam:ListRolePolicies',
-  'iam:GetRolePolicy',
-  'iam:ListAttachedRolePolicies',
-  'iam:GetPolicy',
-  'iam:GetPolicyVersion',
-  'iam:SimulatePrincipalPolicy',
-  'ec2:DescribeRegions',
-];
 
 export const json = (value: unknown) => JSON.stringify(value, null, 2);
 
@@ -132,9 +120,7 @@ export function permissionPolicy(n: TrailNames): string {
   });
 }
 
+/** The reader role's policy, generated from the one list of actions a run calls. */
 export function readerPolicy(): string {
-  return json({
-    Version: '2012-10-17',
-    Statement: [{ Effect: 'Allow', Action: READER_ACTIONS, Resource: '*' }],
-  });
+  return json(readerPolicyDocument());
 }
