@@ -9,13 +9,13 @@ import {
   EntityProvider,
   EntityProviderConnection,
 } from '@backstage/plugin-catalog-node';
+import { createAccountCredentials } from '@cis-aws/plugin-cis-aws-node';
 import {
   accountEntities,
   isActiveAccount,
   organizationLocation,
 } from './accountEntities';
 import { AwsOrganizationsProviderConfig, readProviderConfig } from './config';
-import { managementAccountCredentials } from './credentials';
 import {
   listAccounts,
   readOrganizationId,
@@ -71,11 +71,17 @@ export class AwsOrganizationsEntityProvider implements EntityProvider {
   ): AwsOrganizationsEntityProvider | undefined {
     const settings = readProviderConfig(config);
     if (!settings) return undefined;
-    const credentials = managementAccountCredentials({
+    // Without an endpoint @backstage/integration-aws-node does it all. With
+    // one, the configured role is assumed through it; with no role for the
+    // management account, its own aws.accounts[] entry (static keys, a
+    // profile) is used, else the main account's credentials: the backend
+    // then runs as the management account itself.
+    const credentials = createAccountCredentials({
       config,
-      accountId: settings.managementAccountId,
       endpoint: settings.endpoint,
-    });
+      roleSessionName: 'backstage-aws-organizations',
+      unconfiguredAccount: 'main-account',
+    }).forAccount(settings.managementAccountId);
     // Keep a failed credentials lookup from being an unhandled rejection
     // before the first refresh; that refresh reports it.
     credentials.catch(() => undefined);

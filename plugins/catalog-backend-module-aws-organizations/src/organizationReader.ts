@@ -5,6 +5,7 @@ import {
   paginateListAccounts,
   paginateListTagsForResource,
 } from '@aws-sdk/client-organizations';
+import { mapWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import { OrganizationAccount } from './accountEntities';
 
 /** Tag reads in flight at once: Organizations allows a few requests per second per account. */
@@ -67,39 +68,10 @@ export async function readAccountTags(
 }
 
 /**
- * Runs `fn` on every item with at most `limit` calls in flight and returns
- * the results in input order. The first failure rejects the whole call (the
- * calls already started still finish, their results unused): a partial list
- * of accounts must never reach the catalog, where it would delete the rest.
- */
-export async function mapWithConcurrency<T, R>(
-  items: readonly T[],
-  limit: number,
-  fn: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  let failed = false;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await fn(items[index]);
-      } catch (error) {
-        failed = true;
-        throw error;
-      }
-    }
-  };
-  await Promise.all(
-    Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker),
-  );
-  return results;
-}
-
-/**
  * Reads the given accounts' tags, a few at a time. Any failure rejects, with
- * the account it was about in the message.
+ * the account it was about in the message, and no further account is read:
+ * a partial list of accounts must never reach the catalog, where it would
+ * delete the rest.
  */
 export async function readTagsOf(
   client: OrganizationsClient,

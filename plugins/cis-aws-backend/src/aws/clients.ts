@@ -8,7 +8,10 @@ import { MetadataBearer, MiddlewareStack } from '@aws-sdk/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { Config } from '@backstage/config';
-import { createCredentialsSource, CredentialsSource } from './credentials';
+import {
+  AccountCredentials,
+  createAccountCredentials,
+} from '@cis-aws/plugin-cis-aws-node';
 
 /** Counts AWS calls (every HTTP attempt, retries included) by operation. */
 export class CallCounter {
@@ -79,7 +82,7 @@ export class AwsClientFactory {
   private readonly requestHandler: NodeHttpHandler;
 
   private constructor(
-    private readonly credentials: CredentialsSource,
+    private readonly credentials: AccountCredentials,
     private readonly options: AwsClientOptions,
     private readonly counter: CallCounter,
   ) {
@@ -93,7 +96,7 @@ export class AwsClientFactory {
   }
 
   static create(options: {
-    credentials: CredentialsSource;
+    credentials: AccountCredentials;
     clientOptions: AwsClientOptions;
     counter?: CallCounter;
   }) {
@@ -107,9 +110,10 @@ export class AwsClientFactory {
   /** The factory the plugin's settings ask for, with the standard `aws.*` credentials. */
   static fromConfig(config: Config, options: AwsClientOptions) {
     return AwsClientFactory.create({
-      credentials: createCredentialsSource({
+      credentials: createAccountCredentials({
         config,
         endpoint: options.endpoint,
+        roleSessionName: 'backstage-cis-aws',
       }),
       clientOptions: {
         endpoint: options.endpoint,

@@ -29,7 +29,7 @@ import {
   listAllAccounts,
   SaveOutcome,
 } from '../storage/EvaluationStore';
-import { forEachWithConcurrency } from '../lib/concurrency';
+import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import { OwnerGate } from './ownerGate';
 import { collectAccount, readSecurityHubOpinions } from './awsReads';
 import type { CisAwsOptions } from '../config';

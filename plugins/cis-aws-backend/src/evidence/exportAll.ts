@@ -7,7 +7,7 @@ import {
 import { NotFoundError } from '@backstage/errors';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { forEachWithConcurrency } from '../lib/concurrency';
+import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import {
   EvaluationStore,
   ExceptionStore,

@@ -21,7 +21,7 @@ import {
   probeOrganization,
   probeReaderRole,
 } from '../aws/probes';
-import { forEachWithConcurrency } from '../lib/concurrency';
+import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import { EvaluationStore, listAllAccounts } from '../storage/EvaluationStore';
 import { requirePermission } from './permissions';
 

@@ -5,7 +5,7 @@ import {
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { DateTime } from 'luxon';
 import { CisAwsEntityReader } from './CisAwsEntityReader';
-import { forEachWithConcurrency } from './concurrency';
+import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import { entityFacts } from './entityFacts';
 import {
   CIS_AWS_FACT_RETRIEVER_ID,
