@@ -311,11 +311,16 @@ describe('cis-aws backend plugin against the simulated AWS', () => {
       verdict: 'FAIL',
       reason: 'TRAIL_FAILED',
     });
-    expect(
-      res.body.consoleLinks[
-        'arn:aws:cloudtrail:us-east-1:403344556677:trail/payments-prod-trail'
-      ],
-    ).toMatchObject({
+    const trail = res.body.evaluation.trails.find(
+      (t: { trailArn: string }) =>
+        t.trailArn ===
+        'arn:aws:cloudtrail:us-east-1:403344556677:trail/payments-prod-trail',
+    );
+    expect(trail.securityHub).toMatchObject({
+      comparedWith: 'FAIL',
+      status: expect.stringMatching(/^(PASS|FAIL|UNKNOWN)$/),
+    });
+    expect(trail.consoleLinks).toMatchObject({
       trail: expect.stringContaining(
         'us-east-1.console.aws.amazon.com/cloudtrailv2',
       ),

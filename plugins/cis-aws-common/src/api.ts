@@ -3,7 +3,12 @@
  * sides see it. The OpenAPI document of the backend package describes the
  * same shapes.
  */
-import type { AccountEvaluation, EntityVerdictValue } from './results';
+import type {
+  AccountEvaluation,
+  EntityVerdictValue,
+  TrailEvaluation,
+  TrailSecurityHubOpinion,
+} from './results';
 import type { Verdict } from './verdicts';
 
 /** Where an AWS account sits in the catalog. */
@@ -70,13 +75,28 @@ export interface ConsoleLinks {
   securityHubControl?: string;
 }
 
+/**
+ * A trail as the API serves it: its evaluation with what the backend judged for display, so the
+ * frontend renders and derives nothing.
+ */
+export interface ServedTrailEvaluation extends TrailEvaluation {
+  /** Console links for each link of the trail's chain. */
+  consoleLinks: ConsoleLinks;
+  /** Absent when no Security Hub opinion was read for the account. */
+  securityHub?: TrailSecurityHubOpinion;
+}
+
+/** An account evaluation as the API serves it: each trail with its console links and opinion. */
+export interface ServedAccountEvaluation
+  extends Omit<AccountEvaluation, 'trails'> {
+  trails: ServedTrailEvaluation[];
+}
+
 /** An account's full result. */
 export interface AccountDetail extends AccountSummary {
-  evaluation: AccountEvaluation;
+  evaluation: ServedAccountEvaluation;
   /** The full evaluation behind `lastDefinitive`, when it is not the latest. */
-  lastDefinitiveEvaluation?: AccountEvaluation;
-  /** Console links per trail ARN. */
-  consoleLinks: Record<string, ConsoleLinks>;
+  lastDefinitiveEvaluation?: ServedAccountEvaluation;
 }
 
 export type VerdictTotals = Record<Verdict, number>;

@@ -73,6 +73,24 @@ export interface SecurityHubOpinion {
   ignoredFindings: SecurityHubFindingSummary[];
 }
 
+/**
+ * Security Hub's opinion on one trail, as the backend judged it (`trailSecurityHubOpinion` of the
+ * backend's rules): the UI shows it as it is.
+ */
+export interface TrailSecurityHubOpinion {
+  /** The status of its CloudTrail.5 finding for the trail; UNKNOWN when it has none. */
+  status: SecurityHubStatus;
+  /**
+   * Our verdict it is compared with: the trail's underlying verdict. Security Hub knows nothing
+   * of our exceptions, so an exempt trail is compared by what it would be without the exception.
+   */
+  comparedWith: Verdict;
+  /** null unless both sides are PASS or FAIL (no finding, WARNING, ERROR, UNKNOWN…). */
+  agrees: boolean | null;
+  /** The finding, when Security Hub has one for this trail. */
+  finding?: SecurityHubFindingSummary;
+}
+
 export interface AccountEvaluation {
   accountId: string;
   verdict: Verdict;

@@ -5,7 +5,7 @@ import {
   RolePermissionFacts,
   TrailEvaluation,
 } from '@cis-aws/plugin-cis-aws-common';
-import { consoleLinksFor } from '../lib/consoleLinks';
+import { trailConsoleLinks } from '../lib/consoleLinks';
 
 /**
  * One trail of an evaluation as evidence: its configuration, status, log group and the role's
@@ -99,10 +99,11 @@ export function evidenceTrail(
   securityHubRegion: string,
 ): EvidenceTrail {
   const { facts } = trail;
-  const links = consoleLinksFor(
-    { ...evaluation, trails: [trail] },
+  const links = trailConsoleLinks(
+    trail,
+    evaluation.inventory.partition,
     securityHubRegion,
-  )[trail.trailArn];
+  );
   return {
     arn: trail.trailArn,
     name: facts.name,
@@ -121,6 +122,6 @@ export function evidenceTrail(
     role: evidenceRole(facts.role, facts.roleArn),
     ...(trail.inheritedFrom ? { inheritedFrom: trail.inheritedFrom } : {}),
     ...(trail.exemptedBy ? { exemptedBy: trail.exemptedBy } : {}),
-    consoleLinks: links ?? {},
+    consoleLinks: links,
   };
 }

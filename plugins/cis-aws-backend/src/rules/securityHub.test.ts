@@ -1,9 +1,11 @@
+import type { Verdict } from '@cis-aws/plugin-cis-aws-common';
 import { evaluateAccount } from './evaluateAccount';
 import { evaluateTrail } from './evaluateTrail';
 import {
   mapComplianceStatus,
   securityHubOpinion,
   selectCloudTrail5Findings,
+  trailSecurityHubOpinion,
   withSecurityHubOpinion,
   type SecurityHubFindingInput,
 } from './securityHub';
@@ -190,5 +192,86 @@ describe('Security Hub, a second opinion', () => {
     );
     expect(opinion).toMatchObject({ status: 'PASS', agrees: true });
     expect(opinion.ignoredFindings.map(f => f.findingId)).toEqual(['deleted']);
+  });
+});
+
+describe("Security Hub's opinion on one trail", () => {
+  const findingWith = (status: string, arn = trailArn('main')) =>
+    selectCloudTrail5Findings([
+      aFinding({
+        Id: `finding-${arn}`,
+        Compliance: { Status: status, SecurityControlId: 'CloudTrail.5' },
+        Resources: [{ Type: 'AwsCloudTrailTrail', Id: arn }],
+      }),
+    ]);
+  const aTrail = (underlyingVerdict: Verdict) => ({
+    trailArn: trailArn('main'),
+    underlyingVerdict,
+  });
+
+  it.each([
+    ['PASSED', 'PASS', true],
+    ['FAILED', 'FAIL', true],
+    ['PASSED', 'FAIL', false],
+    ['FAILED', 'PASS', false],
+  ] as const)(
+    'a %s finding about a trail whose verdict is %s: agrees %s',
+    (status, ours, agrees) => {
+      expect(
+        trailSecurityHubOpinion(aTrail(ours), findingWith(status)),
+      ).toMatchObject({
+        status: status === 'PASSED' ? 'PASS' : 'FAIL',
+        comparedWith: ours,
+        agrees,
+      });
+    },
+  );
+
+  it("takes the finding about this trail, not another trail's", () => {
+    const findings = [
+      ...findingWith('FAILED', trailArn('other')),
+      ...findingWith('PASSED'),
+    ];
+    const opinion = trailSecurityHubOpinion(aTrail('PASS'), findings);
+    expect(opinion).toMatchObject({ status: 'PASS', agrees: true });
+    expect(opinion.finding?.trailArn).toBe(trailArn('main'));
+  });
+
+  it('is UNKNOWN, not comparable and without a finding when Security Hub has none for the trail', () => {
+    expect(
+      trailSecurityHubOpinion(
+        aTrail('PASS'),
+        findingWith('PASSED', trailArn('other')),
+      ),
+    ).toEqual({ status: 'UNKNOWN', comparedWith: 'PASS', agrees: null });
+  });
+
+  it.each(['WARNING', 'NOT_AVAILABLE'])(
+    'cannot compare a %s finding',
+    status => {
+      expect(
+        trailSecurityHubOpinion(aTrail('FAIL'), findingWith(status)),
+      ).toMatchObject({ status: 'UNKNOWN', agrees: null });
+    },
+  );
+
+  it.each(['ERROR', 'UNKNOWN'] as const)(
+    'cannot compare with our %s: we did not decide',
+    ours => {
+      expect(
+        trailSecurityHubOpinion(aTrail(ours), findingWith('FAILED')),
+      ).toMatchObject({ status: 'FAIL', comparedWith: ours, agrees: null });
+    },
+  );
+
+  it('compares an exempt trail by its underlying verdict: Security Hub knows nothing of exceptions', () => {
+    const exempt = { ...aTrail('FAIL'), verdict: 'EXEMPT' as const };
+    expect(
+      trailSecurityHubOpinion(exempt, findingWith('FAILED')),
+    ).toMatchObject({
+      status: 'FAIL',
+      comparedWith: 'FAIL',
+      agrees: true,
+    });
   });
 });

@@ -3,6 +3,9 @@ import type {
   SecurityHubFindingSummary,
   SecurityHubOpinion,
   SecurityHubStatus,
+  TrailEvaluation,
+  TrailSecurityHubOpinion,
+  Verdict,
 } from '@cis-aws/plugin-cis-aws-common';
 
 /**
@@ -123,6 +126,13 @@ function updatedAtMs(summary: SecurityHubFindingSummary): number {
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }
 
+/** Whether Security Hub's status agrees with our verdict; null unless both are PASS or FAIL. */
+function agreement(status: SecurityHubStatus, ours: Verdict): boolean | null {
+  const comparable =
+    status !== 'UNKNOWN' && (ours === 'PASS' || ours === 'FAIL');
+  return comparable ? status === ours : null;
+}
+
 /**
  * Security Hub's opinion on one account, from de-duplicated findings (of any accounts).
  * Findings about trails the account no longer has are ignored (they outlive a deleted trail).
@@ -156,14 +166,36 @@ export function securityHubOpinion(
     status = 'UNKNOWN';
   }
 
-  const ours = evaluation.underlyingVerdict;
-  const comparable =
-    status !== 'UNKNOWN' && (ours === 'PASS' || ours === 'FAIL');
   return {
     status,
-    agrees: comparable ? status === ours : null,
+    agrees: agreement(status, evaluation.underlyingVerdict),
     findings: counted,
     ignoredFindings: ignored,
+  };
+}
+
+/**
+ * Security Hub's opinion on one trail, the only place it is judged (the UI shows it as it is).
+ * - The finding is the account's counted finding whose resource is this trail's ARN (findings
+ *   are de-duplicated by account and trail, so there is at most one); none: UNKNOWN.
+ * - Compared with the trail's *underlying* verdict, as the account's opinion is: Security Hub
+ *   knows nothing of our exceptions, so an exempt trail that fails underneath agrees with a
+ *   FAILED finding. An organization trail inherited from its owner compares the owner's
+ *   verdict, which is this trail's.
+ * - `agrees` is null unless both sides are PASS or FAIL: no finding, WARNING / NOT_AVAILABLE,
+ *   or our ERROR / UNKNOWN cannot be compared.
+ */
+export function trailSecurityHubOpinion(
+  trail: Pick<TrailEvaluation, 'trailArn' | 'underlyingVerdict'>,
+  accountFindings: readonly SecurityHubFindingSummary[],
+): TrailSecurityHubOpinion {
+  const finding = accountFindings.find(f => f.trailArn === trail.trailArn);
+  const status = finding?.status ?? 'UNKNOWN';
+  return {
+    status,
+    comparedWith: trail.underlyingVerdict,
+    agrees: agreement(status, trail.underlyingVerdict),
+    ...(finding ? { finding } : {}),
   };
 }
 

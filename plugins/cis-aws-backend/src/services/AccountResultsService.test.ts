@@ -54,9 +54,11 @@ describe.each(databases.eachSupportedId())(
       const { service } = await setup();
       const detail = await service.getAccount(READABLE, CALLER);
       expect(detail.verdict).toBe('FAIL');
-      expect(Object.keys(detail.consoleLinks)).toEqual(
-        detail.evaluation.trails.map(t => t.trailArn),
-      );
+      for (const trail of detail.evaluation.trails) {
+        expect(trail.consoleLinks.trail).toContain(
+          encodeURIComponent(trail.trailArn),
+        );
+      }
       for (const id of [HIDDEN, accountId(3)]) {
         await expect(service.getAccount(id, CALLER)).rejects.toMatchObject({
           name: 'NotFoundError',

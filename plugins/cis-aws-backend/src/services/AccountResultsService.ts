@@ -4,20 +4,16 @@ import {
   AccountsListResponse,
   HistoryResponse,
 } from '@cis-aws/plugin-cis-aws-common';
-import { consoleLinksFor } from '../lib/consoleLinks';
-import {
-  AccountQuery,
-  EvaluationStore,
-  StoredAccountDetail,
-} from '../storage/EvaluationStore';
+import { AccountQuery, EvaluationStore } from '../storage/EvaluationStore';
 import { CatalogAccess } from './CatalogAccess';
+import { servedAccountDetail } from './servedAccountDetail';
 
 /** Filters, order and page of the accounts list, as the request gave them. */
 export type AccountListQuery = Omit<AccountQuery, 'readableEntityRefs'>;
 
 /**
- * The stored results of the accounts a caller may read: the list, one account with its console
- * links, and its verdict history. Nothing here calls AWS.
+ * The stored results of the accounts a caller may read: the list, one account with its trails
+ * served (console links, Security Hub's opinion), and its verdict history. Nothing here calls AWS.
  */
 export interface AccountResultsService {
   listAccounts(
@@ -37,17 +33,6 @@ export interface AccountResultsService {
     range: { from?: Date; to?: Date },
     options: { credentials: BackstageCredentials },
   ): Promise<HistoryResponse>;
-}
-
-/** An account's stored result as the API serves it: with console links per trail. */
-export function withConsoleLinks(
-  stored: StoredAccountDetail,
-  securityHubRegion: string,
-): AccountDetail {
-  return {
-    ...stored,
-    consoleLinks: consoleLinksFor(stored.evaluation, securityHubRegion),
-  };
 }
 
 export class DefaultAccountResultsService implements AccountResultsService {
@@ -98,7 +83,7 @@ export class DefaultAccountResultsService implements AccountResultsService {
       accountId,
       credentials,
     );
-    return withConsoleLinks(stored, this.deps.securityHubRegion);
+    return servedAccountDetail(stored, this.deps.securityHubRegion);
   }
 
   async getHistory(

@@ -69,8 +69,8 @@ describe('DefaultEvaluationService', () => {
     expect(engine.readCatalog).toHaveBeenCalledTimes(1);
     expect(engine.evaluateOne).toHaveBeenCalledWith(ACCOUNT, { catalog });
     expect(store.getAccount).toHaveBeenCalledTimes(1);
-    const [links] = Object.values(detail.consoleLinks);
-    expect(links.securityHubControl).toContain('eu-west-1');
+    const [trail] = detail.evaluation.trails;
+    expect(trail.consoleLinks.securityHubControl).toContain('eu-west-1');
   });
 
   it('answers an account the catalog does not name with 404', async () => {

@@ -11,7 +11,7 @@ import {
 } from '@cis-aws/plugin-cis-aws-common';
 import { EvaluationEngine } from '../engine/EvaluationEngine';
 import { EvaluationStore } from '../storage/EvaluationStore';
-import { withConsoleLinks } from './AccountResultsService';
+import { servedAccountDetail } from './servedAccountDetail';
 import { CatalogAccess } from './CatalogAccess';
 import { requirePermission } from './permissions';
 import { principalName } from './principal';
@@ -78,7 +78,7 @@ export class DefaultEvaluationService implements EvaluationService {
     if (!stored) {
       throw new NotFoundError(`No CIS 2.4 result for AWS account ${accountId}`);
     }
-    return withConsoleLinks(stored, this.deps.securityHubRegion);
+    return servedAccountDetail(stored, this.deps.securityHubRegion);
   }
 
   async runAll({

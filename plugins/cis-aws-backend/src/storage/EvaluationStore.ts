@@ -49,8 +49,17 @@ export interface AccountQuery {
   limit?: number;
 }
 
-/** An account's result as stored; the router adds console links. */
-export type StoredAccountDetail = Omit<AccountDetail, 'consoleLinks'>;
+/**
+ * An account's result as stored; the API serves each trail with its console links and Security
+ * Hub's opinion on it.
+ */
+export type StoredAccountDetail = Omit<
+  AccountDetail,
+  'evaluation' | 'lastDefinitiveEvaluation'
+> & {
+  evaluation: AccountEvaluation;
+  lastDefinitiveEvaluation?: AccountEvaluation;
+};
 
 export interface AccountPage {
   items: AccountSummary[];

@@ -1,7 +1,7 @@
 import { InfoCard, WarningPanel } from '@backstage/core-components';
 import {
   AccountDetail,
-  AccountEvaluation,
+  ServedAccountEvaluation,
   WARNING_DESCRIPTIONS,
   verdictSeverity,
 } from '@cis-aws/plugin-cis-aws-common';
@@ -53,25 +53,14 @@ function SecurityHubOpinionLine(props: { detail: AccountDetail }) {
 }
 
 /** The trails of one evaluation, worst first, each with its chain, warnings and remediation. */
-function Trails(props: {
-  evaluation: AccountEvaluation;
-  detail: AccountDetail;
-}) {
-  const { evaluation, detail } = props;
-  const findings = evaluation.securityHub?.findings ?? [];
-  const trails = [...evaluation.trails].sort(
+function Trails(props: { evaluation: ServedAccountEvaluation }) {
+  const trails = [...props.evaluation.trails].sort(
     (a, b) => verdictSeverity(b.verdict) - verdictSeverity(a.verdict),
   );
   return (
     <>
       {trails.map(trail => (
-        <TrailSection
-          key={trail.trailArn}
-          trail={trail}
-          consoleLinks={detail.consoleLinks[trail.trailArn]}
-          findings={findings}
-          partition={evaluation.inventory.partition || 'aws'}
-        />
+        <TrailSection key={trail.trailArn} trail={trail} />
       ))}
     </>
   );
@@ -153,7 +142,7 @@ export function AccountDetailView(props: {
         {remediation && <RemediationView remediation={remediation} />}
         <Box mt={3}>
           {evaluation.trails.length > 0 ? (
-            <Trails evaluation={evaluation} detail={detail} />
+            <Trails evaluation={evaluation} />
           ) : (
             <Typography variant="body2">
               {detail.reason === 'NO_TRAILS'
@@ -169,10 +158,7 @@ export function AccountDetailView(props: {
               {detail.lastDefinitiveEvaluation.verdict},{' '}
               {time(detail.lastDefinitiveEvaluation.evaluatedAt)})
             </Typography>
-            <Trails
-              evaluation={detail.lastDefinitiveEvaluation}
-              detail={detail}
-            />
+            <Trails evaluation={detail.lastDefinitiveEvaluation} />
           </Box>
         )}
         <Divider />

@@ -189,6 +189,12 @@ describe('EntityCisAwsContent on an account', () => {
     expect(exemption).toHaveTextContent(
       'Reason: The trail is replaced by the organization trail on 2026-12-01 (PAY-2077).',
     );
+    // Security Hub's opinion as the backend judged it: compared without the exception
+    const hub = within(section).getAllByTestId('chain-link')[4];
+    expect(hub).toHaveTextContent('Agrees with this evaluationyes');
+    expect(hub).toHaveTextContent(
+      'Compared withFAIL (the verdict without the exception)',
+    );
     // the underlying failure can still be fixed
     expect(within(section).getByTestId('remediation').textContent).toContain(
       'aws logs create-log-group',
@@ -209,11 +215,11 @@ describe('EntityCisAwsContent on an account', () => {
     expect(banner).toHaveTextContent('the last definitive result was PASS');
     const old = screen.getByTestId('last-definitive-trails');
     expect(within(old).getAllByTestId('trail-section')).toHaveLength(2);
-    // consoleLinks is empty in a stale response: the links are built from the ARNs.
+    // The last definitive result's trails come with their own console links from the backend.
     const links = within(old).getAllByRole('link');
     expect(links[0]).toHaveAttribute(
       'href',
-      expect.stringContaining('console.aws.amazon.com'),
+      stale.lastDefinitiveEvaluation.trails[0].consoleLinks.trail,
     );
   });
 });

@@ -1,13 +1,8 @@
-import {
-  ConsoleLinks,
-  SecurityHubFindingSummary,
-  TrailEvaluation,
-} from '@cis-aws/plugin-cis-aws-common';
+import { ServedTrailEvaluation } from '@cis-aws/plugin-cis-aws-common';
 import { Box } from '@material-ui/core';
 import { ChainLink } from './ChainLink';
 import {
   deliveryLink,
-  linksFor,
   logGroupLink,
   roleLink,
   securityHubLink,
@@ -15,20 +10,14 @@ import {
 } from './chainLinks';
 
 /** The evidence chain of one trail: five links, each with a status, its facts and a console link. */
-export function TrailChain(props: {
-  trail: TrailEvaluation;
-  consoleLinks?: ConsoleLinks;
-  findings: SecurityHubFindingSummary[];
-  partition: string;
-}) {
-  const { trail, findings, partition } = props;
-  const links = linksFor(trail, props.consoleLinks, partition);
+export function TrailChain(props: { trail: ServedTrailEvaluation }) {
+  const { trail } = props;
   const chain = [
-    trailLink(trail, links),
-    roleLink(trail, links),
-    logGroupLink(trail, links),
-    deliveryLink(trail, links),
-    securityHubLink(trail, links, findings),
+    trailLink(trail),
+    roleLink(trail),
+    logGroupLink(trail),
+    deliveryLink(trail),
+    securityHubLink(trail),
   ];
   return (
     <Box data-testid="trail-chain">

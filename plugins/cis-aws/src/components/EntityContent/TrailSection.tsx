@@ -1,7 +1,5 @@
 import {
-  ConsoleLinks,
-  SecurityHubFindingSummary,
-  TrailEvaluation,
+  ServedTrailEvaluation,
   WARNING_DESCRIPTIONS,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
@@ -17,12 +15,7 @@ import { trailRemediation } from './remediation';
 import { TrailChain } from './TrailChain';
 
 /** One trail: its verdict and why, the chain, its warnings and how to fix it. */
-export function TrailSection(props: {
-  trail: TrailEvaluation;
-  consoleLinks?: ConsoleLinks;
-  findings: SecurityHubFindingSummary[];
-  partition: string;
-}) {
+export function TrailSection(props: { trail: ServedTrailEvaluation }) {
   const { trail } = props;
   const remediation = trailRemediation(trail);
   return (
@@ -82,7 +75,7 @@ export function TrailSection(props: {
           can see of it.
         </Alert>
       )}
-      <TrailChain {...props} />
+      <TrailChain trail={trail} />
       {trail.warnings.map((w, i) => (
         <Alert key={i} severity="warning" data-testid="trail-warning">
           <strong>{WARNING_DESCRIPTIONS[w.code]?.title ?? w.code}</strong>:{' '}

@@ -1,16 +1,9 @@
 /**
  * The five links of a trail's chain (trail → role → log group → delivery → Security Hub), each
- * with a status and its facts, built from what the backend collected.
+ * with a status and its facts, built from what the backend collected. The console links and
+ * Security Hub's opinion (and whether it agrees) are the backend's, shown as they are.
  */
-import {
-  ConsoleLinks,
-  logGroupConsoleUrl,
-  roleConsoleUrl,
-  SecurityHubFindingSummary,
-  securityHubControlConsoleUrl,
-  trailConsoleUrl,
-  TrailEvaluation,
-} from '@cis-aws/plugin-cis-aws-common';
+import { ServedTrailEvaluation } from '@cis-aws/plugin-cis-aws-common';
 import { relativeTime } from '../common';
 import { ChainLinkProps, LinkStatus } from './ChainLink';
 
@@ -39,29 +32,7 @@ function worst(...statuses: LinkStatus[]): LinkStatus {
   return 'ok';
 }
 
-/** The console links of a trail: from the API, or built from the ARNs when it sent none. */
-export function linksFor(
-  trail: TrailEvaluation,
-  links: ConsoleLinks | undefined,
-  partition: string,
-): ConsoleLinks {
-  const f = trail.facts;
-  return {
-    trail: links?.trail ?? trailConsoleUrl(f.arn, f.homeRegion),
-    logGroup:
-      links?.logGroup ??
-      (f.logGroupArn ? logGroupConsoleUrl(f.logGroupArn) : undefined),
-    role: links?.role ?? (f.roleArn ? roleConsoleUrl(f.roleArn) : undefined),
-    securityHubControl:
-      links?.securityHubControl ??
-      securityHubControlConsoleUrl(partition, f.homeRegion),
-  };
-}
-
-export function trailLink(
-  trail: TrailEvaluation,
-  links: ConsoleLinks,
-): ChainLinkProps {
+export function trailLink(trail: ServedTrailEvaluation): ChainLinkProps {
   const f = trail.facts;
   const s = f.status;
   const facts: ChainLinkProps['facts'] = [
@@ -101,15 +72,12 @@ export function trailLink(
     status,
     summary,
     facts,
-    consoleUrl: links.trail,
+    consoleUrl: trail.consoleLinks.trail,
     consoleLabel: 'Open trail in CloudTrail console',
   };
 }
 
-export function roleLink(
-  trail: TrailEvaluation,
-  links: ConsoleLinks,
-): ChainLinkProps {
+export function roleLink(trail: ServedTrailEvaluation): ChainLinkProps {
   const r = trail.facts.role;
   const facts: ChainLinkProps['facts'] = [
     ['Role ARN', trail.facts.roleArn ?? 'none configured'],
@@ -186,15 +154,12 @@ export function roleLink(
     status,
     summary,
     facts,
-    consoleUrl: links.role,
+    consoleUrl: trail.consoleLinks.role,
     consoleLabel: 'Open role in IAM console',
   };
 }
 
-export function logGroupLink(
-  trail: TrailEvaluation,
-  links: ConsoleLinks,
-): ChainLinkProps {
+export function logGroupLink(trail: ServedTrailEvaluation): ChainLinkProps {
   const g = trail.facts.logGroup;
   const facts: ChainLinkProps['facts'] = [
     ['Log group ARN', trail.facts.logGroupArn ?? 'none configured'],
@@ -244,15 +209,12 @@ export function logGroupLink(
     status,
     summary,
     facts,
-    consoleUrl: links.logGroup,
+    consoleUrl: trail.consoleLinks.logGroup,
     consoleLabel: 'Open log group in CloudWatch console',
   };
 }
 
-export function deliveryLink(
-  trail: TrailEvaluation,
-  links: ConsoleLinks,
-): ChainLinkProps {
+export function deliveryLink(trail: ServedTrailEvaluation): ChainLinkProps {
   const s = trail.facts.status;
   const reason = trail.inheritedFrom
     ? undefined
@@ -292,44 +254,45 @@ export function deliveryLink(
     status,
     summary,
     facts,
-    consoleUrl: links.logGroup,
+    consoleUrl: trail.consoleLinks.logGroup,
     consoleLabel: 'Open log streams',
   };
 }
 
-export function securityHubLink(
-  trail: TrailEvaluation,
-  links: ConsoleLinks,
-  findings: SecurityHubFindingSummary[],
-): ChainLinkProps {
-  const finding = findings.find(x => x.trailArn === trail.trailArn);
+export function securityHubLink(trail: ServedTrailEvaluation): ChainLinkProps {
+  const opinion = trail.securityHub;
+  const finding = opinion?.finding;
   const facts: ChainLinkProps['facts'] = [];
   let status: LinkStatus = 'unknown';
-  let summary = 'Security Hub has no CloudTrail.5 finding for this trail.';
-  if (finding) {
-    const ours = trail.verdict;
-    const comparable =
-      (ours === 'PASS' || ours === 'FAIL') && finding.status !== 'UNKNOWN';
-    const agrees = comparable ? finding.status === ours : null;
+  let summary = opinion
+    ? 'Security Hub has no CloudTrail.5 finding for this trail.'
+    : 'No Security Hub opinion was read for this account.';
+  if (opinion && finding) {
     facts.push(
       [
         'Finding status',
-        `${finding.status}${
+        `${opinion.status}${
           finding.complianceStatus ? ` (${finding.complianceStatus})` : ''
         }`,
       ],
       [
         'Agrees with this evaluation',
-        agrees === null ? 'cannot be compared' : yesNo(agrees),
+        opinion.agrees === null ? 'cannot be compared' : yesNo(opinion.agrees),
+      ],
+      [
+        'Compared with',
+        opinion.comparedWith === trail.verdict
+          ? opinion.comparedWith
+          : `${opinion.comparedWith} (the verdict without the exception)`,
       ],
       ['Updated', time(finding.updatedAt)],
       ['Finding', finding.findingId],
     );
-    status = HUB_STATUS[finding.status] ?? 'unknown';
+    status = HUB_STATUS[opinion.status] ?? 'unknown';
     summary =
-      agrees === false
-        ? `Security Hub says ${finding.status} but this evaluation says ${ours}: Security Hub only checks that a log group is configured.`
-        : `Security Hub says ${finding.status}.`;
+      opinion.agrees === false
+        ? `Security Hub says ${opinion.status} but this evaluation says ${opinion.comparedWith}: Security Hub only checks that a log group is configured.`
+        : `Security Hub says ${opinion.status}.`;
   }
   return {
     index: 5,
@@ -338,7 +301,7 @@ export function securityHubLink(
     status,
     summary,
     facts,
-    consoleUrl: links.securityHubControl,
+    consoleUrl: trail.consoleLinks.securityHubControl,
     consoleLabel: 'Open CloudTrail.5 in Security Hub',
   };
 }
