@@ -8,7 +8,7 @@
 // its npm equivalent, with the same layout as Backstage's dist workspace
 // (a workspace root with packages/backend and packages/app):
 //
-//   1. `npm run release:pack`: root tsc, the 5 plugins built and packed into
+//   1. `npm run release:pack`: root tsc, every plugin package built and packed into
 //      dist-release/*.tgz, every tarball's entry points checked.
 //   2. The app: `backstage-cli package build` in packages/app (webpack) →
 //      packages/app/dist, with its config schema in dist/.config-schema.json.
@@ -160,7 +160,8 @@ function assemble() {
       dependencies[name] = packedByName.get(name);
     } else dependencies[name] = range;
   }
-  // The plugins' shared library, from its tarball too (not the registry).
+  // The plugins' shared libraries (common, node) and any other packed
+  // package, from its tarball too (not the registry).
   for (const [name, spec] of packedByName) dependencies[name] ??= spec;
   mkdirSync(backendOut, { recursive: true });
   cpSync(join(backendSrc, 'dist'), join(backendOut, 'dist'), {
