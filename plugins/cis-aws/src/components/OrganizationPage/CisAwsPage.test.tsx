@@ -180,7 +180,7 @@ describe('CisAwsPage', () => {
     await waitFor(() =>
       expect(screen.getAllByTestId('cis-account-row')).toHaveLength(50),
     );
-  }, 30_000);
+  }, 120_000);
 
   it('ranks owners with links to their pages and shows unowned accounts', async () => {
     setup();

@@ -78,7 +78,7 @@ describe('CSV export', () => {
         '2026-11-24T09:10:56.695Z,2026-11-24T08:52:40.128Z,false,UNKNOWN,,resource:default/account-0',
     );
     expect(created[0].type).toContain('text/csv');
-  }, 20_000);
+  }, 120_000);
 
   it('exports the searched view', async () => {
     const { listRequests } = setup();
@@ -97,5 +97,5 @@ describe('CSV export', () => {
     expect(lines[1]).toMatch(
       /^407788990011,checkout-dev \(407788990011\),FAIL,TRAIL_FAILED,/,
     );
-  }, 20_000);
+  }, 120_000);
 });
