@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run test:adopter`: the five plugins installed from their npm tarballs
+// `npm run test:adopter`: the plugins installed from their npm tarballs
 // into a fresh Backstage 1.55 app, exactly as the plugin READMEs tell an
 // adopter, outside this repository (nothing resolves from its node_modules).
 //
@@ -11,9 +11,10 @@
 //      names replaced by their tarballs and the rest of the command kept
 //      (`--workspace backend`, `--workspace app`). A marker may say
 //      `workspace=app-next`: the fixture's new-frontend-system app is the
-//      workspace app-next, beside the legacy app. The common package is a
-//      dependency of the others: `overrides` points it at its tarball, as the
-//      registry would serve it.
+//      workspace app-next, beside the legacy app. The @cis-aws packages that
+//      other tarballs depend on (common, node) or that no README command
+//      installs come from the registry for an adopter: `overrides` points
+//      each at its tarball, as the registry would serve it.
 //   3. Every README block marked `<!-- adopter-file: PATH -->` must be in the
 //      adopter app's PATH: each non-blank line, trimmed, that is not a pure
 //      comment (//, #, /*, *) appears there in the same order (other lines may
@@ -147,6 +148,15 @@ function npm(label, args, opts) {
 }
 
 // ---- README markers ------------------------------------------------------
+
+/** The non-private packages under plugins/, as release:pack finds them. */
+function publishableCount() {
+  return readdirSync(join(root, 'plugins'), { withFileTypes: true })
+    .filter(entry => entry.isDirectory())
+    .map(entry => join(root, 'plugins', entry.name, 'package.json'))
+    .filter(file => existsSync(file))
+    .filter(file => !JSON.parse(readFileSync(file, 'utf8')).private).length;
+}
 
 const readmes = readdirSync(join(root, 'plugins'), { withFileTypes: true })
   .filter(entry => entry.isDirectory())
@@ -315,8 +325,9 @@ async function main() {
       { cwd: root, timeoutMs: 30 * MINUTE },
     );
     timings.releasePack = pack.seconds;
-    if (!check('release:pack builds the five tarballs', pack.ok)) return;
+    if (!check('release:pack builds the tarballs', pack.ok)) return;
     const tarballs = new Map(); // package name -> absolute tarball path
+    const packedDependencies = new Set(); // @cis-aws names a tarball depends on
     for (const file of readdirSync(tarballDir).filter(f =>
       f.endsWith('.tgz'),
     )) {
@@ -330,7 +341,15 @@ async function main() {
         ).stdout,
       );
       tarballs.set(pkg.name, join(tarballDir, file));
+      for (const name of Object.keys(pkg.dependencies ?? {})) {
+        if (name.startsWith('@cis-aws/')) packedDependencies.add(name);
+      }
     }
+    check(
+      `release:pack packs every package under plugins/ (${tarballs.size} tarballs)`,
+      tarballs.size === publishableCount(),
+      [...tarballs.keys()].join(', '),
+    );
 
     // 2. the adopter app, outside the repository
     cpSync(join(root, 'adopter'), app, {
@@ -340,6 +359,9 @@ async function main() {
     const blocks = readmes.map(file => ({
       file,
       name: relative(root, file),
+      packageName: JSON.parse(
+        readFileSync(join(dirname(file), 'package.json'), 'utf8'),
+      ).name,
       blocks: markedBlocks(readFileSync(file, 'utf8')),
     }));
     // 3. README blocks are what the adopter app has
@@ -367,14 +389,32 @@ async function main() {
 
     if (options['readme-only']) return;
 
+    // Not on the registry: every @cis-aws package that a tarball depends on
+    // (installed with it, before or without its own README's command) or
+    // that no README command installs, from its tarball.
+    const installedByReadme = new Set(
+      blocks.flatMap(({ blocks: marked }) =>
+        marked
+          .filter(b => b.kind === 'install' && b.lines)
+          .flatMap(b => b.lines.map(l => l.trim()))
+          .filter(line => line.startsWith('npm '))
+          .flatMap(line => line.split(/\s+/)),
+      ),
+    );
+    const overridden = [...tarballs.keys()]
+      .filter(
+        name => packedDependencies.has(name) || !installedByReadme.has(name),
+      )
+      .sort();
     const rootPkgPath = join(app, 'package.json');
     const rootPkg = JSON.parse(readFileSync(rootPkgPath, 'utf8'));
     rootPkg.overrides = {
       ...rootPkg.overrides,
-      '@cis-aws/plugin-cis-aws-common': `file:${tarballs.get(
-        '@cis-aws/plugin-cis-aws-common',
-      )}`,
+      ...Object.fromEntries(
+        overridden.map(name => [name, `file:${tarballs.get(name)}`]),
+      ),
     };
+    say(`overrides point at the tarballs of ${overridden.join(', ')}`);
     writeFileSync(rootPkgPath, `${JSON.stringify(rootPkg, null, 2)}\n`);
     const npmEnv = {
       npm_config_update_notifier: 'false',
@@ -393,11 +433,15 @@ async function main() {
 
     // README install commands, in README order
     let readmeInstalls = 0;
-    for (const { name, blocks: marked } of blocks) {
-      check(
-        `${name} has an adopter-install block`,
-        marked.some(b => b.kind === 'install' && b.lines),
-      );
+    for (const { name, packageName, blocks: marked } of blocks) {
+      // A package the others depend on (the node library) comes with them;
+      // its README need not tell anyone to install it.
+      if (!packedDependencies.has(packageName)) {
+        check(
+          `${name} has an adopter-install block`,
+          marked.some(b => b.kind === 'install' && b.lines),
+        );
+      }
       for (const block of marked.filter(b => b.kind === 'install')) {
         if (!block.lines) {
           check(
