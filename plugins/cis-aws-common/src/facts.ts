@@ -10,12 +10,23 @@
 
 /** One failed AWS call, kept after the collector's retries gave up. */
 export interface ApiError {
+  /**
+   * The service's IAM prefix (`cloudtrail`, `iam`, `logs`, `sts`, `organizations`,
+   * `securityhub`). Absent only in results stored before it was recorded: then it is the part of
+   * `operation` before the colon.
+   */
+  service?: string;
   /** `service:Operation`, e.g. `cloudtrail:GetTrailStatus`, `iam:GetRole`. */
   operation: string;
   /** Absent for global services (IAM, Organizations). */
   region?: string;
   /** The AWS error code (`AccessDeniedException`, `ThrottlingException`, `TimeoutError`…). */
   code: string;
+  /**
+   * The HTTP status AWS answered with (403, 429, 500…). Absent when there was no answer (a
+   * timeout, a connection reset) or in results stored before it was recorded.
+   */
+  httpStatus?: number;
   message: string;
 }
 

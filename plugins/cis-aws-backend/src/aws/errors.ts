@@ -7,6 +7,8 @@ interface SdkErrorShape {
   Code?: string;
   message?: string;
   $metadata?: { httpStatusCode?: number };
+  /** The raw answer, kept by the SDK when its body could not be parsed as an AWS error. */
+  $response?: { statusCode?: number };
 }
 
 function shape(error: unknown): SdkErrorShape {
@@ -100,17 +102,34 @@ export function redact(message: string): string {
   return redactCounting(message).text;
 }
 
-/** A failed call as evidence: operation, region, code and a redacted message. */
+/**
+ * The HTTP status of a failed call: from the SDK's `$metadata`, or from the raw `$response` when
+ * the body could not be parsed (a 500 HTML page, a 403 with an unreadable body). Undefined when
+ * AWS never answered (timeout, connection reset).
+ */
+export function httpStatusOf(error: unknown): number | undefined {
+  const e = shape(error);
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  return typeof status === 'number' && status > 0 ? status : undefined;
+}
+
+/**
+ * A failed call as evidence: service, operation, region, code, HTTP status and a redacted
+ * message. `operation` is `service:Operation`, the service its IAM prefix.
+ */
 export function toApiError(
   operation: string,
   error: unknown,
   region?: string,
 ): ApiError {
   const e = shape(error);
+  const httpStatus = httpStatusOf(error);
   return {
+    service: operation.split(':')[0],
     operation,
     ...(region ? { region } : {}),
     code: errorCode(error),
+    ...(httpStatus !== undefined ? { httpStatus } : {}),
     message: redact(e.message ?? 'no message'),
   };
 }
@@ -133,8 +152,19 @@ const ACCESS_DENIED_CODES = new Set([
   'AuthorizationError',
 ]);
 
+/** What the SDK throws when an answer's body is not an AWS error it can parse. */
+const UNPARSED_CODES = new Set(['SyntaxError', 'UnknownError']);
+
+/**
+ * Access denied by its code, or a 403 whose body could not be parsed (a proxy's or gateway's
+ * page): nothing else answers 403 without a code.
+ */
 export function isAccessDenied(error: unknown): boolean {
-  return ACCESS_DENIED_CODES.has(errorCode(error));
+  const code = errorCode(error);
+  return (
+    ACCESS_DENIED_CODES.has(code) ||
+    (UNPARSED_CODES.has(code) && httpStatusOf(error) === 403)
+  );
 }
 
 /**

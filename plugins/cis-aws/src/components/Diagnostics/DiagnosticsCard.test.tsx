@@ -54,7 +54,9 @@ describe('DiagnosticsCard', () => {
     const [first] = screen.getAllByTestId('cis-diagnostics-role');
     expect(first).toHaveAttribute('data-account', '411122334455');
     expect(first).toHaveAttribute('data-status', 'PROBLEM');
-    expect(first).toHaveTextContent('sts:AssumeRole: AccessDenied');
+    expect(first).toHaveTextContent(
+      'sts:AssumeRole: AccessDenied, HTTP 403 — not authorized',
+    );
     expect(
       screen.getByTestId('cis-diagnostics-reader-roles'),
     ).toHaveTextContent('1 of 3 accounts: the reader role cannot be assumed');

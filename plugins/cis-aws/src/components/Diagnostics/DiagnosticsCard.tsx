@@ -21,7 +21,7 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
-import { formatDateTime } from '../common';
+import { describeApiError, formatDateTime } from '../common';
 import { DiagnosticStatusIcon } from './DiagnosticStatusIcon';
 import { useDiagnostics } from './useDiagnostics';
 
@@ -44,7 +44,7 @@ function CheckDetails(props: { check: DiagnosticCheck }) {
       )}
       {check.error && (
         <Typography variant="caption" color="textSecondary" component="div">
-          {check.error.operation}: {check.error.code} — {check.error.message}
+          {describeApiError(check.error)}
         </Typography>
       )}
     </>

@@ -208,7 +208,7 @@ describe('EntityCisAwsCard on an account', () => {
     ).toBeInTheDocument();
     expect(
       screen.getByText(
-        /reader role could not be assumed in this account \(AccessDenied\)/,
+        /reader role could not be assumed in this account \(AccessDenied, HTTP 403\)/,
       ),
     ).toBeInTheDocument();
     expect(screen.queryByTestId('cis-stale')).not.toBeInTheDocument();

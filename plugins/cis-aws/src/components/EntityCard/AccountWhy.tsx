@@ -10,9 +10,9 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { reasonExplanation, reasonTitle } from '../common';
+import { explainApiError, reasonExplanation, reasonTitle } from '../common';
 import { ExemptionDetails } from '../common';
-import { ago, plainDetail, trailName } from './text';
+import { ago, trailName } from './text';
 
 /** Why an account is not passing, in plain words: the account's reason and each bad trail's. */
 export function AccountWhy(props: { account: AccountDetail }) {
@@ -23,7 +23,11 @@ export function AccountWhy(props: { account: AccountDetail }) {
   const badTrails = (evaluation?.trails ?? []).filter(trail =>
     ['FAIL', 'ERROR', 'UNKNOWN'].includes(trail.verdict),
   );
-  const detail = plainDetail(evaluation?.detail);
+  // The reader role could not be assumed: say so in plain words, from the error as AWS gave it.
+  const assumeError = evaluation?.inventory.inventoryErrors.find(
+    e => e.operation === 'sts:AssumeRole',
+  );
+  const detail = assumeError ? explainApiError(assumeError) : undefined;
   return (
     <Box mt={1} data-testid="cis-why">
       {reason && (

@@ -3,7 +3,7 @@ import {
   groupEntity,
   systemEntity,
 } from '../../__testUtils__/render';
-import { ago, cardMode, plainDetail, trailName } from './text';
+import { ago, cardMode, trailName } from './text';
 
 describe('EntityCard text helpers', () => {
   it('decides the card from the entity', () => {
@@ -23,17 +23,13 @@ describe('EntityCard text helpers', () => {
     expect(cardMode(groupEntity())).toEqual({ type: 'aggregate' });
   });
 
-  it('names trails and explains known details', () => {
+  it('names trails', () => {
     expect(
       trailName(
         'arn:aws:cloudtrail:us-east-1:407788990011:trail/checkout-dev-trail',
       ),
     ).toBe('checkout-dev-trail');
     expect(trailName('not-an-arn')).toBe('not-an-arn');
-    expect(plainDetail('could not read sts:AssumeRole AccessDenied')).toMatch(
-      /reader role could not be assumed in this account \(AccessDenied\)/,
-    );
-    expect(plainDetail('no trail in 1 regions')).toBeUndefined();
   });
 
   it('says hours up to three days', () => {

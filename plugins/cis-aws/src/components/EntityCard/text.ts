@@ -37,18 +37,6 @@ export function cardMode(entity: Entity): CardMode {
   return { type: 'aggregate' };
 }
 
-/** Turns the backend's technical detail into a sentence where one is known. */
-export function plainDetail(detail: string | undefined): string | undefined {
-  if (!detail) return undefined;
-  if (/sts:AssumeRole/i.test(detail)) {
-    const code = /AssumeRole\s+(\w+)/i.exec(detail)?.[1];
-    return `The portal's reader role could not be assumed in this account${
-      code ? ` (${code})` : ''
-    }, so nothing in it could be read.`;
-  }
-  return undefined;
-}
-
 /** The order the card lists verdicts and accounts in: worst first. */
 export const DISPLAY_ORDER: readonly EntityVerdictValue[] = [
   ...VERDICT_SEVERITY_ORDER,

@@ -148,7 +148,7 @@ describe('EntityCisAwsContent on an account', () => {
   it('ERROR: explains that the reader role could not be assumed', async () => {
     await showAccount(errorAccount);
     expect(screen.getByTestId('inventory-error')).toHaveTextContent(
-      "The portal's reader role could not be assumed in this account (AccessDenied)",
+      "The portal's reader role could not be assumed in this account (AccessDenied, HTTP 403)",
     );
     expect(screen.getByTestId('inventory-error')).toHaveTextContent(
       'arn:aws:iam::411122334455:role/CisAwsReader',

@@ -3,22 +3,8 @@ import {
   ApiError,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
+import { explainApiError } from '../common';
 import { time } from './chainLinks';
-
-/** An inventory error in plain words, then AWS's own. */
-export function explainApiError(error: ApiError): string {
-  const where = error.region ? ` in ${error.region}` : '';
-  if (error.operation === 'sts:AssumeRole') {
-    return `The portal's reader role could not be assumed in this account (${error.code}), so nothing in it could be read.`;
-  }
-  if (/AccessDenied|UnauthorizedOperation/i.test(error.code)) {
-    return `The reader role is not allowed to call ${error.operation}${where} (${error.code}).`;
-  }
-  if (/Throttl|TooManyRequests/i.test(error.code)) {
-    return `${error.operation}${where} was throttled by AWS (${error.code}); the next run should succeed.`;
-  }
-  return `${error.operation}${where} failed (${error.code}).`;
-}
 
 function ErrorLine(props: { error: ApiError }) {
   const { error } = props;

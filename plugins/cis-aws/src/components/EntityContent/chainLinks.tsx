@@ -4,7 +4,7 @@
  * Security Hub's opinion (and whether it agrees) are the backend's, shown as they are.
  */
 import { ServedTrailEvaluation } from '@cis-aws/plugin-cis-aws-common';
-import { relativeTime } from '../common';
+import { apiErrorCode, describeApiError, relativeTime } from '../common';
 import { ChainLinkProps, LinkStatus } from './ChainLink';
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
@@ -60,10 +60,10 @@ export function trailLink(trail: ServedTrailEvaluation): ChainLinkProps {
   } else {
     facts.push([
       'IsLogging',
-      `could not be read: ${s.error.operation} ${s.error.code}`,
+      `could not be read: ${describeApiError(s.error)}`,
     ]);
     status = 'warn';
-    summary = `GetTrailStatus failed (${s.error.code}).`;
+    summary = `GetTrailStatus failed (${apiErrorCode(s.error)}).`;
   }
   return {
     index: 1,
@@ -115,7 +115,7 @@ export function roleLink(trail: ServedTrailEvaluation): ChainLinkProps {
       facts.push([
         'May write',
         `could not be decided: ${p.errors
-          .map(e => `${e.operation} ${e.code}`)
+          .map(e => describeApiError(e))
           .join('; ')}`,
       ]);
     }
@@ -140,10 +140,7 @@ export function roleLink(trail: ServedTrailEvaluation): ChainLinkProps {
         ? 'The trail names no role.'
         : "The role is in another account's IAM and was not checked.";
   } else {
-    facts.push([
-      'Error',
-      `${r.error.operation} ${r.error.code}: ${r.error.message}`,
-    ]);
+    facts.push(['Error', describeApiError(r.error)]);
     status = 'warn';
     summary = 'IAM could not be read.';
   }
@@ -195,10 +192,7 @@ export function logGroupLink(trail: ServedTrailEvaluation): ChainLinkProps {
         ? 'The trail names no log group.'
         : 'The log group is in another account and was not checked.';
   } else {
-    facts.push([
-      'Error',
-      `${g.error.operation} ${g.error.code}: ${g.error.message}`,
-    ]);
+    facts.push(['Error', describeApiError(g.error)]);
     status = 'warn';
     summary = 'The log group could not be read.';
   }

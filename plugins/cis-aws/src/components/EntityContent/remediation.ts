@@ -8,6 +8,7 @@ import type {
   ApiError,
   TrailEvaluation,
 } from '@cis-aws/plugin-cis-aws-common';
+import { describeApiError } from '../common';
 import {
   json,
   permissionPolicy,
@@ -83,7 +84,7 @@ export const trailStatusStep = (n: TrailNames): RemediationStep => ({
 
 function apiErrorList(errors: ApiError[]): string {
   return errors
-    .map(e => `${e.operation}${e.region ? ` in ${e.region}` : ''}: ${e.code}`)
+    .map(e => describeApiError(e, { withMessage: false }))
     .join('; ');
 }
 

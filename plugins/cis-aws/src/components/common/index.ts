@@ -9,7 +9,12 @@ export {
   trailName,
   warningTitle,
 } from './text';
-export { errorMessage } from './errors';
+export {
+  apiErrorCode,
+  describeApiError,
+  errorMessage,
+  explainApiError,
+} from './errors';
 export { downloadBlob } from './download';
 export {
   ExemptionDetails,
