@@ -16,3 +16,4 @@ export * from './evidence';
 export * from './techInsights';
 export * from './diagnostics';
 export * from './readerPolicy';
+export * from './apiErrors';

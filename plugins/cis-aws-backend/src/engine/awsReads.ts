@@ -2,6 +2,7 @@ import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import {
   AccountFacts,
+  apiErrorCodeText,
   SecurityHubFindingSummary,
 } from '@cis-aws/plugin-cis-aws-common';
 import { AwsClientFactory } from '../aws/clients';
@@ -84,7 +85,8 @@ export async function readSecurityHubOpinions(input: {
     if (read.errors.length > 0) {
       return {
         errors: read.errors.map(
-          e => `Security Hub: ${e.operation} ${e.code}: ${e.message}`,
+          e =>
+            `Security Hub: ${e.operation} ${apiErrorCodeText(e)}: ${e.message}`,
         ),
       };
     }

@@ -1,4 +1,5 @@
 import {
+  apiErrorCodeText,
   AccountEvaluation,
   EvidenceTrail,
   RoleFacts,
@@ -29,7 +30,11 @@ function permissionWords(
       )}`;
   // The documents are evidence only when simulation decided; say when they could not be read.
   const missing = permission.documentsError
-    ? `. The policy documents could not be read (${permission.documentsError.operation} ${permission.documentsError.code}), so they are not in this packet`
+    ? `. The policy documents could not be read (${
+        permission.documentsError.operation
+      } ${apiErrorCodeText(
+        permission.documentsError,
+      )}), so they are not in this packet`
     : '';
   return `${permission.decision} (decided by ${by}): ${permission.details}${asked}${missing}`;
 }
@@ -51,7 +56,7 @@ function evidenceRole(
         permission.state === 'DECIDED'
           ? permissionWords(permission)
           : `UNDETERMINED: the permissions could not be simulated or read (${permission.errors
-              .map(error => `${error.operation} ${error.code}`)
+              .map(error => `${error.operation} ${apiErrorCodeText(error)}`)
               .join('; ')})`;
       return {
         state: 'FOUND',
@@ -82,7 +87,9 @@ function evidenceRole(
       return {
         state: 'FAILED',
         ...(arn ? { arn } : {}),
-        detail: `${role.error.operation} failed: ${role.error.code}: ${role.error.message}`,
+        detail: `${role.error.operation} failed: ${apiErrorCodeText(
+          role.error,
+        )}: ${role.error.message}`,
       };
     default:
       return {

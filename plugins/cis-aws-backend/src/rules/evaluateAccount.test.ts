@@ -116,7 +116,13 @@ describe('evaluateAccount', () => {
       regionsFailed: [
         {
           region: 'eu-west-1',
-          errors: [anApiError({ code: 'ThrottlingException' })],
+          errors: [
+            anApiError({
+              operation: 'cloudtrail:ListTrails',
+              code: 'ThrottlingException',
+              httpStatus: 400,
+            }),
+          ],
         },
       ],
     });
@@ -125,7 +131,9 @@ describe('evaluateAccount', () => {
       verdict: 'ERROR',
       reason: 'INCOMPLETE_INVENTORY',
     });
-    expect(result.detail).toContain('eu-west-1');
+    expect(result.detail).toBe(
+      'could not read eu-west-1: cloudtrail:ListTrails ThrottlingException (HTTP 400)',
+    );
   });
 
   it('an inventory call that could not be read, with nothing failing, is ERROR INCOMPLETE_INVENTORY', () => {

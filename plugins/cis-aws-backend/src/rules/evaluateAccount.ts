@@ -1,4 +1,5 @@
 import {
+  apiErrorCodeText,
   isExceptionActive,
   type AccountEvaluation,
   type AccountFacts,
@@ -235,10 +236,10 @@ function describeIncompleteInventory(facts: AccountFacts): string {
     ...facts.regionsFailed.map(
       failed =>
         `${failed.region}: ${failed.errors
-          .map(e => `${e.operation} ${e.code}`)
+          .map(e => `${e.operation} ${apiErrorCodeText(e)}`)
           .join(', ')}`,
     ),
-    ...facts.inventoryErrors.map(e => `${e.operation} ${e.code}`),
+    ...facts.inventoryErrors.map(e => `${e.operation} ${apiErrorCodeText(e)}`),
   ];
   return `could not read ${parts.join('; ')}`;
 }

@@ -47,6 +47,22 @@ describe('evaluateTrail', () => {
       expect(result.detail).toContain('AccessDeniedException');
     });
 
+    it('names the failed call with its code, HTTP status and message', () => {
+      const error = anApiError({
+        service: 'cloudtrail',
+        code: 'InternalFailure',
+        httpStatus: 500,
+        message: 'unknown error',
+      });
+      const result = evaluateTrail(
+        aHealthyTrail({ status: { state: 'FAILED', error } }),
+        aContext(),
+      );
+      expect(result.detail).toBe(
+        'cloudtrail:GetTrailStatus failed: InternalFailure (HTTP 500): unknown error',
+      );
+    });
+
     it('a throttled status call is ERROR even for a trail that would otherwise pass', () => {
       const error = anApiError({
         code: 'ThrottlingException',

@@ -4,6 +4,7 @@ import type {
   TrailReasonCode,
   Verdict,
 } from '@cis-aws/plugin-cis-aws-common';
+import { apiErrorCodeText } from '@cis-aws/plugin-cis-aws-common';
 import type { TrailEvaluationContext } from './trailContext';
 import { deliveryAgeMs, isBlank, isForeignTrail } from './trailFactsReading';
 import { trailWarnings } from './trailWarnings';
@@ -48,19 +49,23 @@ const apiError: TrailRule = (facts, context) => {
   const { status, logGroup } = facts;
   if (status.state === 'FAILED') {
     return apiErrorOutcome(
-      `${status.error.operation} failed: ${status.error.code}: ${status.error.message}`,
+      `${status.error.operation} failed: ${apiErrorCodeText(status.error)}: ${
+        status.error.message
+      }`,
     );
   }
   if (status.state === 'HIDDEN' && !isForeignTrail(facts)) {
     return apiErrorOutcome(
       `the status of a trail this account owns could not be read${
-        status.error ? `: ${status.error.code}` : ''
+        status.error ? `: ${apiErrorCodeText(status.error)}` : ''
       }`,
     );
   }
   if (logGroup.state === 'FAILED') {
     return apiErrorOutcome(
-      `${logGroup.error.operation} failed: ${logGroup.error.code}: ${logGroup.error.message}`,
+      `${logGroup.error.operation} failed: ${apiErrorCodeText(
+        logGroup.error,
+      )}: ${logGroup.error.message}`,
     );
   }
   const time =

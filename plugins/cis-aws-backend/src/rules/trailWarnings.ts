@@ -2,6 +2,7 @@ import type {
   EvaluationWarning,
   TrailFacts,
 } from '@cis-aws/plugin-cis-aws-common';
+import { apiErrorCodeText } from '@cis-aws/plugin-cis-aws-common';
 import { parseLogGroupArn } from './arns';
 import type { TrailEvaluationContext } from './trailContext';
 import { deliveryAgeMs, isBlank } from './trailFactsReading';
@@ -91,7 +92,9 @@ export function trailWarnings(
   ) {
     warn(
       'ORGANIZATION_STREAMS_NOT_CHECKED',
-      `${DESCRIBE_ORGANIZATION} failed: ${organizationError.code}; the o-<organization id>_* streams of member accounts were not checked`,
+      `${DESCRIBE_ORGANIZATION} failed: ${apiErrorCodeText(
+        organizationError,
+      )}; the o-<organization id>_* streams of member accounts were not checked`,
     );
   }
 
@@ -102,7 +105,9 @@ export function trailWarnings(
   if (documentsError) {
     warn(
       'ROLE_POLICIES_NOT_READ',
-      `${documentsError.operation} failed: ${documentsError.code}; the permission decision stands`,
+      `${documentsError.operation} failed: ${apiErrorCodeText(
+        documentsError,
+      )}; the permission decision stands`,
     );
   }
   return warnings;
@@ -112,7 +117,7 @@ export function trailWarnings(
 function incompleteRoleCheck({ role }: TrailFacts): string | undefined {
   switch (role.state) {
     case 'FAILED':
-      return `${role.error.operation} failed: ${role.error.code}`;
+      return `${role.error.operation} failed: ${apiErrorCodeText(role.error)}`;
     case 'NOT_CHECKED':
       return `the role was not checked (${role.why})`;
     case 'NOT_FOUND':
@@ -125,7 +130,7 @@ function incompleteRoleCheck({ role }: TrailFacts): string | undefined {
       if (role.permission.state === 'FAILED') {
         gaps.push(
           `permissions unreadable: ${role.permission.errors
-            .map(e => `${e.operation} ${e.code}`)
+            .map(e => `${e.operation} ${apiErrorCodeText(e)}`)
             .join(', ')}`,
         );
       } else if (role.permission.decision === 'UNDETERMINED') {

@@ -226,7 +226,7 @@ describe('EntityCisAwsCard on an account', () => {
       'Last definitive result: PASS, 3 minutes ago',
     );
     expect(
-      screen.getByText(/cloudtrail:ListTrails InternalFailure/),
+      screen.getByText(/cloudtrail:ListTrails InternalFailure \(HTTP 500\)/),
     ).toBeInTheDocument();
   });
 

@@ -211,7 +211,9 @@ describe('EntityCisAwsContent on an account', () => {
     expect(banner).toHaveTextContent(
       'The last run could not evaluate this account',
     );
-    expect(banner).toHaveTextContent('cloudtrail:ListTrails InternalFailure');
+    expect(banner).toHaveTextContent(
+      'cloudtrail:ListTrails InternalFailure (HTTP 500)',
+    );
     expect(banner).toHaveTextContent('the last definitive result was PASS');
     const old = screen.getByTestId('last-definitive-trails');
     expect(within(old).getAllByTestId('trail-section')).toHaveLength(2);
