@@ -1,7 +1,8 @@
 /**
  * Links into the AWS console for the evidence of one trail's chain, for the
- * partition and region each resource lives in. Pure, so backend (API) and
- * frontend (remediation) build the same links.
+ * partition and region each resource lives in. Pure. The backend chooses which
+ * link goes with which trail (`lib/consoleLinks.ts`) and serves them; the
+ * frontend only shows what it receives.
  */
 
 function consoleHost(partition: string, region?: string): string {
