@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import {
   LoggerService,
@@ -115,7 +116,7 @@ export class AwsOrganizationsEntityProvider implements EntityProvider {
         try {
           await this.refresh();
         } catch (error) {
-          this.logger.error((error as Error).message);
+          this.logger.error(toError(error).message);
         }
       },
     });
@@ -137,7 +138,7 @@ export class AwsOrganizationsEntityProvider implements EntityProvider {
     try {
       read = await this.read();
     } catch (error) {
-      const e = error as Error;
+      const e = toError(error);
       throw new Error(
         `Could not read the accounts of AWS Organizations as management account ${managementAccountId} ` +
           `(${e.name}: ${e.message}); the catalog keeps the accounts of the last complete read`,

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   readSchedulerServiceTaskScheduleDefinitionFromConfig,
   SchedulerServiceTaskScheduleDefinition,
@@ -47,7 +48,7 @@ function read<T>(key: string, get: () => T): T {
   try {
     return get();
   } catch (error) {
-    const message = (error as Error).message;
+    const message = toError(error).message;
     if (message.includes(CONFIG_KEY)) throw error;
     throw new AwsOrganizationsConfigError(key, message);
   }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   Account,
   DescribeOrganizationCommand,
@@ -82,7 +83,7 @@ export async function readTagsOf(
     try {
       return { ...account, tags: await readAccountTags(client, account.id) };
     } catch (error) {
-      const e = error as Error;
+      const e = toError(error);
       throw new Error(
         `ListTagsForResource for account ${account.id} failed: ${e.name}: ${e.message}`,
       );

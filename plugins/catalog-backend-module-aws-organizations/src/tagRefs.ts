@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   KubernetesValidatorFunctions,
   parseEntityRef,
@@ -49,7 +50,7 @@ export function parseTagRef(value: string, rules: TagRefRules): ParsedTagRef {
       defaultNamespace: rules.defaultNamespace,
     });
   } catch (error) {
-    return { ok: false, reason: (error as Error).message };
+    return { ok: false, reason: toError(error).message };
   }
   const kind = ref.kind.toLocaleLowerCase('en-US');
   if (!rules.allowedKinds.includes(kind)) {

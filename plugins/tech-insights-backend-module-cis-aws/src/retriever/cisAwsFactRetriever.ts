@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import {
   FactRetriever,
   TechInsightFact,
@@ -72,7 +73,7 @@ export function createCisAwsFactRetriever(
           }
         } catch (error) {
           failures.push(
-            `${stringifyEntityRef(ref)}: ${(error as Error).message}`,
+            `${stringifyEntityRef(ref)}: ${toError(error).message}`,
           );
         }
       });

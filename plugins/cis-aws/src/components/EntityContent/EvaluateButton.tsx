@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { useApi } from '@backstage/core-plugin-api';
 import {
   AccountDetail,
@@ -26,7 +27,7 @@ export function EvaluateButton(props: {
     try {
       onResult(await api.evaluateAccount(accountId));
     } catch (e) {
-      setError(e as Error);
+      setError(toError(e));
     } finally {
       setRunning(false);
     }

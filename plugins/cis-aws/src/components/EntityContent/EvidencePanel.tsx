@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { InfoCard } from '@backstage/core-components';
 import { useApi } from '@backstage/core-plugin-api';
 import { EvidenceFormat } from '@cis-aws/plugin-cis-aws-common';
@@ -77,7 +78,7 @@ export function EvidencePanel(props: { accountId: string }) {
         packet.filename,
       );
     } catch (e) {
-      setFailure(e as Error);
+      setFailure(toError(e));
     } finally {
       setBusy(undefined);
     }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { identityApiRef, useApi } from '@backstage/core-plugin-api';
 import {
   ExceptionListItem,
@@ -89,7 +90,7 @@ export function GrantExceptionDialog(props: {
     try {
       onGranted(await api.createException(accountId, toCreateRequest(form)));
     } catch (e) {
-      setFailure(e as Error);
+      setFailure(toError(e));
     } finally {
       setSending(false);
     }

@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { useApi } from '@backstage/core-plugin-api';
 import { ExceptionListItem } from '@cis-aws/plugin-cis-aws-common';
 import {
@@ -46,7 +47,7 @@ export function RevokeExceptionDialog(props: {
         ),
       );
     } catch (e) {
-      setFailure(e as Error);
+      setFailure(toError(e));
     } finally {
       setSending(false);
     }

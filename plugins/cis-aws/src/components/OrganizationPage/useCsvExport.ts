@@ -1,3 +1,4 @@
+import { toError } from '@backstage/errors';
 import { useApi } from '@backstage/core-plugin-api';
 import { AccountSummary } from '@cis-aws/plugin-cis-aws-common';
 import { useCallback, useState } from 'react';
@@ -53,7 +54,7 @@ export function useCsvExport(query: AccountsQuery) {
       const accounts = await fetchAllAccounts(api, JSON.parse(key));
       downloadText(accountsToCsv(accounts), csvFileName());
     } catch (e) {
-      setError(e as Error);
+      setError(toError(e));
     } finally {
       setExporting(false);
     }
