@@ -54,9 +54,10 @@ const SECRET_PATTERNS: { pattern: RegExp; replacement: string }[] = [
     pattern: /\beyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/g,
     replacement: REDACTED,
   },
-  // access key ids (long-term AKIA, temporary ASIA, bearer ABIA, context ACCA)
+  // access key ids (long-term AKIA, temporary ASIA, bearer ABIA, context ACCA), also glued to
+  // other letters: a policy statement's Sid allows only [A-Za-z0-9] ("DenyAKIA…")
   {
-    pattern: /\b(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,}\b/g,
+    pattern: /(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{12,}/g,
     replacement: REDACTED,
   },
   // secret keys, session tokens and signatures named as such (k=v, k: v, "k":"v", JSON in JSON)

@@ -29,6 +29,11 @@ describe('redactCounting', () => {
     ['an access key id', `key ${ACCESS_KEY} used`, ACCESS_KEY],
     ['a temporary access key id', `key ${TEMP_KEY} used`, TEMP_KEY],
     [
+      "an access key id glued into a policy statement's Sid",
+      `{"Sid":"Deny${ACCESS_KEY}Use","Effect":"Deny"}`,
+      ACCESS_KEY,
+    ],
+    [
       'a secret key in a credentials file',
       `aws_secret_access_key = ${SECRET_KEY}`,
       SECRET_KEY,
