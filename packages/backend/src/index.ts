@@ -47,4 +47,11 @@ backend.add(import('@cis-aws/plugin-tech-insights-backend-module-cis-aws'));
 backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
-backend.start();
+// A plugin whose start-up fails (e.g. cis-aws refusing a wrong cisAws.* value, naming the key)
+// makes start() reject. Backstage only logs an unhandled rejection, which would leave the process
+// half-started: serving the plugins that started and answering 503 for the others. Stop instead.
+backend.start().catch(async error => {
+  console.error(error);
+  await backend.stop().catch(() => undefined);
+  process.exit(1);
+});

@@ -1,5 +1,6 @@
 import { ConfigReader } from '@backstage/config';
 import {
+  cronProblem,
   DEFAULT_CONTROL_STATEMENT,
   DEFAULT_HISTORY_RETENTION_MS,
   DEFAULT_SCHEDULE,
@@ -45,7 +46,7 @@ describe('readCisAwsOptions', () => {
       readCisAwsOptions(
         new ConfigReader({ cisAws: { history: { retention: 'forever' } } }),
       ),
-    ).toThrow(/cisAws.history.retention is not a duration/);
+    ).toThrow(/cisAws\.history\.retention: is not a duration/);
   });
 
   it('reads an empty endpoint as the AWS endpoints, undoing a lower layer’s', () => {
@@ -135,5 +136,288 @@ describe('readCisAwsConfig', () => {
     expect(readCisAwsConfig(new ConfigReader({})).schedule).toBe(
       DEFAULT_SCHEDULE,
     );
+  });
+});
+
+/** The message of the error readCisAwsConfig throws for `cisAws`, or undefined when it reads. */
+function problemsOf(cisAws: unknown): string | undefined {
+  try {
+    readCisAwsConfig(new ConfigReader({ cisAws } as never));
+    return undefined;
+  } catch (error) {
+    expect((error as Error).name).toBe('InputError');
+    return (error as Error).message;
+  }
+}
+
+describe('readCisAwsConfig checks every value at start-up', () => {
+  it('reports every problem together, one line per key, in one InputError', () => {
+    const message = problemsOf({
+      aws: { concurrency: 0, endpoint: 'not a url' },
+      securityHub: { administratorAccountId: '12345' },
+    });
+    expect(message).toBe(
+      [
+        'Invalid cis-aws configuration, the plugin cannot start (3 problems):',
+        '  - cisAws.aws.endpoint: "not a url" is not an http or https URL (such as http://127.0.0.1:4580; \'\' for the AWS endpoints)',
+        '  - cisAws.aws.concurrency: expected a whole number from 1 to 64, got 0',
+        '  - cisAws.securityHub.administratorAccountId: expected a 12-digit AWS account id, got "12345"',
+      ].join('\n'),
+    );
+  });
+
+  it('accepts the configurations this repository ships', () => {
+    // app-config.yaml, app-config.production.yaml and the adopter's, as far as cisAws goes.
+    expect(
+      problemsOf({
+        schedule: {
+          frequency: { hours: 1 },
+          timeout: { minutes: 30 },
+          initialDelay: { seconds: 10 },
+        },
+        maxDeliveryAge: { hours: 24 },
+        aws: {
+          endpoint: 'http://127.0.0.1:4580',
+          regions: ['us-east-1', 'eu-central-1', 'ap-east-1', 'us-gov-west-1'],
+        },
+        securityHub: {
+          administratorAccountId: '402233445566',
+          region: 'us-east-1',
+        },
+        notifications: { enabled: false },
+      }),
+    ).toBeUndefined();
+    expect(
+      problemsOf({ aws: { endpoint: '', regions: null } }),
+    ).toBeUndefined();
+    expect(problemsOf(undefined)).toBeUndefined();
+  });
+
+  it.each([
+    [
+      { frequency: { minutes: -5 }, timeout: { minutes: 1 } },
+      /cisAws\.schedule\.frequency: must not be negative, got minutes: -5/,
+    ],
+    // What two layered files merge into: an hour minus five minutes, which nobody meant.
+    [
+      { frequency: { hours: 1, minutes: -5 }, timeout: { minutes: 1 } },
+      /cisAws\.schedule\.frequency: must not be negative/,
+    ],
+    [
+      { frequency: 'PT1H-5M', timeout: { minutes: 1 } },
+      /cisAws\.schedule\.frequency: must not be negative/,
+    ],
+    [
+      { frequency: 'P0D', timeout: { minutes: 1 } },
+      /cisAws\.schedule\.frequency: must be longer than zero/,
+    ],
+    [
+      { frequency: { hours: 1 }, timeout: { minutes: -30 } },
+      /cisAws\.schedule\.timeout: must not be negative/,
+    ],
+    [
+      { frequency: { hours: 1 }, timeout: 'PT0S' },
+      /cisAws\.schedule\.timeout: must be longer than zero/,
+    ],
+    [{ frequency: { hours: 1 } }, /cisAws\.schedule\.timeout: is required/],
+    [{ timeout: { minutes: 1 } }, /cisAws\.schedule\.frequency: is required/],
+    [
+      {
+        frequency: { hours: 1 },
+        timeout: { minutes: 1 },
+        initialDelay: { seconds: -1 },
+      },
+      /cisAws\.schedule\.initialDelay: must not be negative/,
+    ],
+    [
+      { frequency: 'hourly', timeout: { minutes: 1 } },
+      /cisAws\.schedule\.frequency: is not a duration/,
+    ],
+    [
+      { frequency: { cron: '0 * * *' }, timeout: { minutes: 1 } },
+      /cisAws\.schedule\.frequency\.cron: "0 \* \* \*" is not a cron expression: has 4 fields/,
+    ],
+    [
+      { frequency: { cron: '61 * * * *' }, timeout: { minutes: 1 } },
+      /cisAws\.schedule\.frequency\.cron: .*the minute "61" is out of range/,
+    ],
+    [
+      { frequency: { trigger: 'sometimes' }, timeout: { minutes: 1 } },
+      /cisAws\.schedule\.frequency\.trigger: the only trigger is "manual"/,
+    ],
+    [
+      { frequency: { hours: 1 }, timeout: { minutes: 1 }, scope: 'cluster' },
+      /cisAws\.schedule\.scope: must be "global" or "local", got "cluster"/,
+    ],
+  ])('refuses the schedule %j, naming the key', (schedule, expected) => {
+    expect(problemsOf({ schedule })).toMatch(expected);
+  });
+
+  it('accepts durations, cron expressions, a manual trigger and no initial delay', () => {
+    for (const schedule of [
+      { frequency: 'PT6H', timeout: 'PT20M', scope: 'local' },
+      { frequency: { cron: '0 */2 * * mon-fri' }, timeout: { minutes: 20 } },
+      { frequency: { cron: '30 0 3 * * *' }, timeout: { minutes: 20 } },
+      { frequency: { cron: '@daily' }, timeout: { minutes: 20 } },
+      { frequency: { trigger: 'manual' }, timeout: { minutes: 20 } },
+      {
+        frequency: { hours: 1 },
+        timeout: { minutes: 20 },
+        initialDelay: { seconds: 0 },
+      },
+    ]) {
+      expect({ schedule, problems: problemsOf({ schedule }) }).toEqual({
+        schedule,
+        problems: undefined,
+      });
+    }
+    expect(
+      readCisAwsConfig(
+        new ConfigReader({
+          cisAws: {
+            schedule: { frequency: { cron: '0 3 * * *' }, timeout: 'PT1H' },
+          },
+        }),
+      ).schedule,
+    ).toMatchObject({
+      frequency: { cron: '0 3 * * *' },
+      timeout: { hours: 1 },
+    });
+  });
+
+  it.each([
+    [
+      { aws: { endpoint: 'ftp://example.com' } },
+      /cisAws\.aws\.endpoint: "ftp:\/\/example\.com" is not an http or https URL/,
+    ],
+    [{ aws: { endpoint: 4580 } }, /cisAws\.aws\.endpoint: expected a URL/],
+    [
+      { securityHub: { administratorAccountId: 402233445566 } },
+      /cisAws\.securityHub\.administratorAccountId: write the account id in quotes \('402233445566'\)/,
+    ],
+    [
+      { securityHub: { administratorAccountId: '4022-3344-5566' } },
+      /cisAws\.securityHub\.administratorAccountId: expected a 12-digit AWS account id/,
+    ],
+    [
+      { securityHub: { region: 'US East' } },
+      /cisAws\.securityHub\.region: "US East" is not an AWS region name/,
+    ],
+    [
+      { securityHub: { enabled: 'yes please' } },
+      /cisAws\.securityHub\.enabled: /,
+    ],
+    [
+      { aws: { defaultRegion: 'useast1' } },
+      /cisAws\.aws\.defaultRegion: "useast1" is not an AWS region name/,
+    ],
+    [
+      { aws: { regions: ['us-east-1', 'eu-west', 'Frankfurt'] } },
+      /cisAws\.aws\.regions: not AWS region names \(like us-east-1\): "eu-west", "Frankfurt"/,
+    ],
+    [
+      { aws: { inventory: 'region', regions: [] } },
+      /cisAws\.aws\.regions: is empty/,
+    ],
+    [
+      { aws: { inventory: 'organization' } },
+      /cisAws\.aws\.inventory: must be "account" or "region", got "organization"/,
+    ],
+    [
+      { aws: { concurrency: 65 } },
+      /cisAws\.aws\.concurrency: expected a whole number from 1 to 64, got 65/,
+    ],
+    [
+      { aws: { concurrency: 2.5 } },
+      /cisAws\.aws\.concurrency: expected a whole number/,
+    ],
+    [{ aws: { concurrency: 'many' } }, /cisAws\.aws\.concurrency: /],
+    [
+      { aws: { maxAttempts: 0 } },
+      /cisAws\.aws\.maxAttempts: expected a whole number from 1 to 10, got 0/,
+    ],
+    [
+      { aws: { requestTimeoutMs: 20 } },
+      /cisAws\.aws\.requestTimeoutMs: expected a whole number from 1000 to 300000, got 20/,
+    ],
+    [
+      { maxDeliveryAge: { hours: -24 } },
+      /cisAws\.maxDeliveryAge: must not be negative/,
+    ],
+    [
+      { history: { retention: 'P0D' } },
+      /cisAws\.history\.retention: must be longer than zero/,
+    ],
+    [
+      { evidence: { historyPeriod: { days: -90 } } },
+      /cisAws\.evidence\.historyPeriod: must not be negative/,
+    ],
+    [
+      { evidence: { scope: '  ' } },
+      /cisAws\.evidence\.scope: must not be blank/,
+    ],
+    [
+      { exceptions: { maxDuration: 'PT0S' } },
+      /cisAws\.exceptions\.maxDuration: must be longer than zero/,
+    ],
+    [
+      { notifications: { transitions: ['fail', 'recovered'] } },
+      /cisAws\.notifications\.transitions: "recovered" is not one of fail, error, recovery/,
+    ],
+    [
+      { notifications: { unownedRecipient: 'platform-team' } },
+      /cisAws\.notifications\.unownedRecipient: "platform-team" is not an entity ref/,
+    ],
+    [
+      { aws: { concurency: 4 } },
+      /cisAws\.aws\.concurency: is not a setting of the cis-aws plugin \(known under cisAws\.aws: endpoint, inventory, regions, defaultRegion, concurrency, maxAttempts, requestTimeoutMs\)/,
+    ],
+    [
+      { securityhub: { enabled: false } },
+      /cisAws\.securityhub: is not a setting of the cis-aws plugin/,
+    ],
+    [{ aws: 'simulator' }, /cisAws\.aws: /],
+  ])('refuses %j, naming the key', (cisAws, expected) => {
+    expect(problemsOf(cisAws)).toMatch(expected);
+  });
+
+  it('stops the evidence command too (readCisAwsOptions), with the same message', () => {
+    expect(() =>
+      readCisAwsOptions(
+        new ConfigReader({ cisAws: { aws: { endpoint: 'not a url' } } }),
+      ),
+    ).toThrow(/cisAws\.aws\.endpoint: "not a url" is not an http or https URL/);
+  });
+});
+
+describe('cronProblem', () => {
+  it.each([
+    '* * * * *',
+    '*/15 * * * *',
+    '0 0-6/2 1,15 jan-jun sun',
+    '0 0 3 * * 7',
+    '5/10 * * * * *',
+    '@hourly',
+    ' 0 3 * * MON ',
+  ])('reads %j', expression => {
+    expect(cronProblem(expression)).toBeUndefined();
+  });
+
+  it.each([
+    ['', 'has 0 fields'],
+    ['* * * * * * *', 'has 7 fields'],
+    ['60 * * * *', 'the minute "60" is out of range (0-59)'],
+    ['0 24 * * *', 'the hour "24" is out of range (0-23)'],
+    ['0 0 0 * *', 'the day of month "0" is out of range (1-31)'],
+    ['0 0 * 13 *', 'the month "13" is out of range (1-12)'],
+    ['0 0 * * 8', 'the day of week "8" is out of range (0-7)'],
+    ['*/0 * * * *', 'the minute "*/0" has a step of zero'],
+    ['5-1 * * * *', 'the minute "5-1" is a backwards range'],
+    ['1* * * * *', 'the minute "1*" has a misplaced *'],
+    ['0 0 * * monday', '"monday" is not a month or day name'],
+    ['-5 * * * *', 'the minute "-5" cannot be parsed'],
+    ['@fortnightly', 'unknown preset @fortnightly'],
+  ])('refuses %j: %s', (expression, problem) => {
+    expect(cronProblem(expression)).toContain(problem);
   });
 });

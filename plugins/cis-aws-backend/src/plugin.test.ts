@@ -567,3 +567,35 @@ describe('cis-aws backend plugin against the simulated AWS', () => {
     expect(res.body.totals.FAIL).toBe(2);
   });
 });
+
+describe('cis-aws backend plugin with a wrong configuration', () => {
+  it('stops the backend’s start-up with every problem, each naming its key', async () => {
+    // No AWS is called: the configuration is refused before anything else happens.
+    const sim = { url: 'http://127.0.0.1:9' } as RunningSimulator;
+    const started = startCisAwsBackend({
+      sim,
+      cisAws: {
+        schedule: { frequency: { minutes: -5 }, timeout: { minutes: 30 } },
+        aws: { endpoint: 'not a url', concurrency: 0 },
+        securityHub: { administratorAccountId: '12345' },
+      },
+    });
+    await expect(started).rejects.toMatchObject({
+      name: 'BackendStartupError',
+    });
+    const message = await started.then(
+      () => '',
+      (error: Error) => error.message,
+    );
+    expect(message).toContain("Plugin 'cis-aws' startup failed");
+    for (const line of [
+      'Invalid cis-aws configuration, the plugin cannot start (4 problems):',
+      '  - cisAws.aws.endpoint: "not a url" is not an http or https URL',
+      '  - cisAws.aws.concurrency: expected a whole number from 1 to 64, got 0',
+      '  - cisAws.securityHub.administratorAccountId: expected a 12-digit AWS account id, got "12345"',
+      '  - cisAws.schedule.frequency: must not be negative, got minutes: -5',
+    ]) {
+      expect(message).toContain(line);
+    }
+  });
+});
