@@ -8,19 +8,29 @@ export interface Config {
    * `@backstage/integration-aws-node` (mainAccount, accountDefaults, accounts):
    * the backend assumes `accountDefaults.roleName` (or the per-account
    * override) in every account it evaluates.
+   *
+   * Every value below is checked at start-up, and so is every key (a key that
+   * is not one of these is refused, so a typo does not go unnoticed): a wrong
+   * one stops the backend with one error listing each wrong key and what is
+   * wrong with it, rather than starting with the value half-applied.
    */
   cisAws?: {
     /**
      * When every mapped account is evaluated. Default: every hour, with a
      * timeout of 30 minutes, 15 seconds after start-up. Accounts that appear
      * in the catalog in between are evaluated within a minute.
+     * `frequency` and `timeout` must be longer than zero (a duration with a
+     * negative part, such as `{ hours: 1, minutes: -5 }` from merged files, is
+     * refused); `frequency` may be `{ cron: '0 * * * *' }` (5 fields, or 6 with
+     * seconds first, checked at start-up) or `{ trigger: manual }`;
+     * `initialDelay` is zero or longer; `scope` is `global` or `local`.
      */
     schedule?: SchedulerServiceTaskScheduleDefinitionConfig;
 
     /**
      * The oldest CloudWatch Logs delivery that still counts as recent: an ISO
      * 8601 duration (`PT24H`) or a duration object (`{ hours: 24 }`).
-     * Default: 24 hours.
+     * Default: 24 hours. Must be longer than zero.
      */
     maxDeliveryAge?: string | HumanDuration;
 
@@ -29,6 +39,8 @@ export interface Config {
        * An AWS-compatible endpoint every AWS client talks to instead of the
        * AWS endpoints (a simulator, a proxy). The SDK's standard
        * AWS_ENDPOINT_URL environment variable works too; this key wins.
+       * An http or https URL; an empty string undoes an endpoint a lower config
+       * layer set (the AWS endpoints then).
        */
       endpoint?: string;
       /**
@@ -40,16 +52,17 @@ export interface Config {
       inventory?: 'account' | 'region';
       /**
        * The regions of the `region` inventory. Default: the 17 commercial
-       * regions enabled by default.
+       * regions enabled by default. Each an AWS region name (`us-east-1`);
+       * the list may not be empty with the `region` inventory.
        */
       regions?: string[];
-      /** The region of global services (STS, IAM, Organizations) and of ListTrails. Default: us-east-1. */
+      /** The region of global services (STS, IAM, Organizations) and of ListTrails: an AWS region name. Default: us-east-1. */
       defaultRegion?: string;
-      /** How many accounts are collected at once. Default: 16. */
+      /** How many accounts are collected at once: a whole number from 1 to 64. Default: 16. */
       concurrency?: number;
-      /** Attempts per AWS call, retries with backoff on throttling and 5xx included. Default: 5. */
+      /** Attempts per AWS call, retries with backoff on throttling and 5xx included: 1 to 10. Default: 5. */
       maxAttempts?: number;
-      /** Time limit of one attempt, in milliseconds. Default: 20000. */
+      /** Time limit of one attempt, in milliseconds: 1000 to 300000. Default: 20000. */
       requestTimeoutMs?: number;
     };
 
@@ -57,22 +70,23 @@ export interface Config {
       /**
        * How long verdict changes, daily verifications and run records are kept: an ISO 8601
        * duration or a duration object. Default: 400 days (an audit year plus a margin; at
-       * least 13 months). Each account's current result and latest change are always kept.
+       * least 13 months). Must be longer than zero. Each account's current result and latest
+       * change are always kept.
        */
       retention?: string | HumanDuration;
     };
 
     evidence?: {
-      /** The control statement printed at the top of every evidence packet. */
+      /** The control statement printed at the top of every evidence packet (not blank). */
       controlStatement?: string;
-      /** The scope definition (which accounts and environments must comply). */
+      /** The scope definition (which accounts and environments must comply; not blank). */
       scope?: string;
-      /** How far back a packet's verification history reaches. Default: 90 days. */
+      /** How far back a packet's verification history reaches (longer than zero). Default: 90 days. */
       historyPeriod?: string | HumanDuration;
     };
 
     exceptions?: {
-      /** The longest an exception may last from its creation. Default: 365 days. */
+      /** The longest an exception may last from its creation (longer than zero). Default: 365 days. */
       maxDuration?: string | HumanDuration;
     };
 
@@ -89,7 +103,8 @@ export interface Config {
       enabled?: boolean;
       /**
        * Which changes notify: `fail` (into FAIL), `error` (into ERROR),
-       * `recovery` (from FAIL or ERROR into PASS or EXEMPT). Default: all three.
+       * `recovery` (from FAIL or ERROR into PASS or EXEMPT); any other name is
+       * refused. Default: all three.
        */
       transitions?: Array<'fail' | 'error' | 'recovery'>;
       /**
@@ -100,7 +115,8 @@ export interface Config {
       notifyFirstResult?: boolean;
       /**
        * The entity ref (e.g. `group:default/platform-team`) notified about
-       * accounts without an owner. Default: nobody (logged at info).
+       * accounts without an owner; the kind is required, the namespace may be
+       * left out. Default: nobody (logged at info).
        */
       unownedRecipient?: string;
     };
@@ -110,10 +126,11 @@ export interface Config {
       enabled?: boolean;
       /**
        * The Security Hub administrator (aggregator) account whose findings
-       * cover every account; its role is assumed like any account's.
+       * cover every account; its role is assumed like any account's. Its
+       * 12-digit id, in quotes (a YAML number loses leading zeros).
        */
       administratorAccountId?: string;
-      /** The aggregation region. Default: the default region. */
+      /** The aggregation region: an AWS region name. Default: the default region. */
       region?: string;
     };
   };

@@ -52,6 +52,7 @@ backend.add(import('@backstage/plugin-signals-backend'));
 // half-started: serving the plugins that started and answering 503 for the others. Stop instead.
 backend.start().catch(async error => {
   console.error(error);
+  setTimeout(() => process.exit(1), 10_000).unref(); // should stopping hang
   await backend.stop().catch(() => undefined);
   process.exit(1);
 });
