@@ -3,12 +3,12 @@
  * organization id cannot be read, those streams go unchecked: the contract asks for a warning,
  * and delivery freshness carries the verdict.
  */
-import { ConfigReader } from '@backstage/config';
 import { TrailEvaluation } from '@cis-aws/plugin-cis-aws-common';
 import { RunningSimulator } from '@internal/aws-simulator';
 import { startDemoSimulator } from '../__testUtils__/testBackend';
 import { evaluateTrail } from '../rules';
 import { AwsClientFactory } from './clients';
+import { simulatedAwsClients } from './__testUtils__/simulatedAws';
 import { collectAccountFacts } from './collectAccount';
 
 /** The demo world's management account, owner of `acme-org-trail` (organization o-acme12345). */
@@ -21,23 +21,7 @@ describe('an organization trail whose organization id cannot be read', () => {
 
   beforeAll(async () => {
     sim = await startDemoSimulator();
-    aws = AwsClientFactory.fromConfig(
-      new ConfigReader({
-        aws: {
-          mainAccount: {
-            accessKeyId: 'AKIATESTMAINACCOUNT3',
-            secretAccessKey: 'test-only',
-          },
-          accountDefaults: { roleName: 'CisAwsReader' },
-        },
-      }),
-      {
-        endpoint: sim.url,
-        defaultRegion: 'us-east-1',
-        maxAttempts: 1,
-        requestTimeoutMs: 10_000,
-      },
-    );
+    aws = simulatedAwsClients(sim.url);
   });
   afterAll(async () => {
     await sim.close();

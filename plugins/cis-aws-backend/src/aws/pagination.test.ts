@@ -2,9 +2,9 @@
  * Every list the collector reads is read to its last page, through the SDK's paginators, with
  * one call per page — and a failed page is data, not an exception.
  */
-import { ConfigReader } from '@backstage/config';
 import { RunningSimulator, startSimulator } from '@internal/aws-simulator';
-import { AccountClients, AwsClientFactory, CallCounter } from './clients';
+import { AccountClients, CallCounter } from './clients';
+import { simulatedAwsClients } from './__testUtils__/simulatedAws';
 import { collectTrailInventory } from './inventory';
 import { readRole } from './role';
 import { readCloudTrail5Findings } from './securityHubFindings';
@@ -88,22 +88,8 @@ describe('the collector’s paginated reads', () => {
   });
   beforeEach(async () => {
     sim.admin.clearFaults();
-    const config = new ConfigReader({
-      aws: {
-        mainAccount: {
-          accessKeyId: 'AKIATESTMAINACCOUNT2',
-          secretAccessKey: 'test-only',
-        },
-        accountDefaults: { roleName: 'CisAwsReader' },
-      },
-    });
     counter = new CallCounter();
-    clients = await AwsClientFactory.fromConfig(config, {
-      endpoint: sim.url,
-      defaultRegion: 'us-east-1',
-      maxAttempts: 1,
-      requestTimeoutMs: 10_000,
-    })
+    clients = await simulatedAwsClients(sim.url)
       .withCounter(counter)
       .forAccount(ACCOUNT);
   });

@@ -3,7 +3,6 @@
  * recorded results from a stub store.
  */
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { ConfigReader } from '@backstage/config';
 import { NotAllowedError } from '@backstage/errors';
 import {
   AccountMapping,
@@ -14,6 +13,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { RunningSimulator } from '@internal/aws-simulator';
 import { startDemoSimulator } from '../__testUtils__/testBackend';
 import { AwsClientFactory } from '../aws/clients';
+import { simulatedAwsClients } from '../aws/__testUtils__/simulatedAws';
 import { StoredAccountDetail } from '../storage/EvaluationStore';
 import {
   DefaultDiagnosticsService,
@@ -66,23 +66,7 @@ describe('DefaultDiagnosticsService', () => {
 
   beforeAll(async () => {
     sim = await startDemoSimulator();
-    aws = AwsClientFactory.fromConfig(
-      new ConfigReader({
-        aws: {
-          mainAccount: {
-            accessKeyId: 'AKIATESTMAINACCOUNT4',
-            secretAccessKey: 'test-only',
-          },
-          accountDefaults: { roleName: 'CisAwsReader' },
-        },
-      }),
-      {
-        endpoint: sim.url,
-        defaultRegion: 'us-east-1',
-        maxAttempts: 1,
-        requestTimeoutMs: 10_000,
-      },
-    );
+    aws = simulatedAwsClients(sim.url);
   });
   afterAll(async () => {
     await sim.close();
