@@ -35,27 +35,20 @@ export interface AccountResultsService {
   ): Promise<HistoryResponse>;
 }
 
+/** What {@link DefaultAccountResultsService} is made of. */
+export interface AccountResultsServiceDeps {
+  store: Pick<EvaluationStore, 'listAccounts' | 'getAccount' | 'getHistory'>;
+  access: CatalogAccess;
+  securityHubRegion: string;
+  historyRetentionMs: number;
+}
+
 export class DefaultAccountResultsService implements AccountResultsService {
-  static create(options: {
-    store: Pick<EvaluationStore, 'listAccounts' | 'getAccount' | 'getHistory'>;
-    access: CatalogAccess;
-    securityHubRegion: string;
-    historyRetentionMs: number;
-  }): AccountResultsService {
-    return new DefaultAccountResultsService(options);
+  static create(deps: AccountResultsServiceDeps): AccountResultsService {
+    return new DefaultAccountResultsService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      store: Pick<
-        EvaluationStore,
-        'listAccounts' | 'getAccount' | 'getHistory'
-      >;
-      access: CatalogAccess;
-      securityHubRegion: string;
-      historyRetentionMs: number;
-    },
-  ) {}
+  private constructor(private readonly deps: AccountResultsServiceDeps) {}
 
   async listAccounts(
     query: AccountListQuery,

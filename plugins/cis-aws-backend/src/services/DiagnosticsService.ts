@@ -64,27 +64,23 @@ const READER_ROLE_HINT =
   'Deploy the reader role in this account (aws.accountDefaults.roleName) and let the portal’s ' +
   'principal assume it (its trust policy, and the external id if one is configured).';
 
+/** What {@link DefaultDiagnosticsService} is made of. */
+export interface DiagnosticsServiceDeps {
+  aws: { forAccount(accountId: string): Promise<AccountClients> };
+  store: Pick<EvaluationStore, 'listAccounts' | 'getAccount' | 'listRuns'>;
+  /** Where the accounts of the catalog come from (the engine's `readCatalog`). */
+  catalog: { readCatalog(): Promise<{ mappings: AccountMapping[] }> };
+  permissions: PermissionsService;
+  options: DiagnosticsOptions;
+  now?: () => Date;
+}
+
 export class DefaultDiagnosticsService implements DiagnosticsService {
   private constructor(
-    private readonly deps: {
-      aws: { forAccount(accountId: string): Promise<AccountClients> };
-      store: Pick<EvaluationStore, 'listAccounts' | 'getAccount' | 'listRuns'>;
-      catalog: { readCatalog(): Promise<{ mappings: AccountMapping[] }> };
-      permissions: PermissionsService;
-      options: DiagnosticsOptions;
-      now: () => Date;
-    },
+    private readonly deps: DiagnosticsServiceDeps & { now: () => Date },
   ) {}
 
-  static create(deps: {
-    aws: { forAccount(accountId: string): Promise<AccountClients> };
-    store: Pick<EvaluationStore, 'listAccounts' | 'getAccount' | 'listRuns'>;
-    /** Where the accounts of the catalog come from (the engine's `readCatalog`). */
-    catalog: { readCatalog(): Promise<{ mappings: AccountMapping[] }> };
-    permissions: PermissionsService;
-    options: DiagnosticsOptions;
-    now?: () => Date;
-  }): DiagnosticsService {
+  static create(deps: DiagnosticsServiceDeps): DiagnosticsService {
     return new DefaultDiagnosticsService({
       ...deps,
       now: deps.now ?? (() => new Date()),

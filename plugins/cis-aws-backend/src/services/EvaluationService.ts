@@ -36,28 +36,22 @@ export interface EvaluationService {
   listRuns(limit: number): Promise<{ runs: EvaluationRun[] }>;
 }
 
+/** What {@link DefaultEvaluationService} is made of. */
+export interface EvaluationServiceDeps {
+  engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne' | 'runAll'>;
+  store: Pick<EvaluationStore, 'getAccount' | 'listRuns'>;
+  access: CatalogAccess;
+  permissions: PermissionsService;
+  logger: LoggerService;
+  securityHubRegion: string;
+}
+
 export class DefaultEvaluationService implements EvaluationService {
-  static create(options: {
-    engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne' | 'runAll'>;
-    store: Pick<EvaluationStore, 'getAccount' | 'listRuns'>;
-    access: CatalogAccess;
-    permissions: PermissionsService;
-    logger: LoggerService;
-    securityHubRegion: string;
-  }): EvaluationService {
-    return new DefaultEvaluationService(options);
+  static create(deps: EvaluationServiceDeps): EvaluationService {
+    return new DefaultEvaluationService(deps);
   }
 
-  private constructor(
-    private readonly deps: {
-      engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne' | 'runAll'>;
-      store: Pick<EvaluationStore, 'getAccount' | 'listRuns'>;
-      access: CatalogAccess;
-      permissions: PermissionsService;
-      logger: LoggerService;
-      securityHubRegion: string;
-    },
-  ) {}
+  private constructor(private readonly deps: EvaluationServiceDeps) {}
 
   async evaluateAccount(
     accountId: string,

@@ -35,35 +35,30 @@ export interface EvidenceService {
   ): Promise<EvidenceDownload>;
 }
 
+/** What {@link DefaultEvidenceService} is made of. */
+export interface EvidenceServiceDeps {
+  store: EvaluationStore;
+  exceptions: ExceptionStore;
+  access: CatalogAccess;
+  /** `readCisAwsOptions(config)` (its evidence, securityHub and maxDeliveryAgeMs). */
+  options: EvidenceOptions;
+  logger: LoggerService;
+  /** Configured secrets never to echo: `configuredSecrets(config)`. */
+  knownSecrets?: readonly string[];
+  /** The clock; tests pin it. */
+  now?: () => Date;
+}
+
 export class DefaultEvidenceService implements EvidenceService {
-  static create(options: {
-    store: EvaluationStore;
-    exceptions: ExceptionStore;
-    access: CatalogAccess;
-    /** `readCisAwsOptions(config)` (its evidence, securityHub and maxDeliveryAgeMs). */
-    options: EvidenceOptions;
-    logger: LoggerService;
-    /** Configured secrets never to echo: `configuredSecrets(config)`. */
-    knownSecrets?: readonly string[];
-    /** The clock; tests pin it. */
-    now?: () => Date;
-  }): EvidenceService {
+  static create(deps: EvidenceServiceDeps): EvidenceService {
     return new DefaultEvidenceService({
-      ...options,
-      now: options.now ?? (() => new Date()),
+      ...deps,
+      now: deps.now ?? (() => new Date()),
     });
   }
 
   private constructor(
-    private readonly deps: {
-      store: EvaluationStore;
-      exceptions: ExceptionStore;
-      access: CatalogAccess;
-      options: EvidenceOptions;
-      logger: LoggerService;
-      knownSecrets?: readonly string[];
-      now: () => Date;
-    },
+    private readonly deps: EvidenceServiceDeps & { now: () => Date },
   ) {}
 
   async producePacket(

@@ -76,36 +76,30 @@ type AccountCatalogDetails = Pick<
   'entityRef' | 'title' | 'ownerRef'
 >;
 
+/** What {@link DefaultExceptionService} is made of. */
+export interface ExceptionServiceDeps {
+  store: Pick<EvaluationStore, 'getAccount' | 'listAccounts'>;
+  exceptions: ExceptionStore;
+  engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne'>;
+  access: CatalogAccess;
+  permissions: PermissionsService;
+  logger: LoggerService;
+  /** The longest an exception may last (cisAws.exceptions.maxDuration). */
+  maxDurationMs: number;
+  /** The clock of exception validity; tests pin it. */
+  now?: () => Date;
+}
+
 export class DefaultExceptionService implements ExceptionService {
-  static create(options: {
-    store: Pick<EvaluationStore, 'getAccount' | 'listAccounts'>;
-    exceptions: ExceptionStore;
-    engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne'>;
-    access: CatalogAccess;
-    permissions: PermissionsService;
-    logger: LoggerService;
-    /** The longest an exception may last (cisAws.exceptions.maxDuration). */
-    maxDurationMs: number;
-    /** The clock of exception validity; tests pin it. */
-    now?: () => Date;
-  }): ExceptionService {
+  static create(deps: ExceptionServiceDeps): ExceptionService {
     return new DefaultExceptionService({
-      ...options,
-      now: options.now ?? (() => new Date()),
+      ...deps,
+      now: deps.now ?? (() => new Date()),
     });
   }
 
   private constructor(
-    private readonly deps: {
-      store: Pick<EvaluationStore, 'getAccount' | 'listAccounts'>;
-      exceptions: ExceptionStore;
-      engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne'>;
-      access: CatalogAccess;
-      permissions: PermissionsService;
-      logger: LoggerService;
-      maxDurationMs: number;
-      now: () => Date;
-    },
+    private readonly deps: ExceptionServiceDeps & { now: () => Date },
   ) {}
 
   async listAccountExceptions(
