@@ -1,9 +1,4 @@
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthService } from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { RunningSimulator } from '@internal/aws-simulator';
-import { AwsClientFactory } from '../aws/clients';
 import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
 import {
   createStore,
@@ -11,8 +6,7 @@ import {
 } from '../storage/__testUtils__/stores';
 import { demoEntities } from '../__testUtils__/demoCatalog';
 import { startDemoSimulator } from '../__testUtils__/testBackend';
-import { EvaluationEngine } from './EvaluationEngine';
-import { readCisAwsOptions } from '../config';
+import { demoEngine } from './__testUtils__/demoEngine';
 
 jest.setTimeout(60_000);
 
@@ -31,33 +25,8 @@ describe('EvaluationEngine', () => {
     await sim.close();
   });
 
-  function engineWith(entities = demoEntities()) {
-    const config = new ConfigReader({
-      aws: {
-        mainAccount: {
-          accessKeyId: 'AKIATESTMAINACCOUNT1',
-          secretAccessKey: 'test-only',
-        },
-        accountDefaults: { roleName: 'CisAwsReader' },
-      },
-      cisAws: {
-        aws: { endpoint: sim.url, maxAttempts: 2 },
-        securityHub: { administratorAccountId: '402233445566' },
-      },
-    });
-    const options = readCisAwsOptions(config);
-    return EvaluationEngine.create({
-      aws: AwsClientFactory.fromConfig(config, options),
-      store,
-      catalog: catalogServiceMock({ entities }),
-      auth: {
-        getOwnServiceCredentials: async () => mockCredentials.service(),
-      } as unknown as AuthService,
-      logger: mockServices.logger.mock(),
-      options,
-      exceptions: store,
-    });
-  }
+  const engineWith = (entities = demoEntities()) =>
+    demoEngine({ simulatorUrl: sim.url, store, entities });
 
   it('gives an account new in the catalog its organization trail owner’s stored verdict in a new-accounts run', async () => {
     const all = demoEntities();

@@ -3,21 +3,14 @@
  * that list against what a real evaluation of the demo world calls, as the simulator counted it:
  * every operation the run made is in the list, and every action in the list was called.
  */
-import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
-import { AuthService } from '@backstage/backend-plugin-api';
-import { ConfigReader } from '@backstage/config';
 import { READER_ACTIONS } from '@cis-aws/plugin-cis-aws-common';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { RunningSimulator } from '@internal/aws-simulator';
-import { AwsClientFactory } from '../aws/clients';
-import { readCisAwsOptions } from '../config';
 import {
   createStore,
   createTestDatabases,
 } from '../storage/__testUtils__/stores';
-import { demoEntities } from '../__testUtils__/demoCatalog';
 import { startDemoSimulator } from '../__testUtils__/testBackend';
-import { EvaluationEngine } from './EvaluationEngine';
+import { demoEngine } from './__testUtils__/demoEngine';
 
 jest.setTimeout(60_000);
 
@@ -40,32 +33,8 @@ describe('the reader policy', () => {
 
   it('lists exactly the operations a run of the demo world calls', async () => {
     const { store } = await createStore(databases, 'SQLITE_3');
-    const config = new ConfigReader({
-      aws: {
-        mainAccount: {
-          accessKeyId: 'AKIATESTMAINACCOUNT1',
-          secretAccessKey: 'test-only',
-        },
-        accountDefaults: { roleName: 'CisAwsReader' },
-      },
-      cisAws: {
-        aws: { endpoint: sim.url, maxAttempts: 2 },
-        // GetFindings is called in the administrator account, with the same reader role name
-        securityHub: { administratorAccountId: '402233445566' },
-      },
-    });
-    const options = readCisAwsOptions(config);
-    const engine = EvaluationEngine.create({
-      aws: AwsClientFactory.fromConfig(config, options),
-      store,
-      catalog: catalogServiceMock({ entities: demoEntities() }),
-      auth: {
-        getOwnServiceCredentials: async () => mockCredentials.service(),
-      } as unknown as AuthService,
-      logger: mockServices.logger.mock(),
-      options,
-      exceptions: store,
-    });
+    // GetFindings is called in the administrator account, with the same reader role name
+    const engine = demoEngine({ simulatorUrl: sim.url, store });
     sim.admin.resetCalls();
 
     await engine.runAll({ trigger: 'schedule' });
