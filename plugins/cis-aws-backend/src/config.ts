@@ -10,10 +10,12 @@ import type { AwsClientOptions } from './aws/clients';
 import type { InventoryMode } from './aws/inventory';
 import type { EvidenceOptions } from './evidence/buildEvidencePacket';
 import {
+  DEFAULT_ERROR_AFTER,
   DEFAULT_NOTIFICATION_OPTIONS,
   NOTIFICATION_TRANSITIONS,
   NotificationOptions,
   NotificationTransition,
+  PersistenceThreshold,
 } from './notifications/options';
 import { DEFAULT_MAX_DELIVERY_AGE_MS } from './rules';
 
@@ -118,6 +120,7 @@ const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
     transitions: true,
     notifyFirstResult: true,
     unownedRecipient: true,
+    errorAfter: { runs: true, duration: true },
   },
   securityHub: { enabled: true, administratorAccountId: true, region: true },
 };
@@ -581,7 +584,61 @@ function readNotifications(
       problems,
     ),
     unownedRecipient: readEntityRef(config, 'unownedRecipient', problems),
+    errorAfter: readErrorAfter(config, problems),
   };
+}
+
+/** Results in a row that `cisAws.notifications.errorAfter.runs` accepts. */
+const ERROR_AFTER_RUNS = { min: 1, max: 1000 };
+
+/**
+ * `cisAws.notifications.errorAfter`: after how many results in a row (`runs`) and how long
+ * (`duration`) an account that could not be checked is worth telling its owner about.
+ */
+function readErrorAfter(
+  config: Config,
+  problems: ConfigProblems,
+): PersistenceThreshold {
+  const key = 'cisAws.notifications.errorAfter';
+  const errorAfter = problems.read(
+    key,
+    () => config.getOptionalConfig('errorAfter'),
+    undefined,
+  );
+  if (!errorAfter) return DEFAULT_ERROR_AFTER;
+  const runs = problems.read(
+    `${key}.runs`,
+    () => errorAfter.getOptionalNumber('runs'),
+    undefined,
+  );
+  let threshold: PersistenceThreshold = { runs: DEFAULT_ERROR_AFTER.runs };
+  if (runs !== undefined) {
+    if (
+      !Number.isInteger(runs) ||
+      runs < ERROR_AFTER_RUNS.min ||
+      runs > ERROR_AFTER_RUNS.max
+    ) {
+      problems.add(
+        `${key}.runs`,
+        `expected a whole number from ${ERROR_AFTER_RUNS.min} to ${ERROR_AFTER_RUNS.max}, got ${runs}`,
+      );
+    } else {
+      threshold = { runs };
+    }
+  } else if (errorAfter.has('duration')) {
+    // Only a duration: it alone decides, from the first result that could not be checked.
+    threshold = { runs: 1 };
+  }
+  const duration = readDuration(
+    errorAfter,
+    'duration',
+    `${key}.duration`,
+    problems,
+    {
+      allowZero: true,
+    },
+  );
+  return duration ? { ...threshold, durationMs: duration.ms } : threshold;
 }
 
 /**
