@@ -428,6 +428,22 @@ describe('evaluateTrail', () => {
       expect(codes(result)).not.toContain('OWNER_EVALUATION_STALE');
     });
 
+    it("takes the owner's ERROR once its last definitive evaluation is older than maxDeliveryAge", () => {
+      const result = evaluateTrail(
+        member,
+        aContext({
+          inScopeAccountIds: inScope,
+          ownerEvaluation: () => ownerThrottled,
+          ownerLastDefinitive: () => ({
+            evaluation: ownerPassed,
+            evaluatedAt: before(24 * HOUR_MS + 1),
+          }),
+        }),
+      );
+      expect(result).toMatchObject({ verdict: 'ERROR', reason: 'API_ERROR' });
+      expect(codes(result)).not.toContain('OWNER_EVALUATION_STALE');
+    });
+
     it("takes the owner's ERROR as it is when the owner never had a definitive evaluation", () => {
       const result = evaluateTrail(
         member,

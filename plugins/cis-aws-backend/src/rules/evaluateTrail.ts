@@ -255,11 +255,19 @@ function inherit(
 /**
  * An organization trail of another account in scope takes that owner's evaluation (contract:
  * the owner's reads are authoritative, and what a member account cannot read about a trail it
- * does not own must not mask it): the owner's latest one when it is definitive; else, when the
- * owner's latest run could not judge the trail (throttled, failing, or no reading of it at all),
- * the owner's last definitive one, marked OWNER_EVALUATION_STALE, so that a transient fault of
- * the owner does not turn every member UNKNOWN and back; else the owner's latest (ERROR or
- * UNKNOWN) as it is. Undefined when there is no owner evaluation at all: the rules decide.
+ * does not own must not mask it): the owner's latest one when it is definitive. When the owner's
+ * latest run could not judge the trail (ERROR or UNKNOWN: throttled, failing; or no reading of
+ * it at all), the owner's last definitive evaluation, marked OWNER_EVALUATION_STALE, as long as
+ * it is no older than `maxDeliveryAge`; else the owner's latest (ERROR or UNKNOWN) as it is.
+ * Undefined when there is no owner evaluation at all: the rules decide.
+ *
+ * Deviation, on purpose: read literally, "takes the owner's evaluation" would hand every member
+ * the owner's ERROR of a throttled run, so that one throttled management account turns every
+ * member UNKNOWN and back (issue 12). The contract also says that the last definitive verdict
+ * stays visible, marked stale, when a later run errors: the owner account itself shows it so, and
+ * its members take that same evaluation, with the warning saying whose and from when. The bound
+ * keeps it honest: a reading older than `maxDeliveryAge` cannot speak for delivery now (a PASS
+ * that old would be DELIVERY_STALE had it been read now), so the owner's ERROR is taken then.
  */
 function ownerEvaluationOf(
   facts: TrailFacts,
@@ -274,7 +282,11 @@ function ownerEvaluationOf(
   const latest = context.ownerEvaluation?.(facts.arn);
   if (latest && isDefinitiveTrail(latest)) return inherit(latest, facts);
   const known = context.ownerLastDefinitive?.(facts.arn);
-  if (known && isDefinitiveTrail(known.evaluation)) {
+  const recentEnough =
+    known !== undefined &&
+    context.now.getTime() - Date.parse(known.evaluatedAt) <=
+      context.maxDeliveryAgeMs;
+  if (known && recentEnough && isDefinitiveTrail(known.evaluation)) {
     const why = latest
       ? `${latest.verdict} ${latest.reason ?? ''}${
           latest.detail ? `: ${latest.detail}` : ''

@@ -18,7 +18,8 @@ export interface TrailEvaluationContext {
   /**
    * The owner account's last definitive (PASS or FAIL underneath) evaluation of an organization
    * trail from an earlier run, and when it was made: what the trail takes when the owner's latest
-   * run could not judge it (a throttled owner must not turn every member UNKNOWN).
+   * run could not judge it (a throttled owner must not turn every member UNKNOWN), if it is no
+   * older than `maxDeliveryAgeMs`.
    */
   ownerLastDefinitive?: (
     trailArn: string,
