@@ -2,7 +2,7 @@
  * What the demo backend needs of `createBackend()`'s result.
  */
 export interface StartableBackend {
-  start(): Promise<void>;
+  start(): Promise<unknown>;
   stop(): Promise<void>;
 }
 
