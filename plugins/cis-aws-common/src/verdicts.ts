@@ -42,10 +42,6 @@ export function worstVerdict(verdicts: Iterable<Verdict>): Verdict | undefined {
 export const TRAIL_REASON_CODES = [
   'API_ERROR',
   'FOREIGN_ORG_TRAIL',
-  // Addition: the contract's "UNKNOWN with the reason the region could not be read", for a trail
-  // whose home region this account cannot call (opt-in region not enabled, SCP) and that takes no
-  // owner's evaluation.
-  'HOME_REGION_UNREACHABLE',
   'NO_LOG_GROUP',
   'NO_ROLE',
   'LOG_GROUP_NOT_FOUND',
@@ -57,6 +53,11 @@ export const TRAIL_REASON_CODES = [
   'DELIVERY_STALE',
   // Addition: a trail-level exception applies (the underlying reason stays in underlyingReason).
   'EXCEPTION',
+  // Addition: the contract's "UNKNOWN with the reason the region could not be read" ("Data to
+  // collect", item 1), for a trail whose home region this account cannot call (an opt-in region
+  // not enabled, an SCP denying it) and that takes no owner's evaluation. Decided before the
+  // table's rules: nothing about the trail could be read.
+  'HOME_REGION_UNREACHABLE',
 ] as const;
 export type TrailReasonCode = (typeof TRAIL_REASON_CODES)[number];
 
