@@ -92,19 +92,20 @@ export interface Config {
 
     /**
      * Notifications to the owning entity (its members) through the
-     * notifications backend when an account's verdict changes into FAIL or
-     * ERROR, and when it recovers from either into PASS or EXEMPT. Each
+     * notifications backend when an account's verdict turns FAIL (at once),
+     * when it could not be checked for a while (ERROR or UNKNOWN result after
+     * result, see `errorAfter`: a throttled run or one failed call notifies
+     * nothing), and when it recovers into PASS or EXEMPT from what the owner
+     * was told (nothing else is announced, so nothing else recovers). Each
      * account has one notification per user, updated on every later change.
-     * UNKNOWN is looked through: going into it notifies nothing, and leaving
-     * it is compared with the verdict before it.
      */
     notifications?: {
       /** Default: true. */
       enabled?: boolean;
       /**
-       * Which changes notify: `fail` (into FAIL), `error` (into ERROR),
-       * `recovery` (from FAIL or ERROR into PASS or EXEMPT); any other name is
-       * refused. Default: all three.
+       * Which changes notify: `fail` (into FAIL), `error` (ERROR or UNKNOWN
+       * that persists), `recovery` (into PASS or EXEMPT from a notified FAIL,
+       * ERROR or UNKNOWN); any other name is refused. Default: all three.
        */
       transitions?: Array<'fail' | 'error' | 'recovery'>;
       /**
@@ -119,6 +120,25 @@ export interface Config {
        * left out. Default: nobody (logged at info).
        */
       unownedRecipient?: string;
+      /**
+       * When an account that could not be checked (ERROR or UNKNOWN, result
+       * after result) is worth telling its owner: once both conditions that
+       * are set hold. FAIL always notifies at once. A wrong value stops
+       * start-up naming the key. Default: `{ runs: 2 }`.
+       */
+      errorAfter?: {
+        /**
+         * Results in a row that are ERROR or UNKNOWN: a whole number from 1
+         * (at the first) to 1000. Default: 2, or 1 when only `duration` is
+         * set.
+         */
+        runs?: number;
+        /**
+         * How long since the first of them: an ISO 8601 duration (`PT1H`) or
+         * an object (`{ hours: 1 }`), zero or longer. Default: none.
+         */
+        duration?: string | HumanDuration;
+      };
     };
 
     securityHub?: {

@@ -8,6 +8,7 @@ import {
   AwsError,
   Protocol,
   accessDenied,
+  deniedByScp,
   expiredToken,
   invalidToken,
   missingAuthentication,
@@ -40,6 +41,12 @@ function faultError(
       return throttled(routed.service.name);
     case 'accessDenied':
       return accessDenied(
+        protocol,
+        caller.arn,
+        `${routed.service.name}:${routed.operation}`,
+      );
+    case 'scpDenied':
+      return deniedByScp(
         protocol,
         caller.arn,
         `${routed.service.name}:${routed.operation}`,

@@ -6,6 +6,7 @@
  * notifications and signals, and the app itself.
  */
 import { createBackend } from '@backstage/backend-defaults';
+import { startOrExit } from './startOrExit';
 
 const backend = createBackend();
 
@@ -48,11 +49,5 @@ backend.add(import('@backstage/plugin-notifications-backend'));
 backend.add(import('@backstage/plugin-signals-backend'));
 
 // A plugin whose start-up fails (e.g. cis-aws refusing a wrong cisAws.* value, naming the key)
-// makes start() reject. Backstage only logs an unhandled rejection, which would leave the process
-// half-started: serving the plugins that started and answering 503 for the others. Stop instead.
-backend.start().catch(async error => {
-  console.error(error);
-  setTimeout(() => process.exit(1), 10_000).unref(); // should stopping hang
-  await backend.stop().catch(() => undefined);
-  process.exit(1);
-});
+// makes start() reject: write the error, stop what started, exit 1 (see startOrExit).
+startOrExit(backend);

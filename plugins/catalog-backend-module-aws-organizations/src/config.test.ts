@@ -132,6 +132,71 @@ describe('readProviderConfig', () => {
     expect(() => read(provider)).toThrow(message);
   });
 
+  it('reports every problem at once, each naming its full key', () => {
+    let error: unknown;
+    try {
+      read({
+        managementAccountId: '12345',
+        region: 'moon',
+        endpoint: 'not a url',
+        tags: { owner: 'system' },
+        includeSuspended: 'maybe',
+        schedule: { frequency: 'PT1H-5M', timeout: { minutes: -10 } },
+        refreshEvery: 'PT1M',
+      });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toMatchObject({ name: 'AwsOrganizationsConfigError' });
+    const { message, problems } = error as {
+      message: string;
+      problems: string[];
+    };
+    expect(message).toMatch(
+      /^Invalid catalog\.providers\.awsOrganizations configuration \(8 problems\):\n/,
+    );
+    const K = 'catalog.providers.awsOrganizations';
+    expect(problems).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^${K}\\.refreshEvery: is not a setting of the AWS Organizations provider`,
+        ),
+      ),
+      `${K}.managementAccountId: expected a 12-digit AWS account id, got "12345"`,
+      `${K}.region: "moon" is not an AWS region name (like us-east-1)`,
+      `${K}.tags: the owner and the system tag must differ (both are "system")`,
+      `${K}.endpoint: "not a url" is not an http or https URL`,
+      expect.stringMatching(new RegExp(`^${K}\\.includeSuspended: `)),
+      `${K}.schedule.frequency: must not be negative, got minutes: -5`,
+      `${K}.schedule.timeout: must not be negative, got minutes: -10`,
+    ]);
+    for (const line of problems) expect(message).toContain(line);
+  });
+
+  it.each([
+    [
+      { frequency: { minutes: -30 }, timeout: { minutes: 10 } },
+      'schedule.frequency: must not be negative',
+    ],
+    [{ frequency: { minutes: 30 } }, 'schedule.timeout: is required'],
+    [
+      { frequency: { minutes: 30 }, timeout: 'P0D' },
+      'schedule.timeout: must be longer than zero',
+    ],
+    [
+      { frequency: { cron: '0 0 * *' }, timeout: 'PT1M' },
+      'schedule.frequency.cron: "0 0 * *" is not a cron expression',
+    ],
+    [
+      { frequency: 'PT30M', timeout: 'PT1M', every: 'PT1M' },
+      'schedule.every: is not a setting under schedule',
+    ],
+  ])('refuses the schedule %j', (schedule, message) => {
+    expect(() =>
+      read({ managementAccountId: '401122334455', schedule }),
+    ).toThrow(`catalog.providers.awsOrganizations.${message}`);
+  });
+
   it('names cisAws.aws.endpoint when the endpoint it gives is wrong', () => {
     expect(() =>
       read(

@@ -13,6 +13,9 @@ import { AwsOrganizationsEntityProvider } from './AwsOrganizationsEntityProvider
 import { catalogModuleAwsOrganizationsAccounts } from './module';
 import { appConfig, DEMO_WORLD, startWorld } from './__testUtils__/simulator';
 
+// Over HTTP against the simulator: a loaded CI machine needs more than Jest's 5 s.
+jest.setTimeout(60_000);
+
 const TASK_ID = 'AwsOrganizationsEntityProvider:refresh';
 
 describe('catalogModuleAwsOrganizationsAccounts', () => {
@@ -80,12 +83,15 @@ describe('catalogModuleAwsOrganizationsAccounts', () => {
         features: [
           catalogModuleAwsOrganizationsAccounts,
           mockServices.rootConfig.factory({
-            data: appConfig(sim, { managementAccountId: 'mgmt' }),
+            data: appConfig(sim, {
+              managementAccountId: 'mgmt',
+              schedule: { frequency: { minutes: -5 }, timeout: 'PT10M' },
+            }),
           }),
         ],
       }),
     ).rejects.toThrow(
-      'catalog.providers.awsOrganizations.managementAccountId: expected a 12-digit AWS account id, got "mgmt"',
+      /catalog\.providers\.awsOrganizations\.managementAccountId: expected a 12-digit AWS account id, got "mgmt"\n.*catalog\.providers\.awsOrganizations\.schedule\.frequency: must not be negative/,
     );
   });
 });

@@ -86,13 +86,55 @@ describe('readNotificationOptions', () => {
       transitions: ['fail', 'recovery'],
       notifyFirstResult: false,
       unownedRecipient: 'group:platform-team',
+      errorAfter: { runs: 3, duration: 'PT2H' },
     });
     expect(options).toEqual({
       enabled: false,
       transitions: new Set(['fail', 'recovery']),
       notifyFirstResult: false,
       unownedRecipient: 'group:default/platform-team',
+      errorAfter: { runs: 3, durationMs: 2 * 60 * 60 * 1000 },
     });
+  });
+
+  it('tells of ERROR and UNKNOWN after two results in a row by default; a duration alone decides by itself', () => {
+    expect(read().errorAfter).toEqual({ runs: 2 });
+    expect(read({ errorAfter: { duration: { hours: 1 } } }).errorAfter).toEqual(
+      { runs: 1, durationMs: 60 * 60 * 1000 },
+    );
+    expect(read({ errorAfter: { runs: 1 } }).errorAfter).toEqual({ runs: 1 });
+  });
+
+  it('rejects every wrong errorAfter value together, naming each key', () => {
+    let message = '';
+    try {
+      read({
+        errorAfter: { runs: 0, duration: { minutes: -5 } },
+      });
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toContain(
+      'cisAws.notifications.errorAfter.runs: expected a whole number from 1 to 1000, got 0',
+    );
+    expect(message).toContain(
+      'cisAws.notifications.errorAfter.duration: must not be negative',
+    );
+    expect(() => read({ errorAfter: { runs: 2.5 } })).toThrow(
+      /errorAfter\.runs/,
+    );
+    expect(() => read({ errorAfter: 'PT1H' })).toThrow(
+      /cisAws\.notifications\.errorAfter/,
+    );
+    expect(() =>
+      readCisAwsConfig(
+        new ConfigReader({
+          cisAws: { notifications: { errorAfter: { count: 2 } } },
+        }),
+      ),
+    ).toThrow(
+      /cisAws\.notifications\.errorAfter\.count: is not a setting of the cis-aws plugin/,
+    );
   });
 
   it('accepts an empty list of transitions (nothing is sent)', () => {

@@ -3,17 +3,24 @@ import {
   SchedulerServiceTaskScheduleDefinition,
 } from '@backstage/backend-plugin-api';
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
-import { Config, readDurationFromConfig } from '@backstage/config';
-import { durationToMilliseconds, HumanDuration } from '@backstage/types';
+import { Config } from '@backstage/config';
+import { HumanDuration } from '@backstage/types';
+import {
+  cronProblem,
+  readCheckedDuration,
+  scheduleProblems,
+} from '@cis-aws/plugin-cis-aws-node';
 import { InputError, toError } from '@backstage/errors';
 import type { AwsClientOptions } from './aws/clients';
 import type { InventoryMode } from './aws/inventory';
 import type { EvidenceOptions } from './evidence/buildEvidencePacket';
 import {
+  DEFAULT_ERROR_AFTER,
   DEFAULT_NOTIFICATION_OPTIONS,
   NOTIFICATION_TRANSITIONS,
   NotificationOptions,
   NotificationTransition,
+  PersistenceThreshold,
 } from './notifications/options';
 import { DEFAULT_MAX_DELIVERY_AGE_MS } from './rules';
 
@@ -118,6 +125,7 @@ const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
     transitions: true,
     notifyFirstResult: true,
     unownedRecipient: true,
+    errorAfter: { runs: true, duration: true },
   },
   securityHub: { enabled: true, administratorAccountId: true, region: true },
 };
@@ -220,40 +228,13 @@ function readDuration(
   problems: ConfigProblems,
   options: { allowZero?: boolean } = {},
 ): { duration: HumanDuration; ms: number } | undefined {
-  if (!config?.has(key)) return undefined;
-  let duration: HumanDuration;
-  try {
-    duration = readDurationFromConfig(config, { key });
-  } catch (error) {
-    problems.add(
-      fullKey,
-      `is not a duration (an ISO 8601 duration such as PT24H, or an object such as { hours: 24 }): ${
-        toError(error).message
-      }`,
-    );
-    return undefined;
-  }
-  const negative = Object.entries(duration).filter(
-    ([, value]) => typeof value === 'number' && value < 0,
-  );
-  if (negative.length > 0) {
-    problems.add(
-      fullKey,
-      `must not be negative, got ${negative
-        .map(([unit, value]) => `${unit}: ${value}`)
-        .join(', ')}`,
-    );
-    return undefined;
-  }
-  const ms = durationToMilliseconds(duration);
-  if (!Number.isFinite(ms) || (options.allowZero ? ms < 0 : ms <= 0)) {
-    problems.add(
-      fullKey,
-      options.allowZero ? 'must be zero or longer' : 'must be longer than zero',
-    );
-    return undefined;
-  }
-  return { duration, ms };
+  if (!config) return undefined;
+  const read = readCheckedDuration(config, key, fullKey, options);
+  for (const problem of read.problems)
+    problems.add(problem.key, problem.message);
+  return read.duration && read.ms !== undefined
+    ? { duration: read.duration, ms: read.ms }
+    : undefined;
 }
 
 function readDurationMs(
@@ -581,7 +562,61 @@ function readNotifications(
       problems,
     ),
     unownedRecipient: readEntityRef(config, 'unownedRecipient', problems),
+    errorAfter: readErrorAfter(config, problems),
   };
+}
+
+/** Results in a row that `cisAws.notifications.errorAfter.runs` accepts. */
+const ERROR_AFTER_RUNS = { min: 1, max: 1000 };
+
+/**
+ * `cisAws.notifications.errorAfter`: after how many results in a row (`runs`) and how long
+ * (`duration`) an account that could not be checked is worth telling its owner about.
+ */
+function readErrorAfter(
+  config: Config,
+  problems: ConfigProblems,
+): PersistenceThreshold {
+  const key = 'cisAws.notifications.errorAfter';
+  const errorAfter = problems.read(
+    key,
+    () => config.getOptionalConfig('errorAfter'),
+    undefined,
+  );
+  if (!errorAfter) return DEFAULT_ERROR_AFTER;
+  const runs = problems.read(
+    `${key}.runs`,
+    () => errorAfter.getOptionalNumber('runs'),
+    undefined,
+  );
+  let threshold: PersistenceThreshold = { runs: DEFAULT_ERROR_AFTER.runs };
+  if (runs !== undefined) {
+    if (
+      !Number.isInteger(runs) ||
+      runs < ERROR_AFTER_RUNS.min ||
+      runs > ERROR_AFTER_RUNS.max
+    ) {
+      problems.add(
+        `${key}.runs`,
+        `expected a whole number from ${ERROR_AFTER_RUNS.min} to ${ERROR_AFTER_RUNS.max}, got ${runs}`,
+      );
+    } else {
+      threshold = { runs };
+    }
+  } else if (errorAfter.has('duration')) {
+    // Only a duration: it alone decides, from the first result that could not be checked.
+    threshold = { runs: 1 };
+  }
+  const duration = readDuration(
+    errorAfter,
+    'duration',
+    `${key}.duration`,
+    problems,
+    {
+      allowZero: true,
+    },
+  );
+  return duration ? { ...threshold, durationMs: duration.ms } : threshold;
 }
 
 /**
@@ -624,95 +659,11 @@ export const DEFAULT_SCHEDULE: SchedulerServiceTaskScheduleDefinition = {
   initialDelay: { seconds: 15 },
 };
 
-/** Cron's names of months and days, as the scheduler's cron library reads them. */
-const CRON_NAMES: Record<string, number> = {
-  jan: 1,
-  feb: 2,
-  mar: 3,
-  apr: 4,
-  may: 5,
-  jun: 6,
-  jul: 7,
-  aug: 8,
-  sep: 9,
-  oct: 10,
-  nov: 11,
-  dec: 12,
-  sun: 0,
-  mon: 1,
-  tue: 2,
-  wed: 3,
-  thu: 4,
-  fri: 5,
-  sat: 6,
-};
-const CRON_PRESETS = [
-  '@yearly',
-  '@monthly',
-  '@weekly',
-  '@daily',
-  '@hourly',
-  '@minutely',
-  '@secondly',
-  '@weekdays',
-  '@weekends',
-];
-const CRON_FIELDS: [name: string, low: number, high: number][] = [
-  ['second', 0, 59],
-  ['minute', 0, 59],
-  ['hour', 0, 23],
-  ['day of month', 1, 31],
-  ['month', 1, 12],
-  ['day of week', 0, 7],
-];
-
 /**
- * What is wrong with a cron expression, or undefined when the scheduler (the `cron` library's
- * CronTime) will read it: 5 fields, or 6 with seconds first; `*`, numbers, ranges, steps, lists,
- * names of months and days, and presets such as `@daily`.
+ * What is wrong with a cron expression, or undefined when the scheduler will read it (shared with
+ * the AWS Organizations catalog module, in @cis-aws/plugin-cis-aws-node).
  */
-export function cronProblem(expression: string): string | undefined {
-  let source = expression.trim().toLowerCase();
-  if (CRON_PRESETS.includes(source)) return undefined;
-  if (source.startsWith('@')) {
-    return `unknown preset ${source} (known: ${CRON_PRESETS.join(', ')})`;
-  }
-  const unknownName = (source.match(/[a-z]+/g) ?? []).find(
-    name => !Object.hasOwn(CRON_NAMES, name),
-  );
-  if (unknownName) {
-    return `"${unknownName}" is not a month or day name (jan to dec, sun to sat)`;
-  }
-  source = source.replace(/[a-z]+/g, name => String(CRON_NAMES[name]));
-  const fields = source === '' ? [] : source.split(/\s+/);
-  if (fields.length < 5 || fields.length > 6) {
-    return `has ${fields.length} fields; expected 5 (minute hour day-of-month month day-of-week) or 6 (seconds first)`;
-  }
-  const units = CRON_FIELDS.slice(CRON_FIELDS.length - fields.length);
-  for (const [i, field] of fields.entries()) {
-    const [name, low, high] = units[i];
-    for (const part of field.split(',')) {
-      const wildcard = part.indexOf('*');
-      if (wildcard > 0) return `the ${name} "${field}" has a misplaced *`;
-      const match = /^(\d+)(?:-(\d+))?(?:\/(\d+))?$/.exec(
-        part.replace('*', `${low}-${high}`),
-      );
-      if (!match) return `the ${name} "${field}" cannot be parsed`;
-      const lower = Number(match[1]);
-      const upper = match[2] === undefined ? undefined : Number(match[2]);
-      if (match[3] !== undefined && Number(match[3]) === 0) {
-        return `the ${name} "${field}" has a step of zero`;
-      }
-      if (upper !== undefined && lower > upper) {
-        return `the ${name} "${field}" is a backwards range`;
-      }
-      if (lower < low || (upper ?? lower) > high) {
-        return `the ${name} "${field}" is out of range (${low}-${high})`;
-      }
-    }
-  }
-  return undefined;
-}
+export { cronProblem };
 
 function readSchedule(
   root: Config,
@@ -720,70 +671,9 @@ function readSchedule(
 ): SchedulerServiceTaskScheduleDefinition {
   const config = section(cisAwsConfig(root, problems), 'schedule', problems);
   if (!config) return DEFAULT_SCHEDULE;
-  const before = problems.count;
-  const frequency = config.getOptional('frequency');
-  if (frequency === undefined) {
-    problems.add(
-      'cisAws.schedule.frequency',
-      'is required: a duration ({ hours: 1 }), { cron: "0 * * * *" } or { trigger: manual }',
-    );
-  } else if (
-    typeof frequency === 'object' &&
-    frequency !== null &&
-    !Array.isArray(frequency) &&
-    ('cron' in frequency || 'trigger' in frequency)
-  ) {
-    const { cron, trigger } = frequency as {
-      cron?: unknown;
-      trigger?: unknown;
-    };
-    if ('cron' in frequency) {
-      const problem =
-        typeof cron === 'string'
-          ? cronProblem(cron)
-          : `expected a cron expression string, got ${JSON.stringify(cron)}`;
-      if (problem) {
-        problems.add(
-          'cisAws.schedule.frequency.cron',
-          typeof cron === 'string'
-            ? `"${cron}" is not a cron expression: ${problem}`
-            : problem,
-        );
-      }
-    } else if (trigger !== 'manual') {
-      problems.add(
-        'cisAws.schedule.frequency.trigger',
-        `the only trigger is "manual", got ${JSON.stringify(trigger)}`,
-      );
-    }
-  } else {
-    readDuration(config, 'frequency', 'cisAws.schedule.frequency', problems);
-  }
-  if (!config.has('timeout')) {
-    problems.add(
-      'cisAws.schedule.timeout',
-      'is required: how long a full run may take before another may start ({ minutes: 30 })',
-    );
-  } else {
-    readDuration(config, 'timeout', 'cisAws.schedule.timeout', problems);
-  }
-  readDuration(
-    config,
-    'initialDelay',
-    'cisAws.schedule.initialDelay',
-    problems,
-    {
-      allowZero: true,
-    },
-  );
-  const scope = readString(config, 'scope', 'cisAws.schedule.scope', problems);
-  if (scope !== undefined && scope !== 'global' && scope !== 'local') {
-    problems.add(
-      'cisAws.schedule.scope',
-      `must be "global" or "local", got "${scope}"`,
-    );
-  }
-  if (problems.count > before) return DEFAULT_SCHEDULE;
+  const found = scheduleProblems(config, 'cisAws.schedule');
+  for (const problem of found) problems.add(problem.key, problem.message);
+  if (found.length > 0) return DEFAULT_SCHEDULE;
   return problems.read(
     'cisAws.schedule',
     () => readSchedulerServiceTaskScheduleDefinitionFromConfig(config),

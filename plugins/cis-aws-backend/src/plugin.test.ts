@@ -13,6 +13,10 @@ import {
   startDemoSimulator,
 } from './__testUtils__/testBackend';
 
+// Each test starts a backend and runs the simulated AWS over HTTP: a loaded machine needs more
+// than Jest's 5 s.
+jest.setTimeout(60_000);
+
 const GUEST = mockCredentials.user.header('user:default/guest');
 
 /** The verdict each demo account's world state calls for, and the trail reason behind it. */

@@ -14,6 +14,7 @@ import { EvaluationEngine } from './engine/EvaluationEngine';
 import { createApiServices } from './services';
 import { DefaultDiagnosticsService } from './services/DiagnosticsService';
 import { DatabaseEvaluationStore } from './storage/DatabaseEvaluationStore';
+import { DatabaseNotificationStateStore } from './storage/notificationStates';
 
 /**
  * The cis-aws backend plugin: evaluates CIS AWS Foundations v1.2 control 2.4
@@ -61,13 +62,16 @@ export const cisAwsPlugin = createBackendPlugin({
           exceptions: store,
         });
 
-        // Owners hear when an account turns FAIL or ERROR and when it recovers.
+        // Owners hear when an account turns FAIL, when it cannot be checked for a while (ERROR or
+        // UNKNOWN that persists), and when it recovers from what they were told.
         if (notificationOptions.enabled) {
           engine.onResult(
             OwnerNotifier.create({
               notifications: deps.notifications,
               logger,
-              history: store,
+              states: await DatabaseNotificationStateStore.create({
+                database: deps.database,
+              }),
               options: notificationOptions,
             }).onResult,
           );

@@ -78,8 +78,12 @@ export type LogGroupFacts =
   | (AwsLocation & { state: 'NOT_FOUND'; name: string })
   | {
       state: 'NOT_CHECKED';
-      /** NO_ARN: the trail names no log group. OTHER_ACCOUNT: it is not readable from here. */
-      why: 'NO_ARN' | 'OTHER_ACCOUNT';
+      /**
+       * NO_ARN: the trail names no log group. OTHER_ACCOUNT: it is not readable from here.
+       * HOME_REGION_UNREACHABLE: the trail's configuration could not be read at all (see
+       * `TrailFacts.homeRegionUnreachable`).
+       */
+      why: 'NO_ARN' | 'OTHER_ACCOUNT' | 'HOME_REGION_UNREACHABLE';
     }
   | { state: 'FAILED'; error: ApiError };
 
@@ -147,8 +151,11 @@ export type RoleFacts =
   | (AwsLocation & { state: 'NOT_FOUND' })
   | {
       state: 'NOT_CHECKED';
-      /** NO_ARN: the trail names no role. OTHER_ACCOUNT: IAM of another account. */
-      why: 'NO_ARN' | 'OTHER_ACCOUNT';
+      /**
+       * NO_ARN: the trail names no role. OTHER_ACCOUNT: IAM of another account.
+       * HOME_REGION_UNREACHABLE: see `TrailFacts.homeRegionUnreachable`.
+       */
+      why: 'NO_ARN' | 'OTHER_ACCOUNT' | 'HOME_REGION_UNREACHABLE';
     }
   /** IAM could not be read (e.g. iam:GetRole denied). A warning, not an ERROR: see the rules. */
   | { state: 'FAILED'; error: ApiError };
@@ -176,6 +183,17 @@ export interface TrailFacts {
   role: RoleFacts;
   /** Every call about this trail that failed, including those that only cause a warning. */
   apiErrors: ApiError[];
+  /**
+   * Set when the inventory listed the trail but its home region cannot be called from this
+   * account (an opt-in region not enabled for it, or a service control policy denying the
+   * region): the error that said so. The trail still exists and is never dropped (contract,
+   * "Data to collect", item 1), but only its ARN, name, owner and home region are known: its
+   * configuration was not read, so `logGroupArn` and `roleArn` are null, `isMultiRegion` is false
+   * and `isOrganizationTrail` says only whether another account owns it (a trail of another
+   * account is only ever seen through an organization), and status, log group and role are not
+   * checked. It is not an inventory error of the account.
+   */
+  homeRegionUnreachable?: ApiError;
 }
 
 /** A region that could not be inventoried. */

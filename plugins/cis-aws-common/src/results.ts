@@ -39,7 +39,15 @@ export interface TrailEvaluation {
    * Set when this is an organization trail of another account in scope: the verdict, reason
    * and warnings are that owner's evaluation, `facts` stay what this account saw.
    */
-  inheritedFrom?: { accountId: string };
+  inheritedFrom?: {
+    accountId: string;
+    /**
+     * Set when the owner's latest run could not judge the trail (ERROR or UNKNOWN, or no reading
+     * at all) and its last definitive evaluation of it was taken instead: when that was made.
+     * The OWNER_EVALUATION_STALE warning says so.
+     */
+    evaluatedAt?: string;
+  };
 }
 
 /** Security Hub's CloudTrail.5 status, mapped to our verdict vocabulary. */

@@ -53,6 +53,11 @@ export const TRAIL_REASON_CODES = [
   'DELIVERY_STALE',
   // Addition: a trail-level exception applies (the underlying reason stays in underlyingReason).
   'EXCEPTION',
+  // Addition: the contract's "UNKNOWN with the reason the region could not be read" ("Data to
+  // collect", item 1), for a trail whose home region this account cannot call (an opt-in region
+  // not enabled, an SCP denying it) and that takes no owner's evaluation. Decided before the
+  // table's rules: nothing about the trail could be read.
+  'HOME_REGION_UNREACHABLE',
 ] as const;
 export type TrailReasonCode = (typeof TRAIL_REASON_CODES)[number];
 
@@ -101,6 +106,10 @@ export const WARNING_CODES = [
   // and because the role check itself may look complete: only the account's own streams were
   // asked about. Delivery freshness carries the verdict.
   'ORGANIZATION_STREAMS_NOT_CHECKED',
+  // Addition: an organization trail took its owner's last definitive evaluation because the
+  // owner's latest run could not judge it (a throttled or failing owner account): the verdict is
+  // the owner's earlier one, not a fresh reading, and says so.
+  'OWNER_EVALUATION_STALE',
 ] as const;
 export type WarningCode = (typeof WARNING_CODES)[number];
 
@@ -154,6 +163,11 @@ export const REASON_DESCRIPTIONS: Record<ReasonCode, CodeDescription> = {
     title: 'Organization trail of another account',
     explanation:
       'This organization trail belongs to an account that is not evaluated here, and its status is hidden from this account.',
+  },
+  HOME_REGION_UNREACHABLE: {
+    title: "Trail's home region cannot be read",
+    explanation:
+      "The trail's home region cannot be called from this account (a region not enabled for it, or denied by a service control policy), so the trail could not be checked from here.",
   },
   NO_LOG_GROUP: {
     title: 'No log group configured',
@@ -286,5 +300,10 @@ export const WARNING_DESCRIPTIONS: Record<WarningCode, CodeDescription> = {
     title: 'Organization log streams not checked',
     explanation:
       "The organization's id could not be read (organizations:DescribeOrganization failed), so whether the role may write the member accounts' o-<organization id>_* log streams was not checked; recent deliveries decide the verdict instead.",
+  },
+  OWNER_EVALUATION_STALE: {
+    title: "Owner's earlier evaluation",
+    explanation:
+      "The account that owns this organization trail could not be read in its latest run, so the trail keeps that owner's last definitive result until it can be read again.",
   },
 };

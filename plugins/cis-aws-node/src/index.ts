@@ -15,3 +15,10 @@ export type {
   AccountCredentials,
   AccountCredentialsOptions,
 } from './accountCredentials';
+export {
+  cronProblem,
+  durationMs,
+  readCheckedDuration,
+  scheduleProblems,
+} from './scheduleConfig';
+export type { ConfigDuration, ConfigProblem } from './scheduleConfig';

@@ -128,6 +128,25 @@ describe('fault injection', () => {
     await expect(call()).resolves.toMatchObject({ IsLogging: true });
   });
 
+  it('scpDenied: access denied naming a service control policy, in one region only', async () => {
+    const call = await status();
+    sim.admin.addFault({
+      kind: 'scpDenied',
+      region: 'us-east-1',
+      account: PAYMENTS_PROD,
+    });
+    const error = await errorOf(call);
+    expect(error.name).toBe('AccessDeniedException');
+    expect(error.$metadata?.httpStatusCode).toBe(403);
+    expect(error.message).toMatch(
+      /not authorized to perform: cloudtrail:GetTrailStatus with an explicit deny in a service control policy$/,
+    );
+    const { cloudtrail } = await clientsAs(sim, PAYMENTS_PROD, 'eu-west-1');
+    await expect(
+      cloudtrail.send(new ListTrailsCommand({})),
+    ).resolves.toBeDefined();
+  });
+
   it('regionDisabled: answers as a region not enabled for the account', async () => {
     const call = await status();
     sim.admin.addFault({

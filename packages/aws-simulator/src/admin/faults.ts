@@ -14,6 +14,7 @@ export const FAULT_KINDS = [
   'serverError',
   'connectionReset',
   'regionDisabled',
+  'scpDenied',
 ] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 

@@ -100,6 +100,24 @@ export function accessDenied(
       });
 }
 
+/**
+ * Access denied by a service control policy of the organization, worded as AWS words it since it
+ * names the policy type in access-denied messages (e.g. an SCP that denies a region through
+ * aws:RequestedRegion).
+ */
+export function deniedByScp(
+  protocol: Protocol,
+  principalArn: string,
+  action: string,
+): AwsError {
+  const message = `User: ${principalArn} is not authorized to perform: ${action} with an explicit deny in a service control policy`;
+  return protocol === 'query'
+    ? new AwsError('AccessDenied', message, 403)
+    : new AwsError('AccessDeniedException', message, 403, {
+        queryCode: 'ResourceAccessDenied',
+      });
+}
+
 export function serverError(status: 500 | 503): AwsError {
   return status === 503
     ? new AwsError(

@@ -1,4 +1,4 @@
-import { Trail } from '@aws-sdk/client-cloudtrail';
+import { Trail, TrailInfo } from '@aws-sdk/client-cloudtrail';
 import { DescribeOrganizationCommand } from '@aws-sdk/client-organizations';
 import {
   AccountFacts,
@@ -67,6 +67,12 @@ export async function collectAccountFacts(
       collectTrail(clients, trail, options, organizationId),
     ),
   );
+  trails.push(
+    ...inventory.unreachable.map(({ info, error }) =>
+      unreachableTrail(clients.accountId, info, error, options),
+    ),
+  );
+  trails.sort((a, b) => a.arn.localeCompare(b.arn));
   return {
     ...base,
     regionsScanned: inventory.regionsScanned,
@@ -145,6 +151,37 @@ async function collectTrail(
     logGroup,
     role,
     apiErrors,
+  };
+}
+
+/**
+ * A trail whose home region this account cannot call: only what ListTrails said is known (see
+ * `TrailFacts.homeRegionUnreachable`); nothing more is asked.
+ */
+function unreachableTrail(
+  accountId: string,
+  info: TrailInfo,
+  error: ApiError,
+  options: CollectionOptions,
+): TrailFacts {
+  const arn = info.TrailARN!;
+  const ownerAccountId = parseArn(arn)?.accountId ?? accountId;
+  return {
+    arn,
+    name: info.Name ?? arn.split('/').pop() ?? arn,
+    seenFromAccountId: accountId,
+    ownerAccountId,
+    homeRegion: info.HomeRegion ?? options.defaultRegion,
+    isMultiRegion: false,
+    // Another account's trail is only ever seen through its organization.
+    isOrganizationTrail: ownerAccountId !== accountId,
+    logGroupArn: null,
+    roleArn: null,
+    status: { state: 'HIDDEN', error },
+    logGroup: { state: 'NOT_CHECKED', why: 'HOME_REGION_UNREACHABLE' },
+    role: { state: 'NOT_CHECKED', why: 'HOME_REGION_UNREACHABLE' },
+    apiErrors: [error],
+    homeRegionUnreachable: error,
   };
 }
 

@@ -182,3 +182,24 @@ const REGION_DISABLED_CODES = new Set([
 export function isRegionDisabled(error: unknown): boolean {
   return REGION_DISABLED_CODES.has(errorCode(error));
 }
+
+/**
+ * Access denied by a service control policy. Assumed (unverified): AWS names the kind of policy
+ * in access-denied messages ("… with an explicit deny in a service control policy"), which it
+ * has done since 2021 for most services. A plain AccessDenied without that wording stays what it
+ * was: the reader role lacks a permission, an inventory error.
+ */
+export function isDeniedByScp(error: unknown): boolean {
+  return (
+    isAccessDenied(error) &&
+    /service control polic/i.test(shape(error).message ?? '')
+  );
+}
+
+/**
+ * A region this account cannot call at all: not enabled for it (opt-in), or denied to it by a
+ * service control policy. Not an error of the account: such a region is skipped.
+ */
+export function isRegionUnreachable(error: unknown): boolean {
+  return isRegionDisabled(error) || isDeniedByScp(error);
+}

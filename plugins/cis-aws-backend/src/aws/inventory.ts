@@ -6,7 +6,7 @@ import {
 } from '@aws-sdk/client-cloudtrail';
 import { ApiError, FailedRegion } from '@cis-aws/plugin-cis-aws-common';
 import { AccountClients } from './clients';
-import { isRegionDisabled, toApiError } from './errors';
+import { isRegionUnreachable, toApiError } from './errors';
 
 /**
  * How the trails of an account are found.
@@ -23,9 +23,21 @@ import { isRegionDisabled, toApiError } from './errors';
  */
 export type InventoryMode = 'account' | 'region';
 
+/**
+ * A trail ListTrails named whose home region cannot be called from this account (an opt-in
+ * region it has not enabled, or one a service control policy denies): it exists, so it is kept,
+ * with what ListTrails said and the error of the home region.
+ */
+export interface UnreachableTrail {
+  info: TrailInfo;
+  error: ApiError;
+}
+
 export interface TrailInventory {
   /** Each trail once, by ARN, with its full configuration. */
   trails: Trail[];
+  /** Trails listed but not described because their home region cannot be called. */
+  unreachable: UnreachableTrail[];
   regionsScanned: string[];
   regionsSkipped: string[];
   regionsFailed: FailedRegion[];
@@ -78,7 +90,7 @@ export async function collectTrailInventory(
         }
         scanned.push(region);
       } catch (error) {
-        if (options.mode === 'region' && isRegionDisabled(error))
+        if (options.mode === 'region' && isRegionUnreachable(error))
           skipped.push(region);
         else fail(region, toApiError('cloudtrail:ListTrails', error, region));
       }
@@ -92,6 +104,7 @@ export async function collectTrailInventory(
     byHomeRegion.set(home, [...(byHomeRegion.get(home) ?? []), info.TrailARN!]);
   }
   const trails: Trail[] = [];
+  const unreachable: UnreachableTrail[] = [];
   await Promise.all(
     [...byHomeRegion.entries()].map(async ([region, arns]) => {
       for (let i = 0; i < arns.length; i += DESCRIBE_BATCH) {
@@ -117,10 +130,31 @@ export async function collectTrailInventory(
             });
           }
         } catch (error) {
-          fail(region, toApiError('cloudtrail:DescribeTrails', error, region));
+          if (!isRegionUnreachable(error)) {
+            fail(
+              region,
+              toApiError('cloudtrail:DescribeTrails', error, region),
+            );
+            continue;
+          }
+          // Contract ("Data to collect", item 1): the trail still exists and is never dropped,
+          // and such a region is not an inventory error. Its trails are kept as listed.
+          const apiError = toApiError(
+            'cloudtrail:DescribeTrails',
+            error,
+            region,
+          );
+          for (const arn of batch) {
+            unreachable.push({ info: infos.get(arn)!, error: apiError });
+          }
+          if (!skipped.includes(region)) skipped.push(region);
         }
       }
-      if (!scanned.includes(region) && !failures.has(region))
+      if (
+        !scanned.includes(region) &&
+        !skipped.includes(region) &&
+        !failures.has(region)
+      )
         scanned.push(region);
     }),
   );
@@ -128,6 +162,9 @@ export async function collectTrailInventory(
   return {
     trails: dedupeByArn(trails).sort((a, b) =>
       a.TrailARN!.localeCompare(b.TrailARN!),
+    ),
+    unreachable: unreachable.sort((a, b) =>
+      a.info.TrailARN!.localeCompare(b.info.TrailARN!),
     ),
     regionsScanned: scanned.sort(),
     regionsSkipped: skipped.sort(),

@@ -23,6 +23,7 @@ import {
   evaluateAccount,
   evaluateTrail,
   withSecurityHubOpinion,
+  type TrailEvaluationContext,
 } from '../rules';
 import {
   EvaluationStore,
@@ -31,6 +32,7 @@ import {
 } from '../storage/EvaluationStore';
 import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import { OwnerGate } from './ownerGate';
+import { OwnerHistory } from './ownerHistory';
 import { collectAccount, readSecurityHubOpinions } from './awsReads';
 import type { CisAwsOptions } from '../config';
 
@@ -136,6 +138,7 @@ export class EvaluationEngine {
       // its facts are in — or, when it sees an in-scope owner's trail, once
       // that owner's are — while the rest are still being collected.
       const ownTrails = new Map<string, TrailEvaluation>();
+      const ownerHistory = new OwnerHistory(this.deps.store);
       const saves: Promise<void>[] = [];
       let securityHubRead: Awaited<typeof securityHub> | undefined;
       securityHub.then(read => {
@@ -149,7 +152,7 @@ export class EvaluationEngine {
         const evaluation = this.evaluate(
           facts,
           inScope,
-          arn => ownTrails.get(arn),
+          { latest: arn => ownTrails.get(arn), history: ownerHistory },
           exceptions,
         );
         // Until Security Hub has been read (GetFindings: ~3 pages/s, so a
@@ -185,6 +188,7 @@ export class EvaluationEngine {
             runAccounts,
             ownTrails,
           );
+          await ownerHistory.load(facts, inScope);
           for (const trail of facts.trails) {
             if (
               trail.isOrganizationTrail &&
@@ -273,11 +277,12 @@ export class EvaluationEngine {
     // An organization trail of another account takes that owner's stored evaluation.
     const ownerTrails = new Map<string, TrailEvaluation>();
     await this.adoptStoredOwnerTrails(facts, inScope, new Set(), ownerTrails);
-    const ownerTrail = (arn: string) => ownerTrails.get(arn);
+    const ownerHistory = new OwnerHistory(this.deps.store);
+    await ownerHistory.load(facts, inScope);
     const evaluation = this.evaluate(
       facts,
       inScope,
-      ownerTrail,
+      { latest: arn => ownerTrails.get(arn), history: ownerHistory },
       exceptions,
       findings.summaries,
     );
@@ -327,23 +332,28 @@ export class EvaluationEngine {
   private trailContext(
     inScope: ReadonlySet<string>,
     owner: (arn: string) => TrailEvaluation | undefined,
-  ) {
+    history?: OwnerHistory,
+  ): TrailEvaluationContext {
     return {
       now: this.deps.now(),
       maxDeliveryAgeMs: this.deps.options.maxDeliveryAgeMs,
       inScopeAccountIds: inScope,
       ownerEvaluation: owner,
+      ownerLastDefinitive: history && (arn => history.lastDefinitive(arn)),
     };
   }
 
   private evaluate(
     facts: AccountFacts,
     inScope: ReadonlySet<string>,
-    ownerTrail: (arn: string) => TrailEvaluation | undefined,
+    owners: {
+      latest: (arn: string) => TrailEvaluation | undefined;
+      history: OwnerHistory;
+    },
     exceptions: ComplianceException[],
     findings?: SecurityHubFindingSummary[],
   ): AccountEvaluation {
-    const context = this.trailContext(inScope, ownerTrail);
+    const context = this.trailContext(inScope, owners.latest, owners.history);
     const trails = facts.trails.map(trail => evaluateTrail(trail, context));
     const evaluation = evaluateAccount(facts, trails, exceptions, context.now);
     return findings ? withSecurityHubOpinion(evaluation, findings) : evaluation;

@@ -77,6 +77,20 @@ export async function readSecurityHubOpinions(input: {
   }
   try {
     const clients = await input.aws.forAccount(administratorAccountId);
+    // The role is assumed first, so that a refusal is recorded as what it is, not as a failed
+    // GetFindings (credentials are otherwise resolved lazily by the first call).
+    try {
+      await clients.resolveCredentials();
+    } catch (error) {
+      const refused = toApiError('sts:AssumeRole', error);
+      return {
+        errors: [
+          `Security Hub: sts:AssumeRole into the administrator account ${administratorAccountId} (cisAws.securityHub.administratorAccountId) failed: ${apiErrorCodeText(
+            refused,
+          )}: ${refused.message}`,
+        ],
+      };
+    }
     const read = await readCloudTrail5Findings(clients, {
       region,
       partition: input.options.partition,

@@ -5,6 +5,7 @@ import {
 } from '@backstage/plugin-notifications-node';
 import { AccountMapping, Verdict } from '@cis-aws/plugin-cis-aws-common';
 import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
+import { DatabaseNotificationStateStore } from '../storage/notificationStates';
 import {
   aMapping,
   accountId,
@@ -41,12 +42,17 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     const ACCOUNT = accountId(7);
     let store: DatabaseEvaluationStore;
+    let states: DatabaseNotificationStateStore;
     let notifications: RecordingNotificationService;
     let logger: ReturnType<typeof mockServices.logger.mock>;
     let minute: number;
 
     beforeEach(async () => {
-      ({ store } = await createStore(databases, databaseId));
+      let knex;
+      ({ store, knex } = await createStore(databases, databaseId));
+      states = await DatabaseNotificationStateStore.create({
+        database: mockServices.database({ knex }),
+      });
       notifications = new RecordingNotificationService();
       logger = mockServices.logger.mock();
       minute = 0;
@@ -56,7 +62,7 @@ describe.each(databases.eachSupportedId())(
       return OwnerNotifier.create({
         notifications,
         logger,
-        history: store,
+        states,
         options: { ...DEFAULT_NOTIFICATION_OPTIONS, ...options },
       });
     }
@@ -92,6 +98,7 @@ describe.each(databases.eachSupportedId())(
       ] as const) {
         await evaluate(target, verdict);
       }
+      // The ERROR is told at its second result in a row (errorAfter: 2 runs by default).
       expect(notifications.titles()).toEqual([
         `CIS 2.4 failing: payments-prod (${ACCOUNT}) — Delivery has stopped`,
         `CIS 2.4 recovered: payments-prod (${ACCOUNT}) — passing`,
@@ -140,8 +147,8 @@ describe.each(databases.eachSupportedId())(
       expect(notifications.sent).toEqual([]);
       await evaluate(target, 'PASS');
       await evaluate(target, 'FAIL');
+      // The first FAIL was not told, so its end is no recovery to tell either.
       expect(notifications.titles()).toEqual([
-        `CIS 2.4 recovered: payments-prod (${ACCOUNT}) — passing`,
         `CIS 2.4 failing: payments-prod (${ACCOUNT}) — Delivery has stopped`,
       ]);
     });
@@ -158,6 +165,31 @@ describe.each(databases.eachSupportedId())(
         await evaluate(target, verdict);
       }
       expect(notifications.sent.map(n => n.payload.severity)).toEqual(['high']);
+    });
+
+    it('a transient ERROR or UNKNOWN notifies nothing, neither then nor when it clears', async () => {
+      const target = notifier();
+      for (const verdict of [
+        'PASS',
+        'ERROR',
+        'PASS',
+        'UNKNOWN',
+        'PASS',
+      ] as const) {
+        await evaluate(target, verdict);
+      }
+      expect(notifications.sent).toEqual([]);
+    });
+
+    it('remembers across notifiers (a restart, another replica) what the owner was told', async () => {
+      await evaluate(notifier(), 'PASS');
+      await evaluate(notifier(), 'ERROR');
+      await evaluate(notifier(), 'ERROR');
+      await evaluate(notifier(), 'PASS');
+      expect(notifications.sent.map(n => n.payload.severity)).toEqual([
+        'normal',
+        'low',
+      ]);
     });
 
     it('looks through UNKNOWN: a failure that clears via UNKNOWN recovers, one that comes back is no news', async () => {

@@ -1,17 +1,11 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
-import {
-  AccountMapping,
-  Verdict,
-  VerdictChange,
-} from '@cis-aws/plugin-cis-aws-common';
-import { EvaluationStore, SaveOutcome } from '../storage/EvaluationStore';
+import { AccountMapping } from '@cis-aws/plugin-cis-aws-common';
+import { SaveOutcome } from '../storage/EvaluationStore';
+import { NotificationStateStore } from '../storage/notificationStates';
 import { accountLabel, buildPayload } from './buildPayload';
-import {
-  decideTransition,
-  needsVerdictBeforeUnknown,
-} from './decideTransition';
+import { decideNotification, stateBeforeRecords } from './decideTransition';
 import { NotificationOptions } from './options';
 
 /**
@@ -20,12 +14,21 @@ import { NotificationOptions } from './options';
  */
 const NOT_INSTALLED = /\bstatus 404\b/;
 
+export interface OwnerNotifierDeps {
+  notifications: NotificationService;
+  logger: LoggerService;
+  /** What the notifier remembers per account between results (see decideNotification). */
+  states: NotificationStateStore;
+  options: NotificationOptions;
+}
+
 /**
- * Tells an account's owner when its CIS 2.4 verdict turns FAIL or ERROR and
- * when it recovers, through the notifications backend. It listens to every
- * saved result (`EvaluationEngine.onResult`) and acts only on changes of the
- * account's verdict, so a run that changes nothing sends nothing. Sending is
- * best effort: a failure is logged and never fails the evaluation.
+ * Tells an account's owner when its CIS 2.4 verdict turns FAIL (at once), when it could not be
+ * checked for a while (ERROR or UNKNOWN that persists, `cisAws.notifications.errorAfter`), and
+ * when it recovers from what the owner was told, through the notifications backend. It listens to
+ * every saved result (`EvaluationEngine.onResult`): results that change nothing still count
+ * towards persistence, and send nothing. Sending is best effort: a failure is logged and never
+ * fails the evaluation.
  */
 export class OwnerNotifier {
   /**
@@ -35,22 +38,9 @@ export class OwnerNotifier {
    */
   private backendMissing = false;
 
-  private constructor(
-    private readonly deps: {
-      notifications: NotificationService;
-      logger: LoggerService;
-      history: Pick<EvaluationStore, 'getHistory'>;
-      options: NotificationOptions;
-    },
-  ) {}
+  private constructor(private readonly deps: OwnerNotifierDeps) {}
 
-  static create(deps: {
-    notifications: NotificationService;
-    logger: LoggerService;
-    /** Where the verdict before an UNKNOWN stretch is looked up. */
-    history: Pick<EvaluationStore, 'getHistory'>;
-    options: NotificationOptions;
-  }): OwnerNotifier {
+  static create(deps: OwnerNotifierDeps): OwnerNotifier {
     return new OwnerNotifier(deps);
   }
 
@@ -61,28 +51,34 @@ export class OwnerNotifier {
   ): Promise<void> => this.notify(outcome, mapping);
 
   async notify(outcome: SaveOutcome, mapping: AccountMapping): Promise<void> {
-    const { options, logger, notifications } = this.deps;
-    const change = outcome.accountChange;
+    const { options, logger, notifications, states } = this.deps;
     // An outdated result was not saved: the newer one already spoke.
-    if (!options.enabled || outcome.outdated || !change) return;
-    if (this.backendMissing) return;
+    if (!options.enabled || outcome.outdated) return;
 
-    const decision = decideTransition(
-      change,
+    const change = outcome.accountChange;
+    const { summary } = outcome;
+    const stored = await states.getNotificationState(mapping.accountId);
+    const { decision, state } = decideNotification({
+      // No record: evaluated before these were kept (or never): what the verdict before says.
+      state:
+        stored ?? stateBeforeRecords(change ? change.from : summary.verdict),
+      result: {
+        verdict: summary.verdict,
+        evaluatedAt: summary.evaluatedAt,
+        firstResult: change !== undefined && change.from === undefined,
+      },
       options,
-      needsVerdictBeforeUnknown(change)
-        ? await this.verdictBeforeUnknown(change)
-        : undefined,
-    );
-    if (!decision) return;
+    });
+    await states.putNotificationState(mapping.accountId, state);
+    if (!decision || this.backendMissing) return;
 
     const account = accountLabel(mapping);
     const recipient = mapping.ownerRef ?? options.unownedRecipient;
     const fields = {
       accountId: mapping.accountId,
       account,
-      from: change.from ?? 'none',
-      to: change.to,
+      from: decision.previous ?? change?.from ?? 'none',
+      to: summary.verdict,
     };
     if (!recipient) {
       logger.info(
@@ -93,9 +89,9 @@ export class OwnerNotifier {
     }
     const payload = buildPayload({
       transition: decision.transition,
-      change: { previous: decision.previous, to: change.to },
+      change: { previous: decision.previous, to: summary.verdict },
       mapping,
-      result: outcome.summary,
+      result: summary,
     });
     try {
       await notifications.send({
@@ -117,31 +113,6 @@ export class OwnerNotifier {
         recipient,
         error: message,
       });
-    }
-  }
-
-  /**
-   * The verdict the account had before it became UNKNOWN: the `from` of its
-   * latest change into UNKNOWN (not a new reason under UNKNOWN). Undefined when that is no longer in the
-   * history (pruned) or cannot be read — then no recovery is announced.
-   */
-  private async verdictBeforeUnknown(
-    change: VerdictChange,
-  ): Promise<Verdict | undefined> {
-    try {
-      const history = await this.deps.history.getHistory(change.accountId, {
-        to: new Date(change.changedAt),
-      });
-      const intoUnknown = history
-        .filter(c => !c.trailArn && c.to === 'UNKNOWN' && c.from !== 'UNKNOWN')
-        .pop();
-      return intoUnknown?.from;
-    } catch (error) {
-      this.deps.logger.warn('could not read the verdict history', {
-        accountId: change.accountId,
-        error: toError(error).message,
-      });
-      return undefined;
     }
   }
 }

@@ -71,7 +71,7 @@ export function accountLabel(
 /** What the owner is told, in the words the UI uses. */
 export function buildPayload(input: {
   transition: NotificationTransition;
-  /** `previous` looks through UNKNOWN (see decideTransition). */
+  /** `previous`: the bad verdict the owner was told about before (see decideNotification). */
   change: { previous?: Verdict; to: Verdict };
   mapping: Pick<AccountMapping, 'accountId' | 'title' | 'entityRef'>;
   /** The saved result: why the account has its verdict. */
@@ -122,7 +122,7 @@ function description(
     case 'error':
       return [
         why,
-        VERDICT_DESCRIPTIONS.ERROR.explanation,
+        VERDICT_DESCRIPTIONS[change.to].explanation,
         "Check that the portal's reader role can be assumed in this account and may make the read calls; the CIS 2.4 tab shows which calls failed.",
       ]
         .filter(Boolean)
@@ -131,7 +131,7 @@ function description(
     default:
       return [
         VERDICT_DESCRIPTIONS[change.to].explanation,
-        change.previous === 'ERROR'
+        change.previous === 'ERROR' || change.previous === 'UNKNOWN'
           ? 'Before, it could not be checked.'
           : 'Before, it was failing.',
       ].join(' ');

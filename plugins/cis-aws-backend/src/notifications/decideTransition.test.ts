@@ -1,10 +1,17 @@
-import { Verdict, VERDICTS } from '@cis-aws/plugin-cis-aws-common';
-import { decideTransition } from './decideTransition';
+import { Verdict } from '@cis-aws/plugin-cis-aws-common';
+import {
+  decideNotification,
+  EMPTY_NOTIFICATION_STATE,
+  NotificationState,
+  stateBeforeRecords,
+} from './decideTransition';
 import {
   DEFAULT_NOTIFICATION_OPTIONS,
   NotificationOptions,
   NotificationTransition,
 } from './options';
+
+const HOUR_MS = 60 * 60 * 1000;
 
 function options(
   overrides: Partial<NotificationOptions> = {},
@@ -12,115 +19,167 @@ function options(
   return { ...DEFAULT_NOTIFICATION_OPTIONS, ...overrides };
 }
 
-const transition = (
-  from: Verdict | undefined,
-  to: Verdict,
+/**
+ * Feeds the results one an hour, as the scheduled runs would, and says what each notified
+ * (`-` for nothing).
+ */
+function notifiedAlong(
+  verdicts: Verdict[],
   opts = options(),
-  verdictBeforeUnknown?: Verdict,
-) => decideTransition({ from, to }, opts, verdictBeforeUnknown)?.transition;
+  start: NotificationState = EMPTY_NOTIFICATION_STATE,
+): string[] {
+  let state = start;
+  return verdicts.map((verdict, i) => {
+    const { decision, state: next } = decideNotification({
+      state,
+      result: {
+        verdict,
+        evaluatedAt: new Date(Date.UTC(2026, 0, 1) + i * HOUR_MS).toISOString(),
+        firstResult: i === 0 && start === EMPTY_NOTIFICATION_STATE,
+      },
+      options: opts,
+    });
+    state = next;
+    return decision ? `${decision.transition}` : '-';
+  });
+}
 
-describe('decideTransition', () => {
-  /** Every change between two different verdicts, and what it notifies by default. */
-  const EXPECTED: Record<string, NotificationTransition | undefined> = {
-    'PASS→FAIL': 'fail',
-    'PASS→ERROR': 'error',
-    'PASS→UNKNOWN': undefined,
-    'PASS→EXEMPT': undefined,
-    'FAIL→PASS': 'recovery',
-    'FAIL→ERROR': 'error',
-    'FAIL→UNKNOWN': undefined,
-    'FAIL→EXEMPT': 'recovery',
-    'ERROR→PASS': 'recovery',
-    'ERROR→FAIL': 'fail',
-    'ERROR→UNKNOWN': undefined,
-    'ERROR→EXEMPT': 'recovery',
-    'UNKNOWN→PASS': undefined,
-    'UNKNOWN→FAIL': 'fail',
-    'UNKNOWN→ERROR': 'error',
-    'UNKNOWN→EXEMPT': undefined,
-    'EXEMPT→PASS': undefined,
-    'EXEMPT→FAIL': 'fail',
-    'EXEMPT→ERROR': 'error',
-    'EXEMPT→UNKNOWN': undefined,
-  };
-
-  it.each(
-    VERDICTS.flatMap(from =>
-      VERDICTS.filter(to => to !== from).map(to => [`${from}→${to}`] as const),
-    ),
-  )('%s', name => {
-    const [from, to] = name.split('→') as [Verdict, Verdict];
-    expect(transition(from, to)).toBe(EXPECTED[name]);
+describe('decideNotification', () => {
+  it('tells about FAIL at once, and once: a new reason or another FAIL is no news', () => {
+    expect(notifiedAlong(['PASS', 'FAIL', 'FAIL', 'FAIL'])).toEqual([
+      '-',
+      'fail',
+      '-',
+      '-',
+    ]);
   });
 
-  it('says nothing when the verdict stays (a new reason under the same verdict)', () => {
-    for (const verdict of VERDICTS) {
-      expect(transition(verdict, verdict)).toBeUndefined();
-    }
+  it('tells nothing about one ERROR (a throttled run, a 500): it clears by the next run, with no recovery', () => {
+    expect(notifiedAlong(['PASS', 'ERROR', 'PASS', 'UNKNOWN', 'PASS'])).toEqual(
+      ['-', '-', '-', '-', '-'],
+    );
   });
 
-  it('tells about a first result that fails or errors, not one that passes', () => {
-    expect(transition(undefined, 'FAIL')).toBe('fail');
-    expect(transition(undefined, 'ERROR')).toBe('error');
-    expect(transition(undefined, 'PASS')).toBeUndefined();
-    expect(transition(undefined, 'EXEMPT')).toBeUndefined();
-    expect(transition(undefined, 'UNKNOWN')).toBeUndefined();
-  });
-
-  it('keeps quiet about first results when notifyFirstResult is off', () => {
-    const opts = options({ notifyFirstResult: false });
-    expect(transition(undefined, 'FAIL', opts)).toBeUndefined();
-    expect(transition(undefined, 'ERROR', opts)).toBeUndefined();
-    expect(transition('PASS', 'FAIL', opts)).toBe('fail');
-  });
-
-  it('sends only the configured transitions', () => {
-    const opts = options({ transitions: new Set(['fail']) });
-    expect(transition('PASS', 'FAIL', opts)).toBe('fail');
-    expect(transition('PASS', 'ERROR', opts)).toBeUndefined();
-    expect(transition('FAIL', 'PASS', opts)).toBeUndefined();
-  });
-
-  it('sends nothing when notifications are off', () => {
+  it('tells about ERROR or UNKNOWN once it persists (two results in a row by default), once per stretch', () => {
     expect(
-      transition('PASS', 'FAIL', options({ enabled: false })),
-    ).toBeUndefined();
+      notifiedAlong(['PASS', 'ERROR', 'ERROR', 'ERROR', 'UNKNOWN', 'ERROR']),
+    ).toEqual(['-', '-', 'error', '-', '-', '-']);
+    // ERROR and UNKNOWN together make one stretch.
+    expect(notifiedAlong(['PASS', 'UNKNOWN', 'ERROR'])).toEqual([
+      '-',
+      '-',
+      'error',
+    ]);
   });
 
-  describe('through UNKNOWN', () => {
-    it('counts leaving UNKNOWN for PASS as a recovery when the account failed before it', () => {
-      expect(
-        decideTransition({ from: 'UNKNOWN', to: 'PASS' }, options(), 'FAIL'),
-      ).toEqual({ transition: 'recovery', previous: 'FAIL' });
-      expect(transition('UNKNOWN', 'EXEMPT', options(), 'ERROR')).toBe(
-        'recovery',
-      );
-    });
-
-    it('says nothing when the account was fine before UNKNOWN, or nobody knows', () => {
-      expect(transition('UNKNOWN', 'PASS', options(), 'PASS')).toBeUndefined();
-      expect(
-        transition('UNKNOWN', 'PASS', options(), undefined),
-      ).toBeUndefined();
-    });
-
-    it('says nothing when the account is back to the failure it had before UNKNOWN', () => {
-      expect(transition('UNKNOWN', 'FAIL', options(), 'FAIL')).toBeUndefined();
-      expect(
-        transition('UNKNOWN', 'ERROR', options(), 'ERROR'),
-      ).toBeUndefined();
-      expect(transition('UNKNOWN', 'FAIL', options(), 'ERROR')).toBe('fail');
-    });
+  it('recovers only from what the owner was told', () => {
+    expect(
+      notifiedAlong(['PASS', 'ERROR', 'ERROR', 'PASS', 'FAIL', 'EXEMPT']),
+    ).toEqual(['-', '-', 'error', 'recovery', 'fail', 'recovery']);
+    // The failure the owner was told about stays open through a short ERROR or UNKNOWN.
+    expect(notifiedAlong(['FAIL', 'UNKNOWN', 'FAIL', 'ERROR', 'PASS'])).toEqual(
+      ['fail', '-', '-', '-', 'recovery'],
+    );
   });
 
-  it('names the verdict before the change', () => {
-    expect(decideTransition({ from: 'ERROR', to: 'PASS' }, options())).toEqual({
+  it('says what the owner was told before', () => {
+    const told = (previous: Verdict[], now: Verdict) => {
+      let state = EMPTY_NOTIFICATION_STATE;
+      for (const verdict of previous) {
+        state = decideNotification({
+          state,
+          result: {
+            verdict,
+            evaluatedAt: '2026-01-01T00:00:00.000Z',
+            firstResult: false,
+          },
+          options: options(),
+        }).state;
+      }
+      return decideNotification({
+        state,
+        result: {
+          verdict: now,
+          evaluatedAt: '2026-01-01T01:00:00.000Z',
+          firstResult: false,
+        },
+        options: options(),
+      }).decision;
+    };
+    expect(told(['FAIL'], 'PASS')).toEqual({
       transition: 'recovery',
+      previous: 'FAIL',
+    });
+    expect(told(['ERROR', 'ERROR'], 'FAIL')).toEqual({
+      transition: 'fail',
       previous: 'ERROR',
     });
-    expect(decideTransition({ to: 'FAIL' }, options())).toEqual({
-      transition: 'fail',
-      previous: undefined,
+    expect(told(['FAIL', 'UNKNOWN'], 'UNKNOWN')).toEqual({
+      transition: 'error',
+      previous: 'FAIL',
     });
+  });
+
+  it('counts runs and time: both conditions that are set must hold', () => {
+    const errors: Verdict[] = ['PASS', 'ERROR', 'ERROR', 'ERROR', 'ERROR'];
+    // One an hour: 2 results and 2 hours first holds at the third ERROR (2 h after the first).
+    expect(
+      notifiedAlong(
+        errors,
+        options({ errorAfter: { runs: 2, durationMs: 2 * HOUR_MS } }),
+      ),
+    ).toEqual(['-', '-', '-', 'error', '-']);
+    // Time alone.
+    expect(
+      notifiedAlong(
+        errors,
+        options({ errorAfter: { runs: 1, durationMs: 3 * HOUR_MS } }),
+      ),
+    ).toEqual(['-', '-', '-', '-', 'error']);
+    // runs: 1 is the old behaviour, at once.
+    expect(notifiedAlong(errors, options({ errorAfter: { runs: 1 } }))).toEqual(
+      ['-', 'error', '-', '-', '-'],
+    );
+  });
+
+  it('keeps quiet about first results when notifyFirstResult is off, a stretch that began with one too', () => {
+    const quiet = options({ notifyFirstResult: false });
+    expect(notifiedAlong(['FAIL', 'PASS', 'FAIL'], quiet)).toEqual([
+      '-',
+      '-',
+      'fail',
+    ]);
+    expect(notifiedAlong(['ERROR', 'ERROR', 'ERROR'], quiet)).toEqual([
+      '-',
+      '-',
+      '-',
+    ]);
+    expect(notifiedAlong(['FAIL', 'ERROR'], options())).toEqual(['fail', '-']);
+  });
+
+  it('sends only the configured transitions, and a transition not sent is not remembered as told', () => {
+    const onlyFail = options({
+      transitions: new Set<NotificationTransition>(['fail']),
+    });
+    expect(
+      notifiedAlong(
+        ['PASS', 'ERROR', 'ERROR', 'PASS', 'FAIL', 'PASS'],
+        onlyFail,
+      ),
+    ).toEqual(['-', '-', '-', '-', 'fail', '-']);
+    const noFail = options({
+      transitions: new Set<NotificationTransition>(['error', 'recovery']),
+    });
+    // The FAIL was never told, so its end is no recovery.
+    expect(notifiedAlong(['FAIL', 'PASS'], noFail)).toEqual(['-', '-']);
+  });
+
+  it('takes an account evaluated before these records as told about its FAIL or ERROR', () => {
+    expect(
+      notifiedAlong(['FAIL', 'PASS'], options(), stateBeforeRecords('FAIL')),
+    ).toEqual(['-', 'recovery']);
+    expect(
+      notifiedAlong(['PASS'], options(), stateBeforeRecords('UNKNOWN')),
+    ).toEqual(['-']);
   });
 });

@@ -1,82 +1,138 @@
 import { Verdict } from '@cis-aws/plugin-cis-aws-common';
-import { NotificationOptions, NotificationTransition } from './options';
+import type { NotificationState } from '../storage/notificationStates';
+import {
+  NotificationOptions,
+  NotificationTransition,
+  PersistenceThreshold,
+} from './options';
 
-const GOOD: readonly Verdict[] = ['PASS', 'EXEMPT'];
-const BAD: readonly Verdict[] = ['FAIL', 'ERROR'];
+/** A verdict the owner can be told about as bad. */
+export type NotifiedVerdict = NonNullable<NotificationState['notified']>;
 
-/** An account's verdict change, as the store records it. */
-export interface AccountVerdictChange {
-  /** Absent for the account's first result ever. */
-  from?: Verdict;
-  to: Verdict;
+export type { NotificationState };
+
+export const EMPTY_NOTIFICATION_STATE: NotificationState = {
+  undecidedResults: 0,
+  undecidedFromFirstResult: false,
+};
+
+/** One saved result of an account, as the notifier sees it. */
+export interface SavedResult {
+  verdict: Verdict;
+  evaluatedAt: string;
+  /** The account had no result before this one. */
+  firstResult: boolean;
 }
 
-/** What to tell an owner about a verdict change. */
+/** What to tell an owner. */
 export interface NotificationDecision {
   transition: NotificationTransition;
-  /**
-   * The verdict before the change, looking through UNKNOWN (undefined for a
-   * first result, or when what came before UNKNOWN is no longer known).
-   */
+  /** The bad verdict a recovery recovers from, or the one the owner was told before. */
   previous?: Verdict;
 }
 
+const UNDECIDED: readonly Verdict[] = ['ERROR', 'UNKNOWN'];
+
 /**
- * Whether a change of an account's verdict is worth telling its owner about,
- * and as what; undefined when it is not.
+ * Whether a saved result is worth telling the account's owner about, and what to remember.
+ * Called for every saved result, changed or not, in order (it counts results).
  *
- * - Into FAIL or ERROR, from anything else (ERROR → FAIL and FAIL → ERROR
- *   included: the owner's notification then says what is true now). A first
- *   result ever counts unless `notifyFirstResult` is off.
- * - A recovery: from FAIL or ERROR into PASS or EXEMPT.
- *
- * The same verdict with a new reason (the store records that as a change
- * too) notifies nothing: the verdict did not change, and the notification's
- * link leads to the current reasons.
- *
- * UNKNOWN is transparent. Going into it says nothing: it means "not enough
- * could be seen to decide" (an unreadable trail, an organization trail of an
- * account not evaluated here), nothing the owner can fix, and it often clears
- * on the next run. Leaving it is judged against the verdict before it
- * (`verdictBeforeUnknown`): FAIL → UNKNOWN → PASS is a recovery that closes
- * the failure the owner was told about, and FAIL → UNKNOWN → FAIL is no news.
+ * - FAIL notifies at once, unless the owner was already told it fails (a new reason under FAIL,
+ *   or FAIL → UNKNOWN → FAIL, is no news). A first result counts unless `notifyFirstResult` is
+ *   off.
+ * - ERROR and UNKNOWN notify only when they persist (`errorAfter`: that many results in a row,
+ *   and that long since the first of them), once per stretch, whichever of the two it is now:
+ *   one throttled run, a 500 or a connection reset must not tell the owner anything, nor then
+ *   that it "recovered". A stretch that began with the account's first result counts as a
+ *   first result.
+ * - A recovery (PASS or EXEMPT) notifies only when the owner was told about the failure or the
+ *   error it recovers from: nothing else was announced, so nothing needs closing.
+ * A transition missing from `transitions` is neither sent nor remembered as told.
  */
-export function decideTransition(
-  change: AccountVerdictChange,
+export function decideNotification(input: {
+  state: NotificationState;
+  result: SavedResult;
   options: Pick<
     NotificationOptions,
-    'enabled' | 'transitions' | 'notifyFirstResult'
-  >,
-  verdictBeforeUnknown?: Verdict,
-): NotificationDecision | undefined {
-  if (!options.enabled || change.from === change.to) return undefined;
-  // Seen through UNKNOWN: the verdict the account had before it.
-  const previous =
-    change.from === 'UNKNOWN' ? verdictBeforeUnknown : change.from;
-  const transition = classify(change.to, previous);
-  if (!transition || !options.transitions.has(transition)) return undefined;
-  if (change.from === undefined && !options.notifyFirstResult) {
-    return undefined;
+    'transitions' | 'notifyFirstResult' | 'errorAfter'
+  >;
+}): { decision?: NotificationDecision; state: NotificationState } {
+  const { state, result, options } = input;
+  const send = (transition: NotificationTransition) =>
+    options.transitions.has(transition);
+
+  if (result.verdict === 'PASS' || result.verdict === 'EXEMPT') {
+    const next = { ...EMPTY_NOTIFICATION_STATE };
+    return state.notified && send('recovery')
+      ? {
+          decision: { transition: 'recovery', previous: state.notified },
+          state: next,
+        }
+      : { state: next };
   }
-  return { transition, previous };
+
+  if (result.verdict === 'FAIL') {
+    const quiet = result.firstResult && !options.notifyFirstResult;
+    const next: NotificationState = {
+      ...EMPTY_NOTIFICATION_STATE,
+      notified: state.notified,
+    };
+    if (state.notified === 'FAIL' || quiet || !send('fail')) {
+      return { state: next };
+    }
+    return {
+      decision: { transition: 'fail', previous: state.notified },
+      state: { ...next, notified: 'FAIL' },
+    };
+  }
+
+  // ERROR or UNKNOWN: one more result that could not decide.
+  const next: NotificationState = {
+    notified: state.notified,
+    undecidedResults: state.undecidedResults + 1,
+    undecidedSince: state.undecidedSince ?? result.evaluatedAt,
+    undecidedFromFirstResult:
+      state.undecidedResults === 0
+        ? result.firstResult
+        : state.undecidedFromFirstResult,
+  };
+  const alreadyTold =
+    state.notified !== undefined && UNDECIDED.includes(state.notified);
+  const quiet = next.undecidedFromFirstResult && !options.notifyFirstResult;
+  if (
+    alreadyTold ||
+    quiet ||
+    !send('error') ||
+    !persists(next, result, options.errorAfter)
+  ) {
+    return { state: next };
+  }
+  return {
+    decision: { transition: 'error', previous: state.notified },
+    state: { ...next, notified: result.verdict as NotifiedVerdict },
+  };
 }
 
-function classify(
-  to: Verdict,
-  previous: Verdict | undefined,
-): NotificationTransition | undefined {
-  if (to === previous) return undefined;
-  if (to === 'FAIL') return 'fail';
-  if (to === 'ERROR') return 'error';
-  if (GOOD.includes(to) && previous && BAD.includes(previous)) {
-    return 'recovery';
-  }
-  return undefined;
-}
-
-/** Whether deciding `change` needs the verdict the account had before UNKNOWN. */
-export function needsVerdictBeforeUnknown(
-  change: AccountVerdictChange,
+function persists(
+  state: NotificationState,
+  result: SavedResult,
+  threshold: PersistenceThreshold,
 ): boolean {
-  return change.from === 'UNKNOWN' && change.to !== 'UNKNOWN';
+  if (state.undecidedResults < threshold.runs) return false;
+  if (threshold.durationMs === undefined) return true;
+  const lasted =
+    Date.parse(result.evaluatedAt) - Date.parse(state.undecidedSince!);
+  return lasted >= threshold.durationMs;
+}
+
+/**
+ * The state of an account the notifier has no record of: one evaluated before this state was
+ * kept, when every change into FAIL or ERROR was told at once, or one never evaluated.
+ */
+export function stateBeforeRecords(
+  previousVerdict: Verdict | undefined,
+): NotificationState {
+  return previousVerdict === 'FAIL' || previousVerdict === 'ERROR'
+    ? { ...EMPTY_NOTIFICATION_STATE, notified: previousVerdict }
+    : { ...EMPTY_NOTIFICATION_STATE };
 }

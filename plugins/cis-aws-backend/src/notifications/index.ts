@@ -1,12 +1,14 @@
 export { OwnerNotifier } from './OwnerNotifier';
 export {
+  DEFAULT_ERROR_AFTER,
   DEFAULT_NOTIFICATION_OPTIONS,
   NOTIFICATION_TRANSITIONS,
   type NotificationOptions,
   type NotificationTransition,
+  type PersistenceThreshold,
 } from './options';
 export {
-  decideTransition,
+  decideNotification,
   type NotificationDecision,
 } from './decideTransition';
 export {

@@ -1,9 +1,22 @@
 /**
- * The verdict changes owners can be told about: into FAIL, into ERROR, and
- * back from either to PASS or EXEMPT.
+ * The verdict changes owners can be told about: into FAIL (at once), into a verdict that could
+ * not be decided (ERROR or UNKNOWN, once it persists: see `errorAfter`), and back from either to
+ * PASS or EXEMPT (only when the owner was told about the failure or the error).
  */
 export const NOTIFICATION_TRANSITIONS = ['fail', 'error', 'recovery'] as const;
 export type NotificationTransition = (typeof NOTIFICATION_TRANSITIONS)[number];
+
+/**
+ * When an account that could not be checked (ERROR or UNKNOWN, one result after another) is worth
+ * telling its owner about: a throttled run, a 500 or a connection reset clears by the next run
+ * and must not notify (and then "recover"). Both conditions that are set must hold.
+ */
+export interface PersistenceThreshold {
+  /** Results in a row that are ERROR or UNKNOWN; 1 notifies at the first. */
+  runs: number;
+  /** How long since the first of them; undefined: no condition on time. */
+  durationMs?: number;
+}
 
 /**
  * What owner notifications need from `cisAws.notifications.*` (see config.d.ts); `src/config.ts`
@@ -16,10 +29,16 @@ export interface NotificationOptions {
   notifyFirstResult: boolean;
   /** Who hears about accounts without an owner; nobody when undefined. */
   unownedRecipient?: string;
+  /** `cisAws.notifications.errorAfter`. */
+  errorAfter: PersistenceThreshold;
 }
+
+/** Two results in a row: with the hourly schedule, an hour of not being able to check. */
+export const DEFAULT_ERROR_AFTER: PersistenceThreshold = { runs: 2 };
 
 export const DEFAULT_NOTIFICATION_OPTIONS: NotificationOptions = {
   enabled: true,
   transitions: new Set(NOTIFICATION_TRANSITIONS),
   notifyFirstResult: true,
+  errorAfter: DEFAULT_ERROR_AFTER,
 };

@@ -151,13 +151,24 @@ describe('owner notifications through the notifications backend', () => {
   }
 
   it('keeps one notification per account, updated on every transition', async () => {
-    // First results: payments-team's failing and erroring accounts notify, the passing one not.
+    // First results: payments-team's failing account notifies at once; the one that cannot be
+    // checked (its reader role is refused) only once that persists, at the second run.
+    await runAll();
+    expect((await patsNotifications()).map(n => n.payload.scope)).toEqual([
+      'cis-aws:account:404455667788',
+    ]);
     await runAll();
     const first = await patsNotifications();
     expect(first.map(n => n.payload.scope).sort()).toEqual([
       'cis-aws:account:404455667788',
       'cis-aws:account:411122334455',
     ]);
+    expect(
+      first.find(n => n.payload.scope === 'cis-aws:account:411122334455')
+        ?.payload.title,
+    ).toBe(
+      'CIS 2.4 could not be checked: legacy-billing (411122334455) — The reader role could not be assumed',
+    );
     expect(
       first.find(n => n.payload.scope === 'cis-aws:account:404455667788')
         ?.payload,

@@ -391,4 +391,91 @@ describe('evaluateAccount', () => {
       expect(result.verdict).toBe('FAIL');
     });
   });
+
+  describe('transient faults do not flap the account (issue 12)', () => {
+    it('a trail that fails from read facts fails the account although another call of it failed', () => {
+      const staleBesideFailedLookup = aHealthyTrail({
+        status: aReadStatus({
+          latestCloudWatchLogsDeliveryTime: before(30 * HOUR_MS),
+        }),
+        logGroup: {
+          state: 'FAILED',
+          error: anApiError({
+            operation: 'logs:DescribeLogGroups',
+            code: 'InternalFailure',
+            httpStatus: 500,
+          }),
+        },
+      });
+      expect(evaluate(accountWith(staleBesideFailedLookup))).toMatchObject({
+        verdict: 'FAIL',
+        reason: 'TRAIL_FAILED',
+      });
+    });
+
+    it("a member whose organization trail takes its throttled owner's last definitive PASS passes, with the warning", () => {
+      const member = anOrganizationTrailSeenFromMember();
+      const ownerPass = {
+        ...evaluateTrail(aHealthyTrail(), aContext()),
+        trailArn: member.arn,
+      };
+      const ownerError = {
+        ...evaluateTrail(
+          aHealthyTrail({
+            status: {
+              state: 'FAILED',
+              error: anApiError({ code: 'ThrottlingException' }),
+            },
+          }),
+          aContext(),
+        ),
+        trailArn: member.arn,
+      };
+      const trail = evaluateTrail(
+        member,
+        aContext({
+          inScopeAccountIds: new Set([ACCOUNT, MANAGEMENT_ACCOUNT]),
+          ownerEvaluation: () => ownerError,
+          ownerLastDefinitive: () => ({
+            evaluation: ownerPass,
+            evaluatedAt: before(HOUR_MS),
+          }),
+        }),
+      );
+      const result = evaluateAccount(accountWith(member), [trail], [], NOW);
+      expect(result.verdict).toBe('PASS');
+      expect(result.warnings.map(w => w.code)).toContain(
+        'OWNER_EVALUATION_STALE',
+      );
+    });
+
+    it('a trail homed in a region the account cannot call makes it UNKNOWN, not ERROR INCOMPLETE_INVENTORY', () => {
+      const regionDisabled = anApiError({
+        operation: 'cloudtrail:DescribeTrails',
+        region: 'ap-east-1',
+        code: 'UnrecognizedClientException',
+      });
+      const unreachable = anOrganizationTrailSeenFromMember({
+        homeRegion: 'ap-east-1',
+        logGroupArn: null,
+        roleArn: null,
+        status: { state: 'HIDDEN', error: regionDisabled },
+        logGroup: { state: 'NOT_CHECKED', why: 'HOME_REGION_UNREACHABLE' },
+        role: { state: 'NOT_CHECKED', why: 'HOME_REGION_UNREACHABLE' },
+        homeRegionUnreachable: regionDisabled,
+      });
+      const result = evaluate(
+        anAccount({
+          trails: [unreachable],
+          regionsScanned: ['us-east-1'],
+          regionsSkipped: ['ap-east-1'],
+        }),
+      );
+      expect(result).toMatchObject({
+        verdict: 'UNKNOWN',
+        reason: 'TRAIL_UNDETERMINED',
+      });
+      expect(result.trails[0].reason).toBe('HOME_REGION_UNREACHABLE');
+    });
+  });
 });

@@ -16,6 +16,7 @@ import {
   anApiError,
   anOrganizationTrailSeenFromMember,
   before,
+  trailArn,
 } from './__fixtures__/facts';
 
 const codes = (evaluation: TrailEvaluation): WarningCode[] =>
@@ -87,18 +88,6 @@ describe('evaluateTrail', () => {
       expect(result).toMatchObject({ verdict: 'ERROR', reason: 'API_ERROR' });
     });
 
-    it('the first matching rule wins: a failed status call beats an empty log group ARN', () => {
-      const facts = aHealthyTrail({
-        logGroupArn: null,
-        logGroup: { state: 'NOT_CHECKED', why: 'NO_ARN' },
-        status: { state: 'FAILED', error: anApiError() },
-      });
-      expect(evaluateTrail(facts, aContext())).toMatchObject({
-        verdict: 'ERROR',
-        reason: 'API_ERROR',
-      });
-    });
-
     it('a hidden status of a trail this account owns is ERROR, not FOREIGN_ORG_TRAIL', () => {
       const result = evaluateTrail(
         aHealthyTrail({ status: { state: 'HIDDEN' } }),
@@ -112,6 +101,147 @@ describe('evaluateTrail', () => {
         status: aReadStatus({ latestCloudWatchLogsDeliveryTime: 'yesterday' }),
       });
       expect(evaluateTrail(facts, aContext())).toMatchObject({
+        verdict: 'ERROR',
+        reason: 'API_ERROR',
+      });
+    });
+  });
+
+  describe('a FAIL decided from facts that were read stands despite an unrelated failed call', () => {
+    const serverError = (operation: string) =>
+      anApiError({
+        operation,
+        service: operation.split(':')[0],
+        code: 'InternalFailure',
+        httpStatus: 500,
+        message: 'unknown error',
+      });
+
+    it('no log group configured is FAIL NO_LOG_GROUP although GetTrailStatus failed', () => {
+      const facts = aHealthyTrail({
+        logGroupArn: null,
+        logGroup: { state: 'NOT_CHECKED', why: 'NO_ARN' },
+        status: {
+          state: 'FAILED',
+          error: serverError('cloudtrail:GetTrailStatus'),
+        },
+      });
+      expect(evaluateTrail(facts, aContext())).toMatchObject({
+        verdict: 'FAIL',
+        reason: 'NO_LOG_GROUP',
+        underlyingVerdict: 'FAIL',
+      });
+    });
+
+    it('no log group configured stays FAIL NO_LOG_GROUP although DescribeLogGroups answered 500', () => {
+      // What a 500 on DescribeLogGroups did to the trail: it must not flap to ERROR.
+      const facts = aHealthyTrail({
+        logGroupArn: null,
+        logGroup: {
+          state: 'FAILED',
+          error: serverError('logs:DescribeLogGroups'),
+        },
+      });
+      expect(evaluateTrail(facts, aContext())).toMatchObject({
+        verdict: 'FAIL',
+        reason: 'NO_LOG_GROUP',
+      });
+    });
+
+    it('a stopped trail is FAIL NOT_LOGGING although the log group lookup failed', () => {
+      const facts = aHealthyTrail({
+        status: aReadStatus({ isLogging: false }),
+        logGroup: {
+          state: 'FAILED',
+          error: serverError('logs:DescribeLogGroups'),
+        },
+      });
+      const result = evaluateTrail(facts, aContext());
+      expect(result).toMatchObject({ verdict: 'FAIL', reason: 'NOT_LOGGING' });
+      // The failed call is still there, as evidence.
+      expect(result.facts.logGroup.state).toBe('FAILED');
+    });
+
+    it('a deleted log group is FAIL LOG_GROUP_NOT_FOUND although GetTrailStatus was throttled', () => {
+      const facts = aHealthyTrail({
+        logGroup: {
+          state: 'NOT_FOUND',
+          arn: 'arn:aws:logs:us-east-1:111111111111:log-group:gone',
+          accountId: ACCOUNT,
+          region: 'us-east-1',
+          name: 'gone',
+        },
+        status: {
+          state: 'FAILED',
+          error: anApiError({ code: 'ThrottlingException' }),
+        },
+      });
+      expect(evaluateTrail(facts, aContext())).toMatchObject({
+        verdict: 'FAIL',
+        reason: 'LOG_GROUP_NOT_FOUND',
+      });
+    });
+
+    it('a stale delivery is FAIL DELIVERY_STALE although the log group lookup timed out', () => {
+      const facts = aHealthyTrail({
+        status: aReadStatus({
+          latestCloudWatchLogsDeliveryTime: before(30 * HOUR_MS),
+        }),
+        logGroup: {
+          state: 'FAILED',
+          error: anApiError({
+            operation: 'logs:DescribeLogGroups',
+            code: 'TimeoutError',
+          }),
+        },
+      });
+      expect(evaluateTrail(facts, aContext())).toMatchObject({
+        verdict: 'FAIL',
+        reason: 'DELIVERY_STALE',
+      });
+    });
+
+    it('with no FAIL that could be read, the failed call is ERROR API_ERROR, never PASS', () => {
+      // Everything read passes, but the missing log group answer could have been a FAIL.
+      const facts = aHealthyTrail({
+        logGroup: {
+          state: 'FAILED',
+          error: serverError('logs:DescribeLogGroups'),
+        },
+      });
+      expect(evaluateTrail(facts, aContext())).toMatchObject({
+        verdict: 'ERROR',
+        reason: 'API_ERROR',
+      });
+    });
+
+    it('an unreadable delivery time beside a stopped trail is FAIL NOT_LOGGING', () => {
+      const facts = aHealthyTrail({
+        status: aReadStatus({
+          isLogging: false,
+          latestCloudWatchLogsDeliveryTime: 'yesterday',
+        }),
+      });
+      expect(evaluateTrail(facts, aContext())).toMatchObject({
+        verdict: 'FAIL',
+        reason: 'NOT_LOGGING',
+      });
+    });
+
+    it('a hidden organization trail of an account out of scope stays UNKNOWN (or ERROR), never FAIL from its configuration', () => {
+      const facts = anOrganizationTrailSeenFromMember({ logGroupArn: null });
+      expect(evaluateTrail(facts, aContext())).toMatchObject({
+        verdict: 'UNKNOWN',
+        reason: 'FOREIGN_ORG_TRAIL',
+      });
+      const withFailedCall = anOrganizationTrailSeenFromMember({
+        logGroupArn: null,
+        logGroup: {
+          state: 'FAILED',
+          error: serverError('logs:DescribeLogGroups'),
+        },
+      });
+      expect(evaluateTrail(withFailedCall, aContext())).toMatchObject({
         verdict: 'ERROR',
         reason: 'API_ERROR',
       });
@@ -211,6 +341,190 @@ describe('evaluateTrail', () => {
         'LOG_GROUP_NOT_CHECKED',
         'ROLE_CHECK_INCOMPLETE',
       ]);
+    });
+  });
+
+  describe('an owner whose latest run could not judge its organization trail', () => {
+    const member = anOrganizationTrailSeenFromMember();
+    const inScope = new Set([ACCOUNT, MANAGEMENT_ACCOUNT]);
+    const ownerTrail = (facts: Parameters<typeof aHealthyTrail>[0]) => ({
+      ...evaluateTrail(
+        aHealthyTrail({ ...facts, ownerAccountId: MANAGEMENT_ACCOUNT }),
+        aContext(),
+      ),
+      trailArn: member.arn,
+    });
+    const ownerThrottled = ownerTrail({
+      seenFromAccountId: MANAGEMENT_ACCOUNT,
+      status: {
+        state: 'FAILED',
+        error: anApiError({ code: 'ThrottlingException' }),
+      },
+    });
+    const ownerPassed = ownerTrail({ seenFromAccountId: MANAGEMENT_ACCOUNT });
+    const lastDefinitive = {
+      evaluation: ownerPassed,
+      evaluatedAt: before(HOUR_MS),
+    };
+
+    it("takes the owner's last definitive PASS when the owner was throttled, and says so", () => {
+      expect(ownerThrottled.verdict).toBe('ERROR');
+      const result = evaluateTrail(
+        member,
+        aContext({
+          inScopeAccountIds: inScope,
+          ownerEvaluation: () => ownerThrottled,
+          ownerLastDefinitive: () => lastDefinitive,
+        }),
+      );
+      expect(result).toMatchObject({
+        verdict: 'PASS',
+        inheritedFrom: {
+          accountId: MANAGEMENT_ACCOUNT,
+          evaluatedAt: before(HOUR_MS),
+        },
+      });
+      // The owner's own warnings come along; the stale one is added last.
+      expect(codes(result).at(-1)).toBe('OWNER_EVALUATION_STALE');
+      expect(result.warnings.at(-1)?.detail).toContain('ThrottlingException');
+      expect(result.facts).toBe(member);
+    });
+
+    it("takes the owner's last definitive FAIL when the owner's collection failed altogether", () => {
+      const ownerFailed = {
+        evaluation: ownerTrail({
+          seenFromAccountId: MANAGEMENT_ACCOUNT,
+          status: aReadStatus({ isLogging: false }),
+        }),
+        evaluatedAt: before(2 * HOUR_MS),
+      };
+      const result = evaluateTrail(
+        member,
+        aContext({
+          inScopeAccountIds: inScope,
+          ownerEvaluation: () => undefined,
+          ownerLastDefinitive: () => ownerFailed,
+        }),
+      );
+      expect(result).toMatchObject({ verdict: 'FAIL', reason: 'NOT_LOGGING' });
+      expect(result.warnings.at(-1)?.detail).toContain('no evaluation of it');
+    });
+
+    it("prefers the owner's latest definitive evaluation over an earlier one", () => {
+      const ownerNowFails = ownerTrail({
+        seenFromAccountId: MANAGEMENT_ACCOUNT,
+        status: aReadStatus({ isLogging: false }),
+      });
+      const result = evaluateTrail(
+        member,
+        aContext({
+          inScopeAccountIds: inScope,
+          ownerEvaluation: () => ownerNowFails,
+          ownerLastDefinitive: () => lastDefinitive,
+        }),
+      );
+      expect(result).toMatchObject({ verdict: 'FAIL', reason: 'NOT_LOGGING' });
+      expect(result.inheritedFrom).toEqual({ accountId: MANAGEMENT_ACCOUNT });
+      expect(codes(result)).not.toContain('OWNER_EVALUATION_STALE');
+    });
+
+    it("takes the owner's ERROR once its last definitive evaluation is older than maxDeliveryAge", () => {
+      const result = evaluateTrail(
+        member,
+        aContext({
+          inScopeAccountIds: inScope,
+          ownerEvaluation: () => ownerThrottled,
+          ownerLastDefinitive: () => ({
+            evaluation: ownerPassed,
+            evaluatedAt: before(24 * HOUR_MS + 1),
+          }),
+        }),
+      );
+      expect(result).toMatchObject({ verdict: 'ERROR', reason: 'API_ERROR' });
+      expect(codes(result)).not.toContain('OWNER_EVALUATION_STALE');
+    });
+
+    it("takes the owner's ERROR as it is when the owner never had a definitive evaluation", () => {
+      const result = evaluateTrail(
+        member,
+        aContext({
+          inScopeAccountIds: inScope,
+          ownerEvaluation: () => ownerThrottled,
+          ownerLastDefinitive: () => undefined,
+        }),
+      );
+      expect(result).toMatchObject({ verdict: 'ERROR', reason: 'API_ERROR' });
+    });
+  });
+
+  describe('a trail whose home region this account cannot call', () => {
+    const regionDisabled = anApiError({
+      operation: 'cloudtrail:DescribeTrails',
+      region: 'ap-east-1',
+      code: 'UnrecognizedClientException',
+      httpStatus: 400,
+      message: 'The security token included in the request is invalid.',
+    });
+    const unreachable = (owner: string) =>
+      aHealthyTrail({
+        arn: trailArn('org', owner, 'ap-east-1'),
+        name: 'org',
+        ownerAccountId: owner,
+        homeRegion: 'ap-east-1',
+        isMultiRegion: false,
+        isOrganizationTrail: owner !== ACCOUNT,
+        logGroupArn: null,
+        roleArn: null,
+        status: { state: 'HIDDEN', error: regionDisabled },
+        logGroup: { state: 'NOT_CHECKED', why: 'HOME_REGION_UNREACHABLE' },
+        role: { state: 'NOT_CHECKED', why: 'HOME_REGION_UNREACHABLE' },
+        homeRegionUnreachable: regionDisabled,
+      });
+
+    it("an organization trail whose owner is in scope takes the owner's evaluation", () => {
+      const member = unreachable(MANAGEMENT_ACCOUNT);
+      const owner = {
+        ...evaluateTrail(aHealthyTrail(), aContext()),
+        trailArn: member.arn,
+      };
+      const result = evaluateTrail(
+        member,
+        aContext({
+          inScopeAccountIds: new Set([ACCOUNT, MANAGEMENT_ACCOUNT]),
+          ownerEvaluation: () => owner,
+        }),
+      );
+      expect(result).toMatchObject({
+        verdict: 'PASS',
+        inheritedFrom: { accountId: MANAGEMENT_ACCOUNT },
+      });
+    });
+
+    it('is UNKNOWN HOME_REGION_UNREACHABLE naming the region and the error, never FAIL NO_LOG_GROUP', () => {
+      for (const trail of [
+        unreachable(MANAGEMENT_ACCOUNT),
+        unreachable(ACCOUNT),
+      ]) {
+        const result = evaluateTrail(trail, aContext());
+        expect(result).toMatchObject({
+          verdict: 'UNKNOWN',
+          reason: 'HOME_REGION_UNREACHABLE',
+        });
+        expect(result.detail).toContain('ap-east-1');
+        expect(result.detail).toContain('UnrecognizedClientException');
+        expect(result.warnings).toEqual([]);
+      }
+    });
+
+    it('is UNKNOWN when the owner is in scope but has no evaluation of the trail', () => {
+      const result = evaluateTrail(
+        unreachable(MANAGEMENT_ACCOUNT),
+        aContext({
+          inScopeAccountIds: new Set([ACCOUNT, MANAGEMENT_ACCOUNT]),
+          ownerEvaluation: () => undefined,
+        }),
+      );
+      expect(result.reason).toBe('HOME_REGION_UNREACHABLE');
     });
   });
 

@@ -42,8 +42,9 @@ function fail(reason: TrailReasonCode, detail: string): RuleOutcome {
  *   the ROLE_CHECK_INCOMPLETE warning, never ERROR and never FAIL.
  * - A status time that cannot be parsed counts as a failed status read: guessing either way
  *   could turn a FAIL into a PASS.
- * This rule is first, as in the contract, so a failed needed call wins even over a FAIL that
- * could be seen from other facts (e.g. NO_LOG_GROUP with a failed status call).
+ * The contract's refinement: a FAIL rule whose facts were all read decides even when another
+ * call failed (see `evaluateTrail`), so this ERROR only stands when no FAIL could be read: then
+ * the failed call's answer could have changed the verdict.
  */
 const apiError: TrailRule = (facts, context) => {
   const { status, logGroup } = facts;
@@ -162,10 +163,12 @@ const deliveryStale: TrailRule = ({ status }, { now, maxDeliveryAgeMs }) => {
     : undefined;
 };
 
-/** The contract's table, in its order: the first rule that matches wins. */
-const TRAIL_RULES: readonly TrailRule[] = [
-  apiError,
-  foreignOrgTrail,
+/**
+ * The contract's FAIL rules, in the table's order. Each matches only on facts that were read (a
+ * FAILED, HIDDEN or NOT_CHECKED fact never matches), so the first one that matches is a FAIL
+ * decided from read facts whatever else failed.
+ */
+const FAIL_RULES: readonly TrailRule[] = [
   noLogGroup,
   noRole,
   logGroupNotFound,
@@ -178,6 +181,143 @@ const TRAIL_RULES: readonly TrailRule[] = [
 ];
 
 /**
+ * The contract's table with its refinement. In the table's order FOREIGN_ORG_TRAIL comes before
+ * every FAIL, and API_ERROR before everything; the refinement lets a FAIL rule "whose facts were
+ * all read" decide even when an unrelated call failed (a trail with no log group ARN is FAIL
+ * NO_LOG_GROUP even if GetTrailStatus then failed; a stopped trail is FAIL NOT_LOGGING even if
+ * the log group lookup failed). So:
+ * 1. a hidden organization trail of another account is ERROR when a needed call failed, else
+ *    UNKNOWN FOREIGN_ORG_TRAIL: never FAIL, also not from its configuration as the member sees
+ *    it (the table puts FOREIGN_ORG_TRAIL first, and a failed call must not turn that UNKNOWN
+ *    into a FAIL);
+ * 2. otherwise the first FAIL rule that matches on read facts;
+ * 3. otherwise ERROR API_ERROR when a needed call failed (its answer could have been a FAIL);
+ * 4. otherwise PASS.
+ * The reason of a FAIL decided beside a failed call is the first FAIL that could be read: an
+ * earlier rule of the table might have matched had the call answered (a stopped trail whose log
+ * group lookup failed is NOT_LOGGING, though the group may be gone too). The verdict cannot be
+ * anything but FAIL either way; the failed call stays in the facts and the chain shows it.
+ */
+function decide(
+  facts: TrailFacts,
+  context: TrailEvaluationContext,
+): RuleOutcome | undefined {
+  const failedCall = apiError(facts, context);
+  const hiddenForeign = foreignOrgTrail(facts, context);
+  if (hiddenForeign) return failedCall ?? hiddenForeign;
+  const readFail = FAIL_RULES.reduce<RuleOutcome | undefined>(
+    (found, rule) => found ?? rule(facts, context),
+    undefined,
+  );
+  return readFail ?? failedCall;
+}
+
+/** A trail verdict that rests on what was read: PASS or FAIL, also under an exception. */
+export function isDefinitiveTrail(evaluation: TrailEvaluation): boolean {
+  return (
+    evaluation.underlyingVerdict === 'PASS' ||
+    evaluation.underlyingVerdict === 'FAIL'
+  );
+}
+
+/**
+ * The trail as its owner judged it, seen from this account: the owner's verdict, reason and
+ * warnings, this account's facts.
+ */
+function inherit(
+  owner: TrailEvaluation,
+  facts: TrailFacts,
+  stale?: { evaluatedAt: string; why: string },
+): TrailEvaluation {
+  const warnings = owner.warnings.map(warning => ({
+    ...warning,
+    trailArn: facts.arn,
+  }));
+  if (stale) {
+    warnings.push({
+      code: 'OWNER_EVALUATION_STALE',
+      detail: `the owner ${facts.ownerAccountId} could not judge this trail in its latest run (${stale.why}); its evaluation of ${stale.evaluatedAt} stands`,
+      trailArn: facts.arn,
+    });
+  }
+  return {
+    ...owner,
+    trailArn: facts.arn,
+    facts,
+    warnings,
+    inheritedFrom: {
+      accountId: facts.ownerAccountId,
+      ...(stale ? { evaluatedAt: stale.evaluatedAt } : {}),
+    },
+  };
+}
+
+/**
+ * An organization trail of another account in scope takes that owner's evaluation (contract:
+ * the owner's reads are authoritative, and what a member account cannot read about a trail it
+ * does not own must not mask it): the owner's latest one when it is definitive. When the owner's
+ * latest run could not judge the trail (ERROR or UNKNOWN: throttled, failing; or no reading of
+ * it at all), the owner's last definitive evaluation, marked OWNER_EVALUATION_STALE, as long as
+ * it is no older than `maxDeliveryAge`; else the owner's latest (ERROR or UNKNOWN) as it is.
+ * Undefined when there is no owner evaluation at all: the rules decide.
+ *
+ * Deviation, on purpose: read literally, "takes the owner's evaluation" would hand every member
+ * the owner's ERROR of a throttled run, so that one throttled management account turns every
+ * member UNKNOWN and back (issue 12). The contract also says that the last definitive verdict
+ * stays visible, marked stale, when a later run errors: the owner account itself shows it so, and
+ * its members take that same evaluation, with the warning saying whose and from when. The bound
+ * keeps it honest: a reading older than `maxDeliveryAge` cannot speak for delivery now (a PASS
+ * that old would be DELIVERY_STALE had it been read now), so the owner's ERROR is taken then.
+ */
+function ownerEvaluationOf(
+  facts: TrailFacts,
+  context: TrailEvaluationContext,
+): TrailEvaluation | undefined {
+  if (
+    !isForeignTrail(facts) ||
+    !context.inScopeAccountIds.has(facts.ownerAccountId)
+  ) {
+    return undefined;
+  }
+  const latest = context.ownerEvaluation?.(facts.arn);
+  if (latest && isDefinitiveTrail(latest)) return inherit(latest, facts);
+  const known = context.ownerLastDefinitive?.(facts.arn);
+  const recentEnough =
+    known !== undefined &&
+    context.now.getTime() - Date.parse(known.evaluatedAt) <=
+      context.maxDeliveryAgeMs;
+  if (known && recentEnough && isDefinitiveTrail(known.evaluation)) {
+    const why = latest
+      ? `${latest.verdict} ${latest.reason ?? ''}${
+          latest.detail ? `: ${latest.detail}` : ''
+        }`.trim()
+      : 'no evaluation of it';
+    return inherit(known.evaluation, facts, {
+      evaluatedAt: known.evaluatedAt,
+      why,
+    });
+  }
+  return latest ? inherit(latest, facts) : undefined;
+}
+
+/**
+ * A trail the inventory listed whose home region this account cannot call, and that takes no
+ * owner's evaluation: UNKNOWN, with the reason the region could not be read (contract, "Data to
+ * collect", item 1). Nothing about it was read, so no rule could decide anything else.
+ */
+function homeRegionUnreachable(facts: TrailFacts): RuleOutcome | undefined {
+  const error = facts.homeRegionUnreachable;
+  if (!error) return undefined;
+  return {
+    verdict: 'UNKNOWN',
+    reason: 'HOME_REGION_UNREACHABLE',
+    detail: `its home region ${facts.homeRegion} cannot be called from ${
+      facts.seenFromAccountId
+    }: ${error.operation} ${apiErrorCodeText(error)}: ${error.message}`,
+  };
+}
+
+/**
  * The verdict of one trail as seen from one account (contract, "Verdict for one trail").
  * Pure: everything it needs is in `facts` and `context`.
  */
@@ -185,32 +325,10 @@ export function evaluateTrail(
   facts: TrailFacts,
   context: TrailEvaluationContext,
 ): TrailEvaluation {
-  // An organization trail of another account in scope takes that owner's evaluation, before any
-  // rule: the owner's reads are authoritative, and what a member account cannot read about a
-  // trail it does not own must not mask it. Without an owner evaluation (not evaluated yet, or
-  // owner out of scope) the rules below decide from this account's own facts.
-  if (
-    isForeignTrail(facts) &&
-    context.inScopeAccountIds.has(facts.ownerAccountId)
-  ) {
-    const owner = context.ownerEvaluation?.(facts.arn);
-    if (owner) {
-      return {
-        ...owner,
-        facts,
-        warnings: owner.warnings.map(warning => ({
-          ...warning,
-          trailArn: facts.arn,
-        })),
-        inheritedFrom: { accountId: facts.ownerAccountId },
-      };
-    }
-  }
+  const inherited = ownerEvaluationOf(facts, context);
+  if (inherited) return inherited;
 
-  const outcome = TRAIL_RULES.reduce<RuleOutcome | undefined>(
-    (found, rule) => found ?? rule(facts, context),
-    undefined,
-  );
+  const outcome = homeRegionUnreachable(facts) ?? decide(facts, context);
   return {
     trailArn: facts.arn,
     verdict: outcome?.verdict ?? 'PASS',

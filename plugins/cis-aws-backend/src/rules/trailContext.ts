@@ -15,4 +15,13 @@ export interface TrailEvaluationContext {
   inScopeAccountIds: ReadonlySet<string>;
   /** The owner account's evaluation of an organization trail, once it has been evaluated. */
   ownerEvaluation?: (trailArn: string) => TrailEvaluation | undefined;
+  /**
+   * The owner account's last definitive (PASS or FAIL underneath) evaluation of an organization
+   * trail from an earlier run, and when it was made: what the trail takes when the owner's latest
+   * run could not judge it (a throttled owner must not turn every member UNKNOWN), if it is no
+   * older than `maxDeliveryAgeMs`.
+   */
+  ownerLastDefinitive?: (
+    trailArn: string,
+  ) => { evaluation: TrailEvaluation; evaluatedAt: string } | undefined;
 }

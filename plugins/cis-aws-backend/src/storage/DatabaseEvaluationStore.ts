@@ -58,7 +58,12 @@ import {
   readVerdict,
   toIsoUtc,
 } from './tables';
-import { changeFromRow, changeToRow, diffVerdicts } from './verdictChanges';
+import {
+  changeFromRow,
+  changeToRow,
+  diffVerdicts,
+  LastKnownVerdict,
+} from './verdictChanges';
 
 const migrationsDir = resolvePackagePath(
   '@cis-aws/plugin-cis-aws-backend',
@@ -94,6 +99,36 @@ async function tuneSqlite(db: Knex) {
 }
 
 /** The UTC day of an ISO time, YYYY-MM-DD. */
+/**
+ * The verdict the history last recorded for each trail of `next` that `previous` lacks (a trail
+ * an earlier run could not read): what its change is recorded from.
+ */
+async function lastKnownTrailVerdicts(
+  trx: Knex.Transaction,
+  next: AccountEvaluation,
+  previous: AccountEvaluation,
+): Promise<Map<string, LastKnownVerdict>> {
+  const known = new Set(previous.trails.map(trail => trail.trailArn));
+  const returning = next.trails
+    .map(trail => trail.trailArn)
+    .filter(arn => !known.has(arn));
+  const found = new Map<string, LastKnownVerdict>();
+  if (returning.length === 0) return found;
+  const rows: VerdictChangeRow[] = await trx<VerdictChangeRow>(
+    VERDICT_CHANGES_TABLE,
+  )
+    .where('account_id', next.accountId)
+    .whereIn('trail_arn', returning)
+    .orderBy('id', 'desc');
+  for (const row of rows) {
+    if (row.trail_arn && !found.has(row.trail_arn)) {
+      const change = changeFromRow(row);
+      found.set(row.trail_arn, { verdict: change.to, reason: change.reason });
+    }
+  }
+  return found;
+}
+
 function utcDay(iso: string): string {
   return toIsoUtc(iso).slice(0, 10);
 }
@@ -157,10 +192,16 @@ export class DatabaseEvaluationStore
           outdated: true,
         };
       }
+      const previousEvaluation = previous
+        ? evaluationFromRow(previous)
+        : undefined;
       const diff = diffVerdicts({
-        previous: previous ? evaluationFromRow(previous) : undefined,
+        previous: previousEvaluation,
         next: evaluation,
         runId,
+        lastKnownTrails: previousEvaluation
+          ? await lastKnownTrailVerdicts(trx, evaluation, previousEvaluation)
+          : undefined,
       });
       const row = buildAccountRow({ mapping, evaluation, previous });
       await trx<AccountRow>(ACCOUNTS_TABLE)
@@ -385,11 +426,11 @@ export class DatabaseEvaluationStore
     const cutoff = toIsoUtc(before);
     return this.db.transaction(async trx => {
       // Each account's latest change of its own verdict stays, however old: it says since
-      // when the account has had its verdict.
+      // when the account has had its verdict. So does each trail's: a trail that comes back
+      // after runs that could not read it changes from that verdict.
       const latestAccountChanges = trx(VERDICT_CHANGES_TABLE)
         .max('id')
-        .whereNull('trail_arn')
-        .groupBy('account_id');
+        .groupBy('account_id', 'trail_arn');
       const changes = await trx(VERDICT_CHANGES_TABLE)
         .where('changed_at', '<', cutoff)
         .whereNotIn('id', latestAccountChanges)

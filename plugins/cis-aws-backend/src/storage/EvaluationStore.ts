@@ -91,9 +91,10 @@ export interface EvaluationStore {
    * leaves the previous definitive result in place. Every change of the
    * account's verdict, and of each trail's, is appended to the history.
    * A trail that disappears from one evaluation to the next is not recorded
-   * as a change (its region may just have been unreadable); when it comes
-   * back it is recorded as changing from nothing. An evaluation older than
-   * the stored one is not saved (see `SaveOutcome.outdated`).
+   * as a change (its region may just have been unreadable): its last verdict
+   * stays in the history, and when it comes back its change is recorded from
+   * that verdict (none when it comes back unchanged). An evaluation older
+   * than the stored one is not saved (see `SaveOutcome.outdated`).
    */
   saveResult(input: {
     mapping: AccountMapping;
@@ -150,8 +151,9 @@ export interface EvaluationStore {
 
   /**
    * Deletes history older than `before`: verdict changes, daily verifications and runs. The
-   * current result and each account's latest verdict change are kept whatever their age, so
-   * "failing since" stays true.
+   * current result and each account's (and each trail's) latest verdict change are kept whatever
+   * their age, so "failing since" stays true and a trail that comes back changes from its last
+   * verdict.
    */
   pruneHistory(before: Date): Promise<{
     changes: number;

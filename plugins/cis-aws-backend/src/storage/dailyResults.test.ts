@@ -5,6 +5,7 @@ import {
   accountId,
   anEvaluation,
   at,
+  trailArn,
 } from './__fixtures__/evaluations';
 
 jest.setTimeout(60_000);
@@ -16,6 +17,7 @@ describe.each(databases.eachSupportedId())(
   'daily verifications and retention on %s',
   databaseId => {
     const ACCOUNT = accountId(1);
+    const TRAIL = trailArn(ACCOUNT);
     let store: DatabaseEvaluationStore;
 
     beforeEach(async () => {
@@ -84,19 +86,20 @@ describe.each(databases.eachSupportedId())(
       ).toBeUndefined();
     });
 
-    it('prunes history older than the retention, but keeps each account its latest change', async () => {
+    it('prunes history older than the retention, but keeps each account and trail its latest change', async () => {
       await save('PASS', 0);
       await save('FAIL', 10 * DAY);
       await save('FAIL', 20 * DAY);
       const before = new Date(at(15 * DAY));
       const pruned = await store.pruneHistory(before);
 
-      // The account's change to FAIL (day 10) is its latest, so it stays; the trail's
-      // changes and the first PASS go. Days 1 and 11 go; day 21 stays.
-      expect(pruned).toEqual({ changes: 3, verifications: 2, runs: 0 });
+      // The account's and the trail's changes to FAIL (day 10) are their latest, so they stay;
+      // the first PASSes go. Days 1 and 11 go; day 21 stays.
+      expect(pruned).toEqual({ changes: 2, verifications: 2, runs: 0 });
       const history = await store.getHistory(ACCOUNT);
       expect(history.map(c => [c.trailArn ?? 'account', c.to])).toEqual([
         ['account', 'FAIL'],
+        [TRAIL, 'FAIL'],
       ]);
       expect(
         await store.listVerifications(ACCOUNT, {

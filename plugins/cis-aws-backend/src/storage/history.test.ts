@@ -85,6 +85,57 @@ describe.each(databases.eachSupportedId())('history on %s', databaseId => {
       ).toHaveLength(2);
     });
 
+    it('a trail absent from an ERROR run keeps its last verdict: its next change is recorded from it', async () => {
+      await save('FAIL', 0, 'run-1');
+      // The trail's region could not be read: the run has no trail at all.
+      await store.saveResult({
+        mapping: aMapping(ACCOUNT),
+        evaluation: anEvaluation(ACCOUNT, 'ERROR', { minute: 60, trails: [] }),
+        runId: 'run-2',
+      });
+      await save('PASS', 120, 'run-3');
+
+      const trailHistory = (await store.getHistory(ACCOUNT)).filter(
+        c => c.trailArn === TRAIL,
+      );
+      expect(trailHistory.map(c => [c.from, c.to, c.runId])).toEqual([
+        [undefined, 'FAIL', 'run-1'],
+        ['FAIL', 'PASS', 'run-3'],
+      ]);
+    });
+
+    it('a trail that comes back as it was records no change', async () => {
+      await save('FAIL', 0, 'run-1');
+      await store.saveResult({
+        mapping: aMapping(ACCOUNT),
+        evaluation: anEvaluation(ACCOUNT, 'ERROR', { minute: 60, trails: [] }),
+        runId: 'run-2',
+      });
+      const outcome = await save('FAIL', 120, 'run-3');
+      expect(outcome.trailChanges).toEqual([]);
+      expect(
+        (await store.getHistory(ACCOUNT)).filter(c => c.trailArn === TRAIL),
+      ).toHaveLength(1);
+    });
+
+    it("keeps each trail's latest change when pruning, so a trail that comes back still has its from", async () => {
+      await save('FAIL', 0, 'run-1');
+      await store.saveResult({
+        mapping: aMapping(ACCOUNT),
+        evaluation: anEvaluation(ACCOUNT, 'ERROR', { minute: 60, trails: [] }),
+        runId: 'run-2',
+      });
+      await store.pruneHistory(new Date(at(90)));
+      await save('PASS', 120, 'run-3');
+      const trailHistory = (await store.getHistory(ACCOUNT)).filter(
+        c => c.trailArn === TRAIL,
+      );
+      expect(trailHistory.map(c => [c.from, c.to])).toEqual([
+        [undefined, 'FAIL'],
+        ['FAIL', 'PASS'],
+      ]);
+    });
+
     it('is empty for an account never evaluated', async () => {
       expect(await store.getHistory(accountId(9))).toEqual([]);
       expect(await store.getAccount(accountId(9))).toBeUndefined();

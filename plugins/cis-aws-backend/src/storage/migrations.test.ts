@@ -57,6 +57,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'cis_aws_exceptions',
       'cis_aws_exception_events',
       'cis_aws_daily_results',
+      'cis_aws_notification_states',
     ];
     await knex.migrate.latest({ directory: migrationsDir });
     for (const table of [...TABLES, ...later]) {

@@ -15,6 +15,12 @@ import {
   toIsoUtc,
 } from './tables';
 
+/** A verdict as the history last recorded it. */
+export interface LastKnownVerdict {
+  verdict: VerdictChange['to'];
+  reason?: string;
+}
+
 export interface VerdictDiff {
   accountChange?: VerdictChange;
   trailChanges: VerdictChange[];
@@ -29,15 +35,19 @@ export interface VerdictDiff {
  *
  * A trail that is in the previous evaluation but not in this one is NOT recorded: it may have
  * been deleted, or its region may simply not have been readable this time (the account is then
- * ERROR and says so). Its last verdict stays in the history; if it comes back it is recorded
- * again as changing from nothing.
+ * ERROR and says so). Its last verdict stays in the history, and when it comes back its change
+ * is recorded from that verdict (`lastKnownTrails`, read from the history), so the history says
+ * it recovered (or still fails) rather than that it appeared; no change at all when it comes
+ * back as it was. Only a trail the history never saw changes from nothing.
  */
 export function diffVerdicts(input: {
   previous?: AccountEvaluation;
   next: AccountEvaluation;
   runId?: string;
+  /** The last recorded verdict of trails that are not in `previous`, by ARN. */
+  lastKnownTrails?: ReadonlyMap<string, LastKnownVerdict>;
 }): VerdictDiff {
-  const { previous, next, runId } = input;
+  const { previous, next, runId, lastKnownTrails } = input;
   const changedAt = toIsoUtc(next.evaluatedAt);
   const accountId = next.accountId;
 
@@ -53,9 +63,10 @@ export function diffVerdicts(input: {
           runId,
         };
 
-  const previousTrails = new Map(
-    (previous?.trails ?? []).map(trail => [trail.trailArn, trail]),
-  );
+  const previousTrails = new Map<string, LastKnownVerdict>(lastKnownTrails);
+  for (const trail of previous?.trails ?? []) {
+    previousTrails.set(trail.trailArn, trail);
+  }
   const trailChanges: VerdictChange[] = [];
   for (const trail of next.trails) {
     const before = previousTrails.get(trail.trailArn);

@@ -184,6 +184,21 @@ describe('trailRemediation', () => {
     );
   });
 
+  it('HOME_REGION_UNREACHABLE: map the owner, or enable (or allow) the home region', () => {
+    const own = trailRemediation(
+      variant('HOME_REGION_UNREACHABLE', { homeRegion: 'ap-east-1' }),
+    )!;
+    expect(own.summary).toContain('Enable the region ap-east-1');
+    const foreign = trailRemediation(
+      variant('HOME_REGION_UNREACHABLE', {
+        homeRegion: 'ap-east-1',
+        ownerAccountId: '401122334455',
+      }),
+    )!;
+    expect(foreign.summary).toContain('Map the owner account 401122334455');
+    expect(foreign.summary).toContain('ap-east-1');
+  });
+
   it('EXCEPTION: remediates the underlying reason', () => {
     const trail = {
       ...failing(notLogging),

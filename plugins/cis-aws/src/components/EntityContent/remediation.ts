@@ -207,6 +207,15 @@ export function trailRemediation(
         summary: `Map the owner account ${f.ownerAccountId} of this organization trail in the catalog so its evaluation applies here.`,
         steps: [],
       };
+    case 'HOME_REGION_UNREACHABLE':
+      return {
+        reason,
+        summary:
+          f.ownerAccountId !== f.seenFromAccountId
+            ? `Map the owner account ${f.ownerAccountId} of this organization trail in the catalog so its evaluation applies here, or enable the trail's home region ${f.homeRegion} for this account.`
+            : `Enable the region ${f.homeRegion} for this account (or allow it in the service control policy) so the trail can be read.`,
+        steps: [],
+      };
     case 'EXCEPTION':
       // Only ever the reason of the exception itself; what it exempts is underlyingReason.
       return undefined;
