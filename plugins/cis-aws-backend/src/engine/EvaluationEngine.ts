@@ -11,7 +11,6 @@ import {
   AccountMapping,
   ComplianceException,
   EvaluationRun,
-  SecurityHubFindingSummary,
   TrailEvaluation,
 } from '@cis-aws/plugin-cis-aws-common';
 import { AwsClientFactory, CallCounter } from '../aws/clients';
@@ -22,6 +21,7 @@ import {
 import {
   evaluateAccount,
   evaluateTrail,
+  FindingsByAccount,
   withSecurityHubOpinion,
 } from '../rules';
 import {
@@ -279,7 +279,7 @@ export class EvaluationEngine {
       inScope,
       ownerTrail,
       exceptions,
-      findings.summaries,
+      findings.findings,
     );
     const outcome = await this.save(mapping, evaluation);
     return { outcome, calls: counter.toJSON() };
@@ -341,12 +341,14 @@ export class EvaluationEngine {
     inScope: ReadonlySet<string>,
     ownerTrail: (arn: string) => TrailEvaluation | undefined,
     exceptions: ComplianceException[],
-    findings?: SecurityHubFindingSummary[],
+    findings?: FindingsByAccount,
   ): AccountEvaluation {
     const context = this.trailContext(inScope, ownerTrail);
     const trails = facts.trails.map(trail => evaluateTrail(trail, context));
     const evaluation = evaluateAccount(facts, trails, exceptions, context.now);
-    return findings ? withSecurityHubOpinion(evaluation, findings) : evaluation;
+    return findings
+      ? withSecurityHubOpinion(evaluation, findings.of(facts.accountId))
+      : evaluation;
   }
 
   private collect(
@@ -369,14 +371,14 @@ export class EvaluationEngine {
   private async saveWithOpinion(
     mapping: AccountMapping,
     parked: { evaluation?: AccountEvaluation; json?: string },
-    securityHub: Promise<{ summaries?: SecurityHubFindingSummary[] }>,
+    securityHub: Promise<{ findings?: FindingsByAccount }>,
     runId: string,
   ): Promise<AccountEvaluation> {
-    const { summaries } = await securityHub;
+    const { findings } = await securityHub;
     const evaluation: AccountEvaluation =
       parked.evaluation ?? JSON.parse(parked.json!);
-    const final = summaries
-      ? withSecurityHubOpinion(evaluation, summaries)
+    const final = findings
+      ? withSecurityHubOpinion(evaluation, findings.of(mapping.accountId))
       : evaluation;
     await this.save(mapping, final, runId);
     return final;

@@ -1,15 +1,15 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
-import {
-  AccountFacts,
-  apiErrorCodeText,
-  SecurityHubFindingSummary,
-} from '@cis-aws/plugin-cis-aws-common';
+import { AccountFacts, apiErrorCodeText } from '@cis-aws/plugin-cis-aws-common';
 import { AwsClientFactory } from '../aws/clients';
 import { collectAccountFacts } from '../aws/collectAccount';
 import { toApiError } from '../aws/errors';
 import { readCloudTrail5Findings } from '../aws/securityHubFindings';
-import { selectCloudTrail5Findings } from '../rules';
+import {
+  FindingsByAccount,
+  indexFindingsByAccount,
+  selectCloudTrail5Findings,
+} from '../rules';
 import type { CisAwsOptions } from '../config';
 
 /**
@@ -54,8 +54,11 @@ export async function collectAccount(input: {
 }
 
 export interface SecurityHubRead {
-  /** undefined when Security Hub is off or could not be read: no opinion, not a FAIL. */
-  summaries?: SecurityHubFindingSummary[];
+  /**
+   * The de-duplicated findings by account, indexed once for the run. undefined when Security
+   * Hub is off or could not be read: no opinion, not a FAIL.
+   */
+  findings?: FindingsByAccount;
   /** Run-level problems to record. */
   errors: string[];
 }
@@ -90,7 +93,10 @@ export async function readSecurityHubOpinions(input: {
         ),
       };
     }
-    return { summaries: selectCloudTrail5Findings(read.findings), errors: [] };
+    return {
+      findings: indexFindingsByAccount(selectCloudTrail5Findings(read.findings)),
+      errors: [],
+    };
   } catch (error) {
     return { errors: [`Security Hub: ${toError(error).message}`] };
   }
