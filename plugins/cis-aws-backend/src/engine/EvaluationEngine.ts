@@ -31,7 +31,12 @@ import {
 } from '../storage/EvaluationStore';
 import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import { OwnerGate } from './ownerGate';
-import { collectAccount, readSecurityHubOpinions } from './awsReads';
+import {
+  collectAccount,
+  readSecurityHubOpinions,
+  storedRolePolicies,
+} from './awsReads';
+import { RolePolicyMemory } from '../aws/rolePolicyMemory';
 import type { CisAwsOptions } from '../config';
 
 /**
@@ -65,6 +70,8 @@ export interface RunOptions {
  */
 export class EvaluationEngine {
   private readonly listeners: ResultListener[] = [];
+  /** The roles' policy documents as last read, shown again while current (see RolePolicyMemory). */
+  private readonly rolePolicies: RolePolicyMemory;
 
   private constructor(
     private readonly deps: {
@@ -77,7 +84,11 @@ export class EvaluationEngine {
       options: CisAwsOptions;
       now: () => Date;
     },
-  ) {}
+  ) {
+    this.rolePolicies = RolePolicyMemory.create({
+      fallback: storedRolePolicies(deps.store),
+    });
+  }
 
   static create(deps: {
     aws: AwsClientFactory;
@@ -357,7 +368,15 @@ export class EvaluationEngine {
     inScope: ReadonlySet<string>,
   ) {
     const { options, now, logger } = this.deps;
-    return collectAccount({ aws, accountId, inScope, options, now, logger });
+    return collectAccount({
+      aws,
+      accountId,
+      inScope,
+      options,
+      now,
+      logger,
+      rolePolicies: this.rolePolicies,
+    });
   }
 
   private readSecurityHub(aws: AwsClientFactory, onlyAccountId?: string) {
