@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonValue } from '@backstage/types';
 import {
   cronProblem,
   DEFAULT_CONTROL_STATEMENT,
@@ -45,7 +46,7 @@ describe('readCisAwsOptions', () => {
     expect(readCisAwsOptions(new ConfigReader({})).rolePolicyMaxAgeMs).toBe(
       DAY,
     );
-    const read = (rolePolicyMaxAge: unknown) =>
+    const read = (rolePolicyMaxAge: JsonValue) =>
       readCisAwsOptions(
         new ConfigReader({ cisAws: { aws: { rolePolicyMaxAge } } }),
       ).rolePolicyMaxAgeMs;
