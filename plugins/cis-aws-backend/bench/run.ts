@@ -28,6 +28,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import knexFactory from 'knex';
@@ -46,6 +47,29 @@ function arg(name: string, fallback: string): string {
 const SIZES = arg('sizes', '100,1000,5000').split(',').map(Number);
 const LATENCY_MS = Number(arg('latency', '20'));
 const CONCURRENCY = Number(arg('concurrency', '16'));
+/** `--profile <dir>`: a CPU profile of each scheduled run (open it in Chrome DevTools). */
+const PROFILE_DIR = arg('profile', '');
+
+async function startProfiler() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<any>((resolve, reject) =>
+      session.post(method, (error, result) =>
+        error ? reject(error) : resolve(result),
+      ),
+    );
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await post('Profiler.stop');
+      session.disconnect();
+      return profile;
+    },
+  };
+}
+
 /**
  * V8's old-space limit for each run, as in a container with 512 MB of memory
  * (Node sizes its heap from the container's limit). Without a limit V8 lets
@@ -215,12 +239,15 @@ async function measureRun(
 ) {
   await admin(simUrl, 'calls', 'DELETE');
   global.gc?.();
-  let peakRss = process.memoryUsage().rss;
+  let peakRss = process.memoryUsage.rss();
   let peakHeap = process.memoryUsage().heapUsed;
+  let samples = 0;
+  // process.memoryUsage() walks the heap: the full sample every 10th time, RSS (cheap) always.
   const sample = () => {
-    const usage = process.memoryUsage();
-    peakRss = Math.max(peakRss, usage.rss);
-    peakHeap = Math.max(peakHeap, usage.heapUsed);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    if (samples++ % 10 === 0) {
+      peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    }
   };
   const sampler = setInterval(sample, 25);
   const cpuStart = process.cpuUsage();
@@ -310,7 +337,13 @@ async function benchmark(n: number, workDir: string) {
     const loadBefore = loadavg()[0];
     const first = await measureRun(engine, sim.url, n, store);
     credentials.expire();
+    const profiler = PROFILE_DIR ? await startProfiler() : undefined;
     const scheduled = await measureRun(engine, sim.url, n, store);
+    if (profiler) {
+      const file = join(PROFILE_DIR, `scheduled-run-${n}.cpuprofile`);
+      writeFileSync(file, JSON.stringify(await profiler.stop()));
+      process.stderr.write(`CPU profile of the scheduled run: ${file}\n`);
+    }
     const withBound = (r: typeof first) => {
       const bound = physicalBound(
         n,
@@ -347,6 +380,7 @@ function runSize(n: number): Promise<string> {
         String(LATENCY_MS),
         '--concurrency',
         String(CONCURRENCY),
+        ...(PROFILE_DIR ? ['--profile', PROFILE_DIR] : []),
       ],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
