@@ -18,7 +18,7 @@
  * bound is what the simulated AWS allows at unlimited concurrency and zero CPU:
  * the longest of one account's chain of dependent calls, every AssumeRole
  * through the main account's STS rate limit followed by that chain, and Security
- * Hub's ⌈findings / 100⌋ GetFindings pages one after the other through its
+ * Hub's ⌈findings / 100⌉ GetFindings pages one after the other through its
  * rate limit. The engine runs on one thread, so its CPU time is a floor too:
  * both are printed.
  */
