@@ -64,6 +64,14 @@ export interface Config {
       maxAttempts?: number;
       /** Time limit of one attempt, in milliseconds: 1000 to 300000. Default: 20000. */
       requestTimeoutMs?: number;
+      /**
+       * How long the policy documents of a trail's CloudWatch Logs role, read as evidence, may
+       * be shown again instead of being read from IAM on every run: an ISO 8601 duration or a
+       * duration object, zero or longer (zero: read them every time). The permission itself is
+       * decided by iam:SimulatePrincipalPolicy on every run, and a change of its answer reads
+       * the documents again at once; the evaluation says when they were read. Default: 24 hours.
+       */
+      rolePolicyMaxAge?: string | HumanDuration;
     };
 
     history?: {

@@ -78,6 +78,10 @@ async function evaluate(
   return verdict;
 }
 
+// Integration test (a server over HTTP): a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers and conditions, never on clocks.
+jest.setTimeout(60_000);
+
 describe('the demo world', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {

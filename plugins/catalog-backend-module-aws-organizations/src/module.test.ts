@@ -18,6 +18,10 @@ jest.setTimeout(60_000);
 
 const TASK_ID = 'AwsOrganizationsEntityProvider:refresh';
 
+// Integration test (a backend and the simulator over HTTP): a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers and conditions, never on clocks.
+jest.setTimeout(60_000);
+
 describe('catalogModuleAwsOrganizationsAccounts', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {

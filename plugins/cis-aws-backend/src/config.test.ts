@@ -1,4 +1,5 @@
 import { ConfigReader } from '@backstage/config';
+import type { JsonValue } from '@backstage/types';
 import {
   cronProblem,
   DEFAULT_CONTROL_STATEMENT,
@@ -39,6 +40,18 @@ describe('readCisAwsOptions', () => {
       historyPeriodMs: 30 * DAY,
     });
     expect(set.maxExceptionDurationMs).toBe(90 * DAY);
+  });
+
+  it('shows role policy documents again for a day by default; zero reads them every time', () => {
+    expect(readCisAwsOptions(new ConfigReader({})).rolePolicyMaxAgeMs).toBe(
+      DAY,
+    );
+    const read = (rolePolicyMaxAge: JsonValue) =>
+      readCisAwsOptions(
+        new ConfigReader({ cisAws: { aws: { rolePolicyMaxAge } } }),
+      ).rolePolicyMaxAgeMs;
+    expect(read('PT6H')).toBe(DAY / 4);
+    expect(read({ hours: 0 })).toBe(0);
   });
 
   it('reports a duration that is not one, naming the key', () => {
@@ -387,6 +400,10 @@ describe('readCisAwsConfig checks every value at start-up', () => {
       /cisAws\.maxDeliveryAge: must not be negative/,
     ],
     [
+      { aws: { rolePolicyMaxAge: { hours: -1 } } },
+      /cisAws\.aws\.rolePolicyMaxAge: must not be negative/,
+    ],
+    [
       { history: { retention: 'P0D' } },
       /cisAws\.history\.retention: must be longer than zero/,
     ],
@@ -412,7 +429,7 @@ describe('readCisAwsConfig checks every value at start-up', () => {
     ],
     [
       { aws: { concurency: 4 } },
-      /cisAws\.aws\.concurency: is not a setting of the cis-aws plugin \(known under cisAws\.aws: endpoint, inventory, regions, defaultRegion, concurrency, maxAttempts, requestTimeoutMs\)/,
+      /cisAws\.aws\.concurency: is not a setting of the cis-aws plugin \(known under cisAws\.aws: endpoint, inventory, regions, defaultRegion, concurrency, maxAttempts, requestTimeoutMs, rolePolicyMaxAge\)/,
     ],
     [
       { securityhub: { enabled: false } },

@@ -59,6 +59,8 @@ export const DEFAULT_REGIONS = [
 /** The plugin's settings, read once from `cisAws.*` (see config.d.ts). */
 export interface CisAwsOptions extends AwsClientOptions, EvidenceOptions {
   maxDeliveryAgeMs: number;
+  /** How long a read of a role's policy documents may be shown again (`cisAws.aws.rolePolicyMaxAge`); 0: never. */
+  rolePolicyMaxAgeMs: number;
   regions: string[];
   inventoryMode: InventoryMode;
   concurrency: number;
@@ -75,6 +77,12 @@ export interface CisAwsOptions extends AwsClientOptions, EvidenceOptions {
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
+/**
+ * A day: the documents are evidence, not the verdict (the simulation is asked on every run and
+ * any change of its answer re-reads them at once), and a day is as old as the delivery a PASS
+ * accepts and as late as Security Hub's findings may be.
+ */
+const DEFAULT_ROLE_POLICY_MAX_AGE_MS = DAY_MS;
 
 /** An audit year plus a margin: at least 13 months. */
 export const DEFAULT_HISTORY_RETENTION_MS = 400 * DAY_MS;
@@ -116,6 +124,7 @@ const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
     concurrency: true,
     maxAttempts: true,
     requestTimeoutMs: true,
+    rolePolicyMaxAge: true,
   },
   history: { retention: true },
   evidence: { controlStatement: true, scope: true, historyPeriod: true },
@@ -473,6 +482,16 @@ function readOptions(root: Config, problems: ConfigProblems): CisAwsOptions {
       DEFAULT_MAX_DELIVERY_AGE_MS,
       problems,
     ),
+    rolePolicyMaxAgeMs:
+      readDuration(
+        aws,
+        'rolePolicyMaxAge',
+        'cisAws.aws.rolePolicyMaxAge',
+        problems,
+        {
+          allowZero: true,
+        },
+      )?.ms ?? DEFAULT_ROLE_POLICY_MAX_AGE_MS,
     endpoint: readEndpoint(aws, problems),
     defaultRegion,
     regions: readRegions(aws, inventoryMode, problems),

@@ -72,6 +72,10 @@ async function account(
   return res.body;
 }
 
+// Integration test (a backend and the simulator over HTTP): a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers and conditions, never on clocks.
+jest.setTimeout(60_000);
+
 describe('cis-aws backend plugin against the simulated AWS', () => {
   let sim: RunningSimulator;
 

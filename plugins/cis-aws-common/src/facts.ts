@@ -136,6 +136,12 @@ export type RolePermissionFacts =
        * documents, so a failed read there is the FAILED state instead.
        */
       documentsError?: ApiError;
+      /**
+       * When `policies` were read from IAM (ISO 8601). A scheduled run may show documents read
+       * by an earlier run while the simulation's answer has not changed, up to
+       * `cisAws.aws.rolePolicyMaxAge`; absent in results saved before this was recorded.
+       */
+      policiesReadAt?: string;
     }
   /** Neither simulation nor reading the policies was possible. */
   | { state: 'FAILED'; errors: ApiError[] };

@@ -16,6 +16,10 @@ const CHECKOUT_DEV = '407788990011';
 const MGMT = '401122334455';
 const TRAIL = `/accounts/${PAYMENTS_PROD}/trails/payments-prod-trail`;
 
+// Integration test (a server over HTTP): a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers and conditions, never on clocks.
+jest.setTimeout(60_000);
+
 describe('admin API: world, findings, errors and call counters', () => {
   let sim: RunningSimulator;
   beforeAll(async () => {

@@ -59,6 +59,11 @@ const STATIC_CLIENT_SETTINGS = {
   responseChecksumValidation: 'WHEN_REQUIRED' as const,
   disableRequestCompression: true,
   userAgentAppId: 'backstage-cis-aws',
+  // SigV4 is the only scheme these services offer; the standard variable still chooses.
+  authSchemePreference: (process.env.AWS_AUTH_SCHEME_PREFERENCE ?? '')
+    .split(',')
+    .map(scheme => scheme.trim())
+    .filter(Boolean),
 };
 
 /** The SDK clients of one account, created once per service and region. */

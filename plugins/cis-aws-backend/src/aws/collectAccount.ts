@@ -14,6 +14,7 @@ import { toApiError } from './errors';
 import { collectTrailInventory, InventoryMode } from './inventory';
 import { readLogGroup } from './logGroup';
 import { readRole } from './role';
+import { RolePolicyReuse } from './rolePolicyMemory';
 import { readTrailStatus } from './trailStatus';
 
 export interface CollectionOptions {
@@ -25,6 +26,8 @@ export interface CollectionOptions {
   inScopeAccountIds: ReadonlySet<string>;
   partition: string;
   now: () => Date;
+  /** Whether the role's policy documents may be shown again from an earlier read. */
+  rolePolicies?: RolePolicyReuse;
 }
 
 /**
@@ -33,9 +36,13 @@ export interface CollectionOptions {
  * account's trouble is that account's ERROR and nothing else's.
  *
  * Calls for a healthy account with one trail of its own: sts:AssumeRole,
- * cloudtrail:ListTrails, cloudtrail:DescribeTrails, cloudtrail:GetTrailStatus,
- * logs:DescribeLogGroups, iam:GetRole, iam:SimulatePrincipalPolicy — 7,
- * whatever the number of regions.
+ * cloudtrail:ListTrails, cloudtrail:DescribeTrails, then at once
+ * cloudtrail:GetTrailStatus, logs:DescribeLogGroups, iam:GetRole and
+ * iam:SimulatePrincipalPolicy — 7, whatever the number of regions — plus the
+ * role's policy documents (iam:ListRolePolicies, iam:GetRolePolicy per inline
+ * policy, iam:ListAttachedRolePolicies, iam:GetPolicy and
+ * iam:GetPolicyVersion per managed one) when no earlier read of them may be
+ * shown again (`rolePolicies`).
  */
 export async function collectAccountFacts(
   clients: AccountClients,
@@ -115,14 +122,18 @@ async function collectTrail(
     [status, logGroup, role] = await Promise.all([
       readTrailStatus(clients, { arn, homeRegion, foreign }),
       readLogGroup(clients, logGroupArn),
-      readRole(clients, {
-        roleArn,
-        logGroupArn,
-        ownerAccountId,
-        homeRegion,
-        isOrganizationTrail,
-        organizationId: org.id,
-      }),
+      readRole(
+        clients,
+        {
+          roleArn,
+          logGroupArn,
+          ownerAccountId,
+          homeRegion,
+          isOrganizationTrail,
+          organizationId: org.id,
+        },
+        { now: options.now, reuse: options.rolePolicies },
+      ),
     ]);
   }
 

@@ -15,6 +15,10 @@ import { collectAccountFacts } from './collectAccount';
 const MANAGEMENT = '401122334455';
 const ORG_TRAIL = `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/acme-org-trail`;
 
+// Integration test (a server over HTTP): a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers and conditions, never on clocks.
+jest.setTimeout(60_000);
+
 describe('an organization trail whose organization id cannot be read', () => {
   let sim: RunningSimulator;
   let aws: AwsClientFactory;

@@ -9,6 +9,7 @@ import { RunningSimulator, startSimulator } from '@internal/aws-simulator';
 import { readCisAwsOptions } from '../config';
 import { AccountClients, AwsClientFactory, CallCounter } from './clients';
 import { readRole, RoleCheckTarget } from './role';
+import { RolePolicyMemory } from './rolePolicyMemory';
 
 // Over HTTP to a real server: a ceiling for loaded CI machines (load 5–9 on two
 // cores), not a timing target; the tests wait on answers, never on clocks.
@@ -98,6 +99,7 @@ describe('readRole against the simulated IAM', () => {
   let sim: RunningSimulator;
   let counter: CallCounter;
   let clients: AccountClients;
+  let clientsCountingInto: (into: CallCounter) => Promise<AccountClients>;
 
   beforeAll(async () => {
     sim = await startSimulator({ world: WORLD, port: 0 });
@@ -121,12 +123,11 @@ describe('readRole against the simulated IAM', () => {
       },
     });
     counter = new CallCounter();
-    clients = await AwsClientFactory.fromConfig(
-      config,
-      readCisAwsOptions(config),
-    )
-      .withCounter(counter)
-      .forAccount(ACCOUNT);
+    clientsCountingInto = into =>
+      AwsClientFactory.fromConfig(config, readCisAwsOptions(config))
+        .withCounter(into)
+        .forAccount(ACCOUNT);
+    clients = await clientsCountingInto(counter);
   });
 
   const denyIam = (operation: string) =>
@@ -246,12 +247,152 @@ describe('readRole against the simulated IAM', () => {
     expect(counter.toJSON()['iam:SimulatePrincipalPolicy']).toBeUndefined();
   });
 
-  it('reads no documents for a role that does not exist', async () => {
+  it('asks GetRole, the simulation and the documents at once, and a missing role is NOT_FOUND whatever the others answered', async () => {
     const role = await readRole(clients, {
       ...TARGET,
       roleArn: `arn:aws:iam::${ACCOUNT}:role/Missing`,
     });
-    expect(role.state).toBe('NOT_FOUND');
-    expect(counter.toJSON()).toEqual({ 'iam:GetRole': 1 });
+    expect(role).toEqual({
+      state: 'NOT_FOUND',
+      arn: `arn:aws:iam::${ACCOUNT}:role/Missing`,
+      accountId: ACCOUNT,
+      region: '',
+    });
+    expect(counter.toJSON()).toMatchObject({
+      'iam:GetRole': 1,
+      'iam:SimulatePrincipalPolicy': 1,
+    });
+  });
+
+  describe('documents read by an earlier evaluation', () => {
+    const READ_AT = new Date('2026-12-01T10:00:00.000Z');
+    const HOUR = 3_600_000;
+    const at = (ms: number) => () => new Date(READ_AT.getTime() + ms);
+    let memory: RolePolicyMemory;
+    const reuse = () => ({ memory, maxAgeMs: 24 * HOUR });
+    const documentCalls = () =>
+      Object.keys(counter.toJSON()).filter(op =>
+        /Policies|GetRolePolicy|GetPolicy/.test(op),
+      );
+
+    beforeEach(async () => {
+      memory = RolePolicyMemory.create();
+      // The first evaluation reads everything and is remembered.
+      const first = decided(
+        await readRole(clients, TARGET, { now: at(0), reuse: reuse() }),
+      );
+      expect(first.policiesReadAt).toBe(READ_AT.toISOString());
+      counter = new CallCounter();
+      clients = await clientsCountingInto(counter);
+    });
+
+    it('are shown again while the simulation answers as it did, saying when they were read', async () => {
+      const role = found(
+        await readRole(clients, TARGET, { now: at(HOUR), reuse: reuse() }),
+      );
+      const permission = decided(role);
+      expect(permission).toMatchObject({
+        decision: 'ALLOWED',
+        decidedBy: 'SIMULATION',
+        policiesReadAt: READ_AT.toISOString(),
+      });
+      expect(permission.policies.map(p => p.name)).toEqual([
+        'DeliveryCreateStreams',
+        'DeliveryPutEvents',
+      ]);
+      // The trust policy and the decision are read on every evaluation.
+      expect(role.trust.allowsCloudTrail).toBe('ALLOWED');
+      expect(counter.toJSON()).toEqual({
+        'iam:GetRole': 1,
+        'iam:SimulatePrincipalPolicy': 1,
+      });
+    });
+
+    it('are read again once older than the maximum age', async () => {
+      const permission = decided(
+        await readRole(clients, TARGET, {
+          now: at(24 * HOUR),
+          reuse: reuse(),
+        }),
+      );
+      expect(permission.policiesReadAt).toBe(
+        new Date(READ_AT.getTime() + 24 * HOUR).toISOString(),
+      );
+      expect(documentCalls()).toContain('iam:ListRolePolicies');
+    });
+
+    it('are read again when the simulation answers differently', async () => {
+      const target = { roleArn: ROLE_ARN, logGroupArn: LOG_GROUP_ARN };
+      const remembered = await memory.recall(target);
+      memory.remember(target, { ...remembered!, decision: 'DENIED' });
+      const permission = decided(
+        await readRole(clients, TARGET, { now: at(HOUR), reuse: reuse() }),
+      );
+      expect(permission.policiesReadAt).toBe(
+        new Date(READ_AT.getTime() + HOUR).toISOString(),
+      );
+      expect(documentCalls()).toContain('iam:ListAttachedRolePolicies');
+      // …and the new read is the one remembered.
+      expect((await memory.recall(target))?.decision).toBe('ALLOWED');
+    });
+
+    it('are read again when the simulation matched a policy they do not hold', async () => {
+      const target = { roleArn: ROLE_ARN, logGroupArn: LOG_GROUP_ARN };
+      const remembered = await memory.recall(target);
+      memory.remember(target, {
+        ...remembered!,
+        policies: remembered!.policies.filter(p => p.kind === 'INLINE'),
+      });
+      const permission = decided(
+        await readRole(clients, TARGET, { now: at(HOUR), reuse: reuse() }),
+      );
+      expect(permission.policies).toHaveLength(2);
+      expect(documentCalls()).toContain('iam:GetPolicyVersion');
+    });
+
+    it('never decide: where simulation is refused, the documents are read for the static analysis', async () => {
+      denyIam('SimulatePrincipalPolicy');
+      const permission = decided(
+        await readRole(clients, TARGET, { now: at(HOUR), reuse: reuse() }),
+      );
+      expect(permission.decidedBy).toBe('STATIC_ANALYSIS');
+      expect(permission.policiesReadAt).toBe(
+        new Date(READ_AT.getTime() + HOUR).toISOString(),
+      );
+      expect(documentCalls()).toContain('iam:GetRolePolicy');
+    });
+
+    it('come from the fallback (the stored evaluation) when the memory does not know them', async () => {
+      const remembered = await memory.recall({
+        roleArn: ROLE_ARN,
+        logGroupArn: LOG_GROUP_ARN,
+      });
+      const asked: string[] = [];
+      memory = RolePolicyMemory.create({
+        fallback: async target => {
+          asked.push(target.roleArn);
+          return remembered;
+        },
+      });
+      const permission = decided(
+        await readRole(clients, TARGET, { now: at(HOUR), reuse: reuse() }),
+      );
+      expect(asked).toEqual([ROLE_ARN]);
+      expect(permission.policiesReadAt).toBe(READ_AT.toISOString());
+      expect(documentCalls()).toEqual([]);
+    });
+
+    it('are read every time with a maximum age of zero', async () => {
+      const permission = decided(
+        await readRole(clients, TARGET, {
+          now: at(HOUR),
+          reuse: { memory, maxAgeMs: 0 },
+        }),
+      );
+      expect(permission.policiesReadAt).toBe(
+        new Date(READ_AT.getTime() + HOUR).toISOString(),
+      );
+      expect(documentCalls()).toContain('iam:ListRolePolicies');
+    });
   });
 });

@@ -25,6 +25,11 @@ import {
 } from '../rules';
 import { AccountClients } from './clients';
 import { isNotFound, toApiError } from './errors';
+import {
+  isWithinMaxAge,
+  RememberedPolicies,
+  RolePolicyReuse,
+} from './rolePolicyMemory';
 
 export interface RoleCheckTarget {
   roleArn: string | null;
@@ -45,21 +50,36 @@ function decodeDocument(document: string | undefined): string {
   }
 }
 
+/** How readRole reads: its clock, and whether documents read before may be shown again. */
+export interface ReadRoleOptions {
+  now?: () => Date;
+  /** Without it, the documents are read on every call. */
+  reuse?: RolePolicyReuse;
+}
+
 /**
  * The role CloudTrail uses to write to CloudWatch Logs: does it exist, does
  * it trust CloudTrail, may it write to the log group's CloudTrail streams.
  *
  * The permission question goes to iam:SimulatePrincipalPolicy first (AWS's
  * own evaluator: 1 call). Where the reader may not simulate, the policy
- * documents are read and analysed statically. The documents are read in
+ * documents are read and analysed statically. The documents are kept in
  * either case: an audit wants the trust policy and the permission policies
  * themselves, not only the answer (contract: keep every collected field as
  * evidence). When simulation decided, a failed read of them is kept as
- * `documentsError` and never changes the decision.
+ * `documentsError` and never changes the decision, and documents read by an
+ * earlier evaluation may be shown again (see RolePolicyMemory: while the
+ * simulation answers as it did, up to a maximum age; `policiesReadAt` says when).
+ *
+ * GetRole, the simulation and the documents depend only on the trail's
+ * configuration, so they are asked at once: a healthy role costs one round
+ * trip after DescribeTrails. A role that turns out not to exist has its other
+ * answers (errors) ignored.
  */
 export async function readRole(
   clients: AccountClients,
   target: RoleCheckTarget,
+  options: ReadRoleOptions = {},
 ): Promise<RoleFacts> {
   if (!target.roleArn || target.roleArn.trim() === '') {
     return { state: 'NOT_CHECKED', why: 'NO_ARN' };
@@ -88,18 +108,26 @@ export async function readRole(
     region: '',
   };
   const iam = clients.iam();
+  const read = new PermissionRead(iam, roleName, target, {
+    now: options.now ?? (() => new Date()),
+    reuse: options.reuse,
+  });
 
-  let trustDocument: string;
-  try {
-    const { Role } = await iam.send(new GetRoleCommand({ RoleName: roleName }));
-    trustDocument = decodeDocument(Role?.AssumeRolePolicyDocument);
-  } catch (error) {
-    if (isNotFound(error)) return { ...location, state: 'NOT_FOUND' };
-    return { state: 'FAILED', error: toApiError('iam:GetRole', error) };
+  const [role, permission] = await Promise.all([
+    iam.send(new GetRoleCommand({ RoleName: roleName })).then(
+      ({ Role }) => ({
+        trustDocument: decodeDocument(Role?.AssumeRolePolicyDocument),
+      }),
+      (error: unknown) => ({ error }),
+    ),
+    read.permission(),
+  ]);
+  if ('error' in role) {
+    if (isNotFound(role.error)) return { ...location, state: 'NOT_FOUND' };
+    return { state: 'FAILED', error: toApiError('iam:GetRole', role.error) };
   }
-  const trust = analyzeTrustPolicy(trustDocument);
-
-  const permission = await readPermission(iam, roleName, target);
+  read.rememberIfComplete(permission);
+  const trust = analyzeTrustPolicy(role.trustDocument);
   return {
     ...location,
     state: 'FOUND',
@@ -108,85 +136,177 @@ export async function readRole(
       allowsCloudTrail: trust.allowsCloudTrail,
       hasSourceConditions: trust.hasSourceConditions,
       details: trust.details,
-      document: trustDocument,
+      document: role.trustDocument,
     },
     permission,
   };
 }
 
-async function readPermission(
-  iam: IAMClient,
-  roleName: string,
-  target: RoleCheckTarget,
-): Promise<RolePermissionFacts> {
-  const prefixes = cloudTrailStreamNamePrefixes(target);
-  const actions = [...CLOUDTRAIL_LOG_DELIVERY_ACTIONS];
-  if (!target.logGroupArn) {
-    return {
-      state: 'DECIDED',
-      decision: 'UNDETERMINED',
-      decidedBy: 'STATIC_ANALYSIS',
-      details: 'the trail names no log group to write to',
-      actions,
-      resources: [],
-      ...asEvidence(await readRolePolicies(iam, roleName)),
-    };
-  }
-  // Simulation wants concrete ARNs: the streams CloudTrail actually writes are
-  // named `<account>_CloudTrail_<region>`, and `o-<orgid>_<account>_CloudTrail_<region>`
-  // for organization trails.
-  const streamNames = prefixes.map(prefix =>
-    prefix.endsWith('_')
-      ? `${prefix}${target.ownerAccountId}_CloudTrail_${target.homeRegion}`
-      : prefix,
-  );
-  const concrete = (
-    cloudTrailLogStreamResources({
-      logGroupArn: target.logGroupArn,
-      streamNamePrefixes: streamNames,
-    }) ?? []
-  ).map(resource => resource.replace(/\*$/, ''));
+/** The role's policy documents as read, when, and the call that failed, if one did. */
+interface ReadDocuments extends RolePolicies {
+  readAt: string;
+}
 
-  // The documents are evidence whatever decides, and the fallback's input
-  // when simulation is refused: read them beside the simulation, not after
-  // it, so the role's chain of calls grows by one call rather than three.
-  const [simulation, documents] = await Promise.all([
-    simulate(iam, target.roleArn!, actions, concrete),
-    readRolePolicies(iam, roleName),
-  ]);
-  if (simulation.analysis) {
+/** The permission question of one role and trail, and the documents behind its answer. */
+class PermissionRead {
+  constructor(
+    private readonly iam: IAMClient,
+    private readonly roleName: string,
+    private readonly target: RoleCheckTarget,
+    private readonly options: { now: () => Date; reuse?: RolePolicyReuse },
+  ) {}
+
+  async permission(): Promise<RolePermissionFacts> {
+    const { target } = this;
+    const prefixes = cloudTrailStreamNamePrefixes(target);
+    const actions = [...CLOUDTRAIL_LOG_DELIVERY_ACTIONS];
+    if (!target.logGroupArn) {
+      return {
+        state: 'DECIDED',
+        decision: 'UNDETERMINED',
+        decidedBy: 'STATIC_ANALYSIS',
+        details: 'the trail names no log group to write to',
+        actions,
+        resources: [],
+        ...asEvidence(await this.readDocuments()),
+      };
+    }
+    // Simulation wants concrete ARNs: the streams CloudTrail actually writes are
+    // named `<account>_CloudTrail_<region>`, and `o-<orgid>_<account>_CloudTrail_<region>`
+    // for organization trails.
+    const streamNames = prefixes.map(prefix =>
+      prefix.endsWith('_')
+        ? `${prefix}${target.ownerAccountId}_CloudTrail_${target.homeRegion}`
+        : prefix,
+    );
+    const concrete = (
+      cloudTrailLogStreamResources({
+        logGroupArn: target.logGroupArn,
+        streamNamePrefixes: streamNames,
+      }) ?? []
+    ).map(resource => resource.replace(/\*$/, ''));
+
+    // The documents are evidence whatever decides, and the fallback's input
+    // when simulation is refused: read them beside the simulation, not after
+    // it — unless a read of them may still be shown (then only if the
+    // simulation's answer says they may have changed).
+    const simulating = simulate(this.iam, target.roleArn!, actions, concrete);
+    const remembered = await this.recallWithinMaxAge();
+    const reading = remembered ? undefined : this.readDocuments();
+    const simulation = await simulating;
+    if (simulation.analysis) {
+      const documents =
+        remembered && unchangedFor(remembered, simulation)
+          ? { documents: remembered.policies, readAt: remembered.readAt }
+          : await (reading ?? this.readDocuments());
+      return {
+        state: 'DECIDED',
+        decision: simulation.analysis.decision,
+        decidedBy: 'SIMULATION',
+        details: simulation.analysis.details,
+        actions,
+        resources: concrete,
+        ...asEvidence(documents),
+      };
+    }
+    // Static analysis decides from the documents: never from an earlier read.
+    const documents = await (reading ?? this.readDocuments());
+    const simulationError = simulation.error;
+    if (documents.error) {
+      return { state: 'FAILED', errors: [simulationError, documents.error] };
+    }
+    const analysis = analyzeLogDeliveryPermission(
+      documents.documents.map(p => ({ name: p.name, document: p.document })),
+      { logGroupArn: target.logGroupArn, streamNamePrefixes: prefixes },
+    );
     return {
       state: 'DECIDED',
-      decision: simulation.analysis.decision,
-      decidedBy: 'SIMULATION',
-      details: simulation.analysis.details,
-      actions,
-      resources: concrete,
-      ...asEvidence(documents),
+      decision: analysis.decision,
+      decidedBy: 'STATIC_ANALYSIS',
+      details: `${analysis.details} (simulation unavailable: ${simulationError.code})`,
+      actions: analysis.actions,
+      resources: analysis.resources,
+      policies: documents.documents,
+      policiesReadAt: documents.readAt,
     };
   }
-  const simulationError = simulation.error;
-  if (documents.error) {
-    return { state: 'FAILED', errors: [simulationError, documents.error] };
+
+  /** A simulation's decision with a complete read of the documents is remembered for the next run. */
+  rememberIfComplete(permission: RolePermissionFacts) {
+    const { reuse } = this.options;
+    if (
+      !reuse ||
+      permission.state !== 'DECIDED' ||
+      permission.decidedBy !== 'SIMULATION' ||
+      permission.documentsError ||
+      !permission.policiesReadAt
+    ) {
+      return;
+    }
+    reuse.memory.remember(this.memoryTarget(), {
+      policies: permission.policies,
+      readAt: permission.policiesReadAt,
+      decision: permission.decision,
+      details: permission.details,
+    });
   }
-  const analysis = analyzeLogDeliveryPermission(
-    documents.documents.map(p => ({ name: p.name, document: p.document })),
-    { logGroupArn: target.logGroupArn, streamNamePrefixes: prefixes },
+
+  private async recallWithinMaxAge() {
+    const { reuse, now } = this.options;
+    if (!reuse || reuse.maxAgeMs <= 0) return undefined;
+    const remembered = await reuse.memory.recall(this.memoryTarget());
+    return remembered &&
+      isWithinMaxAge(
+        this.target.roleArn!,
+        remembered.readAt,
+        now(),
+        reuse.maxAgeMs,
+      )
+      ? remembered
+      : undefined;
+  }
+
+  private memoryTarget() {
+    return {
+      roleArn: this.target.roleArn!,
+      logGroupArn: this.target.logGroupArn,
+    };
+  }
+
+  private async readDocuments(): Promise<ReadDocuments> {
+    const readAt = this.options.now().toISOString();
+    return { ...(await readRolePolicies(this.iam, this.roleName)), readAt };
+  }
+}
+
+/**
+ * Whether the simulation answers as it did when the remembered documents were last found
+ * current, and every policy it matched is among them.
+ */
+function unchangedFor(
+  remembered: RememberedPolicies,
+  simulation: Extract<SimulationOutcome, { analysis: unknown }>,
+): boolean {
+  if (
+    remembered.decision !== simulation.analysis.decision ||
+    remembered.details !== simulation.analysis.details
+  ) {
+    return false;
+  }
+  const known = new Set(
+    remembered.policies.flatMap(p => (p.arn ? [p.name, p.arn] : [p.name])),
   );
-  return {
-    state: 'DECIDED',
-    decision: analysis.decision,
-    decidedBy: 'STATIC_ANALYSIS',
-    details: `${analysis.details} (simulation unavailable: ${simulationError.code})`,
-    actions: analysis.actions,
-    resources: analysis.resources,
-    policies: documents.documents,
-  };
+  return simulation.matchedPolicyIds.every(id => known.has(id));
 }
 
 /** iam:SimulatePrincipalPolicy's answer, or why there is none. */
 type SimulationOutcome =
-  | { analysis: ReturnType<typeof permissionFromSimulation>; error?: never }
+  | {
+      analysis: ReturnType<typeof permissionFromSimulation>;
+      /** The policies whose statements decided (SourcePolicyId: a name or an ARN). */
+      matchedPolicyIds: string[];
+      error?: never;
+    }
   | { analysis?: never; error: ApiError };
 
 async function simulate(
@@ -203,13 +323,29 @@ async function simulate(
         ResourceArns: resources,
       }),
     );
-    return { analysis: permissionFromSimulation(EvaluationResults) };
+    const matchedPolicyIds = new Set<string>();
+    for (const result of EvaluationResults) {
+      for (const statement of [
+        ...(result.MatchedStatements ?? []),
+        ...(result.ResourceSpecificResults ?? []).flatMap(
+          r => r.MatchedStatements ?? [],
+        ),
+      ]) {
+        if (statement.SourcePolicyId) {
+          matchedPolicyIds.add(statement.SourcePolicyId);
+        }
+      }
+    }
+    return {
+      analysis: permissionFromSimulation(EvaluationResults),
+      matchedPolicyIds: [...matchedPolicyIds],
+    };
   } catch (error) {
     return { error: toApiError('iam:SimulatePrincipalPolicy', error) };
   }
 }
 
-/** The role's policy documents as read, and the call that failed, if one did. */
+/** The role's policy documents as read from IAM, and the call that failed, if one did. */
 interface RolePolicies {
   /** Inline policies first, then attached managed ones; partial when `error` is set. */
   documents: PolicyDocumentEvidence[];
@@ -223,11 +359,16 @@ interface RolePolicies {
 function asEvidence({
   documents,
   error,
-}: RolePolicies): Pick<
+  readAt,
+}: ReadDocuments): Pick<
   Extract<RolePermissionFacts, { state: 'DECIDED' }>,
-  'policies' | 'documentsError'
+  'policies' | 'documentsError' | 'policiesReadAt'
 > {
-  return { policies: documents, ...(error ? { documentsError: error } : {}) };
+  return {
+    policies: documents,
+    policiesReadAt: readAt,
+    ...(error ? { documentsError: error } : {}),
+  };
 }
 
 class PolicyReadError extends Error {

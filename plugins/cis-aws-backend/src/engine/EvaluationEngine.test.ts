@@ -11,6 +11,7 @@ import { demoEngine } from './__testUtils__/demoEngine';
 jest.setTimeout(60_000);
 
 const ANALYTICS_DEV = '410011223344'; // covered only by the organization trail
+const AUDIT_LOGS = '401122334455'; // owns the organization trail
 
 describe('EvaluationEngine', () => {
   let sim: RunningSimulator;
@@ -27,6 +28,47 @@ describe('EvaluationEngine', () => {
 
   const engineWith = (entities = demoEntities()) =>
     demoEngine({ simulatorUrl: sim.url, store, entities });
+
+  it("reads the roles' policy documents once, then shows them again on the next runs with the same verdicts, also after a restart", async () => {
+    const verdicts = async () =>
+      (await store.listAccounts({ limit: 1000 })).items.map(a => [
+        a.accountId,
+        a.verdict,
+        a.reason,
+      ]);
+    const policiesReadAt = async (accountId: string) =>
+      (await store.getAccount(accountId))?.evaluation.trails.map(
+        ({ facts: { role } }) =>
+          role.state === 'FOUND' && role.permission.state === 'DECIDED'
+            ? role.permission.policiesReadAt
+            : undefined,
+      );
+    const documentReads = (calls: Record<string, number> | undefined) =>
+      calls?.['iam:ListRolePolicies'] ?? 0;
+
+    const engine = engineWith();
+    const first = await engine.runAll({ trigger: 'schedule' });
+    const firstVerdicts = await verdicts();
+    expect(documentReads(first?.calls)).toBeGreaterThan(0);
+    const firstReadAt = await policiesReadAt(AUDIT_LOGS);
+    expect(firstReadAt).toEqual([expect.stringMatching(/^\d{4}-/)]);
+
+    const second = await engine.runAll({ trigger: 'schedule' });
+    expect(await verdicts()).toEqual(firstVerdicts);
+    // Only roles the simulation could not decide (static analysis) are read again.
+    expect(documentReads(second?.calls)).toBeLessThan(
+      documentReads(first?.calls),
+    );
+
+    // A restarted backend finds them in the stored evaluations.
+    const afterRestart = await engineWith().runAll({ trigger: 'schedule' });
+    expect(await verdicts()).toEqual(firstVerdicts);
+    expect(documentReads(afterRestart?.calls)).toBe(
+      documentReads(second?.calls),
+    );
+    // …and each evaluation still says when they were read: by the first run.
+    expect(await policiesReadAt(AUDIT_LOGS)).toEqual(firstReadAt);
+  });
 
   it('gives an account new in the catalog its organization trail owner’s stored verdict in a new-accounts run', async () => {
     const all = demoEntities();

@@ -11,7 +11,6 @@ import {
   AccountMapping,
   ComplianceException,
   EvaluationRun,
-  SecurityHubFindingSummary,
   TrailEvaluation,
 } from '@cis-aws/plugin-cis-aws-common';
 import { AwsClientFactory, CallCounter } from '../aws/clients';
@@ -22,6 +21,7 @@ import {
 import {
   evaluateAccount,
   evaluateTrail,
+  FindingsByAccount,
   withSecurityHubOpinion,
   type TrailEvaluationContext,
 } from '../rules';
@@ -33,7 +33,12 @@ import {
 import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import { OwnerGate } from './ownerGate';
 import { OwnerHistory } from './ownerHistory';
-import { collectAccount, readSecurityHubOpinions } from './awsReads';
+import {
+  collectAccount,
+  readSecurityHubOpinions,
+  storedRolePolicies,
+} from './awsReads';
+import { RolePolicyMemory } from '../aws/rolePolicyMemory';
 import type { CisAwsOptions } from '../config';
 
 /**
@@ -67,6 +72,8 @@ export interface RunOptions {
  */
 export class EvaluationEngine {
   private readonly listeners: ResultListener[] = [];
+  /** The roles' policy documents as last read, shown again while current (see RolePolicyMemory). */
+  private readonly rolePolicies: RolePolicyMemory;
 
   private constructor(
     private readonly deps: {
@@ -79,7 +86,11 @@ export class EvaluationEngine {
       options: CisAwsOptions;
       now: () => Date;
     },
-  ) {}
+  ) {
+    this.rolePolicies = RolePolicyMemory.create({
+      fallback: storedRolePolicies(deps.store),
+    });
+  }
 
   static create(deps: {
     aws: AwsClientFactory;
@@ -284,7 +295,7 @@ export class EvaluationEngine {
       inScope,
       { latest: arn => ownerTrails.get(arn), history: ownerHistory },
       exceptions,
-      findings.summaries,
+      findings.findings,
     );
     const outcome = await this.save(mapping, evaluation);
     return { outcome, calls: counter.toJSON() };
@@ -351,12 +362,14 @@ export class EvaluationEngine {
       history: OwnerHistory;
     },
     exceptions: ComplianceException[],
-    findings?: SecurityHubFindingSummary[],
+    findings?: FindingsByAccount,
   ): AccountEvaluation {
     const context = this.trailContext(inScope, owners.latest, owners.history);
     const trails = facts.trails.map(trail => evaluateTrail(trail, context));
     const evaluation = evaluateAccount(facts, trails, exceptions, context.now);
-    return findings ? withSecurityHubOpinion(evaluation, findings) : evaluation;
+    return findings
+      ? withSecurityHubOpinion(evaluation, findings.of(facts.accountId))
+      : evaluation;
   }
 
   private collect(
@@ -365,7 +378,15 @@ export class EvaluationEngine {
     inScope: ReadonlySet<string>,
   ) {
     const { options, now, logger } = this.deps;
-    return collectAccount({ aws, accountId, inScope, options, now, logger });
+    return collectAccount({
+      aws,
+      accountId,
+      inScope,
+      options,
+      now,
+      logger,
+      rolePolicies: this.rolePolicies,
+    });
   }
 
   private readSecurityHub(aws: AwsClientFactory, onlyAccountId?: string) {
@@ -379,14 +400,14 @@ export class EvaluationEngine {
   private async saveWithOpinion(
     mapping: AccountMapping,
     parked: { evaluation?: AccountEvaluation; json?: string },
-    securityHub: Promise<{ summaries?: SecurityHubFindingSummary[] }>,
+    securityHub: Promise<{ findings?: FindingsByAccount }>,
     runId: string,
   ): Promise<AccountEvaluation> {
-    const { summaries } = await securityHub;
+    const { findings } = await securityHub;
     const evaluation: AccountEvaluation =
       parked.evaluation ?? JSON.parse(parked.json!);
-    const final = summaries
-      ? withSecurityHubOpinion(evaluation, summaries)
+    const final = findings
+      ? withSecurityHubOpinion(evaluation, findings.of(mapping.accountId))
       : evaluation;
     await this.save(mapping, final, runId);
     return final;

@@ -37,7 +37,7 @@ describe('readSecurityHubOpinions', () => {
 
   it('records a refused role assumption into the administrator as sts:AssumeRole, never as GetFindings', async () => {
     const result = await read(NOT_ASSUMABLE);
-    expect(result.summaries).toBeUndefined();
+    expect(result.findings).toBeUndefined();
     expect(result.errors).toEqual([
       expect.stringMatching(
         /^Security Hub: sts:AssumeRole into the administrator account 411122334455 \(cisAws\.securityHub\.administratorAccountId\) failed: AccessDenied \(HTTP 403\): /,
@@ -54,7 +54,7 @@ describe('readSecurityHubOpinions', () => {
     });
     try {
       const result = await read(ADMINISTRATOR);
-      expect(result.summaries).toBeUndefined();
+      expect(result.findings).toBeUndefined();
       expect(result.errors).toEqual([
         expect.stringContaining(
           'Security Hub: securityhub:GetFindings InternalFailure (HTTP 500)',
@@ -68,6 +68,6 @@ describe('readSecurityHubOpinions', () => {
   it('reads the findings when the role is assumed', async () => {
     const result = await read(ADMINISTRATOR);
     expect(result.errors).toEqual([]);
-    expect(result.summaries?.length).toBeGreaterThan(0);
+    expect(result.findings?.size).toBeGreaterThan(0);
   });
 });

@@ -1,15 +1,22 @@
 import { LoggerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
-import {
-  AccountFacts,
-  apiErrorCodeText,
-  SecurityHubFindingSummary,
-} from '@cis-aws/plugin-cis-aws-common';
+import { AccountFacts, apiErrorCodeText } from '@cis-aws/plugin-cis-aws-common';
 import { AwsClientFactory } from '../aws/clients';
 import { collectAccountFacts } from '../aws/collectAccount';
 import { toApiError } from '../aws/errors';
+import {
+  RememberedPolicies,
+  RememberedPoliciesSource,
+  RolePolicyMemory,
+} from '../aws/rolePolicyMemory';
+import type { EvaluationStore } from '../storage/EvaluationStore';
 import { readCloudTrail5Findings } from '../aws/securityHubFindings';
-import { selectCloudTrail5Findings } from '../rules';
+import {
+  FindingsByAccount,
+  indexFindingsByAccount,
+  parseArn,
+  selectCloudTrail5Findings,
+} from '../rules';
 import type { CisAwsOptions } from '../config';
 
 /**
@@ -24,6 +31,8 @@ export async function collectAccount(input: {
   options: CisAwsOptions;
   now: () => Date;
   logger: LoggerService;
+  /** Earlier reads of the roles' policy documents (see RolePolicyMemory). */
+  rolePolicies?: RolePolicyMemory;
 }): Promise<AccountFacts> {
   const { aws, accountId, inScope, options, now, logger } = input;
   try {
@@ -35,6 +44,10 @@ export async function collectAccount(input: {
       inScopeAccountIds: inScope,
       partition: options.partition,
       now,
+      rolePolicies: input.rolePolicies && {
+        memory: input.rolePolicies,
+        maxAgeMs: options.rolePolicyMaxAgeMs,
+      },
     });
   } catch (error) {
     logger.child({ accountId }).warn('collecting the account failed', {
@@ -54,8 +67,11 @@ export async function collectAccount(input: {
 }
 
 export interface SecurityHubRead {
-  /** undefined when Security Hub is off or could not be read: no opinion, not a FAIL. */
-  summaries?: SecurityHubFindingSummary[];
+  /**
+   * The de-duplicated findings by account, indexed once for the run. undefined when Security
+   * Hub is off or could not be read: no opinion, not a FAIL.
+   */
+  findings?: FindingsByAccount;
   /** Run-level problems to record. */
   errors: string[];
 }
@@ -104,8 +120,54 @@ export async function readSecurityHubOpinions(input: {
         ),
       };
     }
-    return { summaries: selectCloudTrail5Findings(read.findings), errors: [] };
+    return {
+      findings: indexFindingsByAccount(
+        selectCloudTrail5Findings(read.findings),
+      ),
+      errors: [],
+    };
   } catch (error) {
     return { errors: [`Security Hub: ${toError(error).message}`] };
   }
+}
+
+/**
+ * The role policy documents of the account's stored evaluation, for a role and log group the
+ * memory does not know (after a restart, or when another instance ran the last evaluation): only
+ * a complete read beside a simulation's decision, with the time it was read.
+ */
+export function storedRolePolicies(
+  store: Pick<EvaluationStore, 'getAccount'>,
+): RememberedPoliciesSource {
+  return async ({ roleArn, logGroupArn }) => {
+    const accountId = parseArn(roleArn)?.accountId;
+    if (!accountId) return undefined;
+    const stored = await store.getAccount(accountId);
+    for (const trail of stored?.evaluation.trails ?? []) {
+      const { role } = trail.facts;
+      if (
+        role.state !== 'FOUND' ||
+        role.arn !== roleArn ||
+        trail.facts.logGroupArn !== logGroupArn
+      ) {
+        continue;
+      }
+      const permission = role.permission;
+      if (
+        permission.state === 'DECIDED' &&
+        permission.decidedBy === 'SIMULATION' &&
+        !permission.documentsError &&
+        permission.policiesReadAt
+      ) {
+        const remembered: RememberedPolicies = {
+          policies: permission.policies,
+          readAt: permission.policiesReadAt,
+          decision: permission.decision,
+          details: permission.details,
+        };
+        return remembered;
+      }
+    }
+    return undefined;
+  };
 }

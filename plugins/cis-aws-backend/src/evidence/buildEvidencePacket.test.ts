@@ -220,6 +220,37 @@ describe('buildEvidencePacket', () => {
     expect(org.deliveryStatus.state).toBe('HIDDEN');
   });
 
+  it('says when the policy documents were read from IAM (a scheduled run may show an earlier read)', () => {
+    const trail = ownTrail();
+    const role = trail.facts.role;
+    if (role.state !== 'FOUND' || role.permission.state !== 'DECIDED') {
+      throw new Error('the fixture trail has a found role with a decision');
+    }
+    const readAt = daysBefore(0.5);
+    const packet = buildEvidencePacket(
+      anInput({
+        evaluation: anEvaluation({
+          trails: [
+            {
+              ...trail,
+              facts: {
+                ...trail.facts,
+                role: {
+                  ...role,
+                  permission: { ...role.permission, policiesReadAt: readAt },
+                },
+              },
+            },
+          ],
+        }),
+      }),
+    );
+    const evidenceRole = packet.trails[0].role;
+    expect(evidenceRole.state === 'FOUND' && evidenceRole.permission).toContain(
+      `The policy documents below were read from IAM at ${readAt}`,
+    );
+  });
+
   it('says when the policy documents could not be read although simulation decided', () => {
     const trail = ownTrail();
     const role = trail.facts.role;

@@ -36,7 +36,12 @@ function permissionWords(
         permission.documentsError,
       )}), so they are not in this packet`
     : '';
-  return `${permission.decision} (decided by ${by}): ${permission.details}${asked}${missing}`;
+  // A scheduled run may show documents read by an earlier one (cisAws.aws.rolePolicyMaxAge).
+  const readAt =
+    permission.policiesReadAt && !permission.documentsError
+      ? `. The policy documents below were read from IAM at ${permission.policiesReadAt}`
+      : '';
+  return `${permission.decision} (decided by ${by}): ${permission.details}${asked}${missing}${readAt}`;
 }
 
 function evidenceRole(

@@ -2,6 +2,7 @@ import type { Verdict } from '@cis-aws/plugin-cis-aws-common';
 import { evaluateAccount } from './evaluateAccount';
 import { evaluateTrail } from './evaluateTrail';
 import {
+  indexFindingsByAccount,
   mapComplianceStatus,
   securityHubOpinion,
   selectCloudTrail5Findings,
@@ -192,6 +193,35 @@ describe('Security Hub, a second opinion', () => {
     );
     expect(opinion).toMatchObject({ status: 'PASS', agrees: true });
     expect(opinion.ignoredFindings.map(f => f.findingId)).toEqual(['deleted']);
+  });
+});
+
+describe('Security Hub findings indexed by account, once per run', () => {
+  const OTHER = '222222222222';
+  const findings = selectCloudTrail5Findings([
+    aFinding({ Id: 'mine' }),
+    aFinding({ Id: 'theirs', AwsAccountId: OTHER }),
+    aFinding({
+      Id: 'mine-deleted',
+      Resources: [{ Type: 'AwsCloudTrailTrail', Id: trailArn('deleted') }],
+    }),
+  ]);
+  const index = indexFindingsByAccount(findings);
+
+  it("gives each account its own findings and nobody else's", () => {
+    expect(index.of(ACCOUNT).map(f => f.findingId)).toEqual([
+      'mine',
+      'mine-deleted',
+    ]);
+    expect(index.of(OTHER).map(f => f.findingId)).toEqual(['theirs']);
+    expect(index.of('333333333333')).toEqual([]);
+    expect(index.size).toBe(3);
+  });
+
+  it("gives the same opinion as all of the organization's findings", () => {
+    expect(securityHubOpinion(passingAccount(), index.of(ACCOUNT))).toEqual(
+      securityHubOpinion(passingAccount(), findings),
+    );
   });
 });
 

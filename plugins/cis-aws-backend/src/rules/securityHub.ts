@@ -126,6 +126,33 @@ function updatedAtMs(summary: SecurityHubFindingSummary): number {
   return Number.isNaN(ms) ? Number.NEGATIVE_INFINITY : ms;
 }
 
+/**
+ * De-duplicated findings grouped by account, built once per run: each account's opinion then
+ * reads its own few findings instead of filtering every finding of the organization (which made
+ * a run quadratic in the number of accounts).
+ */
+export interface FindingsByAccount {
+  /** The account's findings, in the order they were selected; empty when it has none. */
+  of(accountId: string): readonly SecurityHubFindingSummary[];
+  /** How many findings there are, over all accounts. */
+  readonly size: number;
+}
+
+export function indexFindingsByAccount(
+  findings: readonly SecurityHubFindingSummary[],
+): FindingsByAccount {
+  const byAccount = new Map<string, SecurityHubFindingSummary[]>();
+  for (const finding of findings) {
+    const list = byAccount.get(finding.accountId);
+    if (list) list.push(finding);
+    else byAccount.set(finding.accountId, [finding]);
+  }
+  return {
+    of: accountId => byAccount.get(accountId) ?? [],
+    size: findings.length,
+  };
+}
+
 /** Whether Security Hub's status agrees with our verdict; null unless both are PASS or FAIL. */
 function agreement(status: SecurityHubStatus, ours: Verdict): boolean | null {
   const comparable =
@@ -148,13 +175,16 @@ export function securityHubOpinion(
   findings: readonly SecurityHubFindingSummary[],
 ): SecurityHubOpinion {
   const trailArns = new Set(evaluation.trails.map(trail => trail.trailArn));
-  const ofAccount = findings.filter(
-    finding => finding.accountId === evaluation.accountId,
-  );
-  const counted = ofAccount.filter(
-    finding => !finding.trailArn || trailArns.has(finding.trailArn),
-  );
-  const ignored = ofAccount.filter(finding => !counted.includes(finding));
+  const counted: SecurityHubFindingSummary[] = [];
+  const ignored: SecurityHubFindingSummary[] = [];
+  for (const finding of findings) {
+    if (finding.accountId !== evaluation.accountId) continue;
+    if (!finding.trailArn || trailArns.has(finding.trailArn)) {
+      counted.push(finding);
+    } else {
+      ignored.push(finding);
+    }
+  }
 
   let status: SecurityHubStatus = 'PASS';
   if (counted.some(finding => finding.status === 'FAIL')) {

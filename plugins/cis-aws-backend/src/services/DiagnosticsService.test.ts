@@ -60,6 +60,10 @@ const RUN: EvaluationRun = {
   errors: [],
 };
 
+// Integration test (a server over HTTP): a ceiling for loaded CI machines (load 5–9 on two
+// cores), not a timing target; the tests wait on answers and conditions, never on clocks.
+jest.setTimeout(60_000);
+
 describe('DefaultDiagnosticsService', () => {
   let sim: RunningSimulator;
   let aws: AwsClientFactory;
