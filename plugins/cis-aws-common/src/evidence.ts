@@ -80,9 +80,52 @@ export interface EvidenceTrail {
   /** The trail-level exception in force, if any. */
   exemptedBy?: ComplianceException;
   consoleLinks: ConsoleLinks;
+  /**
+   * For an organization trail whose verdict is its owner's (`inheritedFrom`): the trail's chain
+   * (trail, role, log group, delivery) as evaluated in the owner account at the packet's time,
+   * embedded with the digest of that evaluation, so the packet stands on its own.
+   */
+  organizationTrail?: EvidenceOrganizationTrail;
 }
 
-/** One day's retained verification of the account (the last evaluation of that UTC day). */
+/** The organization trail as its owner account's evaluation saw it. */
+export interface EvidenceOrganizationTrail {
+  ownerAccountId: string;
+  /**
+   * The owner's evaluation current at the packet's time, and its record in the owner's evidence
+   * chain (`hash` is that record's chain hash). Absent when the owner had not been evaluated.
+   */
+  evaluation?: { evaluatedAt: string; seq: number; hash: string };
+  /** The trail in the owner's evaluation; absent when that evaluation did not see it. */
+  trail?: Omit<EvidenceTrail, 'organizationTrail'>;
+  /** Why the owner's view is missing, in words. */
+  missing?: string;
+}
+
+/**
+ * What makes a packet checkable: the evidence chain it was built from, and its own digest.
+ * Hashes are SHA-256 (hex) over RFC 8785 canonical JSON; `cis-aws-evidence verify` and
+ * `POST /v1/evidence/verify` re-check them against the store.
+ */
+export interface EvidenceIntegrity {
+  /** How hashes and digests are computed, in words. */
+  method: string;
+  /** The version of the chain's link definition. */
+  chain: string;
+  /** The account's latest chained row at or before `asOf`: the chain head the packet reflects. */
+  chainHead?: { seq: number; hash: string; table: string; at: string };
+  /** The chained evaluation record `result` shows. */
+  evaluationRecord?: { seq: number; hash: string };
+  /**
+   * SHA-256 of the packet's canonical JSON without `integrity.packetDigest` and
+   * `integrity.signature`.
+   */
+  packetDigest: string;
+  /** HMAC-SHA256 of `packetDigest` with the configured signing key, when one is configured. */
+  signature?: { algorithm: 'HMAC-SHA256'; keyId: string; value: string };
+}
+
+/** One day's verification of the account (the last evaluation kept for that UTC day). */
 export interface EvidenceVerification {
   /** YYYY-MM-DD, UTC. */
   date: string;
@@ -150,4 +193,6 @@ export interface EvidencePacket {
      */
     redactions?: number;
   };
+  /** The chain head and digest of the packet (absent only in packets of older versions). */
+  integrity?: EvidenceIntegrity;
 }

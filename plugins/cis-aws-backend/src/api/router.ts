@@ -49,6 +49,8 @@ export async function createRouter(
   const { httpAuth, accounts, entities, owners, evaluations } = options;
   const router = Router();
   router.use(redactJsonResponses(options.knownSecrets));
+  // Evidence packets sent back to be verified are larger than any other body.
+  router.use('/v1/evidence/verify', express.json({ limit: '10mb' }));
   router.use(express.json());
 
   const credentialsOf = async (req: Request) => ({

@@ -2,9 +2,22 @@ import {
   AccountMapping,
   AccountSummary,
   EvidenceFormat,
+  EvidenceOrganizationTrail,
   EvidencePacket,
 } from '@cis-aws/plugin-cis-aws-common';
-import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
+import {
+  EvaluationRecord,
+  EvaluationStore,
+  EvidenceChainStore,
+  ExceptionStore,
+} from '../storage/EvaluationStore';
+import { EVIDENCE_CHAIN } from '../storage/evidenceChain';
+import { evidenceTrail } from './evidenceTrail';
+import {
+  INTEGRITY_METHOD,
+  sealPacket,
+  signingFromKey,
+} from './packetIntegrity';
 import {
   buildEvidencePacket,
   EvidenceOptions,
@@ -16,10 +29,8 @@ import { redactSecretsDeep, redactSecretsInText } from './secretGuard';
 
 /** Where a packet's data comes from: the stores only, never AWS. */
 export interface EvidenceSources {
-  store: Pick<
-    EvaluationStore,
-    'getEvaluationAt' | 'getHistory' | 'listVerifications'
-  >;
+  store: Pick<EvaluationStore, 'getHistory' | 'listVerifications'> &
+    Pick<EvidenceChainStore, 'getEvaluationRecordAt' | 'getChainHeadAt'>;
   exceptions: Pick<ExceptionStore, 'listExceptions' | 'listExceptionEvents'>;
   options: EvidenceOptions;
   /** Configured secrets to redact wherever they occur (see `configuredSecrets`). */
@@ -50,14 +61,27 @@ export async function produceEvidencePacket(
   const { mapping, asOf } = request;
   const { accountId } = mapping;
   const from = new Date(asOf.getTime() - options.evidence.historyPeriodMs);
-  const [evaluation, changesUpToAsOf, verifications, allExceptions, events] =
-    await Promise.all([
-      store.getEvaluationAt(accountId, asOf),
+  const [
+    record,
+    chainHead,
+    changesUpToAsOf,
+    verifications,
+    allExceptions,
+    events,
+  ] = await Promise.all([
+      store.getEvaluationRecordAt(accountId, asOf),
+      store.getChainHeadAt(accountId, asOf),
       store.getHistory(accountId, { to: asOf }),
       store.listVerifications(accountId, { from, to: asOf }),
       exceptions.listExceptions({ accountIds: [accountId] }),
       exceptions.listExceptionEvents(accountId),
     ]);
+  const evaluation = record?.evaluation;
+  const organizationTrails = await organizationTrailsOf(
+    sources,
+    record,
+    asOf,
+  );
   const { current } = request;
   let verdictSince: string | undefined;
   if (evaluation) {
@@ -75,6 +99,7 @@ export async function produceEvidencePacket(
     verdictSince,
     changes: changesUpToAsOf,
     verifications,
+    organizationTrails,
     exceptions: allExceptions,
     exceptionEvents: events,
     options,
@@ -84,10 +109,94 @@ export async function produceEvidencePacket(
     generator: evidenceGenerator(),
   });
   const guarded = redactSecretsDeep(packet, sources.knownSecrets);
-  return {
-    ...guarded.value,
-    produced: { ...guarded.value.produced, redactions: guarded.redactions },
-  };
+  // Hashes only: nothing here can hold a secret, and the digest covers the redacted packet.
+  return sealPacket(
+    {
+      ...guarded.value,
+      produced: { ...guarded.value.produced, redactions: guarded.redactions },
+      integrity: {
+        method: INTEGRITY_METHOD,
+        chain: EVIDENCE_CHAIN,
+        ...(chainHead
+          ? {
+              chainHead: {
+                seq: chainHead.seq,
+                hash: chainHead.hash,
+                table: chainHead.table,
+                at: chainHead.at,
+              },
+            }
+          : {}),
+        ...(record
+          ? { evaluationRecord: { seq: record.seq, hash: record.hash } }
+          : {}),
+      },
+    },
+    signingFromKey(options.evidence.signingKey),
+  );
+}
+
+/**
+ * The organization trails of an evaluation whose verdict is their owner's, as the owner's
+ * evaluation current at `asOf` saw them: the chain a member account's packet relies on.
+ */
+async function organizationTrailsOf(
+  sources: EvidenceSources,
+  record: EvaluationRecord | undefined,
+  asOf: Date,
+): Promise<Map<string, EvidenceOrganizationTrail>> {
+  const result = new Map<string, EvidenceOrganizationTrail>();
+  const inherited = (record?.evaluation.trails ?? []).filter(
+    trail =>
+      trail.inheritedFrom &&
+      trail.inheritedFrom.accountId !== record?.evaluation.accountId,
+  );
+  const owners = new Map<string, Promise<EvaluationRecord | undefined>>();
+  for (const trail of inherited) {
+    const ownerAccountId = trail.inheritedFrom!.accountId;
+    if (!owners.has(ownerAccountId)) {
+      owners.set(
+        ownerAccountId,
+        sources.store.getEvaluationRecordAt(ownerAccountId, asOf),
+      );
+    }
+    const owner = await owners.get(ownerAccountId)!;
+    if (!owner) {
+      result.set(trail.trailArn, {
+        ownerAccountId,
+        missing: `The owner account ${ownerAccountId} had not been evaluated by ${asOf.toISOString()}.`,
+      });
+      continue;
+    }
+    const evaluation = {
+      evaluatedAt: owner.evaluation.evaluatedAt,
+      seq: owner.seq,
+      hash: owner.hash,
+    };
+    const ownersTrail = owner.evaluation.trails.find(
+      candidate =>
+        candidate.trailArn === trail.trailArn && !candidate.inheritedFrom,
+    );
+    result.set(
+      trail.trailArn,
+      ownersTrail
+        ? {
+            ownerAccountId,
+            evaluation,
+            trail: evidenceTrail(
+              ownersTrail,
+              owner.evaluation,
+              sources.options.securityHub.region,
+            ),
+          }
+        : {
+            ownerAccountId,
+            evaluation,
+            missing: `The owner account's evaluation of ${owner.evaluation.evaluatedAt} did not see this trail.`,
+          },
+    );
+  }
+  return result;
 }
 
 export const EVIDENCE_CONTENT_TYPES: Record<EvidenceFormat, string> = {

@@ -449,6 +449,44 @@ export class DatabaseEvaluationStore
     return heads.sort((a, b) => b.seq - a.seq)[0];
   }
 
+  async findLink(
+    accountId: string,
+    seq: number,
+  ): Promise<
+    { table: string; rowId: number; hash: string; at: string } | undefined
+  > {
+    const evaluation:
+      | Pick<EvaluationHistoryRow, 'id' | 'hash' | 'evaluated_at'>
+      | undefined = await this.db<EvaluationHistoryRow>(
+      EVALUATION_HISTORY_TABLE,
+    )
+        .select('id', 'hash', 'evaluated_at')
+        .where({ account_id: accountId, seq })
+        .first();
+    if (evaluation) {
+      return {
+        table: EVALUATION_HISTORY_TABLE,
+        rowId: evaluation.id!,
+        hash: evaluation.hash,
+        at: readTimestamp(evaluation.evaluated_at),
+      };
+    }
+    const change:
+      | Pick<VerdictChangeRow, 'id' | 'hash' | 'changed_at'>
+      | undefined = await this.db<VerdictChangeRow>(VERDICT_CHANGES_TABLE)
+        .select('id', 'hash', 'changed_at')
+        .where({ account_id: accountId, seq })
+        .first();
+    return change?.hash
+      ? {
+          table: VERDICT_CHANGES_TABLE,
+          rowId: change.id!,
+          hash: change.hash,
+          at: readTimestamp(change.changed_at),
+        }
+      : undefined;
+  }
+
   async listChainAccounts(): Promise<string[]> {
     const ids = new Set<string>();
     for (const table of [

@@ -206,6 +206,11 @@ export interface EvidenceChainStore {
   ): Promise<EvaluationRecord | undefined>;
   /** The account's latest chained row at or before `at`. */
   getChainHeadAt(accountId: string, at: Date): Promise<ChainHead | undefined>;
+  /** The stored link at `seq` of an account's chain; undefined when there is none. */
+  findLink(
+    accountId: string,
+    seq: number,
+  ): Promise<{ table: string; rowId: number; hash: string; at: string } | undefined>;
   /** Every account that has a chain or chained rows. */
   listChainAccounts(): Promise<string[]>;
   /** Re-checks an account's whole chain; `broken` names the first link that does not hold. */
