@@ -118,7 +118,11 @@ exports.up = async function up(knex) {
     'account_id',
     'evaluated_at',
   ]);
-  const changes = await knex(CHANGES).orderBy(['account_id', 'changed_at', 'id']);
+  const changes = await knex(CHANGES).orderBy([
+    'account_id',
+    'changed_at',
+    'id',
+  ]);
   /** @type {Map<string, {time: number, kind: number, row: any}[]>} */
   const byAccount = new Map();
   const push = (/** @type {string} */ accountId, /** @type {any} */ item) => {

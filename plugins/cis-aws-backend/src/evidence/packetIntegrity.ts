@@ -4,10 +4,7 @@ import {
   EvidencePacket,
 } from '@cis-aws/plugin-cis-aws-common';
 import { sha256Canonical } from '../lib/canonicalJson';
-import {
-  ChainBreak,
-  EvidenceChainStore,
-} from '../storage/EvaluationStore';
+import { ChainBreak, EvidenceChainStore } from '../storage/EvaluationStore';
 import { EVIDENCE_CHAIN } from '../storage/evidenceChain';
 
 /** How a packet's hashes are computed, as the packet states it. */
@@ -21,9 +18,14 @@ export interface EvidenceSigning {
   keyId: string;
 }
 
-export function signingFromKey(key: string | undefined): EvidenceSigning | undefined {
+export function signingFromKey(
+  key: string | undefined,
+): EvidenceSigning | undefined {
   return key
-    ? { key, keyId: sha256Canonical(`cis-aws-evidence-key:${key}`).slice(0, 16) }
+    ? {
+        key,
+        keyId: sha256Canonical(`cis-aws-evidence-key:${key}`).slice(0, 16),
+      }
     : undefined;
 }
 
@@ -31,7 +33,11 @@ export function signingFromKey(key: string | undefined): EvidenceSigning | undef
 export function packetDigest(packet: EvidencePacket): string {
   const { integrity, ...rest } = packet;
   if (!integrity) return sha256Canonical(rest);
-  const { packetDigest: _digest, signature: _signature, ...covered } = integrity;
+  const {
+    packetDigest: _digest,
+    signature: _signature,
+    ...covered
+  } = integrity;
   return sha256Canonical({ ...rest, integrity: covered });
 }
 
@@ -46,7 +52,10 @@ export function sealPacket(
   },
   signing?: EvidenceSigning,
 ): EvidencePacket {
-  const unsealed = { ...packet, integrity: { ...packet.integrity, packetDigest: '' } };
+  const unsealed = {
+    ...packet,
+    integrity: { ...packet.integrity, packetDigest: '' },
+  };
   const digest = packetDigest(unsealed);
   return {
     ...packet,
@@ -134,7 +143,8 @@ export async function verifyPacket(
         {
           check: 'packet digest',
           status: 'failed',
-          detail: 'the packet carries no integrity section (made by an older version, or removed)',
+          detail:
+            'the packet carries no integrity section (made by an older version, or removed)',
         },
       ],
     };
@@ -154,7 +164,8 @@ export async function verifyPacket(
       checks.push({
         check: 'signature',
         status: 'unverifiable',
-        detail: 'no signing key is configured here (cisAws.evidence.signingKey)',
+        detail:
+          'no signing key is configured here (cisAws.evidence.signingKey)',
       });
     } else if (signing.keyId !== integrity.signature.keyId) {
       checks.push({
@@ -184,7 +195,10 @@ export async function verifyPacket(
       owners.add(trail.organizationTrail.ownerAccountId);
     }
   }
-  for (const chainAccount of [accountId, ...[...owners].filter(id => id !== accountId)]) {
+  for (const chainAccount of [
+    accountId,
+    ...[...owners].filter(id => id !== accountId),
+  ]) {
     const result = await store.verifyChain(chainAccount);
     if (result.broken) {
       broken ??= result.broken;
@@ -193,9 +207,11 @@ export async function verifyPacket(
         status: 'failed',
         detail: `${result.broken.table}${
           result.broken.rowId !== undefined ? ` row ${result.broken.rowId}` : ''
-        }${result.broken.seq !== undefined ? ` (link ${result.broken.seq})` : ''}${
-          result.broken.at ? ` at ${result.broken.at}` : ''
-        }: ${result.broken.problem}`,
+        }${
+          result.broken.seq !== undefined ? ` (link ${result.broken.seq})` : ''
+        }${result.broken.at ? ` at ${result.broken.at}` : ''}: ${
+          result.broken.problem
+        }`,
       });
     } else {
       checks.push({
@@ -206,11 +222,18 @@ export async function verifyPacket(
     }
   }
   if (integrity.chainHead) {
-    checks.push(await checkLink(store, 'chain head', accountId, integrity.chainHead));
+    checks.push(
+      await checkLink(store, 'chain head', accountId, integrity.chainHead),
+    );
   }
   if (integrity.evaluationRecord) {
     checks.push(
-      await checkLink(store, 'evaluation record', accountId, integrity.evaluationRecord),
+      await checkLink(
+        store,
+        'evaluation record',
+        accountId,
+        integrity.evaluationRecord,
+      ),
     );
   }
   for (const trail of packet.trails) {

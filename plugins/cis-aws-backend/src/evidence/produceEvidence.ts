@@ -69,19 +69,15 @@ export async function produceEvidencePacket(
     allExceptions,
     events,
   ] = await Promise.all([
-      store.getEvaluationRecordAt(accountId, asOf),
-      store.getChainHeadAt(accountId, asOf),
-      store.getHistory(accountId, { to: asOf }),
-      store.listVerifications(accountId, { from, to: asOf }),
-      exceptions.listExceptions({ accountIds: [accountId] }),
-      exceptions.listExceptionEvents(accountId),
-    ]);
+    store.getEvaluationRecordAt(accountId, asOf),
+    store.getChainHeadAt(accountId, asOf),
+    store.getHistory(accountId, { to: asOf }),
+    store.listVerifications(accountId, { from, to: asOf }),
+    exceptions.listExceptions({ accountIds: [accountId] }),
+    exceptions.listExceptionEvents(accountId),
+  ]);
   const evaluation = record?.evaluation;
-  const organizationTrails = await organizationTrailsOf(
-    sources,
-    record,
-    asOf,
-  );
+  const organizationTrails = await organizationTrailsOf(sources, record, asOf);
   const { current } = request;
   let verdictSince: string | undefined;
   if (evaluation) {

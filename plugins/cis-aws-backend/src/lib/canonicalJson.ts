@@ -46,5 +46,7 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 of the canonical JSON of a value, lower-case hex. */
 export function sha256Canonical(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex');
+  return createHash('sha256')
+    .update(canonicalJson(value), 'utf8')
+    .digest('hex');
 }

@@ -460,9 +460,9 @@ export class DatabaseEvaluationStore
       | undefined = await this.db<EvaluationHistoryRow>(
       EVALUATION_HISTORY_TABLE,
     )
-        .select('id', 'hash', 'evaluated_at')
-        .where({ account_id: accountId, seq })
-        .first();
+      .select('id', 'hash', 'evaluated_at')
+      .where({ account_id: accountId, seq })
+      .first();
     if (evaluation) {
       return {
         table: EVALUATION_HISTORY_TABLE,
@@ -474,9 +474,9 @@ export class DatabaseEvaluationStore
     const change:
       | Pick<VerdictChangeRow, 'id' | 'hash' | 'changed_at'>
       | undefined = await this.db<VerdictChangeRow>(VERDICT_CHANGES_TABLE)
-        .select('id', 'hash', 'changed_at')
-        .where({ account_id: accountId, seq })
-        .first();
+      .select('id', 'hash', 'changed_at')
+      .where({ account_id: accountId, seq })
+      .first();
     return change?.hash
       ? {
           table: VERDICT_CHANGES_TABLE,
@@ -511,7 +511,9 @@ export class DatabaseEvaluationStore
     const broken = verifyLinks(accountId, links, chain);
     return {
       links: links.length,
-      ...(chain ? { head: { seq: chain.head_seq, hash: chain.head_hash } } : {}),
+      ...(chain
+        ? { head: { seq: chain.head_seq, hash: chain.head_hash } }
+        : {}),
       ...(broken ? { broken } : {}),
     };
   }
@@ -572,7 +574,11 @@ export class DatabaseEvaluationStore
             trx(EVALUATION_HISTORY_TABLE).max('id').groupBy('account_id'),
           );
       // The chain continues from the last link deleted: it becomes the account's anchor.
-      const doomed: { account_id: string; seq: number | null; hash: string | null }[] = [
+      const doomed: {
+        account_id: string;
+        seq: number | null;
+        hash: string | null;
+      }[] = [
         ...(await doomedChanges().select('account_id', 'seq', 'hash')),
         ...(await doomedEvaluations().select('account_id', 'seq', 'hash')),
       ];
@@ -590,7 +596,9 @@ export class DatabaseEvaluationStore
         await trx<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE)
           .where('account_id', accountId)
           .where(older =>
-            older.whereNull('anchor_seq').orWhere('anchor_seq', '<', anchor.seq),
+            older
+              .whereNull('anchor_seq')
+              .orWhere('anchor_seq', '<', anchor.seq),
           )
           .update({ anchor_seq: anchor.seq, anchor_hash: anchor.hash });
       }

@@ -210,7 +210,9 @@ export interface EvidenceChainStore {
   findLink(
     accountId: string,
     seq: number,
-  ): Promise<{ table: string; rowId: number; hash: string; at: string } | undefined>;
+  ): Promise<
+    { table: string; rowId: number; hash: string; at: string } | undefined
+  >;
   /** Every account that has a chain or chained rows. */
   listChainAccounts(): Promise<string[]>;
   /** Re-checks an account's whole chain; `broken` names the first link that does not hold. */

@@ -21,7 +21,10 @@ const DAY = 24 * 60;
 describe('canonicalJson', () => {
   it('sorts keys, drops undefined properties and writes no whitespace', () => {
     expect(
-      canonicalJson({ b: [1, 'x', undefined, null], a: { d: true, c: undefined } }),
+      canonicalJson({
+        b: [1, 'x', undefined, null],
+        a: { d: true, c: undefined },
+      }),
     ).toBe('{"a":{"d":true},"b":[1,"x",null,null]}');
     expect(canonicalJson({ é: 1, z: 2, Z: 3 })).toBe('{"Z":3,"z":2,"é":1}');
     expect(() => canonicalJson({ n: Number.NaN })).toThrow(TypeError);
@@ -50,7 +53,9 @@ describe.each(databases.eachSupportedId())(
         minute,
         trails: [
           aTrail(arn, verdict, {
-            facts: aTrailFacts(arn, { status: aReadStatus(at(deliveredMinute)) }),
+            facts: aTrailFacts(arn, {
+              status: aReadStatus(at(deliveredMinute)),
+            }),
           }),
         ],
       });
@@ -126,10 +131,7 @@ describe.each(databases.eachSupportedId())(
         head: { seq: 6, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
       });
       expect((await store.verifyChain(accountId(2))).links).toBe(3);
-      expect(await store.listChainAccounts()).toEqual([
-        ACCOUNT,
-        accountId(2),
-      ]);
+      expect(await store.listChainAccounts()).toEqual([ACCOUNT, accountId(2)]);
       const head = await store.getChainHeadAt(ACCOUNT, new Date(at(100)));
       expect(head).toMatchObject({ seq: 3, table: 'cis_aws_verdict_changes' });
       const record = await store.getEvaluationRecordAt(

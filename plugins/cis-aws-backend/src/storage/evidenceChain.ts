@@ -268,13 +268,17 @@ export function verifyLinks(
         link,
         link.seq! < expectedSeq
           ? `link ${link.seq} appears twice`
-          : `links ${expectedSeq}–${link.seq! - 1} before it are missing (deleted)`,
+          : `links ${expectedSeq}–${
+              link.seq! - 1
+            } before it are missing (deleted)`,
       );
     }
     if (link.prevHash !== expectedPrev) {
       return name(
         link,
-        `it does not follow link ${expectedSeq - 1} (its previous hash differs)`,
+        `it does not follow link ${
+          expectedSeq - 1
+        } (its previous hash differs)`,
       );
     }
     expectedSeq += 1;
@@ -287,7 +291,9 @@ export function verifyLinks(
       seq: chain.head_seq,
       problem: `the chain ends at link ${
         expectedSeq - 1
-      } but its recorded head is link ${chain.head_seq} (links deleted, or the head edited)`,
+      } but its recorded head is link ${
+        chain.head_seq
+      } (links deleted, or the head edited)`,
     };
   }
   return undefined;
