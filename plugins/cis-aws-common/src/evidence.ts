@@ -92,8 +92,9 @@ export interface EvidenceTrail {
 export interface EvidenceOrganizationTrail {
   ownerAccountId: string;
   /**
-   * The owner's evaluation current at the packet's time, and its record in the owner's evidence
-   * chain (`hash` is that record's chain hash). Absent when the owner had not been evaluated.
+   * The owner's evaluation current at the packet's time (`evaluatedAt`), and the owner's chained
+   * evaluation record in force then (`seq`, `hash`): that evaluation, or an earlier one with the
+   * same verdicts and reasons. Absent when the owner had not been evaluated.
    */
   evaluation?: { evaluatedAt: string; seq: number; hash: string };
   /** The trail in the owner's evaluation; absent when that evaluation did not see it. */
@@ -114,7 +115,11 @@ export interface EvidenceIntegrity {
   chain: string;
   /** The account's latest chained row at or before `asOf`: the chain head the packet reflects. */
   chainHead?: { seq: number; hash: string; table: string; at: string };
-  /** The chained evaluation record `result` shows. */
+  /**
+   * The chained evaluation record in force at `asOf`: `result` is that evaluation, or the
+   * account's current result made after it that changed no verdict or reason (an evaluation is
+   * chained when it changes something, and the first of each UTC day).
+   */
   evaluationRecord?: { seq: number; hash: string };
   /**
    * SHA-256 of the packet's canonical JSON without `integrity.packetDigest` and

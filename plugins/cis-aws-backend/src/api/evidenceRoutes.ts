@@ -10,6 +10,9 @@ import {
   parseInput,
 } from './validation';
 
+/** The largest packet `POST /v1/evidence/verify` accepts. */
+export const VERIFY_BODY_LIMIT = '10mb';
+
 export interface EvidenceRoutesOptions {
   credentialsOf(req: Request): Promise<{ credentials: BackstageCredentials }>;
   evidence: EvidenceService;
@@ -46,16 +49,21 @@ export function createEvidenceRoutes({
 
   // Re-checks a packet (the body's `packet`), or every chain the caller may read (no packet).
   // Reading evidence is reading the account: the same catalog access as the packet itself.
-  // (Its body parser, with room for a packet, is mounted by createRouter.)
-  router.post('/v1/evidence/verify', async (req, res) => {
-    parseInput(noQuerySchema, req.query);
-    const body = parseInput(evidenceVerifySchema, req.body ?? {});
-    const report = await evidence.verify(
-      { packet: body.packet },
-      await credentialsOf(req),
-    );
-    res.status(200).json(report);
-  });
+  // A packet is larger than other bodies: createRouter mounts this parser before its default
+  // one too (a parser skips a body already parsed).
+  router.post(
+    '/v1/evidence/verify',
+    express.json({ limit: VERIFY_BODY_LIMIT }),
+    async (req, res) => {
+      parseInput(noQuerySchema, req.query);
+      const body = parseInput(evidenceVerifySchema, req.body ?? {});
+      const report = await evidence.verify(
+        { packet: body.packet },
+        await credentialsOf(req),
+      );
+      res.status(200).json(report);
+    },
+  );
 
   return router;
 }

@@ -5,7 +5,6 @@ import {
 } from '@cis-aws/plugin-cis-aws-common';
 import { sha256Canonical } from '../lib/canonicalJson';
 import { ChainBreak, EvidenceChainStore } from '../storage/EvaluationStore';
-import { EVIDENCE_CHAIN } from '../storage/evidenceChain';
 
 /** How a packet's hashes are computed, as the packet states it. */
 export const INTEGRITY_METHOD =
@@ -281,4 +280,3 @@ export async function verifyStore(
   return { ok: broken.length === 0, accounts: ids.length, links, broken };
 }
 
-export { EVIDENCE_CHAIN };

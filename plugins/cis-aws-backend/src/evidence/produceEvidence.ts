@@ -1,4 +1,5 @@
 import {
+  AccountEvaluation,
   AccountMapping,
   AccountSummary,
   EvidenceFormat,
@@ -29,7 +30,10 @@ import { redactSecretsDeep, redactSecretsInText } from './secretGuard';
 
 /** Where a packet's data comes from: the stores only, never AWS. */
 export interface EvidenceSources {
-  store: Pick<EvaluationStore, 'getHistory' | 'listVerifications'> &
+  store: Pick<
+    EvaluationStore,
+    'getEvaluationAt' | 'getHistory' | 'listVerifications'
+  > &
     Pick<EvidenceChainStore, 'getEvaluationRecordAt' | 'getChainHeadAt'>;
   exceptions: Pick<ExceptionStore, 'listExceptions' | 'listExceptionEvents'>;
   options: EvidenceOptions;
@@ -62,6 +66,7 @@ export async function produceEvidencePacket(
   const { accountId } = mapping;
   const from = new Date(asOf.getTime() - options.evidence.historyPeriodMs);
   const [
+    evaluation,
     record,
     chainHead,
     changesUpToAsOf,
@@ -69,6 +74,7 @@ export async function produceEvidencePacket(
     allExceptions,
     events,
   ] = await Promise.all([
+    store.getEvaluationAt(accountId, asOf),
     store.getEvaluationRecordAt(accountId, asOf),
     store.getChainHeadAt(accountId, asOf),
     store.getHistory(accountId, { to: asOf }),
@@ -76,8 +82,11 @@ export async function produceEvidencePacket(
     exceptions.listExceptions({ accountIds: [accountId] }),
     exceptions.listExceptionEvents(accountId),
   ]);
-  const evaluation = record?.evaluation;
-  const organizationTrails = await organizationTrailsOf(sources, record, asOf);
+  const organizationTrails = await organizationTrailsOf(
+    sources,
+    evaluation,
+    asOf,
+  );
   const { current } = request;
   let verdictSince: string | undefined;
   if (evaluation) {
@@ -134,42 +143,49 @@ export async function produceEvidencePacket(
 
 /**
  * The organization trails of an evaluation whose verdict is their owner's, as the owner's
- * evaluation current at `asOf` saw them: the chain a member account's packet relies on.
+ * evaluation current at `asOf` saw them (with the owner's chained record in force then): the
+ * chain a member account's packet relies on.
  */
 async function organizationTrailsOf(
   sources: EvidenceSources,
-  record: EvaluationRecord | undefined,
+  evaluation: AccountEvaluation | undefined,
   asOf: Date,
 ): Promise<Map<string, EvidenceOrganizationTrail>> {
   const result = new Map<string, EvidenceOrganizationTrail>();
-  const inherited = (record?.evaluation.trails ?? []).filter(
+  const inherited = (evaluation?.trails ?? []).filter(
     trail =>
       trail.inheritedFrom &&
-      trail.inheritedFrom.accountId !== record?.evaluation.accountId,
+      trail.inheritedFrom.accountId !== evaluation?.accountId,
   );
-  const owners = new Map<string, Promise<EvaluationRecord | undefined>>();
+  const owners = new Map<
+    string,
+    Promise<[AccountEvaluation | undefined, EvaluationRecord | undefined]>
+  >();
   for (const trail of inherited) {
     const ownerAccountId = trail.inheritedFrom!.accountId;
     if (!owners.has(ownerAccountId)) {
       owners.set(
         ownerAccountId,
-        sources.store.getEvaluationRecordAt(ownerAccountId, asOf),
+        Promise.all([
+          sources.store.getEvaluationAt(ownerAccountId, asOf),
+          sources.store.getEvaluationRecordAt(ownerAccountId, asOf),
+        ]),
       );
     }
-    const owner = await owners.get(ownerAccountId)!;
-    if (!owner) {
+    const [owner, record] = await owners.get(ownerAccountId)!;
+    if (!owner || !record) {
       result.set(trail.trailArn, {
         ownerAccountId,
         missing: `The owner account ${ownerAccountId} had not been evaluated by ${asOf.toISOString()}.`,
       });
       continue;
     }
-    const evaluation = {
-      evaluatedAt: owner.evaluation.evaluatedAt,
-      seq: owner.seq,
-      hash: owner.hash,
+    const chained = {
+      evaluatedAt: owner.evaluatedAt,
+      seq: record.seq,
+      hash: record.hash,
     };
-    const ownersTrail = owner.evaluation.trails.find(
+    const ownersTrail = owner.trails.find(
       candidate =>
         candidate.trailArn === trail.trailArn && !candidate.inheritedFrom,
     );
@@ -178,17 +194,17 @@ async function organizationTrailsOf(
       ownersTrail
         ? {
             ownerAccountId,
-            evaluation,
+            evaluation: chained,
             trail: evidenceTrail(
               ownersTrail,
-              owner.evaluation,
+              owner,
               sources.options.securityHub.region,
             ),
           }
         : {
             ownerAccountId,
-            evaluation,
-            missing: `The owner account's evaluation of ${owner.evaluation.evaluatedAt} did not see this trail.`,
+            evaluation: chained,
+            missing: `The owner account's evaluation of ${owner.evaluatedAt} did not see this trail.`,
           },
     );
   }

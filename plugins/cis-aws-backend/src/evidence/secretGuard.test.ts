@@ -187,6 +187,7 @@ describe('evidence leaving the backend', () => {
     const exception = anException({ reason });
     return {
       store: {
+        getEvaluationAt: async () => evaluation,
         getEvaluationRecordAt: async () => ({
           evaluation,
           seq: 1,

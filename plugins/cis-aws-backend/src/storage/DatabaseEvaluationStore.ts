@@ -382,6 +382,15 @@ export class DatabaseEvaluationStore
     accountId: string,
     at: Date,
   ): Promise<AccountEvaluation | undefined> {
+    // The current result is the latest evaluation: when it is not newer than `at`, it is the one
+    // in force (kept or not; if not kept, it changed nothing since the latest kept one).
+    const current: AccountRow | undefined = await this.db<AccountRow>(
+      ACCOUNTS_TABLE,
+    )
+      .where('account_id', accountId)
+      .where('evaluated_at', '<=', toIsoUtc(at))
+      .first();
+    if (current) return evaluationFromRow(current);
     return (await this.getEvaluationRecordAt(accountId, at))?.evaluation;
   }
 

@@ -134,9 +134,10 @@ export interface EvaluationStore {
   listRuns(limit: number): Promise<EvaluationRun[]>;
 
   /**
-   * The evaluation current at `at`: the latest kept at or before it. An evaluation is kept when
-   * it changed the verdict or reason of the account or of one of its trails, and when it is
-   * the account's first of its UTC day; the ones in between changed nothing.
+   * The evaluation current at `at`: the account's current result when it is not newer, else
+   * the latest kept at or before `at`. An evaluation is kept when it changed the verdict or
+   * reason of the account or of one of its trails, and when it is the account's first of its
+   * UTC day; the ones in between changed nothing (same verdicts and reasons as the kept one).
    */
   getEvaluationAt(
     accountId: string,
@@ -199,7 +200,10 @@ export interface ChainBreak {
  * of an account, hash-chained.
  */
 export interface EvidenceChainStore {
-  /** {@link EvaluationStore.getEvaluationAt}, with the record's place in the chain. */
+  /**
+   * The latest kept evaluation at or before `at`, with its place in the chain: the record in
+   * force then (the current result may be a later evaluation that changed nothing).
+   */
   getEvaluationRecordAt(
     accountId: string,
     at: Date,
