@@ -279,4 +279,3 @@ export async function verifyStore(
   }
   return { ok: broken.length === 0, accounts: ids.length, links, broken };
 }
-
