@@ -85,7 +85,13 @@ describe.each(databases.eachSupportedId())(
       expect(await evaluatedAt(135)).toBe(at(130));
       expect(await evaluatedAt(145)).toBe(at(140));
       expect(await evaluatedAt(DAY)).toBe(at(150));
-      expect(await evaluatedAt(DAY + 30)).toBe(at(DAY + 10));
+      // The current result is in force from when it was made, kept or not…
+      expect(await evaluatedAt(DAY + 30)).toBe(at(DAY + 20));
+      // …and the chained record in force then is the day's first.
+      expect(
+        (await store.getEvaluationRecordAt(ACCOUNT, new Date(at(DAY + 30))))
+          ?.evaluation.evaluatedAt,
+      ).toBe(at(DAY + 10));
       expect(
         (await store.getEvaluationAt(ACCOUNT, new Date(at(135))))?.verdict,
       ).toBe('FAIL');
