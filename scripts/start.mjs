@@ -5,8 +5,8 @@
 // answers, the Backstage app (:3000) and backend (:7007) with every AWS SDK
 // client pointed at the simulator through the SDK's standard
 // AWS_ENDPOINT_URL. Ctrl-C stops all of them; if one dies, the others stop.
-import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { waitForHttp } from './lib/wait.mjs';
@@ -62,6 +62,38 @@ run('aws-simulator', process.execPath, [
   String(simulatorPort),
 ]);
 await waitForHttp(`${simulatorUrl}/__admin/health`, { timeoutMs: 60_000 });
+
+// First start: replay 35 days of demo history into the empty database, by evaluating the
+// simulated world day by day (plugins/cis-aws-backend/dev/replayDemoHistory.ts), so evidence for
+// a past date has something to show. CIS_AWS_DEMO_HISTORY=0 skips it.
+const cisAwsDatabase = join(root, '.data/sqlite/cis-aws.sqlite');
+if (!existsSync(cisAwsDatabase) && process.env.CIS_AWS_DEMO_HISTORY !== '0') {
+  console.log(
+    '[start] first start: replaying 35 days of demo history into the CIS AWS database (about a minute; CIS_AWS_DEMO_HISTORY=0 skips it)',
+  );
+  const replay = spawnSync(
+    process.execPath,
+    [
+      '--require',
+      join(root, 'node_modules/@backstage/cli/config/nodeTransform.cjs'),
+      join(root, 'plugins/cis-aws-backend/dev/replayDemoHistory.ts'),
+      '--simulator',
+      simulatorUrl,
+      '--database',
+      cisAwsDatabase,
+    ],
+    { cwd: root, stdio: 'inherit' },
+  );
+  if (replay.status !== 0) {
+    // Half a history would never be replayed again: start from an empty database instead.
+    for (const suffix of ['', '-wal', '-shm']) {
+      rmSync(`${cisAwsDatabase}${suffix}`, { force: true });
+    }
+    console.error(
+      '[start] replaying demo history failed; the demo starts without it',
+    );
+  }
+}
 
 console.log('[start] Backstage app on http://localhost:3000, backend on :7007');
 run(

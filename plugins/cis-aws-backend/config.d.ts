@@ -91,6 +91,15 @@ export interface Config {
       scope?: string;
       /** How far back a packet's verification history reaches (longer than zero). Default: 90 days. */
       historyPeriod?: string | HumanDuration;
+      /**
+       * Signs every evidence packet with HMAC-SHA256 over its digest (`integrity.signature`), so
+       * a packet cannot be re-made by someone who can only write the database. At least 32
+       * characters; never logged, served or written into a packet (packets name it by a key id,
+       * the first 16 hex digits of a hash of it). Default: packets are unsigned (they still
+       * carry their digest and the evidence chain head).
+       * @visibility secret
+       */
+      signingKey?: string;
     };
 
     exceptions?: {

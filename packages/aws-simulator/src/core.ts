@@ -15,6 +15,8 @@ export class SimulatorCore {
   readonly calls = new CallCounter();
   readonly limiter: RateLimiter;
   private readonly initial: WorldSpec;
+  /** How far the world's clock is from the machine's (`PUT /__admin/clock`); 0: real time. */
+  private clockOffsetMs = 0;
 
   constructor(world: WorldSpec) {
     this.initial = structuredClone(world);
@@ -30,10 +32,26 @@ export class SimulatorCore {
     return spec;
   }
 
+  /**
+   * The world's "now", in epoch milliseconds: what its relative times (`-4m`) resolve against
+   * and when drift happens. The machine's clock unless set to another time, which then runs on
+   * from there (a replay of past days sets it to each day in turn). Credentials expire on the
+   * machine's clock whatever this says: they belong to the caller, not to the world.
+   */
+  now(): number {
+    return Date.now() + this.clockOffsetMs;
+  }
+
+  /** Sets the world's clock to `atMs` (running on from there), or back to real time. */
+  setClock(atMs: number | undefined): void {
+    this.clockOffsetMs = atMs === undefined ? 0 : atMs - Date.now();
+  }
+
   /** Back to the world the simulator started with; faults and rate-limit buckets are cleared too. */
   reset(): void {
     this.state.replace(structuredClone(this.initial));
     this.faults.clear();
     this.limiter.reset();
+    this.clockOffsetMs = 0;
   }
 }

@@ -124,8 +124,16 @@ async function handleAws(
     ) {
       throw invalidToken(service.protocol);
     }
-    const nowMs = Date.now();
-    if (!core.limiter.take(service.name, caller.accountId, scope.region, nowMs))
+    const realNowMs = Date.now();
+    const nowMs = core.now();
+    if (
+      !core.limiter.take(
+        service.name,
+        caller.accountId,
+        scope.region,
+        realNowMs,
+      )
+    )
       throw throttled(service.name);
     const handler = service.operations[operation] as
       | ((ctx: unknown, input: unknown) => object | undefined)
@@ -138,6 +146,7 @@ async function handleAws(
       operation,
       requestId,
       nowMs,
+      realNowMs,
     };
     sendResult(
       res,

@@ -1,3 +1,4 @@
+import { configuredSecrets } from './evidence/secretGuard';
 import { ConfigReader } from '@backstage/config';
 import type { JsonValue } from '@backstage/types';
 import {
@@ -416,6 +417,10 @@ describe('readCisAwsConfig checks every value at start-up', () => {
       /cisAws\.evidence\.scope: must not be blank/,
     ],
     [
+      { evidence: { signingKey: 'short-secret-value' } },
+      /cisAws\.evidence\.signingKey: must be at least 32 characters(?![^]*short-secret-value)/,
+    ],
+    [
       { exceptions: { maxDuration: 'PT0S' } },
       /cisAws\.exceptions\.maxDuration: must be longer than zero/,
     ],
@@ -478,5 +483,24 @@ describe('cronProblem', () => {
     ['@fortnightly', 'unknown preset @fortnightly'],
   ])('refuses %j: %s', (expression, problem) => {
     expect(cronProblem(expression)).toContain(problem);
+  });
+});
+
+describe('cisAws.evidence.signingKey', () => {
+  it('is read when long enough, absent otherwise, and counted among the secrets never echoed', () => {
+    const key = 'k'.repeat(40);
+    expect(
+      readCisAwsOptions(
+        new ConfigReader({ cisAws: { evidence: { signingKey: key } } }),
+      ).evidence.signingKey,
+    ).toBe(key);
+    expect(readCisAwsOptions(new ConfigReader({})).evidence).not.toHaveProperty(
+      'signingKey',
+    );
+    expect(
+      configuredSecrets(
+        new ConfigReader({ cisAws: { evidence: { signingKey: key } } }),
+      ),
+    ).toContain(key);
   });
 });

@@ -127,7 +127,12 @@ const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
     rolePolicyMaxAge: true,
   },
   history: { retention: true },
-  evidence: { controlStatement: true, scope: true, historyPeriod: true },
+  evidence: {
+    controlStatement: true,
+    scope: true,
+    historyPeriod: true,
+    signingKey: true,
+  },
   exceptions: { maxDuration: true },
   notifications: {
     enabled: true,
@@ -412,6 +417,27 @@ function readRegions(
   return regions;
 }
 
+/** The shortest evidence signing key accepted: 32 characters (HMAC-SHA256 wants ≥ 256 bits). */
+const MIN_SIGNING_KEY_LENGTH = 32;
+
+/** `cisAws.evidence.signingKey`: a secret, so problems never quote it. */
+function readSigningKey(
+  config: Config | undefined,
+  problems: ConfigProblems,
+): { signingKey?: string } {
+  const key = 'evidence.signingKey';
+  const value = readString(config, key, `cisAws.${key}`, problems);
+  if (value === undefined) return {};
+  if (value.trim().length < MIN_SIGNING_KEY_LENGTH) {
+    problems.add(
+      `cisAws.${key}`,
+      `must be at least ${MIN_SIGNING_KEY_LENGTH} characters (a random secret, e.g. openssl rand -base64 48); leave it out to produce unsigned packets`,
+    );
+    return {};
+  }
+  return { signingKey: value };
+}
+
 /** A text that, when set, says something. */
 function readText(
   config: Config | undefined,
@@ -469,6 +495,7 @@ function readOptions(root: Config, problems: ConfigProblems): CisAwsOptions {
       ),
       scope: readText(config, 'evidence.scope', DEFAULT_SCOPE, problems),
       historyPeriodMs,
+      ...readSigningKey(config, problems),
     },
     maxExceptionDurationMs: readDurationMs(
       config,

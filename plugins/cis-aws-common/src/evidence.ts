@@ -80,9 +80,57 @@ export interface EvidenceTrail {
   /** The trail-level exception in force, if any. */
   exemptedBy?: ComplianceException;
   consoleLinks: ConsoleLinks;
+  /**
+   * For an organization trail whose verdict is its owner's (`inheritedFrom`): the trail's chain
+   * (trail, role, log group, delivery) as evaluated in the owner account at the packet's time,
+   * embedded with the digest of that evaluation, so the packet stands on its own.
+   */
+  organizationTrail?: EvidenceOrganizationTrail;
 }
 
-/** One day's retained verification of the account (the last evaluation of that UTC day). */
+/** The organization trail as its owner account's evaluation saw it. */
+export interface EvidenceOrganizationTrail {
+  ownerAccountId: string;
+  /**
+   * The owner's evaluation current at the packet's time (`evaluatedAt`), and the owner's chained
+   * evaluation record in force then (`seq`, `hash`): that evaluation, or an earlier one with the
+   * same verdicts and reasons. Absent when the owner had not been evaluated.
+   */
+  evaluation?: { evaluatedAt: string; seq: number; hash: string };
+  /** The trail in the owner's evaluation; absent when that evaluation did not see it. */
+  trail?: Omit<EvidenceTrail, 'organizationTrail'>;
+  /** Why the owner's view is missing, in words. */
+  missing?: string;
+}
+
+/**
+ * What makes a packet checkable: the evidence chain it was built from, and its own digest.
+ * Hashes are SHA-256 (hex) over RFC 8785 canonical JSON; `cis-aws-evidence verify` and
+ * `POST /v1/evidence/verify` re-check them against the store.
+ */
+export interface EvidenceIntegrity {
+  /** How hashes and digests are computed, in words. */
+  method: string;
+  /** The version of the chain's link definition. */
+  chain: string;
+  /** The account's latest chained row at or before `asOf`: the chain head the packet reflects. */
+  chainHead?: { seq: number; hash: string; table: string; at: string };
+  /**
+   * The chained evaluation record in force at `asOf`: `result` is that evaluation, or the
+   * account's current result made after it that changed no verdict or reason (an evaluation is
+   * chained when it changes something, and the first of each UTC day).
+   */
+  evaluationRecord?: { seq: number; hash: string };
+  /**
+   * SHA-256 of the packet's canonical JSON without `integrity.packetDigest` and
+   * `integrity.signature`.
+   */
+  packetDigest: string;
+  /** HMAC-SHA256 of `packetDigest` with the configured signing key, when one is configured. */
+  signature?: { algorithm: 'HMAC-SHA256'; keyId: string; value: string };
+}
+
+/** One day's verification of the account (the last evaluation kept for that UTC day). */
 export interface EvidenceVerification {
   /** YYYY-MM-DD, UTC. */
   date: string;
@@ -150,4 +198,6 @@ export interface EvidencePacket {
      */
     redactions?: number;
   };
+  /** The chain head and digest of the packet (absent only in packets of older versions). */
+  integrity?: EvidenceIntegrity;
 }

@@ -55,6 +55,30 @@ describe('admin API: drift without rewriting the world', () => {
     expect(Date.now() - status.StopLoggingTime!.getTime()).toBeLessThan(60_000);
   });
 
+  it("PUT /clock sets the world's clock: relative times and drift follow it, credentials still work", async () => {
+    const past = '2026-11-01T12:00:00.000Z';
+    const set = await adminFetch(sim, 'PUT', '/clock', { at: past });
+    expect(set.status).toBe(200);
+    // The demo world's deliveries are 4 minutes before its now.
+    const status = await trailStatus();
+    const delivered = status.LatestCloudWatchLogsDeliveryTime!.getTime();
+    expect(delivered).toBeLessThan(Date.parse(past));
+    expect(delivered).toBeGreaterThan(Date.parse(past) - 10 * 60_000);
+    await adminFetch(sim, 'PATCH', TRAIL, { isLogging: false });
+    const stopped = await trailStatus();
+    expect(
+      Math.abs(stopped.StopLoggingTime!.getTime() - Date.parse(past)),
+    ).toBeLessThan(60_000);
+
+    expect(
+      (await adminFetch(sim, 'PUT', '/clock', { at: 'soon' })).status,
+    ).toBe(400);
+    const real = await adminFetch(sim, 'DELETE', '/clock');
+    expect(
+      Math.abs(Date.parse((real.body as { now: string }).now) - Date.now()),
+    ).toBeLessThan(60_000);
+  });
+
   it('PATCH a trail {logGroup:null}: the trail no longer names a log group', async () => {
     await adminFetch(sim, 'PATCH', TRAIL, { logGroup: null });
     const { cloudtrail } = await clientsAs(sim, PAYMENTS_PROD);

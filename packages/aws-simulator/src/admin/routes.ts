@@ -84,6 +84,28 @@ on('POST', '/reset', core => {
   return ok({ reset: true, accounts: core.state.accountCount() });
 });
 
+// The world's clock: a replay of past days sets it to each day in turn.
+on('GET', '/clock', core => ok({ now: new Date(core.now()).toISOString() }));
+on('PUT', '/clock', (core, r) => {
+  const body = r.body() as { at?: unknown } | null;
+  const at =
+    body && typeof body.at === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(body.at)
+      ? Date.parse(body.at)
+      : Number.NaN;
+  if (Number.isNaN(at)) {
+    throw new HttpError(
+      400,
+      'body: expected {"at": "<ISO 8601 date-time>"}, the time the world\'s clock is set to',
+    );
+  }
+  core.setClock(at);
+  return ok({ now: new Date(core.now()).toISOString() });
+});
+on('DELETE', '/clock', core => {
+  core.setClock(undefined);
+  return ok({ now: new Date(core.now()).toISOString() });
+});
+
 on('GET', '/accounts', core =>
   ok(core.state.spec.accounts.map(a => ({ id: a.id, name: a.name }))),
 );
@@ -116,7 +138,7 @@ on('PUT', '/accounts/:id/trails/:name', (core, r) =>
   ok(putTrail(core.state, r.params[0], r.params[1], r.body())),
 );
 on('PATCH', '/accounts/:id/trails/:name', (core, r) =>
-  ok(patchTrail(core.state, r.params[0], r.params[1], r.body())),
+  ok(patchTrail(core.state, r.params[0], r.params[1], r.body(), core.now())),
 );
 on('DELETE', '/accounts/:id/trails/:name', (core, r) => {
   deleteTrail(core.state, r.params[0], r.params[1]);

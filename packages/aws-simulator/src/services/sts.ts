@@ -21,7 +21,7 @@ function validation(message: string): AwsError {
  * checked; trust policies are not evaluated.
  */
 function assumeRole(ctx: RequestContext, input: QueryInput): object {
-  const { state, caller, nowMs } = ctx;
+  const { state, caller, realNowMs } = ctx;
   const roleArn = input.string('RoleArn');
   const sessionName = input.string('RoleSessionName');
   const duration = input.optionalInteger('DurationSeconds', 900, 43200) ?? 3600;
@@ -55,7 +55,10 @@ function assumeRole(ctx: RequestContext, input: QueryInput): object {
         : 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.',
     );
   }
-  const expiresAt = new Date(Math.floor(nowMs / 1000) * 1000 + duration * 1000);
+  // Credentials expire on the caller's clock, even while the world's is set to another day.
+  const expiresAt = new Date(
+    Math.floor(realNowMs / 1000) * 1000 + duration * 1000,
+  );
   const credentials = issueCredentials(
     accountId,
     roleName,

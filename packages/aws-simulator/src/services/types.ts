@@ -13,8 +13,13 @@ export interface RequestContext {
   region: string;
   operation: string;
   requestId: string;
-  /** One clock reading per request, so relative times agree within a response. */
+  /**
+   * The world's clock, read once per request so relative times agree within a response (see
+   * `SimulatorCore.now`).
+   */
   nowMs: number;
+  /** The machine's clock: what credentials expire against. */
+  realNowMs: number;
 }
 
 interface ServiceBase {

@@ -165,6 +165,8 @@ export function patchTrail(
   accountId: string,
   name: string,
   patch: unknown,
+  /** The world's clock: when a stop or start happens. */
+  nowMs: number = Date.now(),
 ): TrailSpec {
   const account = requireAccount(state, accountId);
   const base = account.trails.find(t => t.name === name);
@@ -183,7 +185,6 @@ export function patchTrail(
   ) {
     throw new WorldValidationError('body.status', 'expected an object');
   }
-  const nowMs = Date.now();
   const status: PlainObject = { ...base.status, ...(statusPatch ?? {}) };
   if (isLogging !== undefined) status.isLogging = isLogging;
   const explicit = (key: string) =>

@@ -79,7 +79,9 @@ function catalog(): CatalogService {
           return target.getEntityByRef(ref, options as never);
         };
       }
-      return Reflect.get(target, property, receiver);
+      // The mock keeps its entities in a #private field: call it on itself, not on the proxy.
+      const value = Reflect.get(target, property, receiver);
+      return typeof value === 'function' ? value.bind(target) : value;
     },
   });
 }
@@ -370,6 +372,80 @@ describe.each(databases.eachSupportedId())(
     it('answers 401 without credentials', async () => {
       const res = await get(`/v1/accounts/${ACCOUNT}/evidence`, '');
       expect(res.status).toBe(401);
+    });
+
+    const verify = (body?: object, auth: string | undefined = AUDITOR) => {
+      const req = request(server).post('/api/cis-aws/v1/evidence/verify');
+      if (auth) req.set('Authorization', auth);
+      return body ? req.send(body) : req;
+    };
+
+    it('POST /v1/evidence/verify re-checks a packet it served, and finds an edited one', async () => {
+      expect((await verify({}, '')).status).toBe(401);
+      const packet: EvidencePacket = (
+        await get(`/v1/accounts/${ACCOUNT}/evidence?at=${at(DAY + 90)}`)
+      ).body;
+      expect(packet.integrity).toMatchObject({
+        chain: 'cis-aws-evidence-chain/v1',
+        packetDigest: expect.stringMatching(/^[0-9a-f]{64}$/),
+        evaluationRecord: { seq: expect.any(Number) },
+        chainHead: { at: expect.any(String) },
+      });
+      expect(packet.integrity).not.toHaveProperty('signature');
+
+      const intact = await verify({ packet });
+      expect(intact.status).toBe(200);
+      expect(intact.body).toMatchObject({
+        scope: 'packet',
+        ok: true,
+        accountId: ACCOUNT,
+      });
+      expect(intact.body.checks.map((c: { check: string }) => c.check)).toEqual(
+        [
+          'packet digest',
+          `chain of ${ACCOUNT}`,
+          'chain head',
+          'evaluation record',
+        ],
+      );
+
+      const edited = await verify({
+        packet: { ...packet, result: { ...packet.result, verdict: 'PASS' } },
+      });
+      expect(edited.status).toBe(200);
+      expect(edited.body.ok).toBe(false);
+      expect(edited.body.checks[0]).toMatchObject({
+        check: 'packet digest',
+        status: 'failed',
+      });
+    });
+
+    it('POST /v1/evidence/verify without a packet re-checks every readable chain', async () => {
+      const res = await verify();
+      expect(res.body).toMatchObject({
+        scope: 'store',
+        ok: true,
+        accounts: 2,
+        broken: [],
+      });
+      expect(res.status).toBe(200);
+      expect(res.body.links).toBeGreaterThan(4);
+    });
+
+    it('POST /v1/evidence/verify answers 404 for a packet of an account the caller may not read, 400 for what is not a packet', async () => {
+      const packet: EvidencePacket = (
+        await get(`/v1/accounts/${HIDDEN_ACCOUNT}/evidence`)
+      ).body;
+      const hidden = await verify(
+        { packet },
+        mockCredentials.user.header(OUTSIDER),
+      );
+      expect(hidden.status).toBe(404);
+      const bad = await verify({ packet: { account: 'nope' } });
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain('not an evidence packet');
+      const unknownKey = await verify({ packets: [] });
+      expect(unknownKey.status).toBe(400);
     });
   },
 );

@@ -40,7 +40,7 @@ function mockedServices(): Mocked {
       grant: jest.fn(),
       revoke: jest.fn(),
     },
-    evidence: { producePacket: jest.fn() },
+    evidence: { producePacket: jest.fn(), verify: jest.fn() },
   };
 }
 

@@ -10,7 +10,7 @@ import { ExceptionService } from '../services/ExceptionService';
 import { OwnerRankingService } from '../services/OwnerRankingService';
 import type { DiagnosticsService } from '../services/DiagnosticsService';
 import { createDiagnosticsRoutes } from './diagnosticsRoutes';
-import { createEvidenceRoutes } from './evidenceRoutes';
+import { createEvidenceRoutes, VERIFY_BODY_LIMIT } from './evidenceRoutes';
 import { createExceptionRoutes } from './exceptionRoutes';
 import { redactJsonResponses } from './redaction';
 import {
@@ -49,6 +49,8 @@ export async function createRouter(
   const { httpAuth, accounts, entities, owners, evaluations } = options;
   const router = Router();
   router.use(redactJsonResponses(options.knownSecrets));
+  // Evidence packets sent back to be verified are larger than any other body.
+  router.use('/v1/evidence/verify', express.json({ limit: VERIFY_BODY_LIMIT }));
   router.use(express.json());
 
   const credentialsOf = async (req: Request) => ({

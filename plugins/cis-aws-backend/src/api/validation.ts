@@ -119,6 +119,11 @@ export const evidenceQuerySchema = z
   })
   .strict();
 
+/** `POST /v1/evidence/verify`: a JSON packet to re-check, or nothing for every chain. */
+export const evidenceVerifySchema = z
+  .object({ packet: z.record(z.unknown()).optional() })
+  .strict();
+
 /** Routes that take no query parameters say so instead of ignoring a misspelt one. */
 export const noQuerySchema = z.object({}).strict();
 

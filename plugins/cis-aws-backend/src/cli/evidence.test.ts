@@ -163,3 +163,98 @@ describe('runEvidenceCli', () => {
     );
   });
 });
+
+describe('runEvidenceCli verify', () => {
+  /** Opens the test database directly, as someone editing it by hand would. */
+  async function editByHand(
+    edit: (knex: ReturnType<typeof knexFactory>) => Promise<unknown>,
+  ) {
+    const knex = knexFactory({
+      client: 'better-sqlite3',
+      connection: { filename: databaseFile() },
+      useNullAsDefault: true,
+    });
+    try {
+      await edit(knex);
+    } finally {
+      await knex.destroy();
+    }
+  }
+
+  it('prints its own usage, and refuses --account with --packet (exit code 2)', async () => {
+    const help = await run(['verify', '--help'], root);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: cis-aws-evidence verify/);
+    const bad = await run(
+      ['verify', '--packet', 'package.json', '--account', accountId(1)],
+      root,
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('do not go together');
+  });
+
+  it('re-checks an exported packet and every chain; an edited row makes both fail and is named', async () => {
+    const exported = await run(['--out', 'verify-out'], root);
+    expect(exported.code).toBe(0);
+    const packetFile = join(
+      root,
+      'verify-out',
+      accountId(2),
+      '2026-01-11',
+      'cis-2.4-evidence.json',
+    );
+
+    const intact = await run(['verify'], root);
+    expect(intact.stderr).toBe('');
+    expect(intact.stdout).toMatch(
+      /^Intact: the evidence chains of 2 accounts \(\d+ links\)\n$/,
+    );
+    expect(intact.code).toBe(0);
+    const packetOk = await run(['verify', '--packet', packetFile], root);
+    expect(packetOk.stdout).toContain(`Intact: ${packetFile}`);
+    expect(packetOk.stdout).toMatch(/ok\s+packet digest/);
+    expect(packetOk.code).toBe(0);
+
+    // An edited packet no longer matches its digest.
+    const edited = JSON.parse(readFileSync(packetFile, 'utf8'));
+    edited.result.verdict = 'PASS';
+    const editedFile = join(root, 'edited.json');
+    writeFileSync(editedFile, JSON.stringify(edited));
+    const packetEdited = await run(['verify', '--packet', editedFile], root);
+    expect(packetEdited.code).toBe(1);
+    expect(packetEdited.stdout).toMatch(
+      /failed\s+packet digest: the packet was changed/,
+    );
+
+    // Someone turns the stored FAIL into a PASS by hand.
+    let rowId = 0;
+    await editByHand(async knex => {
+      const row = await knex('cis_aws_evaluation_history')
+        .where({ account_id: accountId(2) })
+        .first();
+      rowId = row.id;
+      await knex('cis_aws_evaluation_history')
+        .where({ id: row.id })
+        .update({ verdict: 'PASS', reason: null });
+    });
+    const broken = await run(['verify'], root);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain(
+      `BROKEN account ${accountId(
+        2,
+      )}: cis_aws_evaluation_history row ${rowId} (link 1) at ${at(
+        90,
+      )}: the row's content does not match its hash`,
+    );
+    expect(broken.stdout).toContain(
+      'NOT intact: the evidence chains of 2 accounts',
+    );
+    const onlyIntact = await run(['verify', '--account', accountId(1)], root);
+    expect(onlyIntact.code).toBe(0);
+    const packetBroken = await run(['verify', '--packet', packetFile], root);
+    expect(packetBroken.code).toBe(1);
+    expect(packetBroken.stdout).toContain(
+      `cis_aws_evaluation_history row ${rowId}`,
+    );
+  });
+});

@@ -4,6 +4,10 @@
  * account id and date), with an index. No AWS call, no backend needed: it reads what the backend
  * stored. Exit codes: 0 done, 1 failed (no database, unknown account…), 2 bad arguments.
  *
+ * `cis-aws-evidence verify [--packet FILE]… [--account ID]…`: re-checks packets, or the stored
+ * evidence chains, naming the first broken link. Exit codes: 0 everything holds, 1 something
+ * does not (or the check failed), 2 bad arguments.
+ *
  * The package's bin (`bin/cis-aws-evidence`) runs it from dist/ when installed from npm, and from
  * src/ in this repository.
  */
@@ -23,8 +27,16 @@ import { join } from 'node:path';
 import {
   EVIDENCE_USAGE,
   parseEvidenceArgs,
+  parseVerifyArgs,
   UsageError,
+  VERIFY_USAGE,
 } from '../evidence/cliArgs';
+import {
+  signingFromKey,
+  verifyPacket,
+  verifyStore,
+} from '../evidence/packetIntegrity';
+import { ChainBreak } from '../storage/EvaluationStore';
 import { PLUGIN_ID, sqliteDatabaseFile } from '../evidence/cliDatabase';
 import { exportEvidence } from '../evidence/exportAll';
 import { configuredSecrets } from '../evidence/secretGuard';
@@ -123,7 +135,39 @@ async function exportFromDatabase(
     return 0;
   }
 
-  /** Warnings and errors only: the summary line is the output. */
+  const logger = cliLogger(env);
+  const config = await readConfig(env.cwd, args.configPaths);
+  const options = readCisAwsOptions(config);
+  return withStore(config, args.backendDir, logger, async store => {
+    const { index, indexFiles, redactions } = await exportEvidence({
+      store,
+      exceptions: store,
+      options,
+      outDir: args.outDir,
+      at: args.at,
+      accountIds: args.accountIds,
+      producedBy: env.producedBy,
+      knownSecrets: configuredSecrets(config),
+    });
+    const totals = Object.entries(index.totals)
+      .filter(([, count]) => count > 0)
+      .map(([verdict, count]) => `${count} ${verdict}`)
+      .join(', ');
+    env.stdout(
+      `Wrote CIS 2.4 evidence of ${index.accounts.length} account${
+        index.accounts.length === 1 ? '' : 's'
+      } as of ${index.asOf} to ${args.outDir}${
+        totals ? ` (${totals})` : ''
+      }; index: ${indexFiles.markdown}${
+        redactions > 0 ? `; ${redactions} credential-like strings redacted` : ''
+      }\n`,
+    );
+    return 0;
+  });
+}
+
+/** Warnings and errors only: the summary line is the output. */
+function cliLogger(env: Required<EvidenceCliEnvironment>): LoggerService {
   const logger: LoggerService = {
     error: message => env.stderr(`error: ${message}\n`),
     warn: message => env.stderr(`warning: ${message}\n`),
@@ -133,23 +177,40 @@ async function exportFromDatabase(
       return logger;
     },
   };
+  return logger;
+}
 
+async function readConfig(
+  cwd: string,
+  configPaths: string[],
+): Promise<ConfigReader> {
   const source = ConfigSources.default({
-    rootDir: env.cwd,
-    argv: args.configPaths.flatMap(path => ['--config', path]),
+    rootDir: cwd,
+    argv: configPaths.flatMap(path => ['--config', path]),
   });
   const closable = await ConfigSources.toConfig(source);
   const config = new ConfigReader(closable.get());
   closable.close();
-  const options = readCisAwsOptions(config);
+  return config;
+}
 
+/**
+ * Opens the plugin's database as the backend would (relative SQLite paths resolved from the
+ * backend's directory), read only: never migrates someone's database.
+ */
+async function withStore(
+  config: ConfigReader,
+  backendDir: string,
+  logger: LoggerService,
+  use: (store: DatabaseEvaluationStore) => Promise<number>,
+): Promise<number> {
   const driver = missingDriver(config);
   if (driver) {
     throw new CliError(
       `The configured database client needs ${driver}, which is not installed here: run cis-aws-evidence from the backend's folder, where it is, or install it (npm install ${driver}).`,
     );
   }
-  const sqliteFile = sqliteDatabaseFile(config, args.backendDir);
+  const sqliteFile = sqliteDatabaseFile(config, backendDir);
   if (sqliteFile === ':memory:') {
     throw new CliError(
       'The configured database is in memory: there is no stored evaluation to export.',
@@ -163,7 +224,7 @@ async function exportFromDatabase(
 
   // Relative database paths in the config are the backend's, resolved from where it runs.
   const previousCwd = process.cwd();
-  process.chdir(args.backendDir);
+  process.chdir(backendDir);
   const shutdownHooks: (() => void | Promise<void>)[] = [];
   const lifecycle: RootLifecycleService = {
     addStartupHook() {},
@@ -198,32 +259,7 @@ async function exportFromDatabase(
         );
       }
       const store = await DatabaseEvaluationStore.create({ database });
-      const { index, indexFiles, redactions } = await exportEvidence({
-        store,
-        exceptions: store,
-        options,
-        outDir: args.outDir,
-        at: args.at,
-        accountIds: args.accountIds,
-        producedBy: env.producedBy,
-        knownSecrets: configuredSecrets(config),
-      });
-      const totals = Object.entries(index.totals)
-        .filter(([, count]) => count > 0)
-        .map(([verdict, count]) => `${count} ${verdict}`)
-        .join(', ');
-      env.stdout(
-        `Wrote CIS 2.4 evidence of ${index.accounts.length} account${
-          index.accounts.length === 1 ? '' : 's'
-        } as of ${index.asOf} to ${args.outDir}${
-          totals ? ` (${totals})` : ''
-        }; index: ${indexFiles.markdown}${
-          redactions > 0
-            ? `; ${redactions} credential-like strings redacted`
-            : ''
-        }\n`,
-      );
-      return 0;
+      return await use(store);
     } finally {
       // Stops the manager's keepalive timer (and closes non-SQLite pools), then the client.
       for (const hook of shutdownHooks) await hook();
@@ -232,6 +268,91 @@ async function exportFromDatabase(
   } finally {
     process.chdir(previousCwd);
   }
+}
+
+async function verifyFromDatabase(
+  argv: string[],
+  env: Required<EvidenceCliEnvironment>,
+): Promise<number> {
+  let args;
+  try {
+    args = parseVerifyArgs(argv, {
+      cwd: env.cwd,
+      exists: existsSync,
+      isWorkspaceRoot,
+    });
+  } catch (error) {
+    if (error instanceof UsageError) {
+      env.stderr(`${error.message}\n\n${VERIFY_USAGE}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  if (args.help) {
+    env.stdout(`${VERIFY_USAGE}\n`);
+    return 0;
+  }
+  const packets = args.packetPaths.map(path => {
+    try {
+      return { path, packet: JSON.parse(readFileSync(path, 'utf8')) };
+    } catch (error) {
+      throw new CliError(
+        `${path} is not a JSON evidence packet (${
+          toError(error).message
+        }): verify the .json packet, not the Markdown one`,
+      );
+    }
+  });
+  const logger = cliLogger(env);
+  const config = await readConfig(env.cwd, args.configPaths);
+  const options = readCisAwsOptions(config);
+  const signing = signingFromKey(options.evidence.signingKey);
+  return withStore(config, args.backendDir, logger, async store => {
+    if (packets.length === 0) {
+      const report = await verifyStore(store, args.accountIds);
+      for (const broken of report.broken) {
+        env.stdout(`BROKEN ${brokenLinkText(broken)}\n`);
+      }
+      env.stdout(
+        `${report.ok ? 'Intact' : 'NOT intact'}: the evidence chains of ${
+          report.accounts
+        } account${report.accounts === 1 ? '' : 's'} (${report.links} links)${
+          report.ok
+            ? ''
+            : `; ${report.broken.length} broken, first broken link of each above`
+        }\n`,
+      );
+      return report.ok ? 0 : 1;
+    }
+    let ok = true;
+    for (const { path, packet } of packets) {
+      if (typeof packet?.account?.accountId !== 'string') {
+        throw new CliError(`${path} is not an evidence packet`);
+      }
+      const report = await verifyPacket(packet, store, signing);
+      ok &&= report.ok;
+      env.stdout(
+        `${report.ok ? 'Intact' : 'NOT intact'}: ${path} (account ${
+          report.accountId
+        })\n`,
+      );
+      for (const check of report.checks) {
+        env.stdout(
+          `  ${check.status.padEnd(12)} ${check.check}: ${check.detail}\n`,
+        );
+      }
+    }
+    return ok ? 0 : 1;
+  });
+}
+
+/** `account A: table T row R (link S) at TIME: problem`. */
+function brokenLinkText(broken: ChainBreak): string {
+  return `account ${broken.accountId}: ${broken.table}${
+    broken.rowId !== undefined ? ` row ${broken.rowId}` : ''
+  }${broken.seq !== undefined ? ` (link ${broken.seq})` : ''}${
+    broken.at ? ` at ${broken.at}` : ''
+  }: ${broken.problem}`;
 }
 
 /**
@@ -252,7 +373,9 @@ export async function runEvidenceCli(
     producedBy: environment.producedBy ?? operator(),
   };
   try {
-    return await exportFromDatabase(argv, env);
+    return argv[0] === 'verify'
+      ? await verifyFromDatabase(argv.slice(1), env)
+      : await exportFromDatabase(argv, env);
   } catch (error) {
     const { name, message } = toError(error);
     env.stderr(`${OPERATOR_ERRORS.has(name) ? '' : `${name}: `}${message}\n`);

@@ -146,6 +146,25 @@ function permissions(packet: EvidencePacket): string[] {
           : "The trust policy is reproduced in the trail's section; no permission policy document was retained."
       }`;
     }
+    const owners = trail.organizationTrail;
+    if (owners?.trail?.role.state === 'FOUND' && owners.evaluation) {
+      const ownersRole = owners.trail.role;
+      return `The ${configured}. The role is the organization trail's, in its owner account ${code(
+        owners.ownerAccountId,
+      )}; as evaluated there at ${text(
+        owners.evaluation.evaluatedAt,
+      )}: trust: ${text(ownersRole.trustsCloudTrail)}. Permissions: ${text(
+        ownersRole.permission,
+      )}. The owner's view, with its documents, is embedded in the trail's section.`;
+    }
+    if (owners) {
+      return `The ${configured}. The role is the organization trail's, in its owner account ${code(
+        owners.ownerAccountId,
+      )}: ${text(
+        owners.missing ??
+          "the owner's evaluation could not read it; its view is embedded in the trail's section",
+      )}`;
+    }
     return `The ${configured}. The role's documents are not part of this packet: ${text(
       role.detail,
     )}`;

@@ -3,6 +3,7 @@ import {
   AccountMapping,
   ComplianceException,
   EVIDENCE_SCHEMA,
+  EvidenceOrganizationTrail,
   EvidencePacket,
   EvidenceVerification,
   ExceptionAuditEvent,
@@ -24,6 +25,11 @@ export interface EvidenceOptions {
     scope: string;
     /** How far back a packet's history reaches. */
     historyPeriodMs: number;
+    /**
+     * The key packets are signed with (HMAC-SHA256, `cisAws.evidence.signingKey`); unsigned
+     * without one. A secret: never logged, served or written into a packet.
+     */
+    signingKey?: string;
   };
   /** The region of Security Hub's console links. */
   securityHub: { region: string };
@@ -41,6 +47,11 @@ export interface EvidenceInput {
   changes: VerdictChange[];
   /** Daily verifications; those outside the period are dropped. */
   verifications: EvidenceVerification[];
+  /**
+   * By trail ARN: the organization trails whose verdict is their owner's, as the owner's
+   * evaluation at `asOf` saw them.
+   */
+  organizationTrails?: ReadonlyMap<string, EvidenceOrganizationTrail>;
   /** Every exception of the account, whatever its status. */
   exceptions: ComplianceException[];
   exceptionEvents: ExceptionAuditEvent[];
@@ -203,9 +214,15 @@ export function buildEvidencePacket(input: EvidenceInput): EvidencePacket {
       ? { verdictSince: input.verdictSince }
       : {}),
     trails: evaluation
-      ? evaluation.trails.map(trail =>
-          evidenceTrail(trail, evaluation, options.securityHub.region),
-        )
+      ? evaluation.trails.map(trail => {
+          const evidence = evidenceTrail(
+            trail,
+            evaluation,
+            options.securityHub.region,
+          );
+          const owners = input.organizationTrails?.get(trail.trailArn);
+          return owners ? { ...evidence, organizationTrail: owners } : evidence;
+        })
       : [],
     ...(evaluation?.securityHub ? { securityHub: evaluation.securityHub } : {}),
     history: {

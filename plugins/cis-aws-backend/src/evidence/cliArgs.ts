@@ -29,6 +29,8 @@ and needs no running backend; never migrates or changes what is stored.
                      exists, else the current directory)
   -h, --help         this text
 
+cis-aws-evidence verify --help: re-check packets or the stored evidence chains.
+
 Run it where the backend's configuration works: environment variables it substitutes
 (\${POSTGRES_HOST}...) must be set as for the backend.
 Exit codes: 0 written, 1 failed (no database, unknown account...), 2 bad arguments.`;
@@ -130,12 +132,6 @@ export function parseEvidenceArgs(
   const { values } = parsed;
   const absolute = (path: string) =>
     isAbsolute(path) ? path : resolve(context.cwd, path);
-  let rootDir: string | undefined;
-  const root = () =>
-    (rootDir ??= findRepositoryRoot(
-      context.cwd,
-      context.isWorkspaceRoot ?? (() => false),
-    ));
   if (values.help) {
     return {
       help: true,
@@ -148,18 +144,35 @@ export function parseEvidenceArgs(
   if (!values.out) {
     throw new UsageError('--out DIR is required');
   }
-  const accountIds = values.account?.flatMap(value =>
-    value
-      .split(',')
-      .map(id => id.trim())
-      .filter(id => id !== ''),
-  );
-  const invalid = accountIds?.filter(id => !isAwsAccountId(id)) ?? [];
-  if (invalid.length > 0) {
-    throw new UsageError(
-      `--account ${invalid.join(', ')}: an AWS account id is 12 digits`,
-    );
-  }
+  const accountIds = parseAccountIds(values.account);
+  const { configPaths, backendDir } = resolveInstallation(values, context);
+  return {
+    help: false,
+    outDir: absolute(values.out),
+    at: parseAt(values.at, context.now),
+    ...(accountIds && accountIds.length > 0 ? { accountIds } : {}),
+    configPaths,
+    backendDir,
+  };
+}
+
+/** The configuration files and backend directory of `--config` and `--backend-dir`. */
+function resolveInstallation(
+  values: { config?: string[]; 'backend-dir'?: string },
+  context: {
+    cwd: string;
+    exists: (path: string) => boolean;
+    isWorkspaceRoot?: (dir: string) => boolean;
+  },
+): { configPaths: string[]; backendDir: string } {
+  const absolute = (path: string) =>
+    isAbsolute(path) ? path : resolve(context.cwd, path);
+  let rootDir: string | undefined;
+  const root = () =>
+    (rootDir ??= findRepositoryRoot(
+      context.cwd,
+      context.isWorkspaceRoot ?? (() => false),
+    ));
   let configPaths: string[];
   if (values.config && values.config.length > 0) {
     configPaths = values.config.map(absolute);
@@ -190,12 +203,104 @@ export function parseEvidenceArgs(
         ? conventional
         : context.cwd;
   }
+  return { configPaths, backendDir };
+}
+
+export const VERIFY_USAGE = `Usage: cis-aws-evidence verify [--packet FILE]... [--account ID]... [--config FILE]... [--backend-dir DIR]
+
+Re-checks evidence against the cis-aws backend plugin's database, reading only. Every stored
+evaluation record and verdict change carries the SHA-256 of its RFC 8785 canonical JSON, chained
+to the previous row of its account.
+
+  --packet FILE      a JSON packet (cis-2.4-evidence.json): re-computes its digest, checks its
+                     signature (when cisAws.evidence.signingKey is configured), the chains of its
+                     account and of the organization trail owners it embeds, and that the chain
+                     links it states are the stored ones; repeat it for several packets
+  --account ID       without --packet: only the chains of these accounts (default: every chain)
+  --config FILE      as for the export (default: app-config.yaml [+ app-config.local.yaml])
+  --backend-dir DIR  as for the export
+  -h, --help         this text
+
+Prints the first broken link of each chain (account, table, row id, link, time).
+Exit codes: 0 everything holds, 1 something does not hold or the check failed, 2 bad arguments.`;
+
+export interface VerifyCliArgs {
+  help: boolean;
+  /** Absolute paths of JSON packets; empty: verify the chains in the store. */
+  packetPaths: string[];
+  accountIds?: string[];
+  configPaths: string[];
+  backendDir: string;
+}
+
+/** The arguments of `cis-aws-evidence verify …` (without the word `verify`). */
+export function parseVerifyArgs(
+  argv: string[],
+  context: {
+    cwd: string;
+    exists: (path: string) => boolean;
+    isWorkspaceRoot?: (dir: string) => boolean;
+  },
+): VerifyCliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        packet: { type: 'string', multiple: true },
+        account: { type: 'string', multiple: true },
+        config: { type: 'string', multiple: true },
+        'backend-dir': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError(toError(error).message);
+  }
+  const { values } = parsed;
+  if (values.help) {
+    return {
+      help: true,
+      packetPaths: [],
+      configPaths: [],
+      backendDir: context.cwd,
+    };
+  }
+  const packetPaths = (values.packet ?? []).map(path =>
+    isAbsolute(path) ? path : resolve(context.cwd, path),
+  );
+  const missing = packetPaths.filter(path => !context.exists(path));
+  if (missing.length > 0) {
+    throw new UsageError(`--packet: no such file: ${missing.join(', ')}`);
+  }
+  const accountIds = parseAccountIds(values.account);
+  if (accountIds && packetPaths.length > 0) {
+    throw new UsageError(
+      '--account and --packet do not go together: a packet names its account',
+    );
+  }
   return {
     help: false,
-    outDir: absolute(values.out),
-    at: parseAt(values.at, context.now),
+    packetPaths,
     ...(accountIds && accountIds.length > 0 ? { accountIds } : {}),
-    configPaths,
-    backendDir,
+    ...resolveInstallation(values, context),
   };
+}
+
+function parseAccountIds(values: string[] | undefined): string[] | undefined {
+  const accountIds = values?.flatMap(value =>
+    value
+      .split(',')
+      .map(id => id.trim())
+      .filter(id => id !== ''),
+  );
+  const invalid = accountIds?.filter(id => !isAwsAccountId(id)) ?? [];
+  if (invalid.length > 0) {
+    throw new UsageError(
+      `--account ${invalid.join(', ')}: an AWS account id is 12 digits`,
+    );
+  }
+  return accountIds;
 }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import {
   EvaluationStore,
+  EvidenceChainStore,
   ExceptionStore,
   listAllAccounts,
 } from '../storage/EvaluationStore';
@@ -54,7 +55,7 @@ export interface EvidenceIndex {
 }
 
 export interface ExportEvidenceOptions {
-  store: EvaluationStore;
+  store: EvaluationStore & EvidenceChainStore;
   exceptions: ExceptionStore;
   options: EvidenceOptions;
   outDir: string;

@@ -1,10 +1,24 @@
 import {
+  AccountEvaluation,
   AccountMapping,
   AccountSummary,
   EvidenceFormat,
+  EvidenceOrganizationTrail,
   EvidencePacket,
 } from '@cis-aws/plugin-cis-aws-common';
-import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
+import {
+  EvaluationRecord,
+  EvaluationStore,
+  EvidenceChainStore,
+  ExceptionStore,
+} from '../storage/EvaluationStore';
+import { EVIDENCE_CHAIN } from '../storage/evidenceChain';
+import { evidenceTrail } from './evidenceTrail';
+import {
+  INTEGRITY_METHOD,
+  sealPacket,
+  signingFromKey,
+} from './packetIntegrity';
 import {
   buildEvidencePacket,
   EvidenceOptions,
@@ -19,7 +33,8 @@ export interface EvidenceSources {
   store: Pick<
     EvaluationStore,
     'getEvaluationAt' | 'getHistory' | 'listVerifications'
-  >;
+  > &
+    Pick<EvidenceChainStore, 'getEvaluationRecordAt' | 'getChainHeadAt'>;
   exceptions: Pick<ExceptionStore, 'listExceptions' | 'listExceptionEvents'>;
   options: EvidenceOptions;
   /** Configured secrets to redact wherever they occur (see `configuredSecrets`). */
@@ -50,14 +65,28 @@ export async function produceEvidencePacket(
   const { mapping, asOf } = request;
   const { accountId } = mapping;
   const from = new Date(asOf.getTime() - options.evidence.historyPeriodMs);
-  const [evaluation, changesUpToAsOf, verifications, allExceptions, events] =
-    await Promise.all([
-      store.getEvaluationAt(accountId, asOf),
-      store.getHistory(accountId, { to: asOf }),
-      store.listVerifications(accountId, { from, to: asOf }),
-      exceptions.listExceptions({ accountIds: [accountId] }),
-      exceptions.listExceptionEvents(accountId),
-    ]);
+  const [
+    evaluation,
+    record,
+    chainHead,
+    changesUpToAsOf,
+    verifications,
+    allExceptions,
+    events,
+  ] = await Promise.all([
+    store.getEvaluationAt(accountId, asOf),
+    store.getEvaluationRecordAt(accountId, asOf),
+    store.getChainHeadAt(accountId, asOf),
+    store.getHistory(accountId, { to: asOf }),
+    store.listVerifications(accountId, { from, to: asOf }),
+    exceptions.listExceptions({ accountIds: [accountId] }),
+    exceptions.listExceptionEvents(accountId),
+  ]);
+  const organizationTrails = await organizationTrailsOf(
+    sources,
+    evaluation,
+    asOf,
+  );
   const { current } = request;
   let verdictSince: string | undefined;
   if (evaluation) {
@@ -75,6 +104,7 @@ export async function produceEvidencePacket(
     verdictSince,
     changes: changesUpToAsOf,
     verifications,
+    organizationTrails,
     exceptions: allExceptions,
     exceptionEvents: events,
     options,
@@ -84,10 +114,101 @@ export async function produceEvidencePacket(
     generator: evidenceGenerator(),
   });
   const guarded = redactSecretsDeep(packet, sources.knownSecrets);
-  return {
-    ...guarded.value,
-    produced: { ...guarded.value.produced, redactions: guarded.redactions },
-  };
+  // Hashes only: nothing here can hold a secret, and the digest covers the redacted packet.
+  return sealPacket(
+    {
+      ...guarded.value,
+      produced: { ...guarded.value.produced, redactions: guarded.redactions },
+      integrity: {
+        method: INTEGRITY_METHOD,
+        chain: EVIDENCE_CHAIN,
+        ...(chainHead
+          ? {
+              chainHead: {
+                seq: chainHead.seq,
+                hash: chainHead.hash,
+                table: chainHead.table,
+                at: chainHead.at,
+              },
+            }
+          : {}),
+        ...(record
+          ? { evaluationRecord: { seq: record.seq, hash: record.hash } }
+          : {}),
+      },
+    },
+    signingFromKey(options.evidence.signingKey),
+  );
+}
+
+/**
+ * The organization trails of an evaluation whose verdict is their owner's, as the owner's
+ * evaluation current at `asOf` saw them (with the owner's chained record in force then): the
+ * chain a member account's packet relies on.
+ */
+async function organizationTrailsOf(
+  sources: EvidenceSources,
+  evaluation: AccountEvaluation | undefined,
+  asOf: Date,
+): Promise<Map<string, EvidenceOrganizationTrail>> {
+  const result = new Map<string, EvidenceOrganizationTrail>();
+  const inherited = (evaluation?.trails ?? []).filter(
+    trail =>
+      trail.inheritedFrom &&
+      trail.inheritedFrom.accountId !== evaluation?.accountId,
+  );
+  const owners = new Map<
+    string,
+    Promise<[AccountEvaluation | undefined, EvaluationRecord | undefined]>
+  >();
+  for (const trail of inherited) {
+    const ownerAccountId = trail.inheritedFrom!.accountId;
+    if (!owners.has(ownerAccountId)) {
+      owners.set(
+        ownerAccountId,
+        Promise.all([
+          sources.store.getEvaluationAt(ownerAccountId, asOf),
+          sources.store.getEvaluationRecordAt(ownerAccountId, asOf),
+        ]),
+      );
+    }
+    const [owner, record] = await owners.get(ownerAccountId)!;
+    if (!owner || !record) {
+      result.set(trail.trailArn, {
+        ownerAccountId,
+        missing: `The owner account ${ownerAccountId} had not been evaluated by ${asOf.toISOString()}.`,
+      });
+      continue;
+    }
+    const chained = {
+      evaluatedAt: owner.evaluatedAt,
+      seq: record.seq,
+      hash: record.hash,
+    };
+    const ownersTrail = owner.trails.find(
+      candidate =>
+        candidate.trailArn === trail.trailArn && !candidate.inheritedFrom,
+    );
+    result.set(
+      trail.trailArn,
+      ownersTrail
+        ? {
+            ownerAccountId,
+            evaluation: chained,
+            trail: evidenceTrail(
+              ownersTrail,
+              owner,
+              sources.options.securityHub.region,
+            ),
+          }
+        : {
+            ownerAccountId,
+            evaluation: chained,
+            missing: `The owner account's evaluation of ${owner.evaluatedAt} did not see this trail.`,
+          },
+    );
+  }
+  return result;
 }
 
 export const EVIDENCE_CONTENT_TYPES: Record<EvidenceFormat, string> = {

@@ -316,6 +316,50 @@ function answersSection(packet: EvidencePacket): string {
     .trimEnd();
 }
 
+function integritySection(packet: EvidencePacket): string {
+  const integrity = packet.integrity;
+  if (!integrity) return '';
+  return [
+    '## Integrity',
+    '',
+    facts([
+      ['Packet digest (SHA-256)', code(integrity.packetDigest)],
+      [
+        'Evidence chain head at this time',
+        integrity.chainHead
+          ? `link ${integrity.chainHead.seq} of account ${code(
+              packet.account.accountId,
+            )} (${code(integrity.chainHead.table)}, ${when(
+              integrity.chainHead.at,
+            )}): ${code(integrity.chainHead.hash)}`
+          : 'none: nothing about this account was stored by then',
+      ],
+      [
+        'Evaluation record shown',
+        integrity.evaluationRecord
+          ? `link ${integrity.evaluationRecord.seq}: ${code(
+              integrity.evaluationRecord.hash,
+            )}`
+          : '—',
+      ],
+      [
+        'Signature',
+        integrity.signature
+          ? `${integrity.signature.algorithm} with key ${code(
+              integrity.signature.keyId,
+            )}: ${code(integrity.signature.value)}`
+          : 'unsigned (no signing key configured)',
+      ],
+    ]),
+    '',
+    `${text(
+      integrity.method,
+    )} Every stored evaluation and verdict change is chained to the previous one of its account (${code(
+      integrity.chain,
+    )}). To re-check this packet against the store, run \`cis-aws-evidence verify --packet cis-2.4-evidence.json\` or POST it to \`/api/cis-aws/v1/evidence/verify\`; the digest is that of the JSON packet, of which this Markdown is a rendering.`,
+  ].join('\n');
+}
+
 function footer(packet: EvidencePacket): string {
   const { produced } = packet;
   return [
@@ -346,6 +390,7 @@ export function renderEvidenceMarkdown(packet: EvidencePacket): string {
     historySection(packet),
     exceptionsSection(packet),
     answersSection(packet),
+    integritySection(packet),
     footer(packet),
   ]
     .filter(section => section !== '')

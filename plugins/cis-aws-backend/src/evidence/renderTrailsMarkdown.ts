@@ -180,7 +180,64 @@ function trailSection(trail: EvidenceTrail): string {
     '#### IAM role',
     '',
     role(trail),
+    ...organizationTrail(trail),
   ].join('\n');
+}
+
+/** The chain a member's organization trail relies on, as its owner account evaluated it. */
+function organizationTrail(trail: EvidenceTrail): string[] {
+  const embedded = trail.organizationTrail;
+  if (!embedded) return [];
+  const heading = `#### As evaluated in the owner account ${code(
+    embedded.ownerAccountId,
+  )}`;
+  const evaluated = embedded.evaluation
+    ? `The owner's evaluation current at this packet's time, of ${when(
+        embedded.evaluation.evaluatedAt,
+      )} (link ${embedded.evaluation.seq} of the owner's evidence chain, ${code(
+        embedded.evaluation.hash,
+      )}), saw the trail as follows.`
+    : '';
+  if (!embedded.trail) {
+    return [
+      '',
+      heading,
+      '',
+      [evaluated, text(embedded.missing ?? '')].filter(Boolean).join(' '),
+    ];
+  }
+  const owners = embedded.trail;
+  return [
+    '',
+    heading,
+    '',
+    evaluated,
+    '',
+    facts([
+      ['Verdict there', verdictWords(owners.verdict)],
+      ['Reason', reasonWords(owners.reason)],
+      [
+        'CloudWatchLogsLogGroupArn',
+        optional(owners.cloudWatchLogsLogGroupArn ?? undefined),
+      ],
+      [
+        'CloudWatchLogsRoleArn',
+        optional(owners.cloudWatchLogsRoleArn ?? undefined),
+      ],
+    ]),
+    '',
+    "##### Delivery status (owner's view)",
+    '',
+    deliveryStatus(owners),
+    '',
+    "##### Log group (owner's view)",
+    '',
+    logGroup(owners),
+    '',
+    "##### IAM role (owner's view)",
+    '',
+    role(owners),
+  ];
 }
 
 export function trailsSection(packet: EvidencePacket): string {

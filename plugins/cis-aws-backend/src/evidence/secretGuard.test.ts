@@ -188,6 +188,12 @@ describe('evidence leaving the backend', () => {
     return {
       store: {
         getEvaluationAt: async () => evaluation,
+        getEvaluationRecordAt: async () => ({
+          evaluation,
+          seq: 1,
+          hash: 'a'.repeat(64),
+        }),
+        getChainHeadAt: async () => undefined,
         getHistory: async () => [],
         listVerifications: async () => [],
       },

@@ -62,6 +62,11 @@ export function configuredSecrets(config: Config): string[] {
       return [];
     }
   };
+  try {
+    add(config.getOptionalConfig('cisAws.evidence'), 'signingKey');
+  } catch {
+    // not a section: config.ts reports it
+  }
   for (const key of configs('backend.auth.keys')) add(key, 'secret');
   for (const access of configs('backend.auth.externalAccess')) {
     add(access, 'options.token');

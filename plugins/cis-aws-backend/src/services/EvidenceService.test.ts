@@ -1,7 +1,11 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { readCisAwsOptions } from '../config';
-import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
+import {
+  EvaluationStore,
+  EvidenceChainStore,
+  ExceptionStore,
+} from '../storage/EvaluationStore';
 import { accountId, at } from '../storage/__fixtures__/evaluations';
 import { DefaultEvidenceService } from './EvidenceService';
 import { CALLER, accessTo, accountEntity } from './__testUtils__/fixtures';
@@ -9,7 +13,8 @@ import { CALLER, accessTo, accountEntity } from './__testUtils__/fixtures';
 // What the packet holds is tested with the store in api/evidenceRoutes.test.ts and evidence/.
 describe('DefaultEvidenceService', () => {
   const NOW = new Date(at(60));
-  const store = { getAccount: jest.fn() } as unknown as EvaluationStore;
+  const store = { getAccount: jest.fn() } as unknown as EvaluationStore &
+    EvidenceChainStore;
   const service = DefaultEvidenceService.create({
     store,
     exceptions: {} as ExceptionStore,
@@ -37,5 +42,14 @@ describe('DefaultEvidenceService', () => {
     await expect(
       service.producePacket(accountId(1), { format: 'md' }, CALLER),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+
+  it('refuses to verify something that is not a packet with 400', async () => {
+    await expect(
+      service.verify({ packet: { account: { accountId: 'x' } } }, CALLER),
+    ).rejects.toMatchObject({
+      name: 'InputError',
+      message: expect.stringContaining('not an evidence packet'),
+    });
   });
 });

@@ -3,7 +3,11 @@ import {
   LoggerService,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import { EvidenceFormat } from '@cis-aws/plugin-cis-aws-common';
+import {
+  EvidenceFormat,
+  EvidencePacket,
+  isAwsAccountId,
+} from '@cis-aws/plugin-cis-aws-common';
 import { EvidenceOptions } from '../evidence/buildEvidencePacket';
 import {
   EVIDENCE_CONTENT_TYPES,
@@ -11,7 +15,19 @@ import {
   produceEvidencePacket,
   serializeEvidence,
 } from '../evidence/produceEvidence';
-import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
+import {
+  PacketVerification,
+  signingFromKey,
+  StoreVerification,
+  verifyPacket,
+  verifyStore,
+} from '../evidence/packetIntegrity';
+import {
+  EvaluationStore,
+  EvidenceChainStore,
+  ExceptionStore,
+  listAllAccounts,
+} from '../storage/EvaluationStore';
 import { CatalogAccess } from './CatalogAccess';
 import { principalName } from './principal';
 
@@ -21,6 +37,11 @@ export interface EvidenceDownload {
   contentType: string;
   fileName: string;
 }
+
+/** What re-checking found: one packet, or every chain the caller may read. */
+export type EvidenceVerificationReport =
+  | ({ scope: 'packet' } & PacketVerification)
+  | ({ scope: 'store' } & StoreVerification);
 
 /** The audit evidence packet of an account, made from stored evaluations only. */
 export interface EvidenceService {
@@ -33,11 +54,21 @@ export interface EvidenceService {
     request: { format: EvidenceFormat; at?: Date },
     options: { credentials: BackstageCredentials },
   ): Promise<EvidenceDownload>;
+
+  /**
+   * Re-checks a packet (its digest, signature and the chain links it states), or without one
+   * the evidence chain of every account the caller may read; the report names the first
+   * broken link. A packet of an account the caller may not read is a 404.
+   */
+  verify(
+    request: { packet?: unknown },
+    options: { credentials: BackstageCredentials },
+  ): Promise<EvidenceVerificationReport>;
 }
 
 /** What {@link DefaultEvidenceService} is made of. */
 export interface EvidenceServiceDeps {
-  store: EvaluationStore;
+  store: EvaluationStore & EvidenceChainStore;
   exceptions: ExceptionStore;
   access: CatalogAccess;
   /** `readCisAwsOptions(config)` (its evidence, securityHub and maxDeliveryAgeMs). */
@@ -107,4 +138,48 @@ export class DefaultEvidenceService implements EvidenceService {
       fileName: evidenceFileName(accountId, asOf, request.format),
     };
   }
+
+  async verify(
+    request: { packet?: unknown },
+    { credentials }: { credentials: BackstageCredentials },
+  ): Promise<EvidenceVerificationReport> {
+    const { store, access, options } = this.deps;
+    if (request.packet === undefined) {
+      const readable = await access.readableAccountEntityRefs(credentials);
+      const accounts = await listAllAccounts(store, {
+        readableEntityRefs: readable,
+      });
+      const report = await verifyStore(
+        store,
+        accounts.map(account => account.accountId),
+      );
+      return { scope: 'store', ...report };
+    }
+    const packet = asPacket(request.packet);
+    await access.readableAccount(store, packet.account.accountId, credentials);
+    const report = await verifyPacket(
+      packet,
+      store,
+      signingFromKey(options.evidence.signingKey),
+    );
+    return { scope: 'packet', ...report };
+  }
+}
+
+/** Enough of a packet to re-check it; the digest check covers everything else. */
+function asPacket(value: unknown): EvidencePacket {
+  const packet = value as Partial<EvidencePacket> | null;
+  if (
+    typeof packet !== 'object' ||
+    packet === null ||
+    Array.isArray(packet) ||
+    typeof packet.account?.accountId !== 'string' ||
+    !isAwsAccountId(packet.account.accountId) ||
+    !Array.isArray(packet.trails)
+  ) {
+    throw new InputError(
+      'Invalid request: packet: not an evidence packet (a JSON packet from GET /v1/accounts/{accountId}/evidence)',
+    );
+  }
+  return packet as EvidencePacket;
 }

@@ -5,7 +5,11 @@ import {
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EvidenceOptions } from '../evidence/buildEvidencePacket';
 import { EvaluationEngine } from '../engine/EvaluationEngine';
-import { EvaluationStore, ExceptionStore } from '../storage/EvaluationStore';
+import {
+  EvaluationStore,
+  EvidenceChainStore,
+  ExceptionStore,
+} from '../storage/EvaluationStore';
 import {
   AccountResultsService,
   DefaultAccountResultsService,
@@ -48,7 +52,7 @@ export function createApiServices(deps: {
   catalog: CatalogService;
   permissions: PermissionsService;
   logger: LoggerService;
-  store: EvaluationStore & ExceptionStore;
+  store: EvaluationStore & ExceptionStore & EvidenceChainStore;
   engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne' | 'runAll'>;
   options: EvidenceOptions & {
     historyRetentionMs: number;

@@ -17,7 +17,10 @@ import { Knex } from 'knex';
 import {
   AccountPage,
   AccountQuery,
+  ChainHead,
+  EvaluationRecord,
   EvaluationStore,
+  EvidenceChainStore,
   ExceptionStore,
   NewException,
   SaveOutcome,
@@ -42,9 +45,11 @@ import {
   ACCOUNT_SUMMARY_COLUMNS,
   AccountRow,
   AccountSummaryRow,
-  DAILY_RESULTS_TABLE,
-  DailyResultRow,
   DbTimestamp,
+  EVALUATION_HISTORY_TABLE,
+  EVIDENCE_CHAINS_TABLE,
+  EvaluationHistoryRow,
+  EvidenceChainRow,
   EXCEPTIONS_TABLE,
   EXCEPTION_EVENTS_TABLE,
   ExceptionEventRow,
@@ -64,6 +69,15 @@ import {
   diffVerdicts,
   LastKnownVerdict,
 } from './verdictChanges';
+import {
+  appendToChain,
+  BrokenLink,
+  ChainTable,
+  changeRecordContent,
+  evaluationRecordContent,
+  readLinks,
+  verifyLinks,
+} from './evidenceChain';
 
 const migrationsDir = resolvePackagePath(
   '@cis-aws/plugin-cis-aws-backend',
@@ -135,7 +149,7 @@ function utcDay(iso: string): string {
 
 /** The knex implementation of EvaluationStore and ExceptionStore, on SQLite and PostgreSQL. */
 export class DatabaseEvaluationStore
-  implements EvaluationStore, ExceptionStore
+  implements EvaluationStore, ExceptionStore, EvidenceChainStore
 {
   static async create(options: {
     database: DatabaseService;
@@ -213,23 +227,56 @@ export class DatabaseEvaluationStore
         ...(diff.accountChange ? [diff.accountChange] : []),
         ...diff.trailChanges,
       ];
-      if (changes.length > 0) {
+      // The evaluation is kept as evidence when it changed a verdict or reason, and as the
+      // day's verification when it is the account's first of its UTC day.
+      const day = utcDay(evaluation.evaluatedAt);
+      const keep =
+        changes.length > 0 ||
+        !(await trx<EvaluationHistoryRow>(EVALUATION_HISTORY_TABLE)
+          .where('account_id', mapping.accountId)
+          .where('evaluated_at', '>=', `${day}T00:00:00.000Z`)
+          .first('id'));
+      const kept = keep
+        ? {
+            account_id: mapping.accountId,
+            evaluated_at: row.evaluated_at,
+            day,
+            verdict: row.verdict,
+            reason: row.reason,
+            changed: changes.length > 0,
+            evaluation: row.evaluation,
+          }
+        : undefined;
+      const changeRows = changes.map(changeToRow);
+      const stamps = await appendToChain(trx, mapping.accountId, [
+        ...(kept
+          ? [
+              {
+                table: EVALUATION_HISTORY_TABLE as ChainTable,
+                record: evaluationRecordContent(kept),
+              },
+            ]
+          : []),
+        ...changeRows.map(changeRow => ({
+          table: VERDICT_CHANGES_TABLE as ChainTable,
+          record: changeRecordContent(changeRow),
+        })),
+      ]);
+      if (kept) {
+        await trx<EvaluationHistoryRow>(EVALUATION_HISTORY_TABLE).insert({
+          ...kept,
+          ...stamps[0],
+        });
+      }
+      if (changeRows.length > 0) {
+        const offset = kept ? 1 : 0;
         await trx<VerdictChangeRow>(VERDICT_CHANGES_TABLE).insert(
-          changes.map(changeToRow),
+          changeRows.map((changeRow, i) => ({
+            ...changeRow,
+            ...stamps[offset + i],
+          })),
         );
       }
-      // The day's row keeps the day's last evaluation: evidence of recurring verification.
-      await trx<DailyResultRow>(DAILY_RESULTS_TABLE)
-        .insert({
-          account_id: mapping.accountId,
-          day: utcDay(evaluation.evaluatedAt),
-          evaluated_at: row.evaluated_at,
-          verdict: row.verdict,
-          reason: row.reason,
-          evaluation: row.evaluation,
-        })
-        .onConflict(['account_id', 'day'])
-        .merge();
       return {
         accountChange: diff.accountChange,
         trailChanges: diff.trailChanges,
@@ -376,40 +423,171 @@ export class DatabaseEvaluationStore
     accountId: string,
     at: Date,
   ): Promise<AccountEvaluation | undefined> {
-    const atIso = toIsoUtc(at);
+    // The current result is the latest evaluation: when it is not newer than `at`, it is the one
+    // in force (kept or not; if not kept, it changed nothing since the latest kept one).
     const current: AccountRow | undefined = await this.db<AccountRow>(
       ACCOUNTS_TABLE,
     )
       .where('account_id', accountId)
-      .where('evaluated_at', '<=', atIso)
+      .where('evaluated_at', '<=', toIsoUtc(at))
       .first();
-    if (current) {
-      return evaluationFromRow(current);
-    }
-    const daily: DailyResultRow | undefined = await this.db<DailyResultRow>(
-      DAILY_RESULTS_TABLE,
-    )
-      .where('account_id', accountId)
-      .where('evaluated_at', '<=', atIso)
-      .orderBy('evaluated_at', 'desc')
-      .first();
-    return daily
-      ? (JSON.parse(daily.evaluation) as AccountEvaluation)
+    if (current) return evaluationFromRow(current);
+    return (await this.getEvaluationRecordAt(accountId, at))?.evaluation;
+  }
+
+  async getEvaluationRecordAt(
+    accountId: string,
+    at: Date,
+  ): Promise<EvaluationRecord | undefined> {
+    const row: EvaluationHistoryRow | undefined =
+      await this.db<EvaluationHistoryRow>(EVALUATION_HISTORY_TABLE)
+        .where('account_id', accountId)
+        .where('evaluated_at', '<=', toIsoUtc(at))
+        .orderBy([
+          { column: 'evaluated_at', order: 'desc' },
+          { column: 'seq', order: 'desc' },
+        ])
+        .first();
+    return row
+      ? {
+          evaluation: JSON.parse(row.evaluation) as AccountEvaluation,
+          seq: row.seq,
+          hash: row.hash,
+        }
       : undefined;
+  }
+
+  async getChainHeadAt(
+    accountId: string,
+    at: Date,
+  ): Promise<ChainHead | undefined> {
+    const atIso = toIsoUtc(at);
+    const [evaluation, change] = await Promise.all([
+      this.db<EvaluationHistoryRow>(EVALUATION_HISTORY_TABLE)
+        .select('seq', 'hash', 'evaluated_at')
+        .where('account_id', accountId)
+        .where('evaluated_at', '<=', atIso)
+        .orderBy('seq', 'desc')
+        .first(),
+      this.db<VerdictChangeRow>(VERDICT_CHANGES_TABLE)
+        .select('seq', 'hash', 'changed_at')
+        .where('account_id', accountId)
+        .where('changed_at', '<=', atIso)
+        .whereNotNull('seq')
+        .orderBy('seq', 'desc')
+        .first(),
+    ]);
+    const heads: ChainHead[] = [];
+    if (evaluation) {
+      heads.push({
+        accountId,
+        seq: evaluation.seq,
+        hash: evaluation.hash,
+        table: EVALUATION_HISTORY_TABLE,
+        at: readTimestamp(evaluation.evaluated_at),
+      });
+    }
+    if (change?.seq && change.hash) {
+      heads.push({
+        accountId,
+        seq: change.seq,
+        hash: change.hash,
+        table: VERDICT_CHANGES_TABLE,
+        at: readTimestamp(change.changed_at),
+      });
+    }
+    return heads.sort((a, b) => b.seq - a.seq)[0];
+  }
+
+  async findLink(
+    accountId: string,
+    seq: number,
+  ): Promise<
+    { table: string; rowId: number; hash: string; at: string } | undefined
+  > {
+    const evaluation:
+      | Pick<EvaluationHistoryRow, 'id' | 'hash' | 'evaluated_at'>
+      | undefined = await this.db<EvaluationHistoryRow>(
+      EVALUATION_HISTORY_TABLE,
+    )
+      .select('id', 'hash', 'evaluated_at')
+      .where({ account_id: accountId, seq })
+      .first();
+    if (evaluation) {
+      return {
+        table: EVALUATION_HISTORY_TABLE,
+        rowId: evaluation.id!,
+        hash: evaluation.hash,
+        at: readTimestamp(evaluation.evaluated_at),
+      };
+    }
+    const change:
+      | Pick<VerdictChangeRow, 'id' | 'hash' | 'changed_at'>
+      | undefined = await this.db<VerdictChangeRow>(VERDICT_CHANGES_TABLE)
+      .select('id', 'hash', 'changed_at')
+      .where({ account_id: accountId, seq })
+      .first();
+    return change?.hash
+      ? {
+          table: VERDICT_CHANGES_TABLE,
+          rowId: change.id!,
+          hash: change.hash,
+          at: readTimestamp(change.changed_at),
+        }
+      : undefined;
+  }
+
+  async listChainAccounts(): Promise<string[]> {
+    const ids = new Set<string>();
+    for (const table of [
+      EVIDENCE_CHAINS_TABLE,
+      EVALUATION_HISTORY_TABLE,
+      VERDICT_CHANGES_TABLE,
+    ]) {
+      const rows: { account_id: string }[] = await this.db(table).distinct(
+        'account_id',
+      );
+      rows.forEach(row => ids.add(row.account_id));
+    }
+    return [...ids].sort();
+  }
+
+  async verifyChain(accountId: string): Promise<{
+    links: number;
+    head?: { seq: number; hash: string };
+    broken?: BrokenLink;
+  }> {
+    const { links, chain } = await readLinks(this.db, accountId);
+    const broken = verifyLinks(accountId, links, chain);
+    return {
+      links: links.length,
+      ...(chain
+        ? { head: { seq: chain.head_seq, hash: chain.head_hash } }
+        : {}),
+      ...(broken ? { broken } : {}),
+    };
   }
 
   async listVerifications(
     accountId: string,
     range: { from: Date; to: Date },
   ): Promise<EvidenceVerification[]> {
-    const rows: Omit<DailyResultRow, 'evaluation'>[] =
-      await this.db<DailyResultRow>(DAILY_RESULTS_TABLE)
-        .select('account_id', 'day', 'evaluated_at', 'verdict', 'reason')
-        .where('account_id', accountId)
-        .where('evaluated_at', '>=', toIsoUtc(range.from))
-        .where('evaluated_at', '<=', toIsoUtc(range.to))
-        .orderBy('day', 'asc');
-    return rows.map(row => {
+    const rows: Pick<
+      EvaluationHistoryRow,
+      'day' | 'evaluated_at' | 'verdict' | 'reason'
+    >[] = await this.db<EvaluationHistoryRow>(EVALUATION_HISTORY_TABLE)
+      .select('day', 'evaluated_at', 'verdict', 'reason')
+      .where('account_id', accountId)
+      .where('evaluated_at', '>=', toIsoUtc(range.from))
+      .where('evaluated_at', '<=', toIsoUtc(range.to))
+      .orderBy([
+        { column: 'evaluated_at', order: 'asc' },
+        { column: 'seq', order: 'asc' },
+      ]);
+    // Each day's last kept evaluation is that day's verification.
+    const lastOfDay = new Map<string, (typeof rows)[number]>();
+    for (const row of rows) lastOfDay.set(row.day, row);
+    return [...lastOfDay.values()].map(row => {
       const verification: EvidenceVerification = {
         date: row.day,
         evaluatedAt: readTimestamp(row.evaluated_at),
@@ -427,17 +605,53 @@ export class DatabaseEvaluationStore
     return this.db.transaction(async trx => {
       // Each account's latest change of its own verdict stays, however old: it says since
       // when the account has had its verdict. So does each trail's: a trail that comes back
-      // after runs that could not read it changes from that verdict.
-      const latestAccountChanges = trx(VERDICT_CHANGES_TABLE)
-        .max('id')
-        .groupBy('account_id', 'trail_arn');
-      const changes = await trx(VERDICT_CHANGES_TABLE)
-        .where('changed_at', '<', cutoff)
-        .whereNotIn('id', latestAccountChanges)
-        .delete();
-      const verifications = await trx(DAILY_RESULTS_TABLE)
-        .where('day', '<', cutoff.slice(0, 10))
-        .delete();
+      // after runs that could not read it changes from that verdict. Its latest kept
+      // evaluation stays too: what a packet for now shows.
+      const doomedChanges = () =>
+        trx(VERDICT_CHANGES_TABLE)
+          .where('changed_at', '<', cutoff)
+          .whereNotIn(
+            'id',
+            trx(VERDICT_CHANGES_TABLE)
+              .max('id')
+              .groupBy('account_id', 'trail_arn'),
+          );
+      const doomedEvaluations = () =>
+        trx(EVALUATION_HISTORY_TABLE)
+          .where('evaluated_at', '<', cutoff)
+          .whereNotIn(
+            'id',
+            trx(EVALUATION_HISTORY_TABLE).max('id').groupBy('account_id'),
+          );
+      // The chain continues from the last link deleted: it becomes the account's anchor.
+      const doomed: {
+        account_id: string;
+        seq: number | null;
+        hash: string | null;
+      }[] = [
+        ...(await doomedChanges().select('account_id', 'seq', 'hash')),
+        ...(await doomedEvaluations().select('account_id', 'seq', 'hash')),
+      ];
+      const anchors = new Map<string, { seq: number; hash: string }>();
+      for (const link of doomed) {
+        if (link.seq === null || link.hash === null) continue;
+        const anchor = anchors.get(link.account_id);
+        if (!anchor || anchor.seq < link.seq) {
+          anchors.set(link.account_id, { seq: link.seq, hash: link.hash });
+        }
+      }
+      const changes = await doomedChanges().delete();
+      const verifications = await doomedEvaluations().delete();
+      for (const [accountId, anchor] of anchors) {
+        await trx<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE)
+          .where('account_id', accountId)
+          .where(older =>
+            older
+              .whereNull('anchor_seq')
+              .orWhere('anchor_seq', '<', anchor.seq),
+          )
+          .update({ anchor_seq: anchor.seq, anchor_hash: anchor.hash });
+      }
       const runs = await trx(RUNS_TABLE)
         .where('started_at', '<', cutoff)
         .whereNot('status', 'running')

@@ -135,30 +135,97 @@ export interface EvaluationStore {
   listRuns(limit: number): Promise<EvaluationRun[]>;
 
   /**
-   * The latest evaluation of the account at or before `at`: the current one when it is not
-   * newer, else the last one retained for an earlier day (one is kept per account and UTC day).
+   * The evaluation current at `at`: the account's current result when it is not newer, else
+   * the latest kept at or before `at`. An evaluation is kept when it changed the verdict or
+   * reason of the account or of one of its trails, and when it is the account's first of its
+   * UTC day; the ones in between changed nothing (same verdicts and reasons as the kept one).
    */
   getEvaluationAt(
     accountId: string,
     at: Date,
   ): Promise<AccountEvaluation | undefined>;
 
-  /** The retained verification of each day in the range (inclusive), oldest first. */
+  /**
+   * The verification of each day in the range (inclusive), oldest first: the day's last kept
+   * evaluation.
+   */
   listVerifications(
     accountId: string,
     range: { from: Date; to: Date },
   ): Promise<EvidenceVerification[]>;
 
   /**
-   * Deletes history older than `before`: verdict changes, daily verifications and runs. The
-   * current result and each account's (and each trail's) latest verdict change are kept whatever
-   * their age, so "failing since" stays true and a trail that comes back changes from its last
-   * verdict.
+   * Deletes history older than `before`: verdict changes, kept evaluations (daily
+   * verifications and those behind changes) and runs. The current result, each account's (and
+   * each trail's) latest verdict change and its latest kept evaluation stay whatever their age,
+   * so "failing since" stays true, a trail that comes back changes from its last verdict, and a
+   * packet for now has its evaluation. The evidence chain continues from the last deleted link
+   * (its anchor).
    */
   pruneHistory(before: Date): Promise<{
     changes: number;
     verifications: number;
     runs: number;
+  }>;
+}
+
+/** A kept evaluation with its place in the account's evidence chain. */
+export interface EvaluationRecord {
+  evaluation: AccountEvaluation;
+  seq: number;
+  hash: string;
+}
+
+/** The latest link of an account's evidence chain at some time. */
+export interface ChainHead {
+  accountId: string;
+  seq: number;
+  hash: string;
+  /** The table of the row. */
+  table: string;
+  /** When the row says it happened. */
+  at: string;
+}
+
+/** The first link of a chain that does not hold. */
+export interface ChainBreak {
+  accountId: string;
+  table: string;
+  rowId?: number;
+  seq?: number;
+  at?: string;
+  problem: string;
+}
+
+/**
+ * The evidence chain (src/storage/evidenceChain.ts): every kept evaluation and verdict change
+ * of an account, hash-chained.
+ */
+export interface EvidenceChainStore {
+  /**
+   * The latest kept evaluation at or before `at`, with its place in the chain: the record in
+   * force then (the current result may be a later evaluation that changed nothing).
+   */
+  getEvaluationRecordAt(
+    accountId: string,
+    at: Date,
+  ): Promise<EvaluationRecord | undefined>;
+  /** The account's latest chained row at or before `at`. */
+  getChainHeadAt(accountId: string, at: Date): Promise<ChainHead | undefined>;
+  /** The stored link at `seq` of an account's chain; undefined when there is none. */
+  findLink(
+    accountId: string,
+    seq: number,
+  ): Promise<
+    { table: string; rowId: number; hash: string; at: string } | undefined
+  >;
+  /** Every account that has a chain or chained rows. */
+  listChainAccounts(): Promise<string[]>;
+  /** Re-checks an account's whole chain; `broken` names the first link that does not hold. */
+  verifyChain(accountId: string): Promise<{
+    links: number;
+    head?: { seq: number; hash: string };
+    broken?: ChainBreak;
   }>;
 }
 

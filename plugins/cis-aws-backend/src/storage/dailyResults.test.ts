@@ -32,7 +32,7 @@ describe.each(databases.eachSupportedId())(
       });
     }
 
-    it('keeps the last evaluation of each day, and lists them as verifications', async () => {
+    it('lists the last kept evaluation of each day as its verification', async () => {
       await save('PASS', 60); // day 1, 01:00
       await save('FAIL', 600); // day 1, 10:00: replaces 01:00
       await save('FAIL', DAY + 60); // day 2
@@ -66,14 +66,14 @@ describe.each(databases.eachSupportedId())(
       ).toHaveLength(1);
     });
 
-    it('finds the evaluation in force at a time: the current one, else an earlier day', async () => {
+    it('finds the evaluation in force at a time: the latest kept at or before it', async () => {
       await save('PASS', 60);
       await save('FAIL', DAY + 60);
       await save('PASS', 2 * DAY + 60);
 
       const verdictAt = async (minute: number) =>
         (await store.getEvaluationAt(ACCOUNT, new Date(at(minute))))?.verdict;
-      expect(await verdictAt(3 * DAY)).toBe('PASS'); // the current result
+      expect(await verdictAt(3 * DAY)).toBe('PASS'); // the latest
       expect(
         (await store.getEvaluationAt(ACCOUNT, new Date(at(3 * DAY))))
           ?.evaluatedAt,

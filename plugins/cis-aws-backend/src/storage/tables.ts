@@ -9,7 +9,8 @@ export const VERDICT_CHANGES_TABLE = 'cis_aws_verdict_changes';
 export const RUNS_TABLE = 'cis_aws_runs';
 export const EXCEPTIONS_TABLE = 'cis_aws_exceptions';
 export const EXCEPTION_EVENTS_TABLE = 'cis_aws_exception_events';
-export const DAILY_RESULTS_TABLE = 'cis_aws_daily_results';
+export const EVALUATION_HISTORY_TABLE = 'cis_aws_evaluation_history';
+export const EVIDENCE_CHAINS_TABLE = 'cis_aws_evidence_chains';
 
 /**
  * A timestamp as read back: PostgreSQL returns Date objects, SQLite the ISO string the store
@@ -78,6 +79,10 @@ export interface VerdictChangeRow {
   reason: string | null;
   changed_at: DbTimestamp;
   run_id: string | null;
+  /** Place in the account's evidence chain (null only on a row written before chaining). */
+  seq?: number | null;
+  prev_hash?: string | null;
+  hash?: string | null;
 }
 
 export interface RunRow {
@@ -121,15 +126,31 @@ export interface ExceptionEventRow {
   details: string;
 }
 
-export interface DailyResultRow {
+/** An evaluation kept as evidence: behind a change, or the day's first (its verification). */
+export interface EvaluationHistoryRow {
+  id?: number;
   account_id: string;
+  seq: number;
+  evaluated_at: DbTimestamp;
   /** YYYY-MM-DD, UTC. */
   day: string;
-  evaluated_at: DbTimestamp;
   verdict: string;
   reason: string | null;
+  /** A verdict or reason of the account or one of its trails changed. SQLite returns 0 / 1. */
+  changed: boolean | number;
   /** JSON of the AccountEvaluation. */
   evaluation: string;
+  prev_hash: string | null;
+  hash: string;
+}
+
+/** An account's evidence chain: its head, and the last link retention deleted. */
+export interface EvidenceChainRow {
+  account_id: string;
+  head_seq: number;
+  head_hash: string;
+  anchor_seq: number | null;
+  anchor_hash: string | null;
 }
 
 const CANONICAL_ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
