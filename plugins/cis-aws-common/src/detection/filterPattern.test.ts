@@ -64,7 +64,10 @@ describe('JSON filter patterns: the documented examples', () => {
   });
 
   it.each([
-    ['{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }', true],
+    [
+      '{ ($.user.id = 1) && ($.users[0].email = "John.Doe@example.com") }',
+      true,
+    ],
     [
       '{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }',
       false,
@@ -120,7 +123,9 @@ describe('JSON filter patterns: semantics', () => {
   it('does not match a comparison on a property that is missing — not even !=', () => {
     expect(matches('{ $.missing = "x" }', event)).toBe(false);
     expect(matches('{ $.missing != "x" }', event)).toBe(false);
-    expect(matches('{ $.userIdentity.invokedBy NOT EXISTS }', event)).toBe(true);
+    expect(matches('{ $.userIdentity.invokedBy NOT EXISTS }', event)).toBe(
+      true,
+    );
     expect(matches('{ $.userIdentity NOT EXISTS }', event)).toBe(false);
   });
 
@@ -132,7 +137,9 @@ describe('JSON filter patterns: semantics', () => {
   });
 
   it('matches JSON patterns only against JSON objects', () => {
-    expect(matches('{ $.eventName = "*" }', 'StopLogging happened')).toBe(false);
+    expect(matches('{ $.eventName = "*" }', 'StopLogging happened')).toBe(
+      false,
+    );
     expect(matches('{ $.eventName = "*" }', '"StopLogging"')).toBe(false);
   });
 

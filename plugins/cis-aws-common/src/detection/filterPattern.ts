@@ -33,7 +33,9 @@ export type JsonExpression =
       kind: 'compare';
       selector: SelectorStep[];
       operator: JsonComparisonOperator;
-      value: { type: 'string'; text: string } | { type: 'number'; value: number };
+      value:
+        | { type: 'string'; text: string }
+        | { type: 'number'; value: number };
     }
   | {
       kind: 'test';
@@ -185,11 +187,9 @@ class JsonParser {
     if (this.current.type === 'end')
       throw new ParseError('empty JSON pattern', this.current.pos);
     const expression = this.or();
-    if (this.current.type !== 'end')
-      throw new ParseError(
-        `unexpected ${describeToken(this.current)}`,
-        this.current.pos,
-      );
+    const rest: Token = this.current;
+    if (rest.type !== 'end')
+      throw new ParseError(`unexpected ${describeToken(rest)}`, rest.pos);
     return expression;
   }
 
@@ -259,12 +259,15 @@ class JsonParser {
         following.type === 'string' && !following.quoted
           ? following.text.toUpperCase()
           : '';
-      const test =
-        word === 'IS' && ['NULL', 'TRUE', 'FALSE'].includes(second)
-          ? (`IS ${second}` as const)
-          : word === 'NOT' && second === 'EXISTS'
-          ? ('NOT EXISTS' as const)
-          : undefined;
+      const tests = {
+        'IS NULL': 'IS NULL',
+        'IS TRUE': 'IS TRUE',
+        'IS FALSE': 'IS FALSE',
+        'NOT EXISTS': 'NOT EXISTS',
+      } as const;
+      const test = tests[`${word} ${second}` as keyof typeof tests] as
+        | (typeof tests)[keyof typeof tests]
+        | undefined;
       if (test) {
         this.index += 2;
         return { kind: 'test', selector: token.steps, test };
@@ -415,9 +418,13 @@ function wildcardMatch(pattern: string, value: string): boolean {
 function evaluate(expression: JsonExpression, event: unknown): boolean {
   switch (expression.kind) {
     case 'and':
-      return evaluate(expression.left, event) && evaluate(expression.right, event);
+      return (
+        evaluate(expression.left, event) && evaluate(expression.right, event)
+      );
     case 'or':
-      return evaluate(expression.left, event) || evaluate(expression.right, event);
+      return (
+        evaluate(expression.left, event) || evaluate(expression.right, event)
+      );
     case 'test': {
       const value = select(event, expression.selector);
       switch (expression.test) {
@@ -467,7 +474,8 @@ export function filterPatternMatches(
   if (pattern.kind === 'terms') {
     return (
       pattern.all.every(t => message.includes(t)) &&
-      (pattern.any.length === 0 || pattern.any.some(t => message.includes(t))) &&
+      (pattern.any.length === 0 ||
+        pattern.any.some(t => message.includes(t))) &&
       !pattern.none.some(t => message.includes(t))
     );
   }
@@ -488,9 +496,7 @@ export function filterPatternMatches(
 export function testFilterPattern(
   patternText: string,
   messages: readonly string[],
-):
-  | { ok: true; matches: boolean[] }
-  | { ok: false; error: FilterPatternError } {
+): { ok: true; matches: boolean[] } | { ok: false; error: FilterPatternError } {
   const parsed = parseFilterPattern(patternText);
   if (!parsed.ok) return parsed;
   return {

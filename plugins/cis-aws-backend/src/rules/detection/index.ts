@@ -1,0 +1,2 @@
+export * from './judgePattern';
+export * from './evaluateDetection';
