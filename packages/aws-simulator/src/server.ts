@@ -56,11 +56,11 @@ async function handleAws(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   url: URL,
-  body: string,
+  raw: Buffer,
 ) {
   const requestId = randomUUID();
   const scope = parseSigV4(req.headers, url.searchParams);
-  const routed = route(req, url, body, scope?.service);
+  const routed = route(req, url, raw, scope?.service);
   if (!routed) {
     const what = req.headers['x-amz-target'] ?? `${req.method} ${url.pathname}`;
     sendError(
@@ -153,7 +153,7 @@ async function handleAws(
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -166,7 +166,7 @@ function readBody(req: http.IncomingMessage): Promise<string | undefined> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -189,7 +189,7 @@ export function createRequestListener(
           url.pathname === '/__admin' ||
           url.pathname.startsWith('/__admin/')
         ) {
-          handleAdmin(core, req, res, url, body);
+          handleAdmin(core, req, res, url, body.toString('utf8'));
         } else {
           return handleAws(core, req, res, url, body);
         }
