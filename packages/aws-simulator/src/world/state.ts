@@ -225,7 +225,7 @@ export class WorldState {
   alarmsIn(accountId: string, region: string): AlarmSpec[] {
     return (this.accountIndex.get(accountId)?.spec.alarms ?? [])
       .filter(a => a.region === region)
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      .sort((a, b) => a.name.localeCompare(b.name, 'en'));
   }
 
   snsTopic(
