@@ -182,6 +182,8 @@ export interface DetectionChainLink {
 
 export interface DetectionCheckResult {
   checkId: DetectionCheckId;
+  /** For an account's result: the log group that decided it. */
+  logGroup?: LogGroupRef;
   verdict: DetectionVerdict;
   /** Absent on PASS. */
   reason?: DetectionReasonCode;
@@ -201,4 +203,27 @@ export interface DetectionCheckResult {
 export interface LogGroupDetectionResult {
   logGroup: LogGroupRef;
   checks: DetectionCheckResult[];
+}
+
+/** Worst first, for an account (worst of its checks) and an entity (worst of its accounts). */
+export const DETECTION_SEVERITY_ORDER: readonly DetectionVerdict[] = [
+  'FAIL',
+  'ERROR',
+  'PASS',
+  'NOT_APPLICABLE',
+];
+
+/** The worst of some detection verdicts, or undefined when there are none. */
+export function worstDetectionVerdict(
+  verdicts: Iterable<DetectionVerdict>,
+): DetectionVerdict | undefined {
+  let worst: DetectionVerdict | undefined;
+  for (const v of verdicts)
+    if (
+      worst === undefined ||
+      DETECTION_SEVERITY_ORDER.indexOf(v) <
+        DETECTION_SEVERITY_ORDER.indexOf(worst)
+    )
+      worst = v;
+  return worst;
 }
