@@ -219,5 +219,7 @@ describe('detection collection → rules, on the demo world', () => {
     const result = await evaluate('storefront-prod', true);
     expect(summary(result.checks)).toEqual(EXPECTED['storefront-prod']);
     expect(result.checks[0].judgements[0]).toMatchObject({ source: 'LOCAL' });
+    // refused once, not asked again for the account's other patterns
+    expect(sim.admin.calls().byOperation['logs:TestMetricFilter']).toBe(1);
   });
 });

@@ -15,7 +15,7 @@ import {
   detectionTestEvents,
   metricKey,
 } from '@cis-aws/plugin-cis-aws-common';
-import { errorCode, isNotFound, toApiError } from './errors';
+import { errorCode, isAccessDenied, isNotFound, toApiError } from './errors';
 
 /**
  * Collection for the detection checks (CIS v1.2 3.1–3.14, detection-content.md) on one
@@ -95,6 +95,8 @@ function failed<T>(
 /** One per evaluation run: every read at most once, shared by all trails and accounts. */
 export class DetectionCollection {
   private readonly memo = new Map<string, Promise<unknown>>();
+  /** Accounts whose reader may not call TestMetricFilter: not asked again this run. */
+  private readonly testDenied = new Map<string, PatternTestFacts>();
   private readonly events: { key: string; message: string }[];
   private readonly now: () => Date;
 
@@ -153,14 +155,7 @@ export class DetectionCollection {
             ] as const,
         ),
       ),
-      this.options.testMetricFilter
-        ? Promise.all(
-            patterns.map(
-              async p =>
-                [p, await this.patternTest(clients, region, p)] as const,
-            ),
-          )
-        : Promise.resolve([]),
+      this.patternTests(clients, region, patterns),
     ]);
 
     const topicArns = new Set<string>();
@@ -307,13 +302,33 @@ export class DetectionCollection {
     });
   }
 
-  /** CloudWatch Logs' own answer for one pattern: once per run, whoever asks. */
-  private patternTest(
+  /** One after another, so that a refusal stops the asking. */
+  private async patternTests(
+    clients: DetectionClients,
+    region: string,
+    patterns: string[],
+  ): Promise<(readonly [string, PatternTestFacts])[]> {
+    if (!this.options.testMetricFilter) return [];
+    const entries: (readonly [string, PatternTestFacts])[] = [];
+    for (const p of patterns)
+      entries.push([p, await this.patternTest(clients, region, p)]);
+    return entries;
+  }
+
+  /**
+   * CloudWatch Logs' own answer for one pattern: once per run, whoever asks. A failed answer is
+   * not kept for other accounts (another reader may be allowed); an account whose reader was
+   * refused is not asked again.
+   */
+  private async patternTest(
     clients: DetectionClients,
     region: string,
     pattern: string,
   ): Promise<PatternTestFacts> {
-    return this.once(`test ${pattern}`, async () => {
+    const denied = this.testDenied.get(clients.accountId);
+    if (denied) return denied;
+    const key = `test ${pattern}`;
+    const answer = await this.once(key, async (): Promise<PatternTestFacts> => {
       const matchedEvents: string[] = [];
       try {
         for (let start = 0; start < this.events.length; start += TEST_BATCH) {
@@ -332,13 +347,18 @@ export class DetectionCollection {
             if (event) matchedEvents.push(event.key);
           }
         }
-        return { state: 'ANSWERED' as const, matchedEvents };
+        return { state: 'ANSWERED', matchedEvents };
       } catch (error) {
-        return {
-          state: 'FAILED' as const,
+        const failure: PatternTestFacts = {
+          state: 'FAILED',
           error: toApiError('logs:TestMetricFilter', error, region),
         };
+        if (isAccessDenied(error))
+          this.testDenied.set(clients.accountId, failure);
+        return failure;
       }
     });
+    if (answer.state === 'FAILED') this.memo.delete(key);
+    return answer;
   }
 }
