@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { RunningSimulator } from '../index';
 import { decodeCbor, encodeCbor } from '../protocols/cbor';
 import { CALLER_CREDENTIALS, Credentials } from './harness';
@@ -27,6 +28,40 @@ function authorization(
   };
 }
 
+/**
+ * One POST on its own connection (no keep-alive agent), so that nothing outlives the test.
+ */
+export function post(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer | string,
+): Promise<{
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: 'POST', headers, agent: false },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export interface RawOptions {
   region?: string;
   credentials?: Credentials;
@@ -40,28 +75,24 @@ export async function cloudWatchCbor(
   options: RawOptions = {},
 ) {
   const region = options.region ?? 'us-east-1';
-  const response = await fetch(
+  const response = await post(
     `${sim.url}/service/GraniteServiceVersion20100801/operation/${operation}`,
     {
-      method: 'POST',
-      headers: {
-        'smithy-protocol': 'rpc-v2-cbor',
-        'content-type': 'application/cbor',
-        accept: 'application/cbor',
-        ...authorization(
-          options.credentials ?? CALLER_CREDENTIALS,
-          region,
-          'monitoring',
-        ),
-      },
-      body: encodeCbor(input),
+      'smithy-protocol': 'rpc-v2-cbor',
+      'content-type': 'application/cbor',
+      accept: 'application/cbor',
+      ...authorization(
+        options.credentials ?? CALLER_CREDENTIALS,
+        region,
+        'monitoring',
+      ),
     },
+    encodeCbor(input),
   );
-  const bytes = Buffer.from(await response.arrayBuffer());
   return {
     status: response.status,
     headers: response.headers,
-    body: decodeCbor(bytes) as Record<string, any>,
+    body: decodeCbor(response.body) as Record<string, any>,
   };
 }
 
@@ -73,9 +104,9 @@ export async function awsQuery(
   options: RawOptions = {},
 ) {
   const region = options.region ?? 'us-east-1';
-  const response = await fetch(sim.url, {
-    method: 'POST',
-    headers: {
+  const response = await post(
+    sim.url,
+    {
       'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
       ...authorization(
         options.credentials ?? CALLER_CREDENTIALS,
@@ -83,9 +114,9 @@ export async function awsQuery(
         service,
       ),
     },
-    body: new URLSearchParams(params).toString(),
-  });
-  return { status: response.status, text: await response.text() };
+    new URLSearchParams(params).toString(),
+  );
+  return { status: response.status, text: response.body.toString('utf8') };
 }
 
 /** Every text of `<tag>` in an XML answer, in document order. */

@@ -1,6 +1,12 @@
 import { RunningSimulator } from '../index';
 import { assume, start, world } from '../__testUtils__/harness';
-import { awsQuery, cloudWatchCbor, xmlValues } from '../__testUtils__/rawAws';
+import { decodeCbor } from '../protocols/cbor';
+import {
+  awsQuery,
+  cloudWatchCbor,
+  post,
+  xmlValues,
+} from '../__testUtils__/rawAws';
 
 jest.setTimeout(60_000);
 
@@ -58,8 +64,8 @@ describe('CloudWatch alarms', () => {
       { MetricName: 'RootAccountUsage', Namespace: 'CISBenchmark' },
     );
     expect(status).toBe(200);
-    expect(headers.get('smithy-protocol')).toBe('rpc-v2-cbor');
-    expect(headers.get('content-type')).toBe('application/cbor');
+    expect(headers['smithy-protocol']).toBe('rpc-v2-cbor');
+    expect(headers['content-type']).toBe('application/cbor');
     expect(body.MetricAlarms.map((a: any) => a.AlarmName)).toEqual([
       'root-usage',
       'root-usage-muted',
@@ -122,26 +128,24 @@ describe('CloudWatch alarms', () => {
     );
     expect(status).toBe(400);
     expect(body.__type).toBe('InvalidParameterValue');
-    expect(headers.get('x-amzn-query-error')).toBe(
-      'InvalidParameterValue;Sender',
-    );
+    expect(headers['x-amzn-query-error']).toBe('InvalidParameterValue;Sender');
   });
 
   it('a body that is not CBOR is a SerializationException', async () => {
-    const response = await fetch(
+    const response = await post(
       `${sim.url}/service/GraniteServiceVersion20100801/operation/DescribeAlarms`,
       {
-        method: 'POST',
-        headers: {
-          'smithy-protocol': 'rpc-v2-cbor',
-          'content-type': 'application/cbor',
-          authorization:
-            'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLECALLER001/20260115/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
-        },
-        body: Buffer.from([0x1b, 0x00]),
+        'smithy-protocol': 'rpc-v2-cbor',
+        'content-type': 'application/cbor',
+        authorization:
+          'AWS4-HMAC-SHA256 Credential=AKIAEXAMPLECALLER001/20260115/us-east-1/monitoring/aws4_request, SignedHeaders=host, Signature=0',
       },
+      Buffer.from([0x1b, 0x00]),
     );
     expect(response.status).toBe(400);
+    expect(decodeCbor(response.body)).toMatchObject({
+      __type: 'SerializationException',
+    });
   });
 
   it('DescribeAlarmsForMetric in awsQuery: the same alarms, as XML', async () => {

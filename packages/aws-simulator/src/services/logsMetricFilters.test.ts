@@ -32,8 +32,9 @@ const COMPOUND_EVENT = JSON.stringify({
   ],
   actions: ['GET', 'PUT', 'DELETE'],
   coordinates: [
-    [0, 1],
-    [2, 3],
+    [0, 1, 2],
+    [4, 5, 6],
+    [7, 8, 9],
   ],
 });
 
@@ -74,6 +75,9 @@ describe('CloudWatch Logs metric filters', () => {
       ['{ $.ThisFlag IS TRUE }', true],
       ['{ $.eventType = "CreateTrail" }', false],
       ['{ $.ThisFlag IS FALSE }', false],
+      ['{ $.eventType = "*Trail" }', true],
+      // `*` is a wildcard at the start or end only
+      ['{ $.eventType = "Up*Trail" }', false],
     ])('%s → %s', async (pattern, expected) => {
       expect(await matched(pattern, [DOC_EVENT])).toEqual(expected ? [1] : []);
     });
@@ -88,11 +92,11 @@ describe('CloudWatch Logs metric filters', () => {
         false,
       ],
       [
-        '{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch" && $.actions[2] = "nonmatch" }',
+        '{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch && $.actions[2] = nomatch }',
         true,
       ],
       [
-        '{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch") && $.actions[2] = "nonmatch" }',
+        '{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch) && $.actions[2] = nomatch }',
         false,
       ],
     ])('%s → %s', async (pattern, expected) => {

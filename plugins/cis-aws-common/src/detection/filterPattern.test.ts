@@ -27,8 +27,9 @@ const COMPOUND_EVENT = JSON.stringify({
   ],
   actions: ['GET', 'PUT', 'DELETE'],
   coordinates: [
-    [0, 1],
-    [2, 3],
+    [0, 1, 2],
+    [4, 5, 6],
+    [7, 8, 9],
   ],
 });
 
@@ -44,6 +45,8 @@ describe('JSON filter patterns: the documented examples', () => {
     ['{ $.eventType = UpdateTrail }', true],
     ['{ $.eventType = "Update*" }', true],
     ['{ $.eventType = "*Trail" }', true],
+    ['{ $.eventType = "*dateTr*" }', true],
+    ['{ $.eventType = "Up*Trail" }', false],
     ['{ $.eventType = "CreateTrail" }', false],
     ['{ $.sourceIPAddress != 123.123.* }', true],
     ['{ $.sourceIPAddress != 111.111.* }', false],
@@ -72,17 +75,17 @@ describe('JSON filter patterns: the documented examples', () => {
       '{ ($.user.id = 2 && $.users[0].email = "nonmatch") || $.actions[2] = "GET" }',
       false,
     ],
-    // && binds tighter than ||: true || (false && false)
+    // "standard order of operations () > && > ||": true || (false && false)
     [
-      '{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch" && $.actions[2] = "nonmatch" }',
+      '{ $.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch && $.actions[2] = nomatch }',
       true,
     ],
     // the same with parentheses around the ||: (true || false) && false
     [
-      '{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = "nonmatch") && $.actions[2] = "nonmatch" }',
+      '{ ($.user.email = "John.Stiles@example.com" || $.coordinates[0][1] = nonmatch) && $.actions[2] = nomatch }',
       false,
     ],
-    ['{ $.coordinates[1][0] = 2 }', true],
+    ['{ $.coordinates[1][0] = 4 }', true],
     ['{ $.user.id < 1 }', false],
     ['{ $.user.id <= 1 }', true],
     ['{ $.user.id != 1 }', false],
@@ -90,6 +93,47 @@ describe('JSON filter patterns: the documented examples', () => {
     ['{ $.user.id = 1e0 }', true],
   ])('%s → %s', (pattern, expected) => {
     expect(matches(pattern, COMPOUND_EVENT)).toBe(expected);
+  });
+});
+
+describe('JSON filter patterns: more documented examples', () => {
+  it('numeric comparisons, with signs and scientific notation', () => {
+    const event = JSON.stringify({
+      latency: 1500,
+      numbers: [0.005],
+      processes: [{}, {}, {}, {}, { averageRuntime: 55.5 }],
+      errorCode: 400,
+    });
+    for (const pattern of [
+      '{ $.latency >= 500 }',
+      '{ $.numbers[0] < 10e3 }',
+      '{ $.numbers[0] < 10e-3 }',
+      '{ $.processes[4].averageRuntime <= 55.5 }',
+      '{ $.errorCode = 400 }',
+      '{ $.errorCode != 500 }',
+      '{ $.latency > +1000 }',
+    ])
+      expect(matches(pattern, event)).toBe(true);
+    expect(matches('{ $.latency < -1 }', event)).toBe(false);
+  });
+
+  it('a lone * matches any value, numbers included', () => {
+    expect(matches('{ $.latency = * }', '{"latency": 12}')).toBe(true);
+    expect(matches('{ $.latency = * }', '{"other": 12}')).toBe(false);
+  });
+
+  it('OR in JSON patterns', () => {
+    const p = '{$.foo = bar || $.foo = baz }';
+    expect(matches('{$.foo = bar}', '{"foo": "bar"}')).toBe(true);
+    expect(matches('{$.foo = baz }', '{"foo": "bar"}')).toBe(false);
+    expect(matches(p, '{"foo": "bar"}')).toBe(true);
+    expect(matches(p, '{"foo": "baz"}')).toBe(true);
+  });
+
+  it('a selector on an array matches neither = nor !=', () => {
+    const event = '{ "users": [1, 2, 3] }';
+    expect(matches('{$.users = 1}', event)).toBe(false);
+    expect(matches('{$.users != 1}', event)).toBe(false);
   });
 });
 
@@ -114,7 +158,14 @@ describe('JSON filter patterns: semantics', () => {
 
   it('compares strings exactly and case-sensitively, wildcards anywhere', () => {
     expect(matches('{ $.eventName = "stoplogging" }', event)).toBe(false);
-    expect(matches('{ $.eventName = "Stop*ing" }', event)).toBe(true);
+    expect(matches('{ $.eventName = "Stop*ing" }', event)).toBe(false);
+    expect(matches('{ $.eventName = "Stop*" }', event)).toBe(true);
+    expect(
+      matches(
+        '{ $.eventName = "Stop*Logging" }',
+        '{"eventName":"Stop*Logging"}',
+      ),
+    ).toBe(true);
     expect(matches('{ $.eventName = "*" }', event)).toBe(true);
     expect(matches('{ $.eventName = "StopLogging " }', event)).toBe(false);
     expect(matches('{ $.eventName = "Stop.ogging" }', event)).toBe(false);
@@ -145,6 +196,23 @@ describe('JSON filter patterns: semantics', () => {
 
   it('accepts operators and keywords in any case of IS/NOT', () => {
     expect(matches('{ $.nothing not exists }', event)).toBe(true);
+  });
+});
+
+describe('term patterns: the documented examples', () => {
+  const events = ['ERROR WARN message', 'ERROR message', 'WARN message'];
+  it.each([
+    ['ERROR', [0, 1]],
+    ['?ERROR ?WARN', [0, 1, 2]],
+    ['ERROR WARN', [0]],
+    ['ERROR -WARN', [1]],
+    ['"ERROR" -"WARN"', [1]],
+  ])('"%s" matches %j', (pattern, expected) => {
+    const result = testFilterPattern(pattern, events);
+    expect(result).toEqual({
+      ok: true,
+      matches: events.map((_, i) => expected.includes(i)),
+    });
   });
 });
 

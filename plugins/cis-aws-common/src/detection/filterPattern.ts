@@ -5,18 +5,22 @@
  *
  * Supported, as CloudWatch Logs documents them:
  * - JSON patterns `{ <expression> }`: selectors `$.a.b[0].c`; `=` and `!=` with strings (quoted
- *   or not, `*` a wildcard for any run of characters) and numbers; `<`, `<=`, `>`, `>=` with
- *   numbers; `IS NULL`, `NOT EXISTS`, `IS TRUE`, `IS FALSE`; `&&` binding tighter than `||`;
- *   parentheses; any whitespace between tokens.
+ *   or not) and numbers (`+1000`, `10e-3`); `<`, `<=`, `>`, `>=` with numbers; `IS NULL`,
+ *   `NOT EXISTS`, `IS TRUE`, `IS FALSE`; "standard order of operations () > && > ||";
+ *   any whitespace between tokens.
+ * - Wildcards as documented: `*` matches any text at the start or end of a string (`*Event`,
+ *   `Event*`, `*Event*`); in the middle it is a literal (`Ev*ent` matches only "Ev*ent"); a
+ *   lone `*` matches any value (`{ $.latency = * }`).
  * - Term patterns: `ERROR`, `"quoted phrase"`, `ERROR Exiting` (all terms), `?ERROR ?WARN`
  *   (any term), `ERROR -Exiting` (exclusion); case-sensitive; the empty pattern matches every
  *   event.
  * Not supported (a parse error, never a guess): space-delimited `[a, b, ...]` patterns and
  * `%regex%` patterns.
  *
- * Semantics where the documentation is silent, chosen as CloudWatch Logs behaves: a comparison
- * on a property that does not exist, is null, an object or an array does not match — `!=`
- * included; a string compares only with a string and a number only with a number.
+ * A selector must point to a value node: a comparison on an array or object does not match,
+ * `!=` included (documented), and neither does one on a property that does not exist or is
+ * null (use `NOT EXISTS` / `IS NULL`). A string compares with strings, a number with numbers.
+ * Reference: CloudWatch Logs User Guide, "Filter and pattern syntax".
  *
  * Parsing never throws: a bad pattern is an error value with a message and a position.
  */
@@ -173,7 +177,7 @@ function readSelector(
   return { steps, next: i };
 }
 
-const NUMBER = /^-?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 class JsonParser {
   private index = 0;
@@ -396,23 +400,15 @@ function select(value: unknown, steps: SelectorStep[]): unknown {
   return current;
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
-}
-
-const wildcardCache = new Map<string, RegExp>();
-
+/** `*` at the start and/or end is a wildcard; anywhere else it is itself. */
 function wildcardMatch(pattern: string, value: string): boolean {
-  if (!pattern.includes('*')) return pattern === value;
-  let re = wildcardCache.get(pattern);
-  if (!re) {
-    re = new RegExp(
-      `^${pattern.split('*').map(escapeRegExp).join('[\\s\\S]*')}$`,
-    );
-    if (wildcardCache.size > 1000) wildcardCache.clear();
-    wildcardCache.set(pattern, re);
-  }
-  return re.test(value);
+  const leading = pattern.startsWith('*');
+  const trailing = pattern.length > 1 && pattern.endsWith('*');
+  const core = pattern.slice(leading ? 1 : 0, trailing ? -1 : undefined);
+  if (leading && trailing) return value.includes(core);
+  if (leading) return value.endsWith(core);
+  if (trailing) return value.startsWith(core);
+  return value === pattern;
 }
 
 function evaluate(expression: JsonExpression, event: unknown): boolean {
@@ -442,6 +438,11 @@ function evaluate(expression: JsonExpression, event: unknown): boolean {
       const value = select(event, expression.selector);
       const { operator } = expression;
       if (expression.value.type === 'string') {
+        if (expression.value.text === '*')
+          return (
+            (typeof value === 'string' || typeof value === 'number') &&
+            operator === '='
+          );
         if (typeof value !== 'string') return false;
         const equal = wildcardMatch(expression.value.text, value);
         return operator === '=' ? equal : !equal;

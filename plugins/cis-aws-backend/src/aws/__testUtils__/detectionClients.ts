@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { ConfigReader } from '@backstage/config';
 import { createAccountCredentials } from '@cis-aws/plugin-cis-aws-node';
 import { AwsClientFactory } from '../clients';
@@ -66,6 +67,40 @@ const members = (e: XmlElement | undefined) =>
   e?.children.filter(c => c.name === 'member') ?? [];
 const text = (e: XmlElement | undefined) => (e ? e.text : undefined);
 
+/**
+ * One POST on its own connection (no keep-alive agent), so that nothing outlives the test.
+ */
+function post(
+  url: string,
+  headers: Record<string, string>,
+  body: Buffer | string,
+): Promise<{
+  status: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
+}> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      url,
+      { method: 'POST', headers, agent: false },
+      res => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 class QueryError extends Error {
   constructor(
     readonly name: string,
@@ -103,9 +138,9 @@ export function simulatedDetectionClients(
       params: Record<string, string>,
     ) => {
       const identity = await provider();
-      const response = await fetch(simulatorUrl, {
-        method: 'POST',
-        headers: {
+      const response = await post(
+        simulatorUrl,
+        {
           'content-type': 'application/x-www-form-urlencoded; charset=utf-8',
           authorization: `AWS4-HMAC-SHA256 Credential=${
             identity.accessKeyId
@@ -116,10 +151,10 @@ export function simulatedDetectionClients(
             ? { 'x-amz-security-token': identity.sessionToken }
             : {}),
         },
-        body: new URLSearchParams(params).toString(),
-      });
-      const doc = parseXml(await response.text());
-      if (!response.ok) {
+        new URLSearchParams(params).toString(),
+      );
+      const doc = parseXml(response.body.toString('utf8'));
+      if (response.status >= 300) {
         const error = find(doc, 'Error');
         throw new QueryError(
           text(child(error, 'Code')) ?? 'UnknownError',

@@ -85,7 +85,7 @@ describe('judging a pattern by behaviour', () => {
           .mustMatch.map(e => `$.eventName = ${e.id}`)
           .join(
             ' || ',
-          )}) && $.userIdentity.arn != "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*" }`,
+          )}) && $.userIdentity.arn != "arn:aws:sts::111122223333:assumed-role/provisioner/*" }`,
       ),
     ).toMatchObject({ detects: true, missed: [] });
   });
