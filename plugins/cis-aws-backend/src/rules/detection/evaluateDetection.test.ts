@@ -313,6 +313,24 @@ describe('evaluateDetectionCheck', () => {
     expect(evaluateDetectionCheck('3.5', facts).verdict).toBe('PASS');
   });
 
+  it('a pattern text that is also an object property name is just a pattern', () => {
+    const facts = healthy();
+    if (facts.metricFilters.state !== 'OK') throw new Error('unreachable');
+    facts.metricFilters.value.push(
+      metricFilter('odd', 'constructor', 'Odd'),
+      metricFilter('odder', '__proto__', 'Odder'),
+    );
+    const r = evaluateDetectionCheck('3.3', facts);
+    expect(r.verdict).toBe('PASS');
+    expect(r.judgements.map(j => j.state)).toEqual([
+      'JUDGED',
+      'JUDGED',
+      'JUDGED',
+      'JUDGED',
+      'JUDGED',
+    ]);
+  });
+
   describe('ERROR', () => {
     const error = {
       operation: 'cloudwatch:DescribeAlarmsForMetric',

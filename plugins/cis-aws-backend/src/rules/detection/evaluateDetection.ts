@@ -50,6 +50,13 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 const SNS_ARN = /^arn:[\w-]+:sns:[a-z0-9-]+:\d{12}:.+$/;
 const PENDING = new Set(['PendingConfirmation', 'Deleted']);
 
+/** A record's own entry: pattern texts are user input (`constructor`, `__proto__`…). */
+function own<T>(record: Record<string, T>, key: string): T | undefined {
+  return Object.prototype.hasOwnProperty.call(record, key)
+    ? record[key]
+    : undefined;
+}
+
 function notCollected(operation: string, what: string): ApiError {
   return {
     service: operation.split(':')[0],
@@ -73,10 +80,10 @@ function chainsThrough(
       metricName: metric.metricName,
       metricNamespace: metric.metricNamespace,
     };
-    const alarms =
-      facts.alarmsByMetric[
-        metricKey(metric.metricNamespace, metric.metricName)
-      ];
+    const alarms = own(
+      facts.alarmsByMetric,
+      metricKey(metric.metricNamespace, metric.metricName),
+    );
     if (!alarms) {
       errors.push(
         notCollected(
@@ -115,7 +122,7 @@ function chainsThrough(
         continue;
       }
       for (const topicArn of topicArns) {
-        const topic = facts.topics[topicArn];
+        const topic = own(facts.topics, topicArn);
         if (!topic) {
           errors.push(
             notCollected('sns:ListSubscriptionsByTopic', `topic ${topicArn}`),
@@ -258,7 +265,7 @@ export function evaluateDetectionCheck(
   }
   const filters = facts.metricFilters.value;
   const judgements = filters.map(f =>
-    judgePattern(check, f, facts.patternTests[f.filterPattern]),
+    judgePattern(check, f, own(facts.patternTests, f.filterPattern)),
   );
   const errors: ApiError[] = [];
   const warnings: DetectionWarning[] = [];
@@ -269,7 +276,7 @@ export function evaluateDetectionCheck(
       filterName: j.filterName,
       message: j.message,
     });
-    const remote = facts.patternTests[filters[i].filterPattern];
+    const remote = own(facts.patternTests, filters[i].filterPattern);
     if (remote?.state === 'FAILED') errors.push(remote.error);
   });
 
