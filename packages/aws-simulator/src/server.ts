@@ -63,11 +63,11 @@ async function handleAws(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   url: URL,
-  body: string,
+  raw: Buffer,
 ) {
   const requestId = randomUUID();
   const scope = parseSigV4(req.headers, url.searchParams);
-  const routed = route(req, url, body, scope?.service);
+  const routed = route(req, url, raw, scope?.service);
   if (!routed) {
     const what = req.headers['x-amz-target'] ?? `${req.method} ${url.pathname}`;
     sendError(
@@ -169,7 +169,7 @@ async function handleAws(
   }
 }
 
-function readBody(req: http.IncomingMessage): Promise<string | undefined> {
+function readBody(req: http.IncomingMessage): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -182,7 +182,7 @@ function readBody(req: http.IncomingMessage): Promise<string | undefined> {
       }
       chunks.push(chunk);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
 }
@@ -205,7 +205,7 @@ export function createRequestListener(
           url.pathname === '/__admin' ||
           url.pathname.startsWith('/__admin/')
         ) {
-          handleAdmin(core, req, res, url, body);
+          handleAdmin(core, req, res, url, body.toString('utf8'));
         } else {
           return handleAws(core, req, res, url, body);
         }

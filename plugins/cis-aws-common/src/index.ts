@@ -17,3 +17,4 @@ export * from './techInsights';
 export * from './diagnostics';
 export * from './readerPolicy';
 export * from './apiErrors';
+export * from './detection';

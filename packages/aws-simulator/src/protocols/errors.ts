@@ -1,6 +1,6 @@
 import { ServiceName } from '../world/schema';
 
-export type Protocol = 'query' | 'json' | 'restJson';
+export type Protocol = 'query' | 'json' | 'restJson' | 'rpcv2Cbor';
 
 /**
  * An error as a service answers it. The protocol serializers turn it into an
@@ -72,6 +72,12 @@ export function throttled(service: ServiceName): AwsError {
     case 'sts':
     case 'iam':
       return new AwsError('Throttling', 'Rate exceeded', 400);
+    case 'cloudwatch':
+      return new AwsError('Throttling', 'Rate exceeded', 400, {
+        queryCode: 'Throttling',
+      });
+    case 'sns':
+      return new AwsError('Throttled', 'Rate exceeded', 429);
     case 'organizations':
       return new AwsError(
         'TooManyRequestsException',

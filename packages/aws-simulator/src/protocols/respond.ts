@@ -1,17 +1,20 @@
 import http from 'node:http';
 import { AwsError } from './errors';
 import { jsonErrorBody, jsonErrorHeaders, toJsonBody } from './json';
+import { encodeCbor } from './cbor';
 import { queryError, queryResponse } from './query';
 import { restJsonErrorBody, restJsonErrorHeaders } from './restJson';
 import { ServiceDefinition } from '../services/types';
 
 /** Writes results and errors in the wire format of the service's protocol. */
 
+const CBOR_HEADERS = { 'smithy-protocol': 'rpc-v2-cbor' };
+
 export function send(
   res: http.ServerResponse,
   status: number,
   contentType: string,
-  body: string,
+  body: string | Buffer,
   headers: Record<string, string> = {},
 ): void {
   if (res.headersSent || res.destroyed) return;
@@ -39,6 +42,11 @@ export function sendResult(
       queryResponse(operation, service.namespace, result, requestId),
       headers,
     );
+  } else if (service.protocol === 'rpcv2Cbor') {
+    send(res, 200, 'application/cbor', encodeCbor(result ?? {}), {
+      ...headers,
+      ...CBOR_HEADERS,
+    });
   } else if (service.protocol === 'json') {
     send(
       res,
@@ -66,6 +74,18 @@ export function sendError(
       'text/xml',
       queryError(error, service.namespace, requestId),
       headers,
+    );
+  } else if (service?.protocol === 'rpcv2Cbor') {
+    send(
+      res,
+      error.status,
+      'application/cbor',
+      encodeCbor({ __type: error.code, message: error.message }),
+      {
+        ...headers,
+        ...CBOR_HEADERS,
+        ...jsonErrorHeaders(error, service.queryCompatible),
+      },
     );
   } else if (service?.protocol === 'restJson') {
     send(res, error.status, 'application/json', restJsonErrorBody(error), {

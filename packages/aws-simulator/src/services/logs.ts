@@ -1,3 +1,4 @@
+import { testFilterPattern } from '@cis-aws/plugin-cis-aws-common';
 import { AwsError } from '../protocols/errors';
 import {
   JsonInput,
@@ -184,6 +185,74 @@ function describeMetricFilters(ctx: RequestContext, input: JsonInput): object {
   };
 }
 
+/**
+ * Which sample messages a pattern matches, with the CloudWatch Logs filter-pattern syntax
+ * (the product's implementation of it, held here against the syntax's documented examples).
+ */
+function testMetricFilter(_ctx: RequestContext, input: JsonInput): object {
+  const pattern = input.optionalString('filterPattern');
+  if (pattern === undefined) throw invalid('filterPattern is required');
+  const messages = input.optionalStringList('logEventMessages');
+  if (!messages || messages.length < 1 || messages.length > 50)
+    throw invalid('logEventMessages must hold 1 to 50 messages');
+  const result = testFilterPattern(pattern, messages);
+  if (!result.ok)
+    throw invalid(`Invalid metric filter pattern: ${result.error.message}`);
+  return {
+    matches: messages.flatMap((eventMessage, i) =>
+      result.matches[i]
+        ? [{ eventNumber: i + 1, eventMessage, extractedValues: {} }]
+        : [],
+    ),
+  };
+}
+
+function putMetricFilter(ctx: RequestContext, input: JsonInput): object {
+  const { state, caller, region } = ctx;
+  const groupName = input.string('logGroupName');
+  const filterName = input.string('filterName');
+  const pattern = input.optionalString('filterPattern');
+  if (pattern === undefined) throw invalid('filterPattern is required');
+  const transformations = input.raw('metricTransformations');
+  if (
+    !Array.isArray(transformations) ||
+    transformations.length !== 1 ||
+    typeof transformations[0] !== 'object' ||
+    transformations[0] === null
+  )
+    throw invalid('metricTransformations must hold exactly one transformation');
+  const t = transformations[0] as Record<string, unknown>;
+  const text = (key: string) => {
+    const v = t[key];
+    if (typeof v !== 'string' || v === '')
+      throw invalid(`metricTransformations[0].${key} is required`);
+    return v;
+  };
+  const parsed = testFilterPattern(pattern, []);
+  if (!parsed.ok)
+    throw invalid(`Invalid metric filter pattern: ${parsed.error.message}`);
+  const group = state.logGroup(caller.accountId, region, groupName);
+  if (!group)
+    throw new AwsError(
+      'ResourceNotFoundException',
+      'The specified log group does not exist.',
+      400,
+    );
+  const filter = {
+    name: filterName,
+    pattern,
+    metricName: text('metricName'),
+    metricNamespace: text('metricNamespace'),
+    metricValue: text('metricValue'),
+    creationTime: new Date(ctx.nowMs).toISOString(),
+  };
+  const i = group.metricFilters.findIndex(f => f.name === filterName);
+  if (i >= 0) group.metricFilters[i] = filter;
+  else group.metricFilters.push(filter);
+  state.version++;
+  return {};
+}
+
 export const logs: JsonService = {
   name: 'logs',
   protocol: 'json',
@@ -194,5 +263,7 @@ export const logs: JsonService = {
   operations: {
     DescribeLogGroups: describeLogGroups,
     DescribeMetricFilters: describeMetricFilters,
+    TestMetricFilter: testMetricFilter,
+    PutMetricFilter: putMetricFilter,
   },
 };

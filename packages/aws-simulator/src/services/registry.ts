@@ -2,13 +2,18 @@ import http from 'node:http';
 import { JsonInput } from '../protocols/json';
 import { QueryInput } from '../protocols/query';
 import { matchRoute } from '../protocols/restJson';
+import { AwsError } from '../protocols/errors';
+import { CborError, decodeCbor } from '../protocols/cbor';
 import { cloudtrail } from './cloudtrail';
+import { cloudwatch, cloudwatchQuery } from './cloudwatch';
 import { iam } from './iam';
 import { logs } from './logs';
 import { organizations } from './organizations';
 import { securityhub } from './securityhub';
+import { sns } from './sns';
 import { sts } from './sts';
 import {
+  CborService,
   JsonService,
   QueryService,
   RestJsonService,
@@ -26,7 +31,7 @@ const JSON_SERVICES = new Map<string, JsonService>(
   [cloudtrail, logs, organizations].map(s => [s.targetPrefix, s]),
 );
 const QUERY_SERVICES = new Map<string, QueryService>(
-  [sts, iam].flatMap(
+  [sts, iam, cloudwatchQuery, sns].flatMap(
     s =>
       [
         [s.name, s],
@@ -35,6 +40,32 @@ const QUERY_SERVICES = new Map<string, QueryService>(
   ),
 );
 const REST_SERVICES: RestJsonService[] = [securityhub];
+const CBOR_SERVICES = new Map<string, CborService>(
+  [cloudwatch].map(s => [s.serviceName, s]),
+);
+const CBOR_PATH = /^\/service\/([^/]+)\/operation\/([^/]+)$/;
+
+function cborInput(raw: Buffer, service: CborService): JsonInput {
+  let body: unknown;
+  try {
+    body = decodeCbor(raw) ?? {};
+  } catch (e) {
+    throw new AwsError(
+      'SerializationException',
+      `The request body is not valid CBOR: ${
+        e instanceof CborError ? e.message : String(e)
+      }`,
+      400,
+    );
+  }
+  if (typeof body !== 'object' || body === null || Array.isArray(body))
+    throw new AwsError(
+      'SerializationException',
+      'Expected a CBOR map as the request body.',
+      400,
+    );
+  return new JsonInput(body as Record<string, unknown>, service.invalid);
+}
 
 export interface Routed {
   service: ServiceDefinition;
@@ -45,9 +76,20 @@ export interface Routed {
 export function route(
   req: http.IncomingMessage,
   url: URL,
-  body: string,
+  raw: Buffer,
   scopeService: string | undefined,
 ): Routed | undefined {
+  const body = raw.toString('utf8');
+  if (req.headers['smithy-protocol'] === 'rpc-v2-cbor') {
+    const m = CBOR_PATH.exec(url.pathname);
+    const service = m ? CBOR_SERVICES.get(m[1]) : undefined;
+    if (!m || !service) return undefined;
+    return {
+      service,
+      operation: m[2],
+      input: () => cborInput(raw, service),
+    };
+  }
   const target = req.headers['x-amz-target'];
   if (typeof target === 'string') {
     const dot = target.lastIndexOf('.');

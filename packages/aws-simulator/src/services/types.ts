@@ -54,7 +54,22 @@ export interface RestJsonService extends ServiceBase {
   operations: Record<string, (ctx: RequestContext, input: JsonInput) => object>;
 }
 
-export type ServiceDefinition = QueryService | JsonService | RestJsonService;
+/** Smithy RPC v2 CBOR (CloudWatch): POST /service/{service}/operation/{operation}. */
+export interface CborService extends ServiceBase {
+  protocol: 'rpcv2Cbor';
+  /** The Smithy service shape name in the path, e.g. `GraniteServiceVersion20100801`. */
+  serviceName: string;
+  /** awsQueryCompatible services also send x-amzn-query-error on errors. */
+  queryCompatible: boolean;
+  invalid: (message: string) => AwsError;
+  operations: Record<string, (ctx: RequestContext, input: JsonInput) => object>;
+}
+
+export type ServiceDefinition =
+  | QueryService
+  | JsonService
+  | RestJsonService
+  | CborService;
 
 /** Offset paging over an already-ordered list. */
 export function page<T>(

@@ -13,8 +13,13 @@ import {
 } from './reader';
 import {
   ACCOUNT_STATES,
+  ALARM_STATES,
   AccountSpec,
+  AlarmSpec,
+  COMPARISON_OPERATORS,
   LogGroupSpec,
+  SnsSubscriptionSpec,
+  SnsTopicSpec,
   ManagedPolicySpec,
   MetricFilterSpec,
 } from './schema';
@@ -48,6 +53,96 @@ function readMetricFilter(value: unknown, path: string): MetricFilterSpec {
   };
   r.done();
   return filter;
+}
+
+const SNS_TOPIC_NAME = /^[A-Za-z0-9_-]{1,256}$/;
+
+function readSubscription(value: unknown, path: string): SnsSubscriptionSpec {
+  const r = ObjectReader.of(value, path);
+  const subscription: SnsSubscriptionSpec = {
+    protocol: r.oneOf(
+      'protocol',
+      ['email', 'email-json', 'https', 'http', 'sqs', 'lambda', 'sms'] as const,
+      'email',
+    ),
+    endpoint: r.string('endpoint'),
+    confirmed: r.boolean('confirmed', true),
+  };
+  r.done();
+  return subscription;
+}
+
+export function readSnsTopic(
+  value: unknown,
+  path: string,
+  ctx: AccountContext,
+): SnsTopicSpec {
+  const r = ObjectReader.of(value, path);
+  const topic: SnsTopicSpec = {
+    name: r.string(
+      'name',
+      undefined,
+      SNS_TOPIC_NAME,
+      'letters, digits, _ and -',
+    ),
+    region: readRegion(r, ctx),
+    subscriptions: r.list('subscriptions', readSubscription),
+  };
+  r.done();
+  return topic;
+}
+
+export function readAlarm(
+  value: unknown,
+  path: string,
+  ctx: AccountContext,
+): AlarmSpec {
+  const r = ObjectReader.of(value, path);
+  const region = readRegion(r, ctx);
+  const alarm: AlarmSpec = {
+    name: r.string('name'),
+    region,
+    metricName: r.string('metricName'),
+    namespace: r.string('namespace', 'CISBenchmark'),
+    statistic: r.oneOf(
+      'statistic',
+      ['Sum', 'Average', 'Maximum', 'Minimum', 'SampleCount'] as const,
+      'Sum',
+    ),
+    period: r.number('period', 300, 10, 86400),
+    evaluationPeriods: r.number('evaluationPeriods', 1, 1, 1000),
+    threshold: r.number('threshold', 1, -1e9, 1e9, false),
+    comparisonOperator: r.oneOf(
+      'comparisonOperator',
+      COMPARISON_OPERATORS,
+      'GreaterThanOrEqualToThreshold',
+    ),
+    actionsEnabled: r.boolean('actionsEnabled', true),
+    alarmActions: r
+      .stringList('alarmActions')
+      .map(a =>
+        a.startsWith('arn:')
+          ? a
+          : `arn:${ctx.partition}:sns:${region}:${ctx.accountId}:${a}`,
+      ),
+    stateValue: r.oneOf('stateValue', ALARM_STATES, 'OK'),
+    stateUpdatedTimestamp: r.time('stateUpdatedTimestamp', '-2d') ?? '-2d',
+  };
+  r.done();
+  return alarm;
+}
+
+function readRegion(r: ObjectReader, ctx: AccountContext): string {
+  const region = r.string('region', ctx.defaultRegion);
+  if (!ctx.enabledRegions.includes(region)) {
+    r.fail(
+      'region',
+      `"${region}" is not enabled for account ${
+        ctx.accountId
+      } (enabled: ${ctx.enabledRegions.join(', ')})`,
+    );
+  }
+  return region;
 }
 
 export function readLogGroup(
@@ -177,6 +272,20 @@ export function readAccount(
   );
   const trails = r.list('trails', (v, p) => readTrail(v, p, ctx));
   checkUnique(trails, t => t.name, r.at('trails'), 'trail');
+  const alarms = r.list('alarms', (v, p) => readAlarm(v, p, ctx));
+  checkUnique(
+    alarms,
+    a => `${a.region} ${a.name}`,
+    r.at('alarms'),
+    'alarm (region, name)',
+  );
+  const snsTopics = r.list('snsTopics', (v, p) => readSnsTopic(v, p, ctx));
+  checkUnique(
+    snsTopics,
+    t => `${t.region} ${t.name}`,
+    r.at('snsTopics'),
+    'SNS topic (region, name)',
+  );
   const organizationMember = r.boolean(
     'organizationMember',
     world.hasOrganization,
@@ -208,6 +317,8 @@ export function readAccount(
     managedPolicies,
     logGroups,
     trails,
+    alarms,
+    snsTopics,
   };
   r.done();
   return account;

@@ -14,6 +14,8 @@ export const SERVICE_NAMES = [
   'logs',
   'securityhub',
   'organizations',
+  'cloudwatch',
+  'sns',
 ] as const;
 export type ServiceName = (typeof SERVICE_NAMES)[number];
 
@@ -74,6 +76,45 @@ export interface LogGroupSpec {
   creationTime: TimeSpec;
   kmsKeyId: string | null;
   metricFilters: MetricFilterSpec[];
+}
+
+export const ALARM_STATES = ['OK', 'ALARM', 'INSUFFICIENT_DATA'] as const;
+export const COMPARISON_OPERATORS = [
+  'GreaterThanOrEqualToThreshold',
+  'GreaterThanThreshold',
+  'LessThanThreshold',
+  'LessThanOrEqualToThreshold',
+] as const;
+
+/** A CloudWatch metric alarm on one metric (name and namespace). */
+export interface AlarmSpec {
+  name: string;
+  region: string;
+  metricName: string;
+  namespace: string;
+  statistic: string;
+  period: number;
+  evaluationPeriods: number;
+  threshold: number;
+  comparisonOperator: (typeof COMPARISON_OPERATORS)[number];
+  actionsEnabled: boolean;
+  /** Action ARNs; in the world file a bare name is an SNS topic of the alarm's account and region. */
+  alarmActions: string[];
+  stateValue: (typeof ALARM_STATES)[number];
+  stateUpdatedTimestamp: TimeSpec;
+}
+
+export interface SnsSubscriptionSpec {
+  protocol: string;
+  endpoint: string;
+  /** Unconfirmed subscriptions are listed with SubscriptionArn `PendingConfirmation`. */
+  confirmed: boolean;
+}
+
+export interface SnsTopicSpec {
+  name: string;
+  region: string;
+  subscriptions: SnsSubscriptionSpec[];
 }
 
 export interface TrailStatusSpec {
@@ -139,6 +180,8 @@ export interface AccountSpec {
   managedPolicies: ManagedPolicySpec[];
   logGroups: LogGroupSpec[];
   trails: TrailSpec[];
+  alarms: AlarmSpec[];
+  snsTopics: SnsTopicSpec[];
 }
 
 export const FINDING_STATUSES = [
@@ -217,6 +260,8 @@ export const DEFAULT_RATE_LIMITS: RateLimitConfig = {
     sts: { ratePerSecond: 600, burst: 600, scope: 'account' },
     logs: { ratePerSecond: 100, burst: 200, scope: 'account-region' },
     organizations: { ratePerSecond: 50, burst: 100, scope: 'account' },
+    cloudwatch: { ratePerSecond: 9, burst: 20, scope: 'account-region' },
+    sns: { ratePerSecond: 30, burst: 30, scope: 'account-region' },
   },
 };
 

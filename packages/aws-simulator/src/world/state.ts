@@ -1,10 +1,12 @@
 import { managedPolicyArn } from './iamEntities';
 import {
   AccountSpec,
+  AlarmSpec,
   FindingSpec,
   LogGroupSpec,
   ManagedPolicySpec,
   RoleSpec,
+  SnsTopicSpec,
   TrailSpec,
   WorldSpec,
 } from './schema';
@@ -217,6 +219,23 @@ export class WorldState {
     return this.accountIndex
       .get(accountId)
       ?.logGroupsByKey.get(logGroupKey(region, name));
+  }
+
+  /** The CloudWatch alarms of an account in one region, in name order. */
+  alarmsIn(accountId: string, region: string): AlarmSpec[] {
+    return (this.accountIndex.get(accountId)?.spec.alarms ?? [])
+      .filter(a => a.region === region)
+      .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+  }
+
+  snsTopic(
+    accountId: string,
+    region: string,
+    name: string,
+  ): SnsTopicSpec | undefined {
+    return this.accountIndex
+      .get(accountId)
+      ?.spec.snsTopics.find(t => t.region === region && t.name === name);
   }
 
   role(accountId: string, name: string): RoleSpec | undefined {

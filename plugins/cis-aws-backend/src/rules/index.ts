@@ -18,3 +18,4 @@ export {
   type PolicyStatement,
   type PrincipalSpec,
 } from './iamPolicyDocument';
+export * from './detection';

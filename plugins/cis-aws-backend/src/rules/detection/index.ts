@@ -1,0 +1,3 @@
+export * from './judgePattern';
+export * from './evaluateDetection';
+export * from './accountDetection';
