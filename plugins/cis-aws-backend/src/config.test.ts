@@ -6,6 +6,7 @@ import {
   DEFAULT_SCHEDULE,
   readCisAwsConfig,
   readCisAwsOptions,
+  readExceptionOptions,
   readNotificationOptions,
 } from './config';
 
@@ -419,5 +420,50 @@ describe('cronProblem', () => {
     ['@fortnightly', 'unknown preset @fortnightly'],
   ])('refuses %j: %s', (expression, problem) => {
     expect(cronProblem(expression)).toContain(problem);
+  });
+});
+
+describe('readExceptionOptions', () => {
+  it('has no approvers and reminds 14 days ahead by default', () => {
+    expect(readExceptionOptions(new ConfigReader({}))).toEqual({
+      approvers: [],
+      remindBeforeMs: 14 * DAY,
+    });
+  });
+
+  it('reads approver groups as full refs and the reminder lead time', () => {
+    expect(
+      readExceptionOptions(
+        new ConfigReader({
+          cisAws: {
+            exceptions: {
+              approvers: ['group:security-team', 'Group:default/risk'],
+              remindBefore: { days: 7 },
+            },
+          },
+        }),
+      ),
+    ).toEqual({
+      approvers: ['group:default/security-team', 'group:default/risk'],
+      remindBeforeMs: 7 * DAY,
+    });
+  });
+
+  it('refuses an approver that is not a group and a wrong lead time, naming the keys', () => {
+    const read = () =>
+      readCisAwsConfig(
+        new ConfigReader({
+          cisAws: {
+            exceptions: {
+              approvers: ['user:default/alice', 'not a ref:'],
+              remindBefore: 'soon',
+            },
+          },
+        }),
+      );
+    expect(read).toThrow(
+      /cisAws\.exceptions\.approvers: "user:default\/alice" is not a group entity ref/,
+    );
+    expect(read).toThrow(/cisAws\.exceptions\.remindBefore: is not a duration/);
   });
 });

@@ -9,7 +9,7 @@ import { createRouter } from './api/router';
 import { AwsClientFactory } from './aws/clients';
 import { configuredSecrets } from './evidence/secretGuard';
 import { readCisAwsConfig } from './config';
-import { OwnerNotifier } from './notifications';
+import { ExceptionReminder, OwnerNotifier } from './notifications';
 import { EvaluationEngine } from './engine/EvaluationEngine';
 import { createApiServices } from './services';
 import { DefaultDiagnosticsService } from './services/DiagnosticsService';
@@ -33,6 +33,7 @@ export const cisAwsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -46,6 +47,7 @@ export const cisAwsPlugin = createBackendPlugin({
           options,
           notifications: notificationOptions,
           schedule,
+          exceptions: exceptionOptions,
         } = readCisAwsConfig(config);
         const store = await DatabaseEvaluationStore.create({
           database: deps.database,
@@ -120,6 +122,22 @@ export const cisAwsPlugin = createBackendPlugin({
           },
         });
 
+        // Expiring exceptions are announced to owners and approvers, expired ones recorded.
+        const reminder = ExceptionReminder.create({
+          notifications: deps.notifications,
+          store,
+          logger,
+          ...exceptionOptions,
+        });
+        await scheduler.scheduleTask({
+          id: 'cis-aws-exception-reminders',
+          scope: 'global',
+          frequency: { hours: 1 },
+          timeout: { minutes: 10 },
+          initialDelay: { minutes: 2 },
+          fn: async () => void (await reminder.run()),
+        });
+
         const knownSecrets = configuredSecrets(config);
         httpRouter.use(
           await createRouter({
@@ -135,10 +153,12 @@ export const cisAwsPlugin = createBackendPlugin({
             ...createApiServices({
               catalog,
               permissions: deps.permissions,
+              userInfo: deps.userInfo,
               logger,
               store,
               engine,
               options,
+              exceptionOptions,
               knownSecrets,
             }),
           }),

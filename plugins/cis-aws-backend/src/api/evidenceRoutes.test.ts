@@ -29,6 +29,7 @@ import { createTestDatabases } from '../storage/__testUtils__/stores';
 import { CatalogAccess } from '../services/CatalogAccess';
 import { DefaultEvidenceService } from '../services/EvidenceService';
 import { createEvidenceRoutes } from './evidenceRoutes';
+import { anApprovedException } from '../storage/__testUtils__/exceptions';
 
 jest.setTimeout(60_000);
 
@@ -154,7 +155,7 @@ describe.each(databases.eachSupportedId())(
           evaluation: anEvaluation(id, verdict, { minute }),
         });
       }
-      await store.createException({
+      await anApprovedException(store, {
         accountId: ACCOUNT,
         reason: 'Migration; token configured-static-token-1 leaked here',
         approvedBy: 'user:default/ciso',

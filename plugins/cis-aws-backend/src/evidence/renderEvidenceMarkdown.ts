@@ -214,6 +214,25 @@ function historySection(packet: EvidencePacket): string {
   ].join('\n');
 }
 
+/** Who decided, when, and how: a legacy grant says its approver was typed, not verified. */
+function decisionCell(exception: ComplianceException): string {
+  const comment = exception.decisionComment
+    ? `: ${text(exception.decisionComment)}`
+    : '';
+  if (exception.state === 'REJECTED') {
+    return `rejected by ${code(exception.rejectedBy ?? 'unknown')}${
+      exception.rejectedAt ? `, ${when(exception.rejectedAt)}` : ''
+    }${comment}`;
+  }
+  if (exception.state !== 'APPROVED') return 'pending approval';
+  const approver = `${code(exception.approvedBy ?? 'unknown')}${
+    exception.approvedAt ? `, ${when(exception.approvedAt)}` : ''
+  }${comment}`;
+  return exception.legacySingleStep
+    ? `${approver} (legacy single-step grant: approver named by the granter, not verified)`
+    : approver;
+}
+
 function exceptionRow(exception: ComplianceException, asOf: Date): string[] {
   const status = exceptionStatus(exception, asOf);
   return [
@@ -221,8 +240,10 @@ function exceptionRow(exception: ComplianceException, asOf: Date): string[] {
     status === 'ACTIVE' ? '**ACTIVE**' : status,
     exception.trailArn ? `trail ${code(exception.trailArn)}` : 'the account',
     text(exception.reason),
-    code(exception.approvedBy),
-    when(exception.createdAt),
+    exception.createdBy
+      ? `${code(exception.createdBy)}, ${when(exception.createdAt)}`
+      : when(exception.createdAt),
+    decisionCell(exception),
     when(exception.expiresAt),
     exception.revokedAt
       ? `${when(exception.revokedAt)}${
@@ -257,8 +278,8 @@ function exceptionsSection(packet: EvidencePacket): string {
           'Status',
           'Scope',
           'Reason',
-          'Approved by',
-          'Created',
+          'Requested by',
+          'Decision',
           'Expires',
           'Revoked',
           'Ticket',
@@ -277,7 +298,9 @@ function exceptionsSection(packet: EvidencePacket): string {
             code(event.exceptionId),
             event.action,
             code(event.actor),
-            event.action === 'REVOKED'
+            event.comment
+              ? text(event.comment)
+              : event.action === 'REVOKED'
               ? text(String(event.details.reason ?? '—'))
               : text(
                   [
@@ -290,13 +313,16 @@ function exceptionsSection(packet: EvidencePacket): string {
                     event.details.approvedBy
                       ? `approved by: ${event.details.approvedBy}`
                       : '',
+                    Array.isArray(event.details.recipients)
+                      ? `notified: ${event.details.recipients.join(', ')}`
+                      : '',
                   ]
                     .filter(Boolean)
                     .join('; ') || '—',
                 ),
           ]),
         )
-      : 'No exception was created or revoked.',
+      : 'No exception was requested, decided or revoked.',
   );
   return lines.join('\n');
 }

@@ -1,4 +1,5 @@
 export { OwnerNotifier } from './OwnerNotifier';
+export { ExceptionReminder } from './ExceptionReminder';
 export {
   DEFAULT_NOTIFICATION_OPTIONS,
   NOTIFICATION_TRANSITIONS,
