@@ -450,7 +450,7 @@ describe('readExceptionOptions', () => {
   });
 
   it('refuses an approver that is not a group and a wrong lead time, naming the keys', () => {
-    const read = () =>
+    const readConfig = () =>
       readCisAwsConfig(
         new ConfigReader({
           cisAws: {
@@ -461,9 +461,11 @@ describe('readExceptionOptions', () => {
           },
         }),
       );
-    expect(read).toThrow(
+    expect(readConfig).toThrow(
       /cisAws\.exceptions\.approvers: "user:default\/alice" is not a group entity ref/,
     );
-    expect(read).toThrow(/cisAws\.exceptions\.remindBefore: is not a duration/);
+    expect(readConfig).toThrow(
+      /cisAws\.exceptions\.remindBefore: is not a duration/,
+    );
   });
 });

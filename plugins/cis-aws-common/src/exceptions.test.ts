@@ -86,9 +86,9 @@ describe('isExceptionActive', () => {
   });
 
   it('an approved exception without an approval time does not apply', () => {
-    expect(
-      isExceptionActive(anException({ approvedAt: undefined }), now),
-    ).toBe(false);
+    expect(isExceptionActive(anException({ approvedAt: undefined }), now)).toBe(
+      false,
+    );
   });
 
   it('an exception with an unreadable date does not apply: it must not hide a failure', () => {

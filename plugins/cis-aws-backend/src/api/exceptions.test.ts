@@ -239,7 +239,9 @@ describe('exceptions API', () => {
     });
     const late = await decide(server, requested.id, 'approve', GUEST);
     expect(late.status).toBe(409);
-    expect(late.body.error.message).toMatch(/already rejected by user:default\/alan/);
+    expect(late.body.error.message).toMatch(
+      /already rejected by user:default\/alan/,
+    );
     const evaluated = await request(server)
       .post(`/api/cis-aws/v1/accounts/${STAGING}/evaluate`)
       .set('Authorization', GUEST);

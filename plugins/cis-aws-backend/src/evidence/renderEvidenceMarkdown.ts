@@ -1,5 +1,6 @@
 import {
   ComplianceException,
+  ExceptionAuditEvent,
   EvidencePacket,
   exceptionStatus,
   SecurityHubFindingSummary,
@@ -254,6 +255,25 @@ function exceptionRow(exception: ComplianceException, asOf: Date): string[] {
   ];
 }
 
+/** What an audit event says beyond who and when: the comment, else what it recorded. */
+function eventDetails(event: ExceptionAuditEvent): string {
+  if (event.comment) return text(event.comment);
+  if (event.action === 'REVOKED') {
+    return text(String(event.details.reason ?? '—'));
+  }
+  const { reason, expiresAt, approvedBy, recipients } = event.details;
+  return text(
+    [
+      reason ? `reason: ${reason}` : '',
+      expiresAt ? `expires: ${expiresAt}` : '',
+      approvedBy ? `approved by: ${approvedBy}` : '',
+      Array.isArray(recipients) ? `notified: ${recipients.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ') || '—',
+  );
+}
+
 function exceptionsSection(packet: EvidencePacket): string {
   const asOf = new Date(packet.asOf);
   const lines = [
@@ -298,28 +318,7 @@ function exceptionsSection(packet: EvidencePacket): string {
             code(event.exceptionId),
             event.action,
             code(event.actor),
-            event.comment
-              ? text(event.comment)
-              : event.action === 'REVOKED'
-              ? text(String(event.details.reason ?? '—'))
-              : text(
-                  [
-                    event.details.reason
-                      ? `reason: ${event.details.reason}`
-                      : '',
-                    event.details.expiresAt
-                      ? `expires: ${event.details.expiresAt}`
-                      : '',
-                    event.details.approvedBy
-                      ? `approved by: ${event.details.approvedBy}`
-                      : '',
-                    Array.isArray(event.details.recipients)
-                      ? `notified: ${event.details.recipients.join(', ')}`
-                      : '',
-                  ]
-                    .filter(Boolean)
-                    .join('; ') || '—',
-                ),
+            eventDetails(event),
           ]),
         )
       : 'No exception was requested, decided or revoked.',

@@ -80,7 +80,10 @@ describe.each(databases.eachSupportedId())(
         {
           recipients: {
             type: 'entity',
-            entityRef: ['group:default/platform', 'group:default/security-team'],
+            entityRef: [
+              'group:default/platform',
+              'group:default/security-team',
+            ],
           },
           payload: expect.objectContaining({
             title: 'CIS 2.4 exception for payments-staging expires in 10 days',

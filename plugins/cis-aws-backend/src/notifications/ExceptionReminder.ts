@@ -32,7 +32,10 @@ export interface ExceptionReminderDeps {
  */
 export class ExceptionReminder {
   static create(deps: ExceptionReminderDeps): ExceptionReminder {
-    return new ExceptionReminder({ ...deps, now: deps.now ?? (() => new Date()) });
+    return new ExceptionReminder({
+      ...deps,
+      now: deps.now ?? (() => new Date()),
+    });
   }
 
   private constructor(
@@ -47,10 +50,12 @@ export class ExceptionReminder {
       at: at.toISOString(),
     });
     for (const exception of expired) {
-      logger.child({ accountId: exception.accountId }).info('exception expired', {
-        exceptionId: exception.id,
-        expiresAt: exception.expiresAt,
-      });
+      logger
+        .child({ accountId: exception.accountId })
+        .info('exception expired', {
+          exceptionId: exception.id,
+          expiresAt: exception.expiresAt,
+        });
     }
     const due = await store.listExceptionsToRemind(
       at,
@@ -94,7 +99,9 @@ export class ExceptionReminder {
           }`,
           description: `${
             exception.trailArn ? `Trail ${exception.trailArn}` : 'The account'
-          } is exempt until ${exception.expiresAt} (${exception.reason}). After that its verdict counts again; request a new exception if it is still needed.`,
+          } is exempt until ${exception.expiresAt} (${
+            exception.reason
+          }). After that its verdict counts again; request a new exception if it is still needed.`,
           link: account?.entityRef
             ? entityTabLink(account.entityRef)
             : '/cis-aws',

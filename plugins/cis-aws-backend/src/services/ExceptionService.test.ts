@@ -281,7 +281,11 @@ describe('DefaultExceptionService.request', () => {
   ])('refuses an expiry %s with 400', async (_, days, message) => {
     const { service, exceptions } = setup();
     await expect(
-      service.request(ACCOUNT, { reason: 'x', expiresAt: inDays(days) }, CALLER),
+      service.request(
+        ACCOUNT,
+        { reason: 'x', expiresAt: inDays(days) },
+        CALLER,
+      ),
     ).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringMatching(message),
@@ -418,10 +422,16 @@ describe('DefaultExceptionService.decide', () => {
     const { service } = setup({ readable: false });
     await expect(
       service.decide('e-1', 'APPROVED', {}, APPROVER),
-    ).rejects.toMatchObject({ name: 'NotFoundError', message: 'No exception e-1' });
+    ).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: 'No exception e-1',
+    });
     await expect(
       service.decide('e-2', 'APPROVED', {}, APPROVER),
-    ).rejects.toMatchObject({ name: 'NotFoundError', message: 'No exception e-2' });
+    ).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: 'No exception e-2',
+    });
   });
 });
 
@@ -496,10 +506,12 @@ describe('DefaultExceptionService lists', () => {
       accountIds: [ACCOUNT],
     });
     expect(
-      (await setup({ allow: false }).service.listAccountExceptions(
-        ACCOUNT,
-        as('ciso'),
-      )).viewer,
+      (
+        await setup({ allow: false }).service.listAccountExceptions(
+          ACCOUNT,
+          as('ciso'),
+        )
+      ).viewer,
     ).toEqual({
       entityRef: 'user:default/ciso',
       approver: false,

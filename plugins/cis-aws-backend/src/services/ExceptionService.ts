@@ -275,7 +275,10 @@ export class DefaultExceptionService implements ExceptionService {
       trailArn: exception.trailArn,
       expiresAt: exception.expiresAt,
     });
-    return this.listItem(exception, stored ?? this.mappingOf(accountId, catalog));
+    return this.listItem(
+      exception,
+      stored ?? this.mappingOf(accountId, catalog),
+    );
   }
 
   async decide(
@@ -295,12 +298,17 @@ export class DefaultExceptionService implements ExceptionService {
       lower(existing.createdBy) === lower(identity.entityRef)
     ) {
       throw new NotAllowedError(
-        `You requested exception ${existing.id} yourself, so you may not ${verb} it: four eyes means another member of ${this.approverGroupsText()} decides it`,
+        `You requested exception ${
+          existing.id
+        } yourself, so you may not ${verb} it: four eyes means another member of ${this.approverGroupsText()} decides it`,
       );
     }
     await this.requireApprover(identity, credentials, verb);
     const now = this.deps.now();
-    if (existing.state === 'PENDING' && !(Date.parse(existing.expiresAt) > now.getTime())) {
+    if (
+      existing.state === 'PENDING' &&
+      !(Date.parse(existing.expiresAt) > now.getTime())
+    ) {
       throw new ConflictError(
         `Exception ${existing.id} expired on ${existing.expiresAt} before it was decided; request a new one`,
       );
@@ -377,9 +385,7 @@ export class DefaultExceptionService implements ExceptionService {
   }
 
   /** The caller's entity ref and ownership, from Backstage's identity of the credentials. */
-  private async identity(
-    credentials: BackstageCredentials,
-  ): Promise<Identity> {
+  private async identity(credentials: BackstageCredentials): Promise<Identity> {
     const principal = credentials.principal as { type?: string };
     if (principal.type !== 'user') {
       return { entityRef: principalName(credentials), ownership: new Set() };

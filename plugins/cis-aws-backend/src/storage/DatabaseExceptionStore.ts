@@ -88,13 +88,17 @@ export class DatabaseExceptionStore implements ExceptionStore {
       if (!row) return undefined;
       if (row.revoked_at !== null) {
         throw new ConflictError(
-          `Exception ${id} was withdrawn at ${readTimestamp(row.revoked_at)} by ${row.revoked_by}`,
+          `Exception ${id} was withdrawn at ${readTimestamp(
+            row.revoked_at,
+          )} by ${row.revoked_by}`,
         );
       }
       if (row.state !== 'PENDING') {
         const by = row.state === 'APPROVED' ? row.approved_by : row.rejected_by;
         throw new ConflictError(
-          `Exception ${id} was already ${row.state.toLowerCase()}${by ? ` by ${by}` : ''}`,
+          `Exception ${id} was already ${row.state.toLowerCase()}${
+            by ? ` by ${by}` : ''
+          }`,
         );
       }
       const at = toIsoUtc(input.at);
@@ -281,7 +285,9 @@ export class DatabaseExceptionStore implements ExceptionStore {
           },
         });
       }
-      return rows.map(row => exceptionFromRow({ ...row, expiry_recorded_at: at }));
+      return rows.map(row =>
+        exceptionFromRow({ ...row, expiry_recorded_at: at }),
+      );
     });
   }
 
@@ -289,6 +295,9 @@ export class DatabaseExceptionStore implements ExceptionStore {
     trx: Knex.Transaction,
     id: string,
   ): Promise<ExceptionRow | undefined> {
-    return trx<ExceptionRow>(EXCEPTIONS_TABLE).where('id', id).forUpdate().first();
+    return trx<ExceptionRow>(EXCEPTIONS_TABLE)
+      .where('id', id)
+      .forUpdate()
+      .first();
   }
 }

@@ -68,7 +68,10 @@ export interface ExceptionStore {
    * Approved exceptions in force at `now` that expire by `until` and whose reminder was not
    * sent yet, soonest first.
    */
-  listExceptionsToRemind(now: Date, until: Date): Promise<ComplianceException[]>;
+  listExceptionsToRemind(
+    now: Date,
+    until: Date,
+  ): Promise<ComplianceException[]>;
 
   /**
    * Records that the expiry reminder of an exception was sent (a REMINDED event with who was
@@ -83,7 +86,8 @@ export interface ExceptionStore {
    * Writes an EXPIRED event, once, for every approved or pending exception, not revoked, whose
    * expiry is at or before `input.at`. Returns those it recorded.
    */
-  recordExpiries(input: { actor: string; at: string }): Promise<
-    ComplianceException[]
-  >;
+  recordExpiries(input: {
+    actor: string;
+    at: string;
+  }): Promise<ComplianceException[]>;
 }

@@ -126,7 +126,10 @@ describe.each(databases.eachSupportedId())('exceptions on %s', databaseId => {
     });
     expect(rejected!.approvedBy).toBeUndefined();
     await expect(
-      store.revokeException(requested.id, { actor: 'user:default/x', at: at(6) }),
+      store.revokeException(requested.id, {
+        actor: 'user:default/x',
+        at: at(6),
+      }),
     ).rejects.toThrow(ConflictError);
   });
 
@@ -139,7 +142,9 @@ describe.each(databases.eachSupportedId())('exceptions on %s', databaseId => {
       actor: 'user:default/bob',
       at: at(40),
     });
-    const pending = await store.requestException(aRequest({ reason: 'pending' }));
+    const pending = await store.requestException(
+      aRequest({ reason: 'pending' }),
+    );
     await approved({ accountId: accountId(2) });
 
     const ids = (list: { id: string }[]) => list.map(e => e.id).sort();
@@ -154,16 +159,19 @@ describe.each(databases.eachSupportedId())('exceptions on %s', databaseId => {
     expect(await activeAt(20)).toEqual(
       [current.id, expired.id, revoked.id].sort(),
     );
-    expect(await activeAt(600)).toEqual(
-      [current.id, approvedLater.id].sort(),
-    );
+    expect(await activeAt(600)).toEqual([current.id, approvedLater.id].sort());
     // It expires at the very instant of expiresAt.
     expect(await activeAt(30)).toEqual([current.id, revoked.id].sort());
     expect(ids(await store.listExceptions({ accountIds: [ACCOUNT] }))).toEqual(
       [current.id, expired.id, approvedLater.id, revoked.id, pending.id].sort(),
     );
     expect(
-      ids(await store.listExceptions({ accountIds: [ACCOUNT], states: ['PENDING'] })),
+      ids(
+        await store.listExceptions({
+          accountIds: [ACCOUNT],
+          states: ['PENDING'],
+        }),
+      ),
     ).toEqual([pending.id]);
     expect(await store.listExceptions({ accountIds: [] })).toEqual([]);
     expect(await store.listExceptions()).toHaveLength(6);
@@ -219,7 +227,9 @@ describe.each(databases.eachSupportedId())('exceptions on %s', databaseId => {
     await store.requestException(aRequest({ expiresAt: at(60 * 24 * 5) }));
     const until = new Date(at(60 * 24 * 14));
     expect(
-      (await store.listExceptionsToRemind(new Date(at(1)), until)).map(e => e.id),
+      (await store.listExceptionsToRemind(new Date(at(1)), until)).map(
+        e => e.id,
+      ),
     ).toEqual([soon.id]);
     const reminder = {
       actor: 'plugin:cis-aws/exception-reminders',

@@ -152,10 +152,7 @@ export async function renderWithApis(
         [cisAwsApiRef, client],
         [discoveryApiRef, { getBaseUrl: async () => BACKEND }],
         [fetchApiRef, { fetch }],
-        [
-          permissionApiRef,
-          mockApis.permission({ authorize: () => evaluate }),
-        ],
+        [permissionApiRef, mockApis.permission({ authorize: () => evaluate })],
         [identityApiRef, mockApis.identity({ userEntityRef: SIGNED_IN_USER })],
       ]}
     >

@@ -80,7 +80,9 @@ export interface CisAwsApi {
     request?: RevokeExceptionRequest,
   ): Promise<ExceptionListItem>;
   /** The exceptions of every account the user may read; ACTIVE by default. */
-  listExceptions(status?: ExceptionsListStatus): Promise<ExceptionsListResponse>;
+  listExceptions(
+    status?: ExceptionsListStatus,
+  ): Promise<ExceptionsListResponse>;
   /**
    * An account's audit evidence packet, as of `at` (an ISO time; default: now). It is fetched
    * with the user's token, so the browser cannot download it from a plain link.

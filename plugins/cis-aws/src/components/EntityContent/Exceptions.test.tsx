@@ -125,7 +125,9 @@ describe('Exceptions on the tab', () => {
     ).not.toBeInTheDocument();
 
     // granted in one step before four eyes: marked, with the typed approver
-    expect(revoked).toHaveTextContent('Migration abandoned: fix the trail instead.');
+    expect(revoked).toHaveTextContent(
+      'Migration abandoned: fix the trail instead.',
+    );
     expect(
       within(revoked).getByTestId('cis-aws-legacy-exception'),
     ).toHaveTextContent('legacy single-step');
@@ -167,7 +169,9 @@ describe('Exceptions on the tab', () => {
       expect.stringMatching(
         /^barbara requested the exception for the whole account until Dec 24, 2026/,
       ),
-      expect.stringMatching(/^guest requested the exception for the whole account/),
+      expect.stringMatching(
+        /^guest requested the exception for the whole account/,
+      ),
       expect.stringMatching(
         /^barbara requested the exception for trail payments-staging-trail/,
       ),
@@ -213,7 +217,9 @@ describe('Exceptions on the tab', () => {
     expect(dialog).toHaveTextContent(
       'A member of the approver groups other than you approves or rejects the request',
     );
-    expect(within(dialog).queryByLabelText(/Approved by/)).not.toBeInTheDocument();
+    expect(
+      within(dialog).queryByLabelText(/Approved by/),
+    ).not.toBeInTheDocument();
     expect(field(/Expires after/)).toHaveValue('2026-12-24');
     const scopes = within(
       within(dialog).getByTestId('cis-aws-request-scope'),
@@ -333,10 +339,15 @@ describe('Exceptions on the tab', () => {
       within(rows(panel)[0]).getByRole('button', { name: 'Approve' }),
     );
     const dialog = await screen.findByRole('dialog');
-    expect(within(dialog).getByTestId('cis-aws-decide-summary')).toHaveTextContent(
+    expect(
+      within(dialog).getByTestId('cis-aws-decide-summary'),
+    ).toHaveTextContent(
       /trail payments-staging-trail exempt until Dec 31, 2026.*requested by user:default\/barbara/,
     );
-    await enter(within(dialog).getByLabelText(/Comment/), 'Until PAY-2100 lands.');
+    await enter(
+      within(dialog).getByLabelText(/Comment/),
+      'Until PAY-2100 lands.',
+    );
     await userEvent.click(
       within(dialog).getByRole('button', { name: 'Approve' }),
     );
@@ -407,11 +418,18 @@ describe('Exceptions on the tab', () => {
       within(rows(panel)[0]).getByRole('button', { name: 'Reject' }),
     );
     const dialog = await screen.findByRole('dialog');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Reject' }));
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Reject' }),
+    );
     expect(dialog).toHaveTextContent('Say why it is rejected.');
     expect(posts).toHaveLength(0);
-    await enter(within(dialog).getByLabelText(/Why it is rejected/), 'Move the data lake first.');
-    await userEvent.click(within(dialog).getByRole('button', { name: 'Reject' }));
+    await enter(
+      within(dialog).getByLabelText(/Why it is rejected/),
+      'Move the data lake first.',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Reject' }),
+    );
     await waitFor(() =>
       expect(posts).toEqual([{ comment: 'Move the data lake first.' }]),
     );

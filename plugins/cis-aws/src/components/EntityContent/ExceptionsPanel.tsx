@@ -47,7 +47,10 @@ const NO_REQUEST =
 
 const STATUS_CHIP: Record<
   ExceptionStatus,
-  { color: 'primary' | 'default' | 'secondary'; variant: 'default' | 'outlined' }
+  {
+    color: 'primary' | 'default' | 'secondary';
+    variant: 'default' | 'outlined';
+  }
 > = {
   PENDING: { color: 'secondary', variant: 'outlined' },
   ACTIVE: { color: 'primary', variant: 'default' },

@@ -72,9 +72,7 @@ export function RequestExceptionDialog(props: {
     setSending(true);
     setFailure(undefined);
     try {
-      onRequested(
-        await api.createException(accountId, toCreateRequest(form)),
-      );
+      onRequested(await api.createException(accountId, toCreateRequest(form)));
     } catch (e) {
       setFailure(toError(e));
     } finally {
@@ -87,8 +85,8 @@ export function RequestExceptionDialog(props: {
       <DialogTitle>Request an exception to CIS 2.4</DialogTitle>
       <DialogContent>
         <DialogContentText>
-          A member of the approver groups other than you approves or rejects the request; until
-          then nothing changes.
+          A member of the approver groups other than you approves or rejects the
+          request; until then nothing changes.
         </DialogContentText>
         <form
           data-testid="cis-aws-request-form"

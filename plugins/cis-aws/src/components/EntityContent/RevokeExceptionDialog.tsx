@@ -69,8 +69,9 @@ export function RevokeExceptionDialog(props: {
         )}
         {exception && withdrawing && (
           <DialogContentText>
-            The request for {exceptionScope(exception).toLocaleLowerCase('en-US')}{' '}
-            until {formatDateTime(exception.expiresAt)} ({exception.reason}) is
+            The request for{' '}
+            {exceptionScope(exception).toLocaleLowerCase('en-US')} until{' '}
+            {formatDateTime(exception.expiresAt)} ({exception.reason}) is
             withdrawn: nobody can approve it any more.
           </DialogContentText>
         )}
@@ -87,8 +88,11 @@ export function RevokeExceptionDialog(props: {
         />
         {failure && (
           <Alert severity="error" data-testid="cis-aws-revoke-error">
-            The {withdrawing ? 'request was not withdrawn' : 'exception was not revoked'}:{' '}
-            {errorMessage(failure)}
+            The{' '}
+            {withdrawing
+              ? 'request was not withdrawn'
+              : 'exception was not revoked'}
+            : {errorMessage(failure)}
           </Alert>
         )}
       </DialogContent>

@@ -119,9 +119,9 @@ describe('four eyes in the UI', () => {
     ).toBe(
       'You requested this exception: another approver must decide it (four eyes).',
     );
-    expect(
-      decisionBlocked(pending, { ...approver, approver: false }),
-    ).toMatch(/Only members of the approver groups/);
+    expect(decisionBlocked(pending, { ...approver, approver: false })).toMatch(
+      /Only members of the approver groups/,
+    );
     expect(decisionBlocked({ ...pending, status: 'ACTIVE' }, approver)).toBe(
       'Only a pending request is decided.',
     );

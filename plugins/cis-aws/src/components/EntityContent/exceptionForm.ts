@@ -132,7 +132,8 @@ export function isOwnRequest(
   return (
     !!user &&
     !!item.createdBy &&
-    item.createdBy.toLocaleLowerCase('en-US') === user.toLocaleLowerCase('en-US')
+    item.createdBy.toLocaleLowerCase('en-US') ===
+      user.toLocaleLowerCase('en-US')
   );
 }
 

@@ -50,7 +50,10 @@ function serveLists(pending: object = pendingExceptions) {
       statuses.push(status);
       if (status === 'PENDING') return HttpResponse.json(pending);
       if (status === 'EXPIRING') {
-        return HttpResponse.json({ ...activeExceptions, items: [CHECKOUT_DEV] });
+        return HttpResponse.json({
+          ...activeExceptions,
+          items: [CHECKOUT_DEV],
+        });
       }
       return HttpResponse.json(activeExceptions);
     }),
@@ -126,9 +129,7 @@ describe('Exceptions on the organization page', () => {
     expect(barbaras).toHaveTextContent('payments-staging (404455667788)');
     expect(barbaras).toHaveTextContent('Trail payments-staging-trail');
     expect(barbaras).toHaveTextContent('barbara');
-    expect(
-      within(own).getByRole('button', { name: 'Approve' }),
-    ).toBeDisabled();
+    expect(within(own).getByRole('button', { name: 'Approve' })).toBeDisabled();
     expect(within(own).getByRole('button', { name: 'Reject' })).toBeDisabled();
 
     const expiring = within(
@@ -169,9 +170,7 @@ describe('Exceptions on the organization page', () => {
     await renderWithApis(<CisAwsPage />);
     const pending = await screen.findAllByTestId('cis-aws-org-pending-row');
     expect(pending).toHaveLength(2);
-    expect(
-      within(pending[1]).queryByRole('button'),
-    ).not.toBeInTheDocument();
+    expect(within(pending[1]).queryByRole('button')).not.toBeInTheDocument();
     expect(screen.getByTestId('cis-aws-org-pending')).toHaveTextContent(
       'Members of the approver groups (cisAws.exceptions.approvers) decide them.',
     );

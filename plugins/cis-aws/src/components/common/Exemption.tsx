@@ -120,7 +120,8 @@ export function ExemptionDetails(props: {
           </>
         )}
         Approved by <PersonRef value={exception.approvedBy} />
-        {exception.legacySingleStep && ' (legacy single-step grant, not verified)'}
+        {exception.legacySingleStep &&
+          ' (legacy single-step grant, not verified)'}
         {exception.ticketUrl && (
           <>
             {' · Ticket '}
