@@ -30,7 +30,9 @@ exports.up = async function up(knex) {
       .boolean('legacy_single_step')
       .notNullable()
       .defaultTo(false)
-      .comment('granted in one step before four eyes; approved_by is free text');
+      .comment(
+        'granted in one step before four eyes; approved_by is free text',
+      );
     table
       .timestamp('reminded_at', { useTz: true })
       .nullable()
