@@ -232,8 +232,12 @@ describe.each(databases.eachSupportedId())(
       expect(packet.activeExceptions).toHaveLength(1);
       expect(packet.exceptionEvents).toEqual([
         expect.objectContaining({
-          action: 'CREATED',
+          action: 'REQUESTED',
           actor: 'user:default/alice',
+        }),
+        expect.objectContaining({
+          action: 'APPROVED',
+          actor: 'user:default/ciso',
         }),
       ]);
       expect(packet.produced).toMatchObject({
