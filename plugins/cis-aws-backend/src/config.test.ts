@@ -185,6 +185,10 @@ describe('readCisAwsConfig checks every value at start-up', () => {
           administratorAccountId: '402233445566',
           region: 'us-east-1',
         },
+        exceptions: {
+          approvers: ['group:default/security-team'],
+          remindBefore: { days: 14 },
+        },
         notifications: { enabled: false },
       }),
     ).toBeUndefined();
