@@ -122,21 +122,13 @@ export const cisAwsPlugin = createBackendPlugin({
           },
         });
 
-        // Expiring exceptions are announced to owners and approvers, expired ones recorded.
-        const reminder = ExceptionReminder.create({
+        // Expiring exceptions are announced to owners and approvers, hourly.
+        await ExceptionReminder.create({
           notifications: deps.notifications,
           store,
           logger,
           ...exceptionOptions,
-        });
-        await scheduler.scheduleTask({
-          id: 'cis-aws-exception-reminders',
-          scope: 'global',
-          frequency: { hours: 1 },
-          timeout: { minutes: 10 },
-          initialDelay: { minutes: 2 },
-          fn: async () => void (await reminder.run()),
-        });
+        }).schedule(scheduler);
 
         const knownSecrets = configuredSecrets(config);
         httpRouter.use(

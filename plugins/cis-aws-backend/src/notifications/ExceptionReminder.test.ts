@@ -120,6 +120,22 @@ describe.each(databases.eachSupportedId())(
       expect(notifications.sent).toHaveLength(1);
     });
 
+    it('schedules itself hourly on one instance, and the task runs it', async () => {
+      await anException(5);
+      const scheduler = mockServices.scheduler.mock();
+      await reminder().schedule(scheduler);
+      expect(scheduler.scheduleTask).toHaveBeenCalledWith(
+        expect.objectContaining({
+          id: 'cis-aws-exception-reminders',
+          scope: 'global',
+          frequency: { hours: 1 },
+        }),
+      );
+      const task = scheduler.scheduleTask.mock.calls[0][0];
+      await task.fn(new AbortController().signal);
+      expect(notifications.sent).toHaveLength(1);
+    });
+
     it('records the expiry of an exception once it passed, once', async () => {
       const short = await anException(1);
       clock = new Date(at(2 * DAY_MINUTES));

@@ -1,4 +1,4 @@
-import { LoggerService } from '@backstage/backend-plugin-api';
+import { LoggerService, SchedulerService } from '@backstage/backend-plugin-api';
 import { toError } from '@backstage/errors';
 import { NotificationService } from '@backstage/plugin-notifications-node';
 import { ComplianceException } from '@cis-aws/plugin-cis-aws-common';
@@ -41,6 +41,20 @@ export class ExceptionReminder {
   private constructor(
     private readonly deps: ExceptionReminderDeps & { now: () => Date },
   ) {}
+
+  /** Runs {@link ExceptionReminder.run} every hour, on one instance of the backend at a time. */
+  async schedule(scheduler: SchedulerService): Promise<void> {
+    await scheduler.scheduleTask({
+      id: 'cis-aws-exception-reminders',
+      scope: 'global',
+      frequency: { hours: 1 },
+      timeout: { minutes: 10 },
+      initialDelay: { minutes: 2 },
+      fn: async () => {
+        await this.run();
+      },
+    });
+  }
 
   async run(): Promise<{ reminded: number; expired: number }> {
     const { store, logger, now } = this.deps;
