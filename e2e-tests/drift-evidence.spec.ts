@@ -4,13 +4,15 @@ import { signInAsGuest } from './helpers';
 
 /**
  * Issue #5's "done when", in the browser: for a demo account a user downloads today's evidence
- * packet in both formats and sees when its verdict last changed and why; an approver grants a
- * time-boxed exception that shows on the tab, the card and the organization page, then revokes
- * it (which also leaves the demo as it was).
+ * packet in both formats and sees when its verdict last changed and why. Then (issue #15, four
+ * eyes) the guest requests a time-boxed exception: it is PENDING on the tab and on the
+ * organization page, changes no verdict, and the guest, although an approver, may not approve
+ * their own request; withdrawing it leaves the demo as it was. (The demo signs in one identity,
+ * so an approval by a second person is covered by the API tests.)
  */
 const TAB = '/catalog/default/resource/aws-payments-staging/cis-aws';
 
-test('evidence in both formats, the history, and an exception granted and revoked', async ({
+test('evidence in both formats, the history, and an exception requested, not self-approvable, and withdrawn', async ({
   page,
 }) => {
   test.setTimeout(180_000);
@@ -45,8 +47,8 @@ test('evidence in both formats, the history, and an exception granted and revoke
   expect(markdown).toContain('404455667788');
   expect(markdown).toMatch(/CIS AWS Foundations/);
 
-  // An approver grants a time-boxed exception for the whole account.
-  await page.getByTestId('cis-aws-grant-exception').click();
+  // The guest requests a time-boxed exception for the whole account.
+  await page.getByTestId('cis-aws-request-exception').click();
   const dialog = page.getByRole('dialog');
   await dialog
     .getByLabel(/Reason/)
@@ -54,47 +56,48 @@ test('evidence in both formats, the history, and an exception granted and revoke
   await dialog
     .getByLabel(/Ticket link/)
     .fill('https://jira.acme.example/browse/SEC-7');
-  await dialog.getByRole('button', { name: 'Grant' }).click();
+  await dialog.getByRole('button', { name: 'Request' }).click();
   await expect(dialog).toBeHidden();
+  const ownRow = () =>
+    page
+      .getByTestId('cis-aws-exception-row')
+      .filter({
+        hasText: 'Rebuilt on the organization trail this sprint (e2e)',
+      })
+      .first();
   try {
-    const exceptions = page.getByTestId('cis-aws-exceptions');
-    await expect(
-      exceptions.getByTestId('cis-aws-exception-row').first(),
-    ).toContainText('ACTIVE');
+    await expect(ownRow()).toHaveAttribute('data-status', 'PENDING');
+    // Pending changes nothing, and the requester may not approve it.
     await expect(page.getByTestId('cis-verdict').first()).toHaveAttribute(
       'data-verdict',
-      'EXEMPT',
+      'FAIL',
     );
-
-    await page.goto('/catalog/default/resource/aws-payments-staging');
-    await expect(page.getByTestId('cis-aws-exemption')).toContainText(
-      /Rebuilt on the organization trail/,
-    );
+    await expect(
+      ownRow().getByRole('button', { name: 'Approve' }),
+    ).toBeDisabled();
 
     await page.goto('/cis-aws');
+    const pending = page
+      .getByTestId('cis-aws-org-pending-row')
+      .filter({
+        hasText: 'Rebuilt on the organization trail this sprint (e2e)',
+      });
+    await expect(pending).toBeVisible();
     await expect(
-      page
-        .getByTestId('cis-aws-org-exception-row')
-        .filter({ hasText: 'payments-staging' }),
-    ).toBeVisible();
+      pending.getByRole('button', { name: 'Approve' }),
+    ).toBeDisabled();
   } finally {
-    // Revoke it: the account fails again.
+    // Withdraw it: the demo is as it was.
     await page.goto(TAB);
-    const row = page
-      .getByTestId('cis-aws-exception-row')
-      .filter({ hasText: 'ACTIVE' })
-      .first();
-    await row.getByRole('button', { name: 'Revoke' }).click();
-    const revoke = page.getByRole('dialog');
-    await revoke.getByLabel(/Why/).fill('e2e test done');
-    await revoke.getByRole('button', { name: 'Revoke' }).click();
-    await expect(revoke).toBeHidden();
+    await ownRow().getByRole('button', { name: 'Withdraw' }).click();
+    const withdraw = page.getByRole('dialog');
+    await withdraw.getByLabel(/Why/).fill('e2e test done');
+    await withdraw.getByRole('button', { name: 'Withdraw' }).click();
+    await expect(withdraw).toBeHidden();
   }
+  await expect(ownRow()).toHaveAttribute('data-status', 'REVOKED');
   await expect(page.getByTestId('cis-verdict').first()).toHaveAttribute(
     'data-verdict',
     'FAIL',
-  );
-  await expect(page.getByTestId('cis-aws-exception-row').first()).toContainText(
-    'REVOKED',
   );
 });

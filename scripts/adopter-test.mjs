@@ -714,7 +714,7 @@ async function main() {
         : '';
       for (const [what, needle] of [
         ['the card', 'cis-aws-since'],
-        ['the tab', 'cis-aws-grant-exception'],
+        ['the tab', 'cis-aws-request-exception'],
         ['the organization page', 'cis-aws-org-exceptions'],
       ]) {
         check(

@@ -103,8 +103,20 @@ export interface Config {
     };
 
     exceptions?: {
-      /** The longest an exception may last from its creation (longer than zero). Default: 365 days. */
+      /** The longest an exception may last from its request (longer than zero). Default: 365 days. */
       maxDuration?: string | HumanDuration;
+      /**
+       * Group entity refs (`group:default/security-team`) whose members approve or reject
+       * exception requests (they also need `cis-aws.exception.approve`); never the requester.
+       * Anything but a group ref stops start-up. Default: none, and then nobody can approve.
+       */
+      approvers?: string[];
+      /**
+       * How long before an approved exception expires its account's owner and the approver
+       * groups are notified, once (longer than zero). Default: 14 days; also the window of
+       * "expiring soon" on the organization page.
+       */
+      remindBefore?: string | HumanDuration;
     };
 
     /**

@@ -8,6 +8,7 @@ import {
   DEFAULT_SCHEDULE,
   readCisAwsConfig,
   readCisAwsOptions,
+  readExceptionOptions,
   readNotificationOptions,
 } from './config';
 
@@ -239,6 +240,10 @@ describe('readCisAwsConfig checks every value at start-up', () => {
         securityHub: {
           administratorAccountId: '402233445566',
           region: 'us-east-1',
+        },
+        exceptions: {
+          approvers: ['group:default/security-team'],
+          remindBefore: { days: 14 },
         },
         notifications: { enabled: false },
       }),
@@ -502,5 +507,52 @@ describe('cisAws.evidence.signingKey', () => {
         new ConfigReader({ cisAws: { evidence: { signingKey: key } } }),
       ),
     ).toContain(key);
+  });
+});
+
+describe('readExceptionOptions', () => {
+  it('has no approvers and reminds 14 days ahead by default', () => {
+    expect(readExceptionOptions(new ConfigReader({}))).toEqual({
+      approvers: [],
+      remindBeforeMs: 14 * DAY,
+    });
+  });
+
+  it('reads approver groups as full refs and the reminder lead time', () => {
+    expect(
+      readExceptionOptions(
+        new ConfigReader({
+          cisAws: {
+            exceptions: {
+              approvers: ['group:security-team', 'Group:default/risk'],
+              remindBefore: { days: 7 },
+            },
+          },
+        }),
+      ),
+    ).toEqual({
+      approvers: ['group:default/security-team', 'group:default/risk'],
+      remindBeforeMs: 7 * DAY,
+    });
+  });
+
+  it('refuses an approver that is not a group and a wrong lead time, naming the keys', () => {
+    const readConfig = () =>
+      readCisAwsConfig(
+        new ConfigReader({
+          cisAws: {
+            exceptions: {
+              approvers: ['user:default/alice', 'not a ref:'],
+              remindBefore: 'soon',
+            },
+          },
+        }),
+      );
+    expect(readConfig).toThrow(
+      /cisAws\.exceptions\.approvers: "user:default\/alice" is not a group entity ref/,
+    );
+    expect(readConfig).toThrow(
+      /cisAws\.exceptions\.remindBefore: is not a duration/,
+    );
   });
 });

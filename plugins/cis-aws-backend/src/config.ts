@@ -133,7 +133,7 @@ const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
     historyPeriod: true,
     signingKey: true,
   },
-  exceptions: { maxDuration: true },
+  exceptions: { maxDuration: true, approvers: true, remindBefore: true },
   notifications: {
     enabled: true,
     transitions: true,
@@ -737,11 +737,69 @@ export function readEvaluationSchedule(
   return schedule;
 }
 
+/** Who decides exceptions, and when their expiry is announced (`cisAws.exceptions.*`). */
+export interface ExceptionOptions {
+  /** Group entity refs whose members approve or reject requests (`cisAws.exceptions.approvers`). */
+  approvers: string[];
+  /** How long before its expiry an exception is announced (`cisAws.exceptions.remindBefore`). */
+  remindBeforeMs: number;
+}
+
+export const DEFAULT_EXCEPTION_REMIND_BEFORE_MS = 14 * DAY_MS;
+
+function readExceptions(
+  root: Config,
+  problems: ConfigProblems,
+): ExceptionOptions {
+  const config = section(cisAwsConfig(root, problems), 'exceptions', problems);
+  const names = problems.read(
+    'cisAws.exceptions.approvers',
+    () => config?.getOptionalStringArray('approvers'),
+    undefined,
+  );
+  const approvers: string[] = [];
+  for (const name of names ?? []) {
+    try {
+      const ref = parseEntityRef(name);
+      if (ref.kind.toLocaleLowerCase('en-US') !== 'group') {
+        throw new Error(`its kind is ${ref.kind}`);
+      }
+      approvers.push(stringifyEntityRef(ref));
+    } catch (error) {
+      problems.add(
+        'cisAws.exceptions.approvers',
+        `"${name}" is not a group entity ref like group:default/security-team (${
+          toError(error).message
+        })`,
+      );
+    }
+  }
+  return {
+    approvers,
+    remindBeforeMs:
+      readDuration(
+        config,
+        'remindBefore',
+        'cisAws.exceptions.remindBefore',
+        problems,
+      )?.ms ?? DEFAULT_EXCEPTION_REMIND_BEFORE_MS,
+  };
+}
+
+/** `cisAws.exceptions.approvers` and `remindBefore`. */
+export function readExceptionOptions(root: Config): ExceptionOptions {
+  const problems = new ConfigProblems();
+  const options = readExceptions(root, problems);
+  problems.throwIfAny();
+  return options;
+}
+
 /** Everything the plugin reads from `cisAws.*`, read once in `plugin.ts`. */
 export interface CisAwsConfig {
   options: CisAwsOptions;
   notifications: NotificationOptions;
   schedule: SchedulerServiceTaskScheduleDefinition;
+  exceptions: ExceptionOptions;
 }
 
 /**
@@ -756,6 +814,7 @@ export function readCisAwsConfig(root: Config): CisAwsConfig {
     options: readOptions(root, problems),
     notifications: readNotifications(root, problems),
     schedule: readSchedule(root, problems),
+    exceptions: readExceptions(root, problems),
   };
   problems.throwIfAny();
   return settings;

@@ -9,7 +9,7 @@ import { createRouter } from './api/router';
 import { AwsClientFactory } from './aws/clients';
 import { configuredSecrets } from './evidence/secretGuard';
 import { readCisAwsConfig } from './config';
-import { OwnerNotifier } from './notifications';
+import { ExceptionReminder, OwnerNotifier } from './notifications';
 import { EvaluationEngine } from './engine/EvaluationEngine';
 import { createApiServices } from './services';
 import { DefaultDiagnosticsService } from './services/DiagnosticsService';
@@ -34,6 +34,7 @@ export const cisAwsPlugin = createBackendPlugin({
         scheduler: coreServices.scheduler,
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        userInfo: coreServices.userInfo,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
@@ -47,6 +48,7 @@ export const cisAwsPlugin = createBackendPlugin({
           options,
           notifications: notificationOptions,
           schedule,
+          exceptions: exceptionOptions,
         } = readCisAwsConfig(config);
         const store = await DatabaseEvaluationStore.create({
           database: deps.database,
@@ -124,6 +126,14 @@ export const cisAwsPlugin = createBackendPlugin({
           },
         });
 
+        // Expiring exceptions are announced to owners and approvers, hourly.
+        await ExceptionReminder.create({
+          notifications: deps.notifications,
+          store,
+          logger,
+          ...exceptionOptions,
+        }).schedule(scheduler);
+
         const knownSecrets = configuredSecrets(config);
         httpRouter.use(
           await createRouter({
@@ -139,10 +149,12 @@ export const cisAwsPlugin = createBackendPlugin({
             ...createApiServices({
               catalog,
               permissions: deps.permissions,
+              userInfo: deps.userInfo,
               logger,
               store,
               engine,
               options,
+              exceptionOptions,
               knownSecrets,
             }),
           }),

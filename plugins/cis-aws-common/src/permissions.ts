@@ -10,15 +10,28 @@ export const cisAwsEvaluatePermission = createPermission({
 });
 
 /**
- * Grant or revoke an exception to control 2.4 (`POST /v1/accounts/{id}/exceptions`,
- * `POST /v1/exceptions/{id}/revoke`). Every use is recorded with who made it.
+ * Request an exception to control 2.4 for any readable account
+ * (`POST /v1/accounts/{id}/exceptions`). An owner of the account (through the catalog's
+ * ownership) may request one without it. A request changes nothing until a second person
+ * approves it.
  */
-export const cisAwsExceptionManagePermission = createPermission({
-  name: 'cis-aws.exception.manage',
+export const cisAwsExceptionRequestPermission = createPermission({
+  name: 'cis-aws.exception.request',
+  attributes: { action: 'create' },
+});
+
+/**
+ * Approve, reject or revoke an exception (`POST /v1/exceptions/{id}/approve|reject|revoke`).
+ * The caller must also belong to a group of `cisAws.exceptions.approvers`, and may never
+ * decide their own request.
+ */
+export const cisAwsExceptionApprovePermission = createPermission({
+  name: 'cis-aws.exception.approve',
   attributes: { action: 'update' },
 });
 
 export const cisAwsPermissions = [
   cisAwsEvaluatePermission,
-  cisAwsExceptionManagePermission,
+  cisAwsExceptionRequestPermission,
+  cisAwsExceptionApprovePermission,
 ];

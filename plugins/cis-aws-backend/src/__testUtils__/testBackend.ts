@@ -1,4 +1,8 @@
-import { createServiceFactory } from '@backstage/backend-plugin-api';
+import {
+  BackstageUserPrincipal,
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
 import {
   mockCredentials,
   mockServices,
@@ -100,11 +104,24 @@ export interface TestBackendOptions {
   /** The answer to every permission of this plugin (evaluate, manage exceptions). */
   evaluatePermission?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   cisAws?: Record<string, unknown>;
+  /**
+   * userEntityRef → the groups Backstage says the user belongs to (userInfo). Default: the demo
+   * organization's (examples/org.yaml) for the users the tests sign in as.
+   */
+  groups?: Record<string, string[]>;
   /** A database from TestDatabases; default: the test backend's in-memory SQLite. */
   database?: Knex;
   /** More features to start along (e.g. another plugin). */
   features?: Parameters<typeof startTestBackend>[0]['features'];
 }
+
+/** Who belongs to which demo group (examples/org.yaml), for the users tests sign in as. */
+export const DEMO_GROUPS: Record<string, string[]> = {
+  'user:default/guest': ['group:default/security-team'],
+  'user:default/alan': ['group:default/security-team'],
+  'user:default/barbara': ['group:default/payments-team'],
+  'user:default/ada': ['group:default/platform-team'],
+};
 
 /** The cis-aws plugin in a test backend, talking to the simulator through the real SDK. */
 export async function startCisAwsBackend(options: TestBackendOptions) {
@@ -129,6 +146,23 @@ export async function startCisAwsBackend(options: TestBackendOptions) {
       }),
       mockServices.permissions.factory({
         result: options.evaluatePermission ?? AuthorizeResult.ALLOW,
+      }),
+      createServiceFactory({
+        service: coreServices.userInfo,
+        deps: {},
+        factory: () => ({
+          async getUserInfo(credentials) {
+            const user = (credentials.principal as BackstageUserPrincipal)
+              .userEntityRef;
+            return {
+              userEntityRef: user,
+              ownershipEntityRefs: [
+                user,
+                ...((options.groups ?? DEMO_GROUPS)[user] ?? []),
+              ],
+            };
+          },
+        }),
       }),
       mockServices.rootConfig.factory({
         data: {

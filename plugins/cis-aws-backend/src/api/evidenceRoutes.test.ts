@@ -29,6 +29,7 @@ import { createTestDatabases } from '../storage/__testUtils__/stores';
 import { CatalogAccess } from '../services/CatalogAccess';
 import { DefaultEvidenceService } from '../services/EvidenceService';
 import { createEvidenceRoutes } from './evidenceRoutes';
+import { anApprovedException } from '../storage/__testUtils__/exceptions';
 
 jest.setTimeout(60_000);
 
@@ -156,7 +157,7 @@ describe.each(databases.eachSupportedId())(
           evaluation: anEvaluation(id, verdict, { minute }),
         });
       }
-      await store.createException({
+      await anApprovedException(store, {
         accountId: ACCOUNT,
         reason: 'Migration; token configured-static-token-1 leaked here',
         approvedBy: 'user:default/ciso',
@@ -233,8 +234,12 @@ describe.each(databases.eachSupportedId())(
       expect(packet.activeExceptions).toHaveLength(1);
       expect(packet.exceptionEvents).toEqual([
         expect.objectContaining({
-          action: 'CREATED',
+          action: 'REQUESTED',
           actor: 'user:default/alice',
+        }),
+        expect.objectContaining({
+          action: 'APPROVED',
+          actor: 'user:default/ciso',
         }),
       ]);
       expect(packet.produced).toMatchObject({

@@ -3,12 +3,14 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { ExceptionService } from '../services/ExceptionService';
 import {
+  approveExceptionSchema,
   createExceptionSchema,
   exceptionsQuerySchema,
   noQuerySchema,
   parseAccountId,
   parseExceptionId,
   parseInput,
+  rejectExceptionSchema,
   revokeExceptionSchema,
 } from './validation';
 
@@ -17,7 +19,7 @@ export interface ExceptionRoutesOptions {
   exceptions: ExceptionService;
 }
 
-/** Exceptions: list an account's, list every readable one, grant, revoke. */
+/** Exceptions: list an account's, list every readable one, request, approve, reject, revoke. */
 export function createExceptionRoutes({
   credentialsOf,
   exceptions,
@@ -38,13 +40,44 @@ export function createExceptionRoutes({
   router.post('/v1/accounts/:accountId/exceptions', async (req, res) => {
     const accountId = parseAccountId(req.params.accountId);
     parseInput(noQuerySchema, req.query);
-    const input = parseInput(createExceptionSchema, req.body ?? {});
-    const created = await exceptions.grant(
+    const { approvedBy: _never, ...input } = parseInput(
+      createExceptionSchema,
+      req.body ?? {},
+    );
+    const created = await exceptions.request(
       accountId,
       { ...input, expiresAt: new Date(input.expiresAt) },
       await credentialsOf(req),
     );
     res.status(201).json(created);
+  });
+
+  router.post('/v1/exceptions/:exceptionId/approve', async (req, res) => {
+    const exceptionId = parseExceptionId(req.params.exceptionId);
+    parseInput(noQuerySchema, req.query);
+    const input = parseInput(approveExceptionSchema, req.body ?? {});
+    res.json(
+      await exceptions.decide(
+        exceptionId,
+        'APPROVED',
+        input,
+        await credentialsOf(req),
+      ),
+    );
+  });
+
+  router.post('/v1/exceptions/:exceptionId/reject', async (req, res) => {
+    const exceptionId = parseExceptionId(req.params.exceptionId);
+    parseInput(noQuerySchema, req.query);
+    const input = parseInput(rejectExceptionSchema, req.body ?? {});
+    res.json(
+      await exceptions.decide(
+        exceptionId,
+        'REJECTED',
+        input,
+        await credentialsOf(req),
+      ),
+    );
   });
 
   router.post('/v1/exceptions/:exceptionId/revoke', async (req, res) => {

@@ -9,9 +9,16 @@ import request from 'supertest';
 import {
   startCisAwsBackend,
   startDemoSimulator,
+  TestBackendOptions,
 } from '../__testUtils__/testBackend';
 
+jest.setTimeout(60_000);
+
+/** The demo's people: guest and alan approve (security-team); barbara owns payments (payments-team). */
 const GUEST = mockCredentials.user.header('user:default/guest');
+const ALAN = mockCredentials.user.header('user:default/alan');
+const BARBARA = mockCredentials.user.header('user:default/barbara');
+const ADA = mockCredentials.user.header('user:default/ada');
 const STAGING = '404455667788'; // payments-staging: FAIL, no log group
 const STAGING_TRAIL =
   'arn:aws:cloudtrail:us-east-1:404455667788:trail/payments-staging-trail';
@@ -23,11 +30,49 @@ function inDays(days: number) {
   return new Date(Date.now() + days * DAY).toISOString();
 }
 
-async function grant(server: Server, body: object, account = STAGING) {
+function start(
+  sim: RunningSimulator,
+  options: Partial<TestBackendOptions> = {},
+) {
+  return startCisAwsBackend({
+    sim,
+    cisAws: { exceptions: { approvers: ['group:default/security-team'] } },
+    ...options,
+  });
+}
+
+async function requestException(
+  server: Server,
+  body: object,
+  as = BARBARA,
+  account = STAGING,
+) {
   return request(server)
     .post(`/api/cis-aws/v1/accounts/${account}/exceptions`)
-    .set('Authorization', GUEST)
+    .set('Authorization', as)
     .send(body);
+}
+
+async function decide(
+  server: Server,
+  id: string,
+  action: 'approve' | 'reject' | 'revoke',
+  as: string,
+  body: object = {},
+) {
+  return request(server)
+    .post(`/api/cis-aws/v1/exceptions/${id}/${action}`)
+    .set('Authorization', as)
+    .send(body);
+}
+
+/** An exception requested by barbara and approved by alan. */
+async function approved(server: Server, body: object) {
+  const requested = await requestException(server, body);
+  expect(requested.status).toBe(201);
+  const res = await decide(server, requested.body.id, 'approve', ALAN);
+  expect(res.status).toBe(200);
+  return res.body as ExceptionListItem;
 }
 
 async function runAll(server: Server) {
@@ -49,6 +94,14 @@ async function accountOf(server: Server, account = STAGING) {
 // cores), not a timing target; the tests wait on answers and conditions, never on clocks.
 jest.setTimeout(60_000);
 
+async function exceptionsOf(server: Server, as = GUEST) {
+  const res = await request(server)
+    .get(`/api/cis-aws/v1/accounts/${STAGING}/exceptions`)
+    .set('Authorization', as);
+  expect(res.status).toBe(200);
+  return res.body as AccountExceptionsResponse;
+}
+
 describe('exceptions API', () => {
   let sim: RunningSimulator;
 
@@ -59,22 +112,57 @@ describe('exceptions API', () => {
     await sim.close();
   });
 
-  it('grants an account exception that makes the account EXEMPT at once, with the failure still visible', async () => {
-    const server = await startCisAwsBackend({ sim });
-    const res = await grant(server, {
+  it('an owner requests, the request changes nothing, and another person approves: then the account is EXEMPT', async () => {
+    const server = await start(sim);
+    await runAll(server);
+    const res = await requestException(server, {
       reason: 'Staging is being rebuilt on the organization trail',
-      approvedBy: 'user:default/ciso',
       expiresAt: inDays(14),
       ticketUrl: 'https://jira.acme.example/browse/SEC-101',
     });
     expect(res.status).toBe(201);
-    const created: ExceptionListItem = res.body;
-    expect(created).toMatchObject({
+    const requested: ExceptionListItem = res.body;
+    expect(requested).toMatchObject({
       accountId: STAGING,
-      status: 'ACTIVE',
-      approvedBy: 'user:default/ciso',
-      createdBy: 'user:default/guest',
+      state: 'PENDING',
+      status: 'PENDING',
+      createdBy: 'user:default/barbara',
       entityRef: 'resource:default/aws-payments-staging',
+    });
+    expect(requested.approvedBy).toBeUndefined();
+    expect((await accountOf(server)).verdict).toBe('FAIL');
+
+    // The approvers see it waiting on the organization page.
+    const pending = await request(server)
+      .get('/api/cis-aws/v1/exceptions?status=PENDING')
+      .set('Authorization', GUEST);
+    expect(pending.body).toMatchObject({
+      items: [
+        {
+          id: requested.id,
+          ownerRef: 'group:default/payments-team',
+          title: expect.stringContaining('payments-staging'),
+        },
+      ],
+      viewer: { entityRef: 'user:default/guest', approver: true },
+      expiringWithinDays: 14,
+    });
+    expect((await exceptionsOf(server, BARBARA)).viewer).toEqual({
+      entityRef: 'user:default/barbara',
+      approver: false,
+      canRequest: true,
+    });
+
+    const approval = await decide(server, requested.id, 'approve', ALAN, {
+      comment: 'Accepted until the rebuild',
+    });
+    expect(approval.status).toBe(200);
+    expect(approval.body).toMatchObject({
+      state: 'APPROVED',
+      status: 'ACTIVE',
+      createdBy: 'user:default/barbara',
+      approvedBy: 'user:default/alan',
+      decisionComment: 'Accepted until the rebuild',
     });
 
     const detail = await accountOf(server);
@@ -83,42 +171,95 @@ describe('exceptions API', () => {
       reason: 'EXCEPTION',
       underlyingVerdict: 'FAIL',
       underlyingReason: 'TRAIL_FAILED',
-      exception: { id: created.id },
+      exception: { id: requested.id, approvedBy: 'user:default/alan' },
     });
 
-    const list = await request(server)
-      .get(`/api/cis-aws/v1/accounts/${STAGING}/exceptions`)
-      .set('Authorization', GUEST);
-    const body: AccountExceptionsResponse = list.body;
+    const body = await exceptionsOf(server);
     expect(body.items.map(e => [e.id, e.status])).toEqual([
-      [created.id, 'ACTIVE'],
+      [requested.id, 'ACTIVE'],
     ]);
-    expect(body.events.map(e => [e.action, e.actor])).toEqual([
-      ['CREATED', 'user:default/guest'],
+    expect(body.events.map(e => [e.action, e.actor, e.comment])).toEqual([
+      ['REQUESTED', 'user:default/barbara', undefined],
+      ['APPROVED', 'user:default/alan', 'Accepted until the rebuild'],
     ]);
-
     const active = await request(server)
       .get('/api/cis-aws/v1/exceptions')
       .set('Authorization', GUEST);
-    expect(active.body.items).toEqual([
-      expect.objectContaining({
-        id: created.id,
-        title: expect.stringContaining('payments-staging'),
-        ownerRef: 'group:default/payments-team',
-      }),
+    expect(active.body.items.map((e: ExceptionListItem) => e.id)).toEqual([
+      requested.id,
+    ]);
+    const expiring = await request(server)
+      .get('/api/cis-aws/v1/exceptions?status=EXPIRING')
+      .set('Authorization', GUEST);
+    expect(expiring.body.items.map((e: ExceptionListItem) => e.id)).toEqual([
+      requested.id,
     ]);
   });
 
-  it('takes one trail out of scope with a trail exception', async () => {
-    const server = await startCisAwsBackend({ sim });
+  it('answers a requester approving their own request with 403 and a clear message, even an approver', async () => {
+    const server = await start(sim);
     await runAll(server);
-    const res = await grant(server, {
+    // guest is an approver, and may request too (cis-aws.exception.request is allowed here).
+    const { body: own } = await requestException(
+      server,
+      { reason: 'Mine', expiresAt: inDays(3) },
+      GUEST,
+    );
+    for (const action of ['approve', 'reject'] as const) {
+      const res = await decide(server, own.id, action, GUEST, {
+        comment: 'self',
+      });
+      expect(res.status).toBe(403);
+      expect(res.body.error.message).toBe(
+        `You requested exception ${own.id} yourself, so you may not ${action} it: four eyes means another member of group:default/security-team (cisAws.exceptions.approvers) decides it`,
+      );
+    }
+    // Someone outside the approver groups may not decide either.
+    const outsider = await decide(server, own.id, 'approve', ADA);
+    expect(outsider.status).toBe(403);
+    expect(outsider.body.error.message).toMatch(
+      /Only members of group:default\/security-team/,
+    );
+    expect((await accountOf(server)).verdict).toBe('FAIL');
+    expect((await exceptionsOf(server)).items[0].status).toBe('PENDING');
+  });
+
+  it('a rejected request never applies, and cannot be approved afterwards', async () => {
+    const server = await start(sim);
+    const { body: requested } = await requestException(server, {
+      reason: 'Please',
+      expiresAt: inDays(3),
+    });
+    const noComment = await decide(server, requested.id, 'reject', ALAN);
+    expect(noComment.status).toBe(400);
+    expect(noComment.body.error.message).toMatch(/comment/);
+    const rejected = await decide(server, requested.id, 'reject', ALAN, {
+      comment: 'Fix the log group instead',
+    });
+    expect(rejected.status).toBe(200);
+    expect(rejected.body).toMatchObject({
+      status: 'REJECTED',
+      rejectedBy: 'user:default/alan',
+    });
+    const late = await decide(server, requested.id, 'approve', GUEST);
+    expect(late.status).toBe(409);
+    expect(late.body.error.message).toMatch(
+      /already rejected by user:default\/alan/,
+    );
+    const evaluated = await request(server)
+      .post(`/api/cis-aws/v1/accounts/${STAGING}/evaluate`)
+      .set('Authorization', GUEST);
+    expect(evaluated.body.verdict).toBe('FAIL');
+  });
+
+  it('takes one trail out of scope with an approved trail exception', async () => {
+    const server = await start(sim);
+    await runAll(server);
+    await approved(server, {
       trailArn: STAGING_TRAIL,
       reason: 'S3-only trail, replaced next sprint',
       expiresAt: inDays(7),
     });
-    expect(res.status).toBe(201);
-    expect(res.body.approvedBy).toBe('user:default/guest');
     // Its own trail is out of scope; the organization trail it also sees passes.
     const detail = await accountOf(server);
     expect(detail.verdict).toBe('PASS');
@@ -130,20 +271,18 @@ describe('exceptions API', () => {
       verdict: 'EXEMPT',
       underlyingVerdict: 'FAIL',
       underlyingReason: 'NO_LOG_GROUP',
-      exemptedBy: { id: res.body.id },
     });
   });
 
   it('revokes an exception: the account fails again and the audit trail names who revoked it and why', async () => {
-    const server = await startCisAwsBackend({ sim });
-    const { body: created } = await grant(server, {
+    const server = await start(sim);
+    const created = await approved(server, {
       reason: 'Temporary',
       expiresAt: inDays(3),
     });
-    const revoke = await request(server)
-      .post(`/api/cis-aws/v1/exceptions/${created.id}/revoke`)
-      .set('Authorization', GUEST)
-      .send({ reason: 'Fixed sooner than planned' });
+    const revoke = await decide(server, created.id, 'revoke', GUEST, {
+      reason: 'Fixed sooner than planned',
+    });
     expect(revoke.status).toBe(200);
     expect(revoke.body).toMatchObject({
       status: 'REVOKED',
@@ -151,23 +290,15 @@ describe('exceptions API', () => {
       revokeReason: 'Fixed sooner than planned',
     });
     expect((await accountOf(server)).verdict).toBe('FAIL');
+    expect((await decide(server, created.id, 'revoke', GUEST)).status).toBe(
+      409,
+    );
 
-    const again = await request(server)
-      .post(`/api/cis-aws/v1/exceptions/${created.id}/revoke`)
-      .set('Authorization', GUEST)
-      .send({});
-    expect(again.status).toBe(409);
-
-    const { body } = await request(server)
-      .get(`/api/cis-aws/v1/accounts/${STAGING}/exceptions`)
-      .set('Authorization', GUEST);
     expect(
-      (body as AccountExceptionsResponse).events.map(e => [
-        e.action,
-        e.details.reason,
-      ]),
+      (await exceptionsOf(server)).events.map(e => [e.action, e.comment]),
     ).toEqual([
-      ['CREATED', 'Temporary'],
+      ['REQUESTED', undefined],
+      ['APPROVED', undefined],
       ['REVOKED', 'Fixed sooner than planned'],
     ]);
     const active = await request(server)
@@ -181,21 +312,17 @@ describe('exceptions API', () => {
   });
 
   it('stops applying on its own once expired, at the next evaluation', async () => {
-    const server = await startCisAwsBackend({ sim });
-    // Long enough for the grant and the read below on a loaded machine.
-    const expiresAt = Date.now() + 5000;
-    const { body: created } = await grant(server, {
+    const server = await start(sim);
+    const created = await approved(server, {
       reason: 'Short',
-      expiresAt: new Date(expiresAt).toISOString(),
+      expiresAt: new Date(Date.now() + 5000).toISOString(),
     });
     expect(created.status).toBe('ACTIVE');
     expect((await accountOf(server)).verdict).toBe('EXEMPT');
 
-    // Wait for the expiry itself, not for a guess at how long the steps above took.
-    while (Date.now() <= expiresAt) {
-      await new Promise(resolve =>
-        setTimeout(resolve, Math.max(10, expiresAt - Date.now() + 10)),
-      );
+    const expiry = Date.parse(created.expiresAt);
+    while (Date.now() <= expiry) {
+      await new Promise(resolve => setTimeout(resolve, 100));
     }
     const evaluated = await request(server)
       .post(`/api/cis-aws/v1/accounts/${STAGING}/evaluate`)
@@ -204,14 +331,11 @@ describe('exceptions API', () => {
     expect(evaluated.body.evaluation.exceptions).toEqual([
       expect.objectContaining({ id: created.id }),
     ]);
-    const list = await request(server)
-      .get(`/api/cis-aws/v1/accounts/${STAGING}/exceptions`)
-      .set('Authorization', GUEST);
-    expect(list.body.items[0].status).toBe('EXPIRED');
+    expect((await exceptionsOf(server)).items[0].status).toBe('EXPIRED');
   });
 
   it('answers invalid requests with 400 and a message, and loses nothing', async () => {
-    const server = await startCisAwsBackend({ sim });
+    const server = await start(sim);
     await runAll(server);
     const cases: [object, RegExp][] = [
       [{ expiresAt: inDays(3) }, /reason/],
@@ -238,44 +362,53 @@ describe('exceptions API', () => {
         },
         /has no trail/,
       ],
+      [
+        { reason: 'x', expiresAt: inDays(3), approvedBy: 'user:default/ciso' },
+        /approvedBy: is no longer accepted/,
+      ],
       [{ reason: 'x', expiresAt: inDays(3), extra: true }, /Unrecognized key/],
     ];
     for (const [body, message] of cases) {
-      const res = await grant(server, body);
+      const res = await requestException(server, body);
       expect({ body, status: res.status }).toEqual({ body, status: 400 });
       expect(res.body.error.message).toMatch(message);
     }
-    const { body } = await request(server)
-      .get(`/api/cis-aws/v1/accounts/${STAGING}/exceptions`)
-      .set('Authorization', GUEST);
-    expect(body.items).toEqual([]);
-    expect(
-      (
-        await request(server)
-          .post('/api/cis-aws/v1/exceptions/nope/revoke')
-          .set('Authorization', GUEST)
-          .send({})
-      ).status,
-    ).toBe(404);
+    expect((await exceptionsOf(server)).items).toEqual([]);
+    expect((await decide(server, 'nope', 'revoke', GUEST)).status).toBe(404);
+    expect((await decide(server, 'nope', 'approve', GUEST)).status).toBe(404);
   });
 
-  it('refuses to grant or revoke without the permission, and hides unreadable accounts', async () => {
-    const denied = await startCisAwsBackend({
-      sim,
+  it('lets an owner request without the permissions, refuses a non-owner without them, and hides unreadable accounts', async () => {
+    const denied = await start(sim, {
       evaluatePermission: AuthorizeResult.DENY,
     });
-    const res = await grant(denied, { reason: 'x', expiresAt: inDays(3) });
+    const own = await requestException(denied, {
+      reason: 'x',
+      expiresAt: inDays(3),
+    });
+    expect(own.status).toBe(201);
+    const res = await requestException(
+      denied,
+      { reason: 'x', expiresAt: inDays(3) },
+      ADA,
+    );
     expect(res.status).toBe(403);
-    expect(res.body.error.message).toMatch(/cis-aws.exception.manage/);
+    expect(res.body.error.message).toMatch(
+      /owner of AWS account 404455667788 \(group:default\/payments-team\) or a holder of cis-aws.exception.request/,
+    );
+    // An approver without cis-aws.exception.approve may not approve.
+    const approval = await decide(denied, own.body.id, 'approve', ALAN);
+    expect(approval.status).toBe(403);
+    expect(approval.body.error.message).toMatch(/cis-aws.exception.approve/);
 
-    const hidden = await startCisAwsBackend({
-      sim,
+    const hidden = await start(sim, {
       hiddenFrom: {
-        'user:default/guest': ['resource:default/aws-payments-staging'],
+        'user:default/barbara': ['resource:default/aws-payments-staging'],
       },
     });
     expect(
-      (await grant(hidden, { reason: 'x', expiresAt: inDays(3) })).status,
+      (await requestException(hidden, { reason: 'x', expiresAt: inDays(3) }))
+        .status,
     ).toBe(404);
     expect(
       (

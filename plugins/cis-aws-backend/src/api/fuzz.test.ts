@@ -17,6 +17,7 @@ import {
 } from '../storage/__fixtures__/evaluations';
 import { createTestDatabases } from '../storage/__testUtils__/stores';
 import { createRouter } from './router';
+import { anApprovedException } from '../storage/__testUtils__/exceptions';
 
 /**
  * Every route × hostile input, against the real services on SQLite (the catalog and the engine
@@ -142,6 +143,14 @@ function attempts(exceptionId: string): Attempt[] {
       base: post(`/v1/exceptions/${exceptionId}/revoke`, {}),
       idPath: id => `/v1/exceptions/${id}/revoke`,
     },
+    {
+      base: post(`/v1/exceptions/${exceptionId}/approve`, {}),
+      idPath: id => `/v1/exceptions/${id}/approve`,
+    },
+    {
+      base: post(`/v1/exceptions/${exceptionId}/reject`, { comment: 'no' }),
+      idPath: id => `/v1/exceptions/${id}/reject`,
+    },
     { base: get('/v1/exceptions') },
     {
       base: post(`${a}/evaluate`),
@@ -207,6 +216,7 @@ function attempts(exceptionId: string): Attempt[] {
   }
   for (const query of [
     'status=all',
+    'status=EXPIRED',
     'status[]=ALL',
     'status=ALL&status=ACTIVE',
   ]) {
@@ -248,7 +258,7 @@ describe('every route under hostile input', () => {
     const mapping = aMapping(ACCOUNT);
     await store.saveResult({ mapping, evaluation: anEvaluation(ACCOUNT) });
     exceptionId = (
-      await store.createException({
+      await anApprovedException(store, {
         accountId: ACCOUNT,
         reason: 'seeded',
         approvedBy: 'user:default/ciso',
@@ -290,10 +300,15 @@ describe('every route under hostile input', () => {
         ...createApiServices({
           catalog: catalogServiceMock({ entities: [accountEntity(ACCOUNT)] }),
           permissions: mockServices.permissions(),
+          userInfo: mockServices.userInfo(),
           logger,
           store,
           engine,
           options: readCisAwsOptions(new ConfigReader({})),
+          exceptionOptions: {
+            approvers: ['group:default/security'],
+            remindBeforeMs: 14 * 86_400_000,
+          },
           now: () => NOW,
         }),
       }),

@@ -123,7 +123,7 @@ describe('src/schema/openapi.yaml', () => {
       [/^account-.*\.json$/, '/v1/accounts/{accountId}', 'get'],
       [/^accounts-list\.json$/, '/v1/accounts', 'get'],
       [/^entity-.*\.json$/, '/v1/entities/{kind}/{namespace}/{name}', 'get'],
-      [/^exceptions-active\.json$/, '/v1/exceptions', 'get'],
+      [/^exceptions-(active|pending)\.json$/, '/v1/exceptions', 'get'],
       [/^exceptions-.*\.json$/, '/v1/accounts/{accountId}/exceptions', 'get'],
       [/^history-.*\.json$/, '/v1/accounts/{accountId}/history', 'get'],
       [/^owners\.json$/, '/v1/owners', 'get'],

@@ -37,7 +37,8 @@ function mockedServices(): Mocked {
     exceptions: {
       listAccountExceptions: jest.fn(),
       listExceptions: jest.fn(),
-      grant: jest.fn(),
+      request: jest.fn(),
+      decide: jest.fn(),
       revoke: jest.fn(),
     },
     evidence: { producePacket: jest.fn(), verify: jest.fn() },
@@ -164,7 +165,7 @@ const ROUTES: RouteCase[] = [
     method: 'post',
     path: `/v1/accounts/${ACCOUNT}/exceptions`,
     body: { reason: 'Migrating', expiresAt: IN_A_WEEK },
-    calls: s => s.exceptions.grant,
+    calls: s => s.exceptions.request,
     ok: 201,
     badInput: [
       {
@@ -181,6 +182,11 @@ const ROUTES: RouteCase[] = [
         path: `/v1/accounts/${ACCOUNT}/exceptions`,
         body: { reason: 'x', expiresAt: IN_A_WEEK, trailArn: 'not-an-arn' },
         message: /trail ARN/,
+      },
+      {
+        path: `/v1/accounts/${ACCOUNT}/exceptions`,
+        body: { reason: 'x', expiresAt: IN_A_WEEK, approvedBy: 'me' },
+        message: /approvedBy: is no longer accepted/,
       },
     ],
     serviceErrors: [
@@ -208,6 +214,47 @@ const ROUTES: RouteCase[] = [
       new NotFoundError('No exception'),
       notAllowed,
       new ConflictError('Exception is already revoked'),
+    ],
+  },
+  {
+    route: 'POST /v1/exceptions/:exceptionId/approve',
+    method: 'post',
+    path: '/v1/exceptions/0b8c6a1e-6a5b-4c8e-9d39-2f1c3b7a9e10/approve',
+    body: { comment: 'Accepted until the migration' },
+    calls: s => s.exceptions.decide,
+    ok: 200,
+    badInput: [
+      { path: '/v1/exceptions/a%20b/approve', message: /exception id/ },
+      {
+        path: '/v1/exceptions/abc/approve',
+        body: { comment: 7 },
+        message: /comment/,
+      },
+    ],
+    serviceErrors: [
+      new NotFoundError('No exception'),
+      notAllowed,
+      new ConflictError('Exception was already approved'),
+    ],
+  },
+  {
+    route: 'POST /v1/exceptions/:exceptionId/reject',
+    method: 'post',
+    path: '/v1/exceptions/0b8c6a1e-6a5b-4c8e-9d39-2f1c3b7a9e10/reject',
+    body: { comment: 'Fix the trail instead' },
+    calls: s => s.exceptions.decide,
+    ok: 200,
+    badInput: [
+      {
+        path: '/v1/exceptions/abc/reject',
+        body: {},
+        message: /comment/,
+      },
+    ],
+    serviceErrors: [
+      new NotFoundError('No exception'),
+      notAllowed,
+      new ConflictError('Exception was already approved'),
     ],
   },
   {
@@ -371,14 +418,28 @@ describe('createRouter', () => {
     );
   });
 
-  it('hands the service a grant with its expiry as an instant', async () => {
-    services.exceptions.grant.mockResolvedValue({} as never);
+  it('hands the service a request with its expiry as an instant', async () => {
+    services.exceptions.request.mockResolvedValue({} as never);
     await request(app)
       .post(`/v1/accounts/${ACCOUNT}/exceptions`)
       .send({ reason: ' Migrating ', expiresAt: IN_A_WEEK, trailArn: TRAIL });
-    expect(services.exceptions.grant).toHaveBeenCalledWith(
+    expect(services.exceptions.request).toHaveBeenCalledWith(
       ACCOUNT,
       { reason: 'Migrating', expiresAt: new Date(IN_A_WEEK), trailArn: TRAIL },
+      { credentials: mockCredentials.user() },
+    );
+  });
+
+  it('hands the service the decision the path names, with the comment', async () => {
+    services.exceptions.decide.mockResolvedValue({} as never);
+    const id = '0b8c6a1e-6a5b-4c8e-9d39-2f1c3b7a9e10';
+    await request(app)
+      .post(`/v1/exceptions/${id}/reject`)
+      .send({ comment: ' Fix it instead ' });
+    expect(services.exceptions.decide).toHaveBeenCalledWith(
+      id,
+      'REJECTED',
+      { comment: 'Fix it instead' },
       { credentials: mockCredentials.user() },
     );
   });

@@ -93,7 +93,13 @@ export const createExceptionSchema = z
       .regex(TRAIL_ARN, 'expected a CloudTrail trail ARN')
       .optional(),
     reason: text(2000).pipe(z.string().trim().min(1, 'a reason is required')),
-    approvedBy: text(255).pipe(z.string().trim().min(1)).optional(),
+    approvedBy: z
+      .unknown()
+      .refine(
+        () => false,
+        'is no longer accepted: a member of cisAws.exceptions.approvers approves a request with POST /v1/exceptions/{exceptionId}/approve',
+      )
+      .optional(),
     expiresAt: isoTime,
     ticketUrl: z
       .string()
@@ -108,8 +114,22 @@ export const revokeExceptionSchema = z
   .object({ reason: text(2000).pipe(z.string().trim().min(1)).optional() })
   .strict();
 
+export const approveExceptionSchema = z
+  .object({ comment: text(2000).pipe(z.string().trim().min(1)).optional() })
+  .strict();
+
+export const rejectExceptionSchema = z
+  .object({
+    comment: text(2000).pipe(
+      z.string().trim().min(1, 'say why the request is rejected'),
+    ),
+  })
+  .strict();
+
 export const exceptionsQuerySchema = z
-  .object({ status: z.enum(['ACTIVE', 'ALL']).optional() })
+  .object({
+    status: z.enum(['ACTIVE', 'PENDING', 'EXPIRING', 'ALL']).optional(),
+  })
   .strict();
 
 export const evidenceQuerySchema = z

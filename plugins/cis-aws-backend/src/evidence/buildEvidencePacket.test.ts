@@ -396,6 +396,22 @@ describe('buildEvidencePacket', () => {
     ]);
   });
 
+  it('shows a request approved after asOf as pending then, and not in force', () => {
+    const approvedLater = anException({
+      state: 'APPROVED',
+      approvedBy: 'user:default/ciso',
+      approvedAt: daysBefore(-1),
+      decisionComment: 'ok',
+    });
+    const packet = buildEvidencePacket(
+      anInput({ exceptions: [approvedLater], exceptionEvents: [] }),
+    );
+    expect(packet.activeExceptions).toEqual([]);
+    expect(packet.exceptions[0]).toMatchObject({ state: 'PENDING' });
+    expect(packet.exceptions[0].approvedBy).toBeUndefined();
+    expect(packet.exceptions[0].decisionComment).toBeUndefined();
+  });
+
   it('without an evaluation by asOf, carries no result and no trails but still the history', () => {
     const packet = buildEvidencePacket(
       anInput({ evaluation: undefined, verdictSince: daysBefore(2) }),

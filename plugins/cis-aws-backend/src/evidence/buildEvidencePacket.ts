@@ -100,23 +100,35 @@ export function verdictSinceFrom(
 }
 
 /**
- * An exception as it stood at `asOf`: a revocation that happened later is not yet part of it,
- * so a packet for a past date reads the same whenever it is produced.
+ * An exception as it stood at `asOf`: a decision or a revocation that happened later is not yet
+ * part of it, so a packet for a past date reads the same whenever it is produced.
  */
 function exceptionAsOf(
   exception: ComplianceException,
   asOf: Date,
 ): ComplianceException {
-  if (
-    exception.revokedAt === undefined ||
-    notAfter(exception.revokedAt, asOf)
-  ) {
-    return exception;
-  }
   const asItWas = { ...exception };
-  delete asItWas.revokedAt;
-  delete asItWas.revokedBy;
-  delete asItWas.revokeReason;
+  const decidedAt = exception.approvedAt ?? exception.rejectedAt;
+  if (
+    exception.state !== 'PENDING' &&
+    decidedAt !== undefined &&
+    !notAfter(decidedAt, asOf)
+  ) {
+    asItWas.state = 'PENDING';
+    delete asItWas.approvedBy;
+    delete asItWas.approvedAt;
+    delete asItWas.rejectedBy;
+    delete asItWas.rejectedAt;
+    delete asItWas.decisionComment;
+  }
+  if (
+    exception.revokedAt !== undefined &&
+    !notAfter(exception.revokedAt, asOf)
+  ) {
+    delete asItWas.revokedAt;
+    delete asItWas.revokedBy;
+    delete asItWas.revokeReason;
+  }
   return asItWas;
 }
 

@@ -16,6 +16,7 @@ import {
   createTestDatabases,
 } from '../storage/__testUtils__/stores';
 import { EvidenceIndex, exportEvidence } from './exportAll';
+import { anApprovedException } from '../storage/__testUtils__/exceptions';
 
 jest.setTimeout(60_000);
 
@@ -46,7 +47,7 @@ describe.each(databases.eachSupportedId())(
           evaluation: anEvaluation(accountId(n), verdict, { minute }),
         });
       }
-      await store.createException({
+      await anApprovedException(store, {
         accountId: accountId(2),
         reason: 'Being rebuilt',
         approvedBy: 'user:default/ciso',

@@ -17,6 +17,10 @@ function render(packet: EvidencePacket = buildEvidencePacket(anInput())) {
 }
 
 /** The table row (one line) that contains every fragment. */
+function renderInput(overrides: Parameters<typeof anInput>[0]) {
+  return render(buildEvidencePacket(anInput(overrides)));
+}
+
 function row(markdown: string, ...fragments: string[]): string {
   const found = markdown
     .split('\n')
@@ -251,8 +255,8 @@ describe('renderEvidenceMarkdown', () => {
       '**ACTIVE**',
       `trail \`${OWN_TRAIL_ARN}\``,
       'Trail being migrated to the organization trail',
-      '`user:default/ciso`',
-      '2026-03-21 12:00:00 UTC',
+      '`user:default/alice`, 2026-03-21 12:00:00 UTC',
+      '`user:default/ciso`, 2026-03-21 12:00:00 UTC',
       '2026-04-20 12:00:00 UTC',
       '—',
       '[ticket](https://tickets.example.com/SEC-101)',
@@ -271,6 +275,61 @@ describe('renderEvidenceMarkdown', () => {
     expect(row(audit, 'CREATED', '`exc-active`')).toContain(
       '`user:default/alice`',
     );
+  });
+
+  it('says who requested and who decided each exception, marks legacy grants, and shows comments', () => {
+    const legacy = anException({
+      id: 'exc-legacy',
+      approvedBy: 'Jane Roe (CISO)',
+      legacySingleStep: true,
+    });
+    const pending = anException({
+      id: 'exc-pending',
+      state: 'PENDING',
+      approvedBy: undefined,
+      approvedAt: undefined,
+    });
+    const rejected = anException({
+      id: 'exc-rejected',
+      state: 'REJECTED',
+      approvedBy: undefined,
+      approvedAt: undefined,
+      rejectedBy: 'user:default/ciso',
+      rejectedAt: '2026-03-22T12:00:00.000Z',
+      decisionComment: 'Fix it instead',
+    });
+    const exceptions = section(
+      renderInput({
+        exceptions: [legacy, pending, rejected],
+        exceptionEvents: [
+          {
+            exceptionId: 'exc-rejected',
+            accountId: legacy.accountId,
+            action: 'REJECTED',
+            actor: 'user:default/ciso',
+            at: '2026-03-22T12:00:00.000Z',
+            comment: 'Fix it instead',
+            details: {},
+          },
+        ],
+      }),
+      '## Exceptions',
+    );
+    expect(row(exceptions, '`exc-legacy`')).toContain(
+      '`Jane Roe (CISO)`, 2026-03-21 12:00:00 UTC (legacy single-step grant: approver named by the granter, not verified)',
+    );
+    expect(row(exceptions, '`exc-pending`')).toContain('pending approval');
+    expect(row(exceptions, '`exc-rejected`')).toContain(
+      'rejected by `user:default/ciso`, 2026-03-22 12:00:00 UTC: Fix it instead',
+    );
+    const audit = section(exceptions, '### Audit trail of the exceptions');
+    expect(cells(row(audit, 'REJECTED'))).toEqual([
+      '2026-03-22 12:00:00 UTC',
+      '`exc-rejected`',
+      'REJECTED',
+      '`user:default/ciso`',
+      'Fix it instead',
+    ]);
   });
 
   it('keeps tables intact whatever the free text holds', () => {

@@ -1,5 +1,6 @@
 import {
   ComplianceException,
+  ExceptionAuditEvent,
   EvidencePacket,
   exceptionStatus,
   SecurityHubFindingSummary,
@@ -214,6 +215,25 @@ function historySection(packet: EvidencePacket): string {
   ].join('\n');
 }
 
+/** Who decided, when, and how: a legacy grant says its approver was typed, not verified. */
+function decisionCell(exception: ComplianceException): string {
+  const comment = exception.decisionComment
+    ? `: ${text(exception.decisionComment)}`
+    : '';
+  if (exception.state === 'REJECTED') {
+    return `rejected by ${code(exception.rejectedBy ?? 'unknown')}${
+      exception.rejectedAt ? `, ${when(exception.rejectedAt)}` : ''
+    }${comment}`;
+  }
+  if (exception.state !== 'APPROVED') return 'pending approval';
+  const approver = `${code(exception.approvedBy ?? 'unknown')}${
+    exception.approvedAt ? `, ${when(exception.approvedAt)}` : ''
+  }${comment}`;
+  return exception.legacySingleStep
+    ? `${approver} (legacy single-step grant: approver named by the granter, not verified)`
+    : approver;
+}
+
 function exceptionRow(exception: ComplianceException, asOf: Date): string[] {
   const status = exceptionStatus(exception, asOf);
   return [
@@ -221,8 +241,10 @@ function exceptionRow(exception: ComplianceException, asOf: Date): string[] {
     status === 'ACTIVE' ? '**ACTIVE**' : status,
     exception.trailArn ? `trail ${code(exception.trailArn)}` : 'the account',
     text(exception.reason),
-    code(exception.approvedBy),
-    when(exception.createdAt),
+    exception.createdBy
+      ? `${code(exception.createdBy)}, ${when(exception.createdAt)}`
+      : when(exception.createdAt),
+    decisionCell(exception),
     when(exception.expiresAt),
     exception.revokedAt
       ? `${when(exception.revokedAt)}${
@@ -231,6 +253,25 @@ function exceptionRow(exception: ComplianceException, asOf: Date): string[] {
       : '—',
     exception.ticketUrl ? link('ticket', exception.ticketUrl) : '—',
   ];
+}
+
+/** What an audit event says beyond who and when: the comment, else what it recorded. */
+function eventDetails(event: ExceptionAuditEvent): string {
+  if (event.comment) return text(event.comment);
+  if (event.action === 'REVOKED') {
+    return text(String(event.details.reason ?? '—'));
+  }
+  const { reason, expiresAt, approvedBy, recipients } = event.details;
+  return text(
+    [
+      reason ? `reason: ${reason}` : '',
+      expiresAt ? `expires: ${expiresAt}` : '',
+      approvedBy ? `approved by: ${approvedBy}` : '',
+      Array.isArray(recipients) ? `notified: ${recipients.join(', ')}` : '',
+    ]
+      .filter(Boolean)
+      .join('; ') || '—',
+  );
 }
 
 function exceptionsSection(packet: EvidencePacket): string {
@@ -257,8 +298,8 @@ function exceptionsSection(packet: EvidencePacket): string {
           'Status',
           'Scope',
           'Reason',
-          'Approved by',
-          'Created',
+          'Requested by',
+          'Decision',
           'Expires',
           'Revoked',
           'Ticket',
@@ -277,26 +318,10 @@ function exceptionsSection(packet: EvidencePacket): string {
             code(event.exceptionId),
             event.action,
             code(event.actor),
-            event.action === 'REVOKED'
-              ? text(String(event.details.reason ?? '—'))
-              : text(
-                  [
-                    event.details.reason
-                      ? `reason: ${event.details.reason}`
-                      : '',
-                    event.details.expiresAt
-                      ? `expires: ${event.details.expiresAt}`
-                      : '',
-                    event.details.approvedBy
-                      ? `approved by: ${event.details.approvedBy}`
-                      : '',
-                  ]
-                    .filter(Boolean)
-                    .join('; ') || '—',
-                ),
+            eventDetails(event),
           ]),
         )
-      : 'No exception was created or revoked.',
+      : 'No exception was requested, decided or revoked.',
   );
   return lines.join('\n');
 }

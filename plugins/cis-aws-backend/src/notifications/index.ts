@@ -1,4 +1,5 @@
 export { OwnerNotifier } from './OwnerNotifier';
+export { ExceptionReminder } from './ExceptionReminder';
 export {
   DEFAULT_ERROR_AFTER,
   DEFAULT_NOTIFICATION_OPTIONS,

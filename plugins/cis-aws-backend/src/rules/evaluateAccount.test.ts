@@ -382,13 +382,27 @@ describe('evaluateAccount', () => {
       expect(theirs.trails[0].verdict).toBe('UNKNOWN');
     });
 
-    it('an exception that is not yet created does not apply', () => {
+    it('an exception that is not yet approved does not apply', () => {
       const result = evaluate(accountWith(stoppedTrail()), [
         anException({
-          createdAt: new Date(NOW.getTime() + HOUR_MS).toISOString(),
+          approvedAt: new Date(NOW.getTime() + HOUR_MS).toISOString(),
         }),
       ]);
       expect(result.verdict).toBe('FAIL');
+    });
+
+    it('a pending or rejected exception never applies, but is kept as evidence', () => {
+      for (const state of ['PENDING', 'REJECTED'] as const) {
+        const exception = anException({
+          state,
+          approvedBy: undefined,
+          approvedAt: undefined,
+        });
+        const result = evaluate(accountWith(stoppedTrail()), [exception]);
+        expect(result.verdict).toBe('FAIL');
+        expect(result.exception).toBeUndefined();
+        expect(result.exceptions).toEqual([exception]);
+      }
     });
   });
 

@@ -1,4 +1,8 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConflictError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
@@ -12,8 +16,10 @@ import {
   at,
   trailArn,
 } from '../storage/__fixtures__/evaluations';
-import { ExceptionStore } from '../storage/EvaluationStore';
-import { DefaultExceptionService } from './ExceptionService';
+import {
+  DefaultExceptionService,
+  ExceptionServiceDeps,
+} from './ExceptionService';
 import {
   CALLER,
   accessTo,
@@ -22,6 +28,17 @@ import {
 } from './__testUtils__/fixtures';
 
 const ACCOUNT = accountId(1);
+/** alice owns the accounts (group:default/platform); ciso and carol approve; bob is neither. */
+const GROUPS: Record<string, string[]> = {
+  'user:default/alice': ['group:default/platform'],
+  'user:default/ciso': ['group:default/security'],
+  'user:default/carol': ['group:default/Security'],
+  'user:default/bob': ['group:default/other'],
+};
+const as = (user: string) => ({
+  credentials: mockCredentials.user(`user:default/${user}`),
+});
+const APPROVER = as('ciso');
 const NEW_ACCOUNT = accountId(2);
 const DAY = 86_400_000;
 const NOW = new Date(at(0));
@@ -45,7 +62,9 @@ function anException(
     id: 'e-1',
     accountId: ACCOUNT,
     reason: 'Migrating',
+    state: 'APPROVED',
     approvedBy: 'user:default/ciso',
+    approvedAt: NOW.toISOString(),
     expiresAt: inDays(7).toISOString(),
     createdAt: NOW.toISOString(),
     createdBy: 'user:default/alice',
@@ -59,6 +78,8 @@ function setup(
     readable?: boolean;
     allow?: boolean;
     reevaluation?: 'ok' | 'fails';
+    approvers?: string[];
+    existing?: ComplianceException;
   } = {},
 ) {
   const {
@@ -66,6 +87,12 @@ function setup(
     readable = true,
     allow = true,
     reevaluation = 'ok',
+    approvers = ['group:default/security'],
+    existing = anException({
+      state: 'PENDING',
+      approvedBy: undefined,
+      approvedAt: undefined,
+    }),
   } = options;
   const store = {
     getAccount: jest.fn(async (id: string) =>
@@ -73,14 +100,43 @@ function setup(
     ),
     listAccounts: jest.fn(),
   };
-  const exceptions: jest.Mocked<ExceptionStore> = {
-    createException: jest.fn(async input => ({ ...input, id: 'e-1' })),
-    revokeException: jest.fn(async (id, input) =>
-      anException({ id, revokedAt: input.at, revokedBy: input.actor }),
+  const exceptions: jest.Mocked<ExceptionServiceDeps['exceptions']> = {
+    requestException: jest.fn(async input => ({
+      id: 'e-1',
+      accountId: input.accountId,
+      trailArn: input.trailArn,
+      reason: input.reason,
+      state: 'PENDING' as const,
+      createdAt: input.requestedAt,
+      createdBy: input.requestedBy,
+      expiresAt: input.expiresAt,
+    })),
+    decideException: jest.fn(async (id, input) =>
+      input.decision === 'APPROVED'
+        ? {
+            ...existing,
+            id,
+            state: 'APPROVED' as const,
+            approvedBy: input.actor,
+            approvedAt: input.at,
+            decisionComment: input.comment,
+          }
+        : {
+            ...existing,
+            id,
+            state: 'REJECTED' as const,
+            rejectedBy: input.actor,
+            rejectedAt: input.at,
+            decisionComment: input.comment,
+          },
     ),
-    getException: jest.fn(async id =>
-      id === 'e-1' ? anException() : undefined,
-    ),
+    revokeException: jest.fn(async (id, input) => ({
+      ...existing,
+      id,
+      revokedAt: input.at,
+      revokedBy: input.actor,
+    })),
+    getException: jest.fn(async id => (id === 'e-1' ? existing : undefined)),
     listExceptions: jest.fn(async () => [anException()]),
     listExceptionEvents: jest.fn(
       async (_accountId: string): Promise<ExceptionAuditEvent[]> => [],
@@ -115,85 +171,107 @@ function setup(
     permissions: mockServices.permissions({
       result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
     }),
+    userInfo: {
+      async getUserInfo(credentials: BackstageCredentials) {
+        const user = (credentials.principal as BackstageUserPrincipal)
+          .userEntityRef;
+        return { userEntityRef: user, ownershipEntityRefs: GROUPS[user] ?? [] };
+      },
+    },
     logger,
     maxDurationMs: 30 * DAY,
+    approvers,
+    remindBeforeMs: 14 * DAY,
     now: () => NOW,
   });
   return { service, store, exceptions, engine, logger, catalog };
 }
 
-describe('DefaultExceptionService.grant', () => {
-  it('records the exception with the caller as creator and approver, re-evaluates, and reads the account once', async () => {
+describe('DefaultExceptionService.request', () => {
+  it('records a PENDING request in the owner’s verified name, without re-evaluating', async () => {
     const { service, store, exceptions, engine } = setup();
-    const item = await service.grant(
+    const item = await service.request(
       ACCOUNT,
       { reason: 'Migrating', expiresAt: inDays(7) },
       CALLER,
     );
-    expect(exceptions.createException).toHaveBeenCalledWith({
+    expect(exceptions.requestException).toHaveBeenCalledWith({
       accountId: ACCOUNT,
       trailArn: undefined,
       reason: 'Migrating',
-      approvedBy: 'user:default/alice',
       expiresAt: inDays(7).toISOString(),
       ticketUrl: undefined,
-      createdBy: 'user:default/alice',
-      createdAt: NOW.toISOString(),
+      requestedBy: 'user:default/alice',
+      requestedAt: NOW.toISOString(),
     });
-    expect(engine.evaluateOne).toHaveBeenCalledWith(ACCOUNT, {
-      catalog: undefined,
-    });
+    // A request changes no verdict.
+    expect(engine.evaluateOne).not.toHaveBeenCalled();
     expect(store.getAccount).toHaveBeenCalledTimes(1);
-    // The stored account answers who it is: the catalog is left to the re-evaluation.
-    expect(engine.readCatalog).not.toHaveBeenCalled();
-    // The catalog details come from the re-evaluated summary.
     expect(item).toMatchObject({
       id: 'e-1',
-      status: 'ACTIVE',
+      status: 'PENDING',
       entityRef: `resource:default/aws-${ACCOUNT}`,
-      title: 'Renamed',
     });
   });
 
-  it('reads the catalog once for an account not evaluated yet, and hands it to the evaluation', async () => {
-    const { service, engine, catalog } = setup();
-    await service.grant(
+  it('lets a non-owner request with cis-aws.exception.request, and refuses one without it with 403', async () => {
+    await expect(
+      setup({ allow: true }).service.request(
+        ACCOUNT,
+        { reason: 'x', expiresAt: inDays(1) },
+        as('bob'),
+      ),
+    ).resolves.toMatchObject({ createdBy: 'user:default/bob' });
+    const { service, exceptions } = setup({ allow: false });
+    await expect(
+      service.request(
+        ACCOUNT,
+        { reason: 'x', expiresAt: inDays(1) },
+        as('bob'),
+      ),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(
+        /owner of AWS account .* \(group:default\/platform\) or a holder of cis-aws.exception.request/,
+      ),
+    });
+    expect(exceptions.requestException).not.toHaveBeenCalled();
+  });
+
+  it('lets an owner request without the request permission', async () => {
+    const { service } = setup({ allow: false });
+    await expect(
+      service.request(ACCOUNT, { reason: 'x', expiresAt: inDays(1) }, CALLER),
+    ).resolves.toMatchObject({ status: 'PENDING' });
+  });
+
+  it('finds the owner of an account not evaluated yet in the catalog, read once', async () => {
+    const { service, engine } = setup({ allow: false });
+    await service.request(
       NEW_ACCOUNT,
       { reason: 'New', expiresAt: inDays(1) },
       CALLER,
     );
     expect(engine.readCatalog).toHaveBeenCalledTimes(1);
-    expect(engine.evaluateOne).toHaveBeenCalledWith(NEW_ACCOUNT, { catalog });
   });
 
-  it('answers an account the catalog does not name with 404', async () => {
+  it('answers an account the catalog does not name, or an unreadable one, with 404', async () => {
     const { service, exceptions } = setup();
     await expect(
-      service.grant(
+      service.request(
         accountId(3),
         { reason: 'x', expiresAt: inDays(1) },
         CALLER,
       ),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
-    expect(exceptions.createException).not.toHaveBeenCalled();
-  });
-
-  it('answers an account whose entity the caller may not read with 404, before asking for the permission', async () => {
-    const { service } = setup({ readable: false, allow: false });
     await expect(
-      service.grant(ACCOUNT, { reason: 'x', expiresAt: inDays(1) }, CALLER),
+      setup({ readable: false, allow: false }).service.request(
+        ACCOUNT,
+        { reason: 'x', expiresAt: inDays(1) },
+        CALLER,
+      ),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
-  });
-
-  it('refuses a caller without cis-aws.exception.manage with 403', async () => {
-    const { service, exceptions } = setup({ allow: false });
-    await expect(
-      service.grant(ACCOUNT, { reason: 'x', expiresAt: inDays(1) }, CALLER),
-    ).rejects.toMatchObject({
-      name: 'NotAllowedError',
-      message: expect.stringContaining('cis-aws.exception.manage'),
-    });
-    expect(exceptions.createException).not.toHaveBeenCalled();
+    expect(exceptions.requestException).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -203,25 +281,22 @@ describe('DefaultExceptionService.grant', () => {
   ])('refuses an expiry %s with 400', async (_, days, message) => {
     const { service, exceptions } = setup();
     await expect(
-      service.grant(ACCOUNT, { reason: 'x', expiresAt: inDays(days) }, CALLER),
+      service.request(
+        ACCOUNT,
+        { reason: 'x', expiresAt: inDays(days) },
+        CALLER,
+      ),
     ).rejects.toMatchObject({
       name: 'InputError',
       message: expect.stringMatching(message),
     });
-    expect(exceptions.createException).not.toHaveBeenCalled();
-  });
-
-  it('takes an expiry exactly at the longest duration', async () => {
-    const { service } = setup();
-    await expect(
-      service.grant(ACCOUNT, { reason: 'x', expiresAt: inDays(30) }, CALLER),
-    ).resolves.toMatchObject({ id: 'e-1' });
+    expect(exceptions.requestException).not.toHaveBeenCalled();
   });
 
   it('refuses a trail the latest evaluation does not have with 400, and takes one it has', async () => {
     const { service } = setup();
     await expect(
-      service.grant(
+      service.request(
         ACCOUNT,
         {
           reason: 'x',
@@ -235,32 +310,139 @@ describe('DefaultExceptionService.grant', () => {
       message: expect.stringMatching(/has no trail/),
     });
     await expect(
-      service.grant(
+      service.request(
         ACCOUNT,
-        { reason: 'x', expiresAt: inDays(1), trailArn: trailArn(ACCOUNT) },
+        { reason: 'x', expiresAt: inDays(30), trailArn: trailArn(ACCOUNT) },
         CALLER,
       ),
     ).resolves.toMatchObject({ trailArn: trailArn(ACCOUNT) });
   });
+});
 
-  it('keeps the exception when the re-evaluation fails, and logs it with the account', async () => {
-    const { service, logger } = setup({ reevaluation: 'fails' });
-    const item = await service.grant(
-      ACCOUNT,
-      { reason: 'x', expiresAt: inDays(1) },
-      CALLER,
+describe('DefaultExceptionService.decide', () => {
+  it('approves in the approver’s verified name with the comment, and re-evaluates', async () => {
+    const { service, exceptions, engine } = setup();
+    const item = await service.decide(
+      'e-1',
+      'APPROVED',
+      { comment: 'Until the migration' },
+      APPROVER,
     );
-    expect(item).toMatchObject({ id: 'e-1', title: `Account ${ACCOUNT}` });
-    expect(logger.child).toHaveBeenCalledWith({ accountId: ACCOUNT });
+    expect(exceptions.decideException).toHaveBeenCalledWith('e-1', {
+      decision: 'APPROVED',
+      actor: 'user:default/ciso',
+      at: NOW.toISOString(),
+      comment: 'Until the migration',
+    });
+    expect(engine.evaluateOne).toHaveBeenCalledTimes(1);
+    expect(item).toMatchObject({ status: 'ACTIVE', title: 'Renamed' });
+  });
+
+  it('rejects without re-evaluating', async () => {
+    const { service, engine } = setup();
+    const item = await service.decide(
+      'e-1',
+      'REJECTED',
+      { comment: 'Fix it' },
+      APPROVER,
+    );
+    expect(item).toMatchObject({
+      status: 'REJECTED',
+      rejectedBy: 'user:default/ciso',
+    });
+    expect(engine.evaluateOne).not.toHaveBeenCalled();
+  });
+
+  it('refuses the requester, even an approver, with 403 saying four eyes', async () => {
+    const existing = anException({
+      state: 'PENDING',
+      approvedBy: undefined,
+      approvedAt: undefined,
+      createdBy: 'user:default/ciso',
+    });
+    const { service, exceptions } = setup({ existing });
+    for (const decision of ['APPROVED', 'REJECTED'] as const) {
+      await expect(
+        service.decide('e-1', decision, { comment: 'mine' }, APPROVER),
+      ).rejects.toMatchObject({
+        name: 'NotAllowedError',
+        message: expect.stringMatching(
+          /You requested exception e-1 yourself, so you may not (approve|reject) it: four eyes means another member of group:default\/security/,
+        ),
+      });
+    }
+    expect(exceptions.decideException).not.toHaveBeenCalled();
+  });
+
+  it('refuses someone outside the approver groups, and everyone when none is configured', async () => {
+    const { service } = setup();
+    await expect(
+      service.decide('e-1', 'APPROVED', {}, as('bob')),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message:
+        'Only members of group:default/security (cisAws.exceptions.approvers) may approve exceptions',
+    });
+    await expect(
+      setup({ approvers: [] }).service.decide('e-1', 'APPROVED', {}, APPROVER),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringMatching(/no approver group is configured/),
+    });
+  });
+
+  it('takes group membership whatever the case, and still needs the approve permission', async () => {
+    await expect(
+      setup().service.decide('e-1', 'APPROVED', {}, as('carol')),
+    ).resolves.toMatchObject({ approvedBy: 'user:default/carol' });
+    await expect(
+      setup({ allow: false }).service.decide('e-1', 'APPROVED', {}, APPROVER),
+    ).rejects.toMatchObject({
+      name: 'NotAllowedError',
+      message: expect.stringContaining('cis-aws.exception.approve'),
+    });
+  });
+
+  it('refuses to approve a request whose expiry passed undecided with 409', async () => {
+    const existing = anException({
+      state: 'PENDING',
+      approvedBy: undefined,
+      approvedAt: undefined,
+      expiresAt: NOW.toISOString(),
+    });
+    await expect(
+      setup({ existing }).service.decide('e-1', 'APPROVED', {}, APPROVER),
+    ).rejects.toMatchObject({
+      name: 'ConflictError',
+      message: expect.stringMatching(/expired .* before it was decided/),
+    });
+  });
+
+  it('answers an exception of an unreadable account like an unknown one', async () => {
+    const { service } = setup({ readable: false });
+    await expect(
+      service.decide('e-1', 'APPROVED', {}, APPROVER),
+    ).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: 'No exception e-1',
+    });
+    await expect(
+      service.decide('e-2', 'APPROVED', {}, APPROVER),
+    ).rejects.toMatchObject({
+      name: 'NotFoundError',
+      message: 'No exception e-2',
+    });
   });
 });
 
 describe('DefaultExceptionService.revoke', () => {
-  it('revokes in the caller’s name and re-evaluates', async () => {
-    const { service, exceptions, engine, store } = setup();
-    const item = await service.revoke('e-1', { reason: 'Fixed' }, CALLER);
+  it('lets an approver revoke an approved exception, and re-evaluates', async () => {
+    const { service, exceptions, engine, store } = setup({
+      existing: anException(),
+    });
+    const item = await service.revoke('e-1', { reason: 'Fixed' }, APPROVER);
     expect(exceptions.revokeException).toHaveBeenCalledWith('e-1', {
-      actor: 'user:default/alice',
+      actor: 'user:default/ciso',
       at: NOW.toISOString(),
       reason: 'Fixed',
     });
@@ -269,28 +451,23 @@ describe('DefaultExceptionService.revoke', () => {
     expect(store.getAccount).toHaveBeenCalledTimes(1);
   });
 
+  it('lets the requester withdraw their own request without approver rights, and no one else', async () => {
+    const { service, engine } = setup({ allow: false });
+    await expect(service.revoke('e-1', {}, CALLER)).resolves.toMatchObject({
+      revokedBy: 'user:default/alice',
+    });
+    expect(engine.evaluateOne).not.toHaveBeenCalled();
+    await expect(service.revoke('e-1', {}, as('bob'))).rejects.toMatchObject({
+      name: 'NotAllowedError',
+    });
+  });
+
   it('answers an unknown exception with 404', async () => {
     const { service } = setup();
-    await expect(service.revoke('e-2', {}, CALLER)).rejects.toMatchObject({
+    await expect(service.revoke('e-2', {}, APPROVER)).rejects.toMatchObject({
       name: 'NotFoundError',
       message: 'No exception e-2',
     });
-  });
-
-  it('answers an exception of an unreadable account like an unknown one', async () => {
-    const { service } = setup({ readable: false });
-    await expect(service.revoke('e-1', {}, CALLER)).rejects.toMatchObject({
-      name: 'NotFoundError',
-      message: 'No exception e-1',
-    });
-  });
-
-  it('refuses a caller without the permission with 403', async () => {
-    const { service, exceptions } = setup({ allow: false });
-    await expect(service.revoke('e-1', {}, CALLER)).rejects.toMatchObject({
-      name: 'NotAllowedError',
-    });
-    expect(exceptions.revokeException).not.toHaveBeenCalled();
   });
 
   it('lets the store’s 409 through when it is already revoked, without re-evaluating', async () => {
@@ -298,7 +475,7 @@ describe('DefaultExceptionService.revoke', () => {
     exceptions.revokeException.mockRejectedValue(
       new ConflictError('Exception e-1 is already revoked'),
     );
-    await expect(service.revoke('e-1', {}, CALLER)).rejects.toMatchObject({
+    await expect(service.revoke('e-1', {}, APPROVER)).rejects.toMatchObject({
       name: 'ConflictError',
     });
     expect(engine.evaluateOne).not.toHaveBeenCalled();
@@ -306,8 +483,8 @@ describe('DefaultExceptionService.revoke', () => {
 });
 
 describe('DefaultExceptionService lists', () => {
-  it('lists an account’s exceptions with their status and audit trail', async () => {
-    const { service, exceptions } = setup();
+  it('lists an account’s exceptions with their status, audit trail and what the caller may do', async () => {
+    const { service, exceptions } = setup({ existing: anException() });
     const body = await service.listAccountExceptions(ACCOUNT, CALLER);
     expect(body).toEqual({
       accountId: ACCOUNT,
@@ -319,9 +496,26 @@ describe('DefaultExceptionService lists', () => {
         }),
       ],
       events: [],
+      viewer: {
+        entityRef: 'user:default/alice',
+        approver: false,
+        canRequest: true,
+      },
     });
     expect(exceptions.listExceptions).toHaveBeenCalledWith({
       accountIds: [ACCOUNT],
+    });
+    expect(
+      (
+        await setup({ allow: false }).service.listAccountExceptions(
+          ACCOUNT,
+          as('ciso'),
+        )
+      ).viewer,
+    ).toEqual({
+      entityRef: 'user:default/ciso',
+      approver: false,
+      canRequest: false,
     });
   });
 
@@ -332,7 +526,7 @@ describe('DefaultExceptionService lists', () => {
     ).rejects.toMatchObject({ name: 'NotFoundError' });
   });
 
-  it('lists only those in force now unless all are asked for, over the readable accounts', async () => {
+  it('lists those in force, pending, expiring soon, or all, over the readable accounts', async () => {
     const { service, store, exceptions } = setup();
     store.listAccounts.mockResolvedValue({
       items: [storedAccount()],
@@ -344,18 +538,40 @@ describe('DefaultExceptionService lists', () => {
       accountIds: [ACCOUNT],
       activeAt: NOW,
     });
-    const all = await service.listExceptions('ALL', CALLER);
+    const all = await service.listExceptions('ALL', APPROVER);
     expect(exceptions.listExceptions).toHaveBeenLastCalledWith({
       accountIds: [ACCOUNT],
     });
     expect(all.items[0]).toMatchObject({ title: `Account ${ACCOUNT}` });
-    expect(store.listAccounts).toHaveBeenCalledWith(
-      expect.objectContaining({
-        readableEntityRefs: new Set([
-          `resource:default/aws-${ACCOUNT}`,
-          `resource:default/aws-${NEW_ACCOUNT}`,
-        ]),
+    expect(all.viewer).toEqual({
+      entityRef: 'user:default/ciso',
+      approver: true,
+    });
+    expect(all.expiringWithinDays).toBe(14);
+
+    exceptions.listExceptions.mockResolvedValue([
+      anException({ id: 'pending', state: 'PENDING', approvedAt: undefined }),
+      // Its expiry passed undecided: no longer pending.
+      anException({
+        id: 'lapsed',
+        state: 'PENDING',
+        approvedAt: undefined,
+        expiresAt: NOW.toISOString(),
       }),
-    );
+    ]);
+    const pending = await service.listExceptions('PENDING', CALLER);
+    expect(exceptions.listExceptions).toHaveBeenLastCalledWith({
+      accountIds: [ACCOUNT],
+      states: ['PENDING'],
+    });
+    expect(pending.items.map(e => e.id)).toEqual(['pending']);
+
+    exceptions.listExceptions.mockResolvedValue([
+      anException({ id: 'late', expiresAt: inDays(20).toISOString() }),
+      anException({ id: 'soon', expiresAt: inDays(13).toISOString() }),
+      anException({ id: 'sooner', expiresAt: inDays(2).toISOString() }),
+    ]);
+    const expiring = await service.listExceptions('EXPIRING', CALLER);
+    expect(expiring.items.map(e => e.id)).toEqual(['sooner', 'soon']);
   });
 });

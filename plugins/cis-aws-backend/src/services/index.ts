@@ -1,6 +1,7 @@
 import {
   LoggerService,
   PermissionsService,
+  UserInfoService,
 } from '@backstage/backend-plugin-api';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EvidenceOptions } from '../evidence/buildEvidencePacket';
@@ -51,6 +52,8 @@ export interface ApiServices {
 export function createApiServices(deps: {
   catalog: CatalogService;
   permissions: PermissionsService;
+  /** Who the caller is and which groups they belong to: exception requests and approvals. */
+  userInfo: UserInfoService;
   logger: LoggerService;
   store: EvaluationStore & ExceptionStore & EvidenceChainStore;
   engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne' | 'runAll'>;
@@ -58,6 +61,8 @@ export function createApiServices(deps: {
     historyRetentionMs: number;
     maxExceptionDurationMs: number;
   };
+  /** cisAws.exceptions.approvers and remindBefore. */
+  exceptionOptions: { approvers: readonly string[]; remindBeforeMs: number };
   knownSecrets?: readonly string[];
   now?: () => Date;
 }): ApiServices {
@@ -87,8 +92,11 @@ export function createApiServices(deps: {
       engine,
       access,
       permissions,
+      userInfo: deps.userInfo,
       logger,
       maxDurationMs: options.maxExceptionDurationMs,
+      approvers: deps.exceptionOptions.approvers,
+      remindBeforeMs: deps.exceptionOptions.remindBeforeMs,
       now,
     }),
     evidence: DefaultEvidenceService.create({

@@ -3,14 +3,12 @@ import {
   DatabaseService,
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
-import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
+import { InputError, NotFoundError } from '@backstage/errors';
 import {
   AccountEvaluation,
   AccountMapping,
-  ComplianceException,
   EvaluationRun,
   EvidenceVerification,
-  ExceptionAuditEvent,
   VerdictChange,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Knex } from 'knex';
@@ -22,15 +20,10 @@ import {
   EvaluationStore,
   EvidenceChainStore,
   ExceptionStore,
-  NewException,
   SaveOutcome,
   StoredAccountDetail,
 } from './EvaluationStore';
-import {
-  eventFromRow,
-  exceptionFromRow,
-  exceptionToRow,
-} from './exceptionRows';
+import { DatabaseExceptionStore } from './DatabaseExceptionStore';
 import {
   buildAccountRow,
   detailFromRow,
@@ -50,10 +43,6 @@ import {
   EVIDENCE_CHAINS_TABLE,
   EvaluationHistoryRow,
   EvidenceChainRow,
-  EXCEPTIONS_TABLE,
-  EXCEPTION_EVENTS_TABLE,
-  ExceptionEventRow,
-  ExceptionRow,
   RUNS_TABLE,
   RunRow,
   VERDICT_CHANGES_TABLE,
@@ -167,10 +156,14 @@ export class DatabaseEvaluationStore
     );
   }
 
+  private readonly exceptions: ExceptionStore;
+
   private constructor(
     private readonly db: Knex,
     private readonly now: () => Date,
-  ) {}
+  ) {
+    this.exceptions = DatabaseExceptionStore.create({ db });
+  }
 
   async saveResult(input: {
     mapping: AccountMapping;
@@ -660,108 +653,25 @@ export class DatabaseEvaluationStore
     });
   }
 
-  async createException(input: NewException): Promise<ComplianceException> {
-    if (!ACCOUNT_ID_PATTERN.test(input.accountId)) {
-      throw new InputError(`Not a 12-digit AWS account id: ${input.accountId}`);
-    }
-    const row = exceptionToRow(randomUUID(), input);
-    const exception = exceptionFromRow(row);
-    await this.db.transaction(async trx => {
-      await trx<ExceptionRow>(EXCEPTIONS_TABLE).insert(row);
-      await trx<ExceptionEventRow>(EXCEPTION_EVENTS_TABLE).insert({
-        exception_id: row.id,
-        account_id: row.account_id,
-        action: 'CREATED',
-        actor: input.createdBy,
-        at: row.created_at,
-        details: JSON.stringify(exception),
-      });
-    });
-    return exception;
-  }
-
-  async revokeException(
-    id: string,
-    input: { actor: string; at: string; reason?: string },
-  ): Promise<ComplianceException | undefined> {
-    return this.db.transaction(async trx => {
-      const row: ExceptionRow | undefined = await trx<ExceptionRow>(
-        EXCEPTIONS_TABLE,
-      )
-        .where('id', id)
-        .forUpdate()
-        .first();
-      if (!row) return undefined;
-      if (row.revoked_at !== null) {
-        throw new ConflictError(
-          `Exception ${id} was already revoked at ${readTimestamp(
-            row.revoked_at,
-          )} by ${row.revoked_by}`,
-        );
-      }
-      const at = toIsoUtc(input.at);
-      const update = {
-        revoked_at: at,
-        revoked_by: input.actor,
-        revoke_reason: input.reason ?? null,
-      };
-      await trx<ExceptionRow>(EXCEPTIONS_TABLE).where('id', id).update(update);
-      await trx<ExceptionEventRow>(EXCEPTION_EVENTS_TABLE).insert({
-        exception_id: id,
-        account_id: row.account_id,
-        action: 'REVOKED',
-        actor: input.actor,
-        at,
-        details: JSON.stringify(
-          input.reason === undefined ? {} : { reason: input.reason },
-        ),
-      });
-      return exceptionFromRow({ ...row, ...update });
-    });
-  }
-
-  async getException(id: string): Promise<ComplianceException | undefined> {
-    const row: ExceptionRow | undefined = await this.db<ExceptionRow>(
-      EXCEPTIONS_TABLE,
-    )
-      .where('id', id)
-      .first();
-    return row ? exceptionFromRow(row) : undefined;
-  }
-
-  async listExceptions(
-    query: { accountIds?: string[]; activeAt?: Date } = {},
-  ): Promise<ComplianceException[]> {
-    if (query.accountIds && query.accountIds.length === 0) return [];
-    const builder = this.db<ExceptionRow>(EXCEPTIONS_TABLE).orderBy([
-      { column: 'created_at', order: 'desc' },
-      { column: 'id', order: 'asc' },
-    ]);
-    if (query.accountIds) {
-      builder.whereIn('account_id', query.accountIds);
-    }
-    if (query.activeAt) {
-      const at = toIsoUtc(query.activeAt);
-      builder
-        .where('created_at', '<=', at)
-        .where('expires_at', '>', at)
-        .where(active =>
-          active.whereNull('revoked_at').orWhere('revoked_at', '>', at),
-        );
-    }
-    const rows: ExceptionRow[] = await builder;
-    return rows.map(exceptionFromRow);
-  }
-
-  async listExceptionEvents(accountId: string): Promise<ExceptionAuditEvent[]> {
-    const rows: ExceptionEventRow[] = await this.db<ExceptionEventRow>(
-      EXCEPTION_EVENTS_TABLE,
-    )
-      .where('account_id', accountId)
-      .orderBy([
-        { column: 'at', order: 'asc' },
-        { column: 'id', order: 'asc' },
-      ]);
-    return rows.map(eventFromRow);
-  }
+  // Exceptions live in their own store; this one answers for both.
+  requestException: ExceptionStore['requestException'] = input =>
+    this.exceptions.requestException(input);
+  decideException: ExceptionStore['decideException'] = (id, input) =>
+    this.exceptions.decideException(id, input);
+  revokeException: ExceptionStore['revokeException'] = (id, input) =>
+    this.exceptions.revokeException(id, input);
+  getException: ExceptionStore['getException'] = id =>
+    this.exceptions.getException(id);
+  listExceptions: ExceptionStore['listExceptions'] = query =>
+    this.exceptions.listExceptions(query);
+  listExceptionEvents: ExceptionStore['listExceptionEvents'] = accountId =>
+    this.exceptions.listExceptionEvents(accountId);
+  listExceptionsToRemind: ExceptionStore['listExceptionsToRemind'] = (
+    now,
+    until,
+  ) => this.exceptions.listExceptionsToRemind(now, until);
+  recordReminder: ExceptionStore['recordReminder'] = (id, input) =>
+    this.exceptions.recordReminder(id, input);
+  recordExpiries: ExceptionStore['recordExpiries'] = input =>
+    this.exceptions.recordExpiries(input);
 }

@@ -1,7 +1,5 @@
 import {
-  ComplianceException,
   EvidenceVerification,
-  ExceptionAuditEvent,
   AccountDetail,
   AccountEvaluation,
   AccountMapping,
@@ -229,49 +227,11 @@ export interface EvidenceChainStore {
   }>;
 }
 
-/** What creating an exception takes; the store assigns the id. */
-export interface NewException {
-  accountId: string;
-  trailArn?: string;
-  reason: string;
-  approvedBy: string;
-  expiresAt: string;
-  ticketUrl?: string;
-  /** Who recorded it (entity ref of a user, or a service subject). */
-  createdBy: string;
-  createdAt: string;
-}
-
-/**
- * Exceptions and their audit trail. Nothing is ever deleted: revoking sets `revokedAt`, and
- * every change is an event naming who made it.
- */
-export interface ExceptionStore {
-  createException(input: NewException): Promise<ComplianceException>;
-
-  /**
-   * Revokes an exception that is not revoked yet; undefined when there is no such exception.
-   * Throws a ConflictError when it is already revoked.
-   */
-  revokeException(
-    id: string,
-    input: { actor: string; at: string; reason?: string },
-  ): Promise<ComplianceException | undefined>;
-
-  getException(id: string): Promise<ComplianceException | undefined>;
-
-  /**
-   * Exceptions, newest first. `accountIds`: only those accounts (empty: none). `activeAt`: only
-   * those in force then (not revoked, not expired, already created).
-   */
-  listExceptions(query?: {
-    accountIds?: string[];
-    activeAt?: Date;
-  }): Promise<ComplianceException[]>;
-
-  /** The audit events of an account's exceptions, oldest first. */
-  listExceptionEvents(accountId: string): Promise<ExceptionAuditEvent[]>;
-}
+export type {
+  ExceptionActorInput,
+  ExceptionStore,
+  NewExceptionRequest,
+} from './ExceptionStore';
 
 /** The largest page the store serves. */
 const PAGE = 1000;

@@ -2,8 +2,10 @@
 import {
   ComplianceException,
   ExceptionAuditEvent,
+  ExceptionEventAction,
+  ExceptionState,
 } from '@cis-aws/plugin-cis-aws-common';
-import { NewException } from './EvaluationStore';
+import { NewExceptionRequest } from './ExceptionStore';
 import {
   ExceptionEventRow,
   ExceptionRow,
@@ -13,29 +15,55 @@ import {
   toIsoUtc,
 } from './tables';
 
-export function exceptionToRow(id: string, input: NewException): ExceptionRow {
+const STATES: readonly ExceptionState[] = ['PENDING', 'APPROVED', 'REJECTED'];
+const ACTIONS: readonly ExceptionEventAction[] = [
+  'CREATED',
+  'REQUESTED',
+  'APPROVED',
+  'REJECTED',
+  'REVOKED',
+  'EXPIRED',
+  'REMINDED',
+];
+
+export function exceptionToRow(
+  id: string,
+  input: NewExceptionRequest,
+): ExceptionRow {
   return {
     id,
     account_id: input.accountId,
     trail_arn: input.trailArn ?? null,
     reason: input.reason,
-    approved_by: input.approvedBy,
+    state: 'PENDING',
+    approved_by: null,
+    approved_at: null,
+    rejected_by: null,
+    rejected_at: null,
+    decision_comment: null,
+    legacy_single_step: false,
     ticket_url: input.ticketUrl ?? null,
-    created_at: toIsoUtc(input.createdAt),
-    created_by: input.createdBy,
+    created_at: toIsoUtc(input.requestedAt),
+    created_by: input.requestedBy,
     expires_at: toIsoUtc(input.expiresAt),
     revoked_at: null,
     revoked_by: null,
     revoke_reason: null,
+    reminded_at: null,
+    expiry_recorded_at: null,
   };
 }
 
 export function exceptionFromRow(row: ExceptionRow): ComplianceException {
+  // An unknown state never applies: only APPROVED does.
+  const state = (STATES as readonly string[]).includes(row.state)
+    ? (row.state as ExceptionState)
+    : 'PENDING';
   const exception: ComplianceException = {
     id: row.id,
     accountId: row.account_id,
     reason: row.reason,
-    approvedBy: row.approved_by,
+    state,
     createdAt: readTimestamp(row.created_at),
     createdBy: row.created_by,
     expiresAt: readTimestamp(row.expires_at),
@@ -43,6 +71,12 @@ export function exceptionFromRow(row: ExceptionRow): ComplianceException {
   const optional: Partial<ComplianceException> = {
     trailArn: orUndefined(row.trail_arn),
     ticketUrl: orUndefined(row.ticket_url),
+    approvedBy: orUndefined(row.approved_by),
+    approvedAt: readOptionalTimestamp(row.approved_at),
+    rejectedBy: orUndefined(row.rejected_by),
+    rejectedAt: readOptionalTimestamp(row.rejected_at),
+    decisionComment: orUndefined(row.decision_comment),
+    legacySingleStep: row.legacy_single_step ? true : undefined,
     revokedAt: readOptionalTimestamp(row.revoked_at),
     revokedBy: orUndefined(row.revoked_by),
     revokeReason: orUndefined(row.revoke_reason),
@@ -66,9 +100,12 @@ export function eventFromRow(row: ExceptionEventRow): ExceptionAuditEvent {
   return {
     exceptionId: row.exception_id,
     accountId: row.account_id,
-    action: row.action === 'REVOKED' ? 'REVOKED' : 'CREATED',
+    action: (ACTIONS as readonly string[]).includes(row.action)
+      ? (row.action as ExceptionEventAction)
+      : 'CREATED',
     actor: row.actor,
     at: readTimestamp(row.at),
+    ...(row.comment ? { comment: row.comment } : {}),
     details,
   };
 }

@@ -105,7 +105,15 @@ export interface ExceptionRow {
   account_id: string;
   trail_arn: string | null;
   reason: string;
-  approved_by: string;
+  /** PENDING, APPROVED or REJECTED (migrations/20261206050000_exceptions_four_eyes.js). */
+  state: string;
+  approved_by: string | null;
+  approved_at: DbTimestamp | null;
+  rejected_by: string | null;
+  rejected_at: DbTimestamp | null;
+  decision_comment: string | null;
+  /** SQLite returns 0 / 1. */
+  legacy_single_step: boolean | number;
   ticket_url: string | null;
   created_at: DbTimestamp;
   created_by: string;
@@ -113,15 +121,20 @@ export interface ExceptionRow {
   revoked_at: DbTimestamp | null;
   revoked_by: string | null;
   revoke_reason: string | null;
+  reminded_at: DbTimestamp | null;
+  expiry_recorded_at: DbTimestamp | null;
 }
 
+/** Append-only: rows are inserted, never updated or deleted. */
 export interface ExceptionEventRow {
   id?: number;
   exception_id: string;
   account_id: string;
   action: string;
   actor: string;
+  /** When the event was recorded. */
   at: DbTimestamp;
+  comment: string | null;
   /** JSON object. */
   details: string;
 }

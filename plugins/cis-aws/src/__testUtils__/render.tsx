@@ -41,9 +41,20 @@ const defaultHandlers = [
     }),
   ),
   http.get(`${BACKEND}/v1/accounts/:accountId/exceptions`, ({ params }) =>
-    HttpResponse.json({ accountId: params.accountId, items: [], events: [] }),
+    HttpResponse.json({
+      accountId: params.accountId,
+      items: [],
+      events: [],
+      viewer: { entityRef: SIGNED_IN_USER, approver: false, canRequest: true },
+    }),
   ),
-  http.get(`${BACKEND}/v1/exceptions`, () => HttpResponse.json({ items: [] })),
+  http.get(`${BACKEND}/v1/exceptions`, () =>
+    HttpResponse.json({
+      items: [],
+      viewer: { entityRef: SIGNED_IN_USER, approver: false },
+      expiringWithinDays: 14,
+    }),
+  ),
   // The organization page's diagnostics card (admins): everything reachable.
   http.get(`${BACKEND}/v1/diagnostics`, () =>
     HttpResponse.json(diagnosticsHealthy),
@@ -119,20 +130,18 @@ export function groupEntity(name = 'checkout-team'): Entity {
 
 /**
  * Renders inside a Backstage test app with the real CisAwsClient (talking
- * to msw), the entity in context, the user SIGNED_IN_USER, and permission
- * answers for "Evaluate now" and for managing exceptions (default: as for
- * evaluating).
+ * to msw), the entity in context, the user SIGNED_IN_USER, and the permission
+ * answer for "Evaluate now". What the user may do with exceptions comes from
+ * the backend's `viewer` (the fixtures), not from the permission API.
  */
 export async function renderWithApis(
   element: ReactElement,
   options: {
     entity?: Entity;
     evaluate?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
-    manageExceptions?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
   } = {},
 ) {
   const evaluate = options.evaluate ?? AuthorizeResult.ALLOW;
-  const manageExceptions = options.manageExceptions ?? evaluate;
   const client = new CisAwsClient({
     discoveryApi: { getBaseUrl: async () => BACKEND },
     fetchApi: { fetch: (input, init) => fetch(input, init) },
@@ -143,15 +152,7 @@ export async function renderWithApis(
         [cisAwsApiRef, client],
         [discoveryApiRef, { getBaseUrl: async () => BACKEND }],
         [fetchApiRef, { fetch }],
-        [
-          permissionApiRef,
-          mockApis.permission({
-            authorize: request =>
-              request.permission.name === 'cis-aws.exception.manage'
-                ? manageExceptions
-                : evaluate,
-          }),
-        ],
+        [permissionApiRef, mockApis.permission({ authorize: () => evaluate })],
         [identityApiRef, mockApis.identity({ userEntityRef: SIGNED_IN_USER })],
       ]}
     >

@@ -4,12 +4,14 @@ import {
   AccountExceptionsResponse,
   AccountsListResponse,
   CreateExceptionRequest,
+  DecideExceptionRequest,
   DiagnosticsReport,
   EntityResultResponse,
   EvaluationRun,
   EvidenceFormat,
   ExceptionListItem,
   ExceptionsListResponse,
+  ExceptionsListStatus,
   HistoryResponse,
   OwnersResponse,
   RevokeExceptionRequest,
@@ -52,20 +54,35 @@ export interface CisAwsApi {
   /** Every exception of an account, whatever its status, and their audit trail. */
   listAccountExceptions(accountId: string): Promise<AccountExceptionsResponse>;
   /**
-   * Grants an exception (needs `cis-aws.exception.manage`). The backend re-evaluates the
-   * account before answering: fetch the account again to see its new verdict.
+   * Requests an exception (an owner of the account, or `cis-aws.exception.request`). It is
+   * PENDING and changes no verdict until another person approves it.
    */
   createException(
     accountId: string,
     request: CreateExceptionRequest,
   ): Promise<ExceptionListItem>;
-  /** Revokes an exception now (needs `cis-aws.exception.manage`). */
+  /**
+   * Approves a pending request (a member of `cisAws.exceptions.approvers`, never the
+   * requester). The backend re-evaluates the account before answering.
+   */
+  approveException(
+    exceptionId: string,
+    request?: DecideExceptionRequest,
+  ): Promise<ExceptionListItem>;
+  /** Rejects a pending request, saying why (same rights as approving). */
+  rejectException(
+    exceptionId: string,
+    request: DecideExceptionRequest & { comment: string },
+  ): Promise<ExceptionListItem>;
+  /** Revokes an approved exception now, or withdraws a request (its requester, or an approver). */
   revokeException(
     exceptionId: string,
     request?: RevokeExceptionRequest,
   ): Promise<ExceptionListItem>;
-  /** The exceptions of every account the user may read; ACTIVE (the default) or ALL. */
-  listExceptions(status?: 'ACTIVE' | 'ALL'): Promise<ExceptionsListResponse>;
+  /** The exceptions of every account the user may read; ACTIVE by default. */
+  listExceptions(
+    status?: ExceptionsListStatus,
+  ): Promise<ExceptionsListResponse>;
   /**
    * An account's audit evidence packet, as of `at` (an ISO time; default: now). It is fetched
    * with the user's token, so the browser cannot download it from a plain link.

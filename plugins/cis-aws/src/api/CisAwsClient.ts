@@ -6,12 +6,14 @@ import {
   AccountExceptionsResponse,
   AccountsListResponse,
   CreateExceptionRequest,
+  DecideExceptionRequest,
   DiagnosticsReport,
   EntityResultResponse,
   EvaluationRun,
   EvidenceFormat,
   ExceptionListItem,
   ExceptionsListResponse,
+  ExceptionsListStatus,
   HistoryResponse,
   OwnersResponse,
   RevokeExceptionRequest,
@@ -130,6 +132,26 @@ export class CisAwsClient implements CisAwsApi {
     );
   }
 
+  approveException(
+    exceptionId: string,
+    request: DecideExceptionRequest = {},
+  ): Promise<ExceptionListItem> {
+    return this.post(
+      `/v1/exceptions/${encodeURIComponent(exceptionId)}/approve`,
+      request,
+    );
+  }
+
+  rejectException(
+    exceptionId: string,
+    request: DecideExceptionRequest & { comment: string },
+  ): Promise<ExceptionListItem> {
+    return this.post(
+      `/v1/exceptions/${encodeURIComponent(exceptionId)}/reject`,
+      request,
+    );
+  }
+
   revokeException(
     exceptionId: string,
     request: RevokeExceptionRequest = {},
@@ -141,7 +163,7 @@ export class CisAwsClient implements CisAwsApi {
   }
 
   listExceptions(
-    status: 'ACTIVE' | 'ALL' = 'ACTIVE',
+    status: ExceptionsListStatus = 'ACTIVE',
   ): Promise<ExceptionsListResponse> {
     return this.get(`/v1/exceptions?status=${status}`);
   }

@@ -57,10 +57,30 @@ export function useAccountExceptions(accountId: string, reload = 0) {
 }
 
 /** The exceptions in force across every account the user may read. */
-export function useActiveExceptions() {
+export function useActiveExceptions(reload = 0) {
   const api = useApi(cisAwsApiRef);
   return useAsyncRetry(
     async () => (await api.listExceptions('ACTIVE')).items,
-    [api],
+    [api, reload],
   );
+}
+
+/**
+ * What the organization page's exception section shows: the requests awaiting a decision and
+ * the exceptions expiring soon (as the backend judges "soon"), with what the user may do.
+ */
+export function useExceptionsToAttend(reload = 0) {
+  const api = useApi(cisAwsApiRef);
+  return useAsyncRetry(async () => {
+    const [pending, expiring] = await Promise.all([
+      api.listExceptions('PENDING'),
+      api.listExceptions('EXPIRING'),
+    ]);
+    return {
+      pending: pending.items,
+      expiring: expiring.items,
+      expiringWithinDays: expiring.expiringWithinDays,
+      viewer: pending.viewer,
+    };
+  }, [api, reload]);
 }

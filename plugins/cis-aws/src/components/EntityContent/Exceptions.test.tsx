@@ -20,13 +20,19 @@ import { EntityCisAwsContent } from './index';
 setupMswServer();
 freezeDateAtFixtures();
 
-// usePermission caches its answer for the whole file: every test here may manage exceptions;
-// ExceptionsDenied.test.tsx covers users who may not.
+// The signed-in user (guest) is an approver and may request (the fixture's `viewer`);
+// ExceptionsDenied.test.tsx covers a user who may do neither.
 
 const ACCOUNT = '404455667788';
 const TRAIL =
   'arn:aws:cloudtrail:us-east-1:404455667788:trail/payments-staging-trail';
-const NO_EXCEPTIONS = { accountId: ACCOUNT, items: [], events: [] };
+const NO_EXCEPTIONS = {
+  accountId: ACCOUNT,
+  items: [],
+  events: [],
+  viewer: { entityRef: SIGNED_IN_USER, approver: false, canRequest: true },
+};
+const [BARBARAS, GUESTS, ACTIVE] = exceptions.items;
 
 /** Serves the account (a new body after each change, as the backend re-evaluates) and records GETs. */
 function serveAccount(...bodies: object[]) {
@@ -65,57 +71,94 @@ async function enter(field: HTMLElement, text: string) {
   await userEvent.paste(text);
 }
 
-async function openGrantDialog() {
-  const button = await screen.findByTestId('cis-aws-grant-exception');
+async function openRequestDialog() {
+  const button = await screen.findByTestId('cis-aws-request-exception');
   await waitFor(() => expect(button).toBeEnabled());
   await userEvent.click(button);
   return screen.findByRole('dialog');
 }
 
 describe('Exceptions on the tab', () => {
-  it('lists every exception with its status, scope, reason, approver, expiry, ticket, recorder and revocation, and the audit trail', async () => {
+  it('lists every exception with its status, scope, reason, requester, approver, expiry, ticket and revocation, and the audit trail', async () => {
     serveAccount(exempt);
     serveExceptions(exceptions);
     const panel = await showTab();
-    await waitFor(() => expect(rows(panel)).toHaveLength(3));
+    await waitFor(() => expect(rows(panel)).toHaveLength(5));
 
-    const [active, revoked, expired] = rows(panel);
+    const [barbaras, guests, active, revoked, expired] = rows(panel);
     expect(rows(panel).map(r => r.getAttribute('data-status'))).toEqual([
+      'PENDING',
+      'PENDING',
       'ACTIVE',
       'REVOKED',
       'EXPIRED',
     ]);
+    expect(
+      within(panel).getByTestId('cis-aws-exceptions-pending'),
+    ).toHaveTextContent(
+      '2 requests await approval: nothing changes until it is approved.',
+    );
+    expect(barbaras).toHaveTextContent('Trail payments-staging-trail');
+    expect(barbaras).toHaveTextContent('Awaiting approval');
+    expect(barbaras).toHaveTextContent(/Dec 31, 2026.*in 38 days/);
+
     expect(active).toHaveTextContent('The whole account');
     expect(active).toHaveTextContent('Staging is being rebuilt by PAY-2041');
     expect(active).toHaveTextContent(/Dec 24, 2026.*in 31 days/);
+    // requested by barbara, approved by alan with his comment
+    expect(within(active).getByText('barbara').closest('a')).toHaveAttribute(
+      'href',
+      '/catalog/default/user/barbara',
+    );
     expect(within(active).getByText('alan').closest('a')).toHaveAttribute(
       'href',
       '/catalog/default/user/alan',
     );
+    expect(active).toHaveTextContent(
+      '“Accepted while the organization trail covers the account.”',
+    );
     expect(
       within(active).getByRole('link', { name: /^SEC-1234/ }),
     ).toHaveAttribute('href', 'https://jira.acme.example/browse/SEC-1234');
-    expect(active).toHaveTextContent('by guest');
+    expect(
+      within(active).queryByTestId('cis-aws-legacy-exception'),
+    ).not.toBeInTheDocument();
 
-    expect(revoked).toHaveTextContent('Trail payments-staging-trail');
+    // granted in one step before four eyes: marked, with the typed approver
     expect(revoked).toHaveTextContent(
       'Migration abandoned: fix the trail instead.',
     );
-    expect(within(revoked).getAllByText('alan')).toHaveLength(2); // approved, revoked
-    expect(expired).toHaveTextContent('Jane Roe (CISO)');
-
-    // only what is still in force can be revoked
     expect(
-      within(active).getByRole('button', { name: 'Revoke' }),
-    ).toBeEnabled();
+      within(revoked).getByTestId('cis-aws-legacy-exception'),
+    ).toHaveTextContent('legacy single-step');
+    expect(expired).toHaveTextContent('Jane Roe (CISO)');
+    expect(
+      within(expired).getByTestId('cis-aws-legacy-exception'),
+    ).toBeInTheDocument();
+
+    // an approver decides other people's requests, revokes what is in force
+    const button = (row: HTMLElement, name: string) =>
+      within(row).queryByRole('button', { name });
+    expect(button(barbaras, 'Approve')).toBeEnabled();
+    expect(button(barbaras, 'Reject')).toBeEnabled();
+    expect(button(barbaras, 'Withdraw')).not.toBeInTheDocument();
+    expect(button(active, 'Revoke')).toBeEnabled();
     expect(within(revoked).queryByRole('button')).not.toBeInTheDocument();
     expect(within(expired).queryByRole('button')).not.toBeInTheDocument();
+    // … never their own, and says why; they may withdraw it
+    expect(button(guests, 'Approve')).toBeDisabled();
+    expect(button(guests, 'Reject')).toBeDisabled();
+    fireEvent.mouseOver(button(guests, 'Approve')!.parentElement!);
+    expect(await screen.findByRole('tooltip')).toHaveTextContent(
+      'You requested this exception: another approver must decide it (four eyes).',
+    );
+    expect(button(guests, 'Withdraw')).toBeEnabled();
 
     const audit = within(panel).getByTestId('cis-aws-exception-audit');
     const events = within(audit).getAllByRole('listitem');
     expect(events.map(e => e.textContent)).toEqual([
       expect.stringMatching(
-        /^alan granted the exception for the whole account until Sep 30, 2026/,
+        /^alan granted the exception for the whole account until Sep 30, 2026.* \(single step, before four eyes\)/,
       ),
       expect.stringMatching(
         /^barbara granted the exception for trail payments-staging-trail until Nov 30, 2026/,
@@ -124,7 +167,16 @@ describe('Exceptions on the tab', () => {
         /^alan revoked the exception for trail payments-staging-trail: Migration abandoned: fix the trail instead\.Nov 10, 2026/,
       ),
       expect.stringMatching(
-        /^guest granted the exception for the whole account until Dec 24, 2026/,
+        /^barbara requested the exception for the whole account until Dec 24, 2026/,
+      ),
+      expect.stringMatching(
+        /^guest requested the exception for the whole account/,
+      ),
+      expect.stringMatching(
+        /^barbara requested the exception for trail payments-staging-trail/,
+      ),
+      expect.stringMatching(
+        /^alan approved the exception for the whole account: Accepted while the organization trail covers the account\./,
       ),
     ]);
 
@@ -134,22 +186,24 @@ describe('Exceptions on the tab', () => {
     );
   });
 
-  it('grant: checks the form, POSTs what was entered, then shows the re-evaluated account', async () => {
-    const accountGets = serveAccount(noLogGroup, trailExempt);
-    const exceptionGets = serveExceptions(NO_EXCEPTIONS);
+  it('request: checks the form, POSTs what was entered without an approver, then shows it pending', async () => {
+    serveAccount(noLogGroup);
+    const requested = {
+      ...BARBARAS,
+      createdBy: SIGNED_IN_USER,
+      reason: 'Replaced by the organization trail on 2026-12-01 (PAY-2077).',
+    };
+    const exceptionGets = serveExceptions(NO_EXCEPTIONS, {
+      ...NO_EXCEPTIONS,
+      items: [requested],
+    });
     const bodies: unknown[] = [];
     server.use(
       http.post(
         `${BACKEND}/v1/accounts/${ACCOUNT}/exceptions`,
         async ({ request }) => {
           bodies.push(await request.json());
-          return HttpResponse.json(
-            {
-              ...trailExempt.evaluation.trails[1].exemptedBy,
-              status: 'ACTIVE',
-            },
-            { status: 201 },
-          );
+          return HttpResponse.json(requested, { status: 201 });
         },
       ),
     );
@@ -158,15 +212,17 @@ describe('Exceptions on the tab', () => {
       await within(panel).findByTestId('cis-aws-exceptions-empty'),
     ).toBeInTheDocument();
 
-    const dialog = await openGrantDialog();
+    const dialog = await openRequestDialog();
     const field = (name: RegExp) => within(dialog).getByLabelText(name);
-    // the signed-in user approves by default; 30 days by default
-    await waitFor(() =>
-      expect(field(/Approved by/)).toHaveValue(SIGNED_IN_USER),
+    expect(dialog).toHaveTextContent(
+      'A member of the approver groups other than you approves or rejects the request',
     );
+    expect(
+      within(dialog).queryByLabelText(/Approved by/),
+    ).not.toBeInTheDocument();
     expect(field(/Expires after/)).toHaveValue('2026-12-24');
     const scopes = within(
-      within(dialog).getByTestId('cis-aws-grant-scope'),
+      within(dialog).getByTestId('cis-aws-request-scope'),
     ).getAllByRole('option');
     expect(scopes.map(o => o.textContent)).toEqual([
       'The whole account',
@@ -180,15 +236,15 @@ describe('Exceptions on the tab', () => {
     });
     await enter(field(/Ticket link/), 'jira/SEC-1234');
     await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Grant' }),
+      within(dialog).getByRole('button', { name: 'Request' }),
     );
-    expect(dialog).toHaveTextContent('Say why the failure is accepted.');
+    expect(dialog).toHaveTextContent('Say why the failure should be accepted.');
     expect(dialog).toHaveTextContent('The expiry date must be in the future.');
     expect(dialog).toHaveTextContent('A ticket link must be an http(s) URL.');
     expect(bodies).toHaveLength(0);
 
     await userEvent.selectOptions(
-      within(dialog).getByTestId('cis-aws-grant-scope'),
+      within(dialog).getByTestId('cis-aws-request-scope'),
       TRAIL,
     );
     await enter(
@@ -203,32 +259,31 @@ describe('Exceptions on the tab', () => {
       field(/Ticket link/),
       'https://jira.acme.example/browse/PAY-2077',
     );
-    expect(dialog).not.toHaveTextContent('Say why the failure is accepted.');
     await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Grant' }),
+      within(dialog).getByRole('button', { name: 'Request' }),
     );
 
     await waitFor(() => expect(bodies).toHaveLength(1));
     expect(bodies[0]).toEqual({
       trailArn: TRAIL,
       reason: 'Replaced by the organization trail on 2026-12-01 (PAY-2077).',
-      approvedBy: SIGNED_IN_USER,
-      // the end of the chosen day where the approver is
+      // the end of the chosen day where the requester is
       expiresAt: new Date(2026, 11, 8, 23, 59, 59, 999).toISOString(),
       ticketUrl: 'https://jira.acme.example/browse/PAY-2077',
     });
-    // the account and its exceptions are fetched again: the trail is now EXEMPT
-    await waitFor(() => expect(accountGets()).toBe(2));
     await waitFor(() => expect(exceptionGets()).toBe(2));
     await waitFor(() =>
       expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
     );
-    expect(await screen.findByTestId('trail-exemption')).toHaveTextContent(
-      'Would be FAIL: No log group configured without it.',
-    );
+    await waitFor(() => expect(rows(panel)).toHaveLength(1));
+    expect(rows(panel)[0]).toHaveAttribute('data-status', 'PENDING');
+    expect(rows(panel)[0]).toHaveTextContent('Awaiting approval');
+    expect(
+      within(panel).getByTestId('cis-aws-exceptions-pending'),
+    ).toHaveTextContent('1 request awaits approval');
   });
 
-  it("grant: shows the backend's reason when it refuses, and keeps the dialog open", async () => {
+  it("request: shows the backend's reason when it refuses, and keeps the dialog open", async () => {
     serveAccount(noLogGroup);
     answer(
       `/v1/accounts/${ACCOUNT}/exceptions`,
@@ -237,34 +292,162 @@ describe('Exceptions on the tab', () => {
       'post',
     );
     await showTab();
-    const dialog = await openGrantDialog();
+    const dialog = await openRequestDialog();
     await enter(
       within(dialog).getByLabelText(/Reason/),
       'Decommissioned next year',
     );
     await userEvent.click(
-      within(dialog).getByRole('button', { name: 'Grant' }),
+      within(dialog).getByRole('button', { name: 'Request' }),
     );
 
     expect(
-      await within(dialog).findByTestId('cis-aws-grant-error'),
+      await within(dialog).findByTestId('cis-aws-request-error'),
     ).toHaveTextContent(
-      'The exception was not granted: expiresAt is more than 365 days ahead (HTTP 400)',
+      'The exception was not requested: expiresAt is more than 365 days ahead (HTTP 400)',
     );
     expect(screen.getByRole('dialog')).toBeInTheDocument();
   });
 
+  it('approve: POSTs the decision with the comment, then shows the re-evaluated account', async () => {
+    const accountGets = serveAccount(noLogGroup, trailExempt);
+    const approved = {
+      ...BARBARAS,
+      state: 'APPROVED',
+      status: 'ACTIVE',
+      approvedBy: SIGNED_IN_USER,
+      approvedAt: '2026-11-24T08:55:41.000Z',
+      decisionComment: 'Until PAY-2100 lands.',
+    };
+    serveExceptions(exceptions, {
+      ...exceptions,
+      items: [approved, ...exceptions.items.slice(1)],
+    });
+    const posts: { url: string; body: unknown }[] = [];
+    server.use(
+      http.post(
+        `${BACKEND}/v1/exceptions/:exceptionId/approve`,
+        async ({ request }) => {
+          posts.push({ url: request.url, body: await request.json() });
+          return HttpResponse.json(approved);
+        },
+      ),
+    );
+    const panel = await showTab();
+    await waitFor(() => expect(rows(panel)).toHaveLength(5));
+    await userEvent.click(
+      within(rows(panel)[0]).getByRole('button', { name: 'Approve' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(
+      within(dialog).getByTestId('cis-aws-decide-summary'),
+    ).toHaveTextContent(
+      /trail payments-staging-trail exempt until Dec 31, 2026.*requested by user:default\/barbara/,
+    );
+    await enter(
+      within(dialog).getByLabelText(/Comment/),
+      'Until PAY-2100 lands.',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+    await waitFor(() => expect(posts).toHaveLength(1));
+    expect(posts[0]).toEqual({
+      url: `${BACKEND}/v1/exceptions/${BARBARAS.id}/approve`,
+      body: { comment: 'Until PAY-2100 lands.' },
+    });
+    await waitFor(() => expect(accountGets()).toBe(2));
+    await waitFor(() =>
+      expect(rows(panel)[0]).toHaveAttribute('data-status', 'ACTIVE'),
+    );
+    expect(await screen.findByTestId('trail-exemption')).toHaveTextContent(
+      'Would be FAIL: No log group configured without it.',
+    );
+  });
+
+  it("approve: a requester approving their own request gets the backend's 403, and nothing changes", async () => {
+    // The list says the request is barbara's, but the backend knows the caller requested it
+    // (say, under the same identity in another session): its refusal is shown as it says it.
+    serveAccount(exempt);
+    const exceptionGets = serveExceptions(exceptions);
+    answer(
+      `/v1/exceptions/${BARBARAS.id}/approve`,
+      `You requested exception ${BARBARAS.id} yourself, so you may not approve it: four eyes means another member of group:default/security-team (cisAws.exceptions.approvers) decides it`,
+      403,
+      'post',
+    );
+    const panel = await showTab();
+    await waitFor(() => expect(rows(panel)).toHaveLength(5));
+    await userEvent.click(
+      within(rows(panel)[0]).getByRole('button', { name: 'Approve' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Approve' }),
+    );
+    expect(
+      await within(dialog).findByTestId('cis-aws-decide-error'),
+    ).toHaveTextContent(
+      `The request was not approved: You requested exception ${BARBARAS.id} yourself, so you may not approve it: four eyes means another member of group:default/security-team (cisAws.exceptions.approvers) decides it (HTTP 403)`,
+    );
+    expect(screen.getByRole('dialog')).toBeInTheDocument();
+    expect(exceptionGets()).toBe(1);
+    expect(rows(panel)[0]).toHaveAttribute('data-status', 'PENDING');
+  });
+
+  it('reject: requires a reason, then POSTs it', async () => {
+    serveAccount(exempt);
+    serveExceptions(exceptions);
+    const posts: unknown[] = [];
+    server.use(
+      http.post(
+        `${BACKEND}/v1/exceptions/:exceptionId/reject`,
+        async ({ request }) => {
+          posts.push(await request.json());
+          return HttpResponse.json({
+            ...BARBARAS,
+            state: 'REJECTED',
+            status: 'REJECTED',
+          });
+        },
+      ),
+    );
+    const panel = await showTab();
+    await waitFor(() => expect(rows(panel)).toHaveLength(5));
+    await userEvent.click(
+      within(rows(panel)[0]).getByRole('button', { name: 'Reject' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Reject' }),
+    );
+    expect(dialog).toHaveTextContent('Say why it is rejected.');
+    expect(posts).toHaveLength(0);
+    await enter(
+      within(dialog).getByLabelText(/Why it is rejected/),
+      'Move the data lake first.',
+    );
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Reject' }),
+    );
+    await waitFor(() =>
+      expect(posts).toEqual([{ comment: 'Move the data lake first.' }]),
+    );
+  });
+
   it('revoke: asks why, POSTs it, then shows the account without the exception', async () => {
     const accountGets = serveAccount(exempt, noLogGroup);
-    const [active, ...rest] = exceptions.items;
     const revoked = {
-      ...active,
+      ...ACTIVE,
       status: 'REVOKED',
       revokedAt: '2026-11-24T08:55:41.000Z',
       revokedBy: SIGNED_IN_USER,
       revokeReason: 'Fixed: the trail delivers again.',
     };
-    serveExceptions(exceptions, { ...exceptions, items: [revoked, ...rest] });
+    serveExceptions(exceptions, {
+      ...exceptions,
+      items: exceptions.items.map(i => (i.id === ACTIVE.id ? revoked : i)),
+    });
     const posts: { url: string; body: unknown }[] = [];
     server.use(
       http.post(
@@ -276,10 +459,10 @@ describe('Exceptions on the tab', () => {
       ),
     );
     const panel = await showTab();
-    await waitFor(() => expect(rows(panel)).toHaveLength(3));
+    await waitFor(() => expect(rows(panel)).toHaveLength(5));
 
     await userEvent.click(
-      within(rows(panel)[0]).getByRole('button', { name: 'Revoke' }),
+      within(rows(panel)[2]).getByRole('button', { name: 'Revoke' }),
     );
     const dialog = await screen.findByRole('dialog');
     expect(dialog).toHaveTextContent(
@@ -295,14 +478,14 @@ describe('Exceptions on the tab', () => {
 
     await waitFor(() => expect(posts).toHaveLength(1));
     expect(posts[0]).toEqual({
-      url: `${BACKEND}/v1/exceptions/${active.id}/revoke`,
+      url: `${BACKEND}/v1/exceptions/${ACTIVE.id}/revoke`,
       body: { reason: 'Fixed: the trail delivers again.' },
     });
     await waitFor(() => expect(accountGets()).toBe(2));
     await waitFor(() =>
-      expect(rows(panel)[0]).toHaveAttribute('data-status', 'REVOKED'),
+      expect(rows(panel)[2]).toHaveAttribute('data-status', 'REVOKED'),
     );
-    expect(rows(panel)[0]).toHaveTextContent(
+    expect(rows(panel)[2]).toHaveTextContent(
       'Fixed: the trail delivers again.',
     );
     await waitFor(() =>
@@ -312,19 +495,44 @@ describe('Exceptions on the tab', () => {
     );
   });
 
+  it('withdraw: the requester withdraws their own pending request', async () => {
+    serveAccount(exempt);
+    serveExceptions(exceptions);
+    answer(
+      `/v1/exceptions/${GUESTS.id}/revoke`,
+      { ...GUESTS, status: 'REVOKED', revokedBy: SIGNED_IN_USER },
+      200,
+      'post',
+    );
+    const panel = await showTab();
+    await waitFor(() => expect(rows(panel)).toHaveLength(5));
+    await userEvent.click(
+      within(rows(panel)[1]).getByRole('button', { name: 'Withdraw' }),
+    );
+    const dialog = await screen.findByRole('dialog');
+    expect(dialog).toHaveTextContent('Withdraw the request');
+    expect(dialog).toHaveTextContent('nobody can approve it any more');
+    await userEvent.click(
+      within(dialog).getByRole('button', { name: 'Withdraw' }),
+    );
+    await waitFor(() =>
+      expect(screen.queryByRole('dialog')).not.toBeInTheDocument(),
+    );
+  });
+
   it('revoke: says so when the exception was already revoked (409)', async () => {
     serveAccount(exempt);
     serveExceptions(exceptions);
     answer(
-      `/v1/exceptions/${exceptions.items[0].id}/revoke`,
+      `/v1/exceptions/${ACTIVE.id}/revoke`,
       'exception already revoked',
       409,
       'post',
     );
     const panel = await showTab();
-    await waitFor(() => expect(rows(panel)).toHaveLength(3));
+    await waitFor(() => expect(rows(panel)).toHaveLength(5));
     await userEvent.click(
-      within(rows(panel)[0]).getByRole('button', { name: 'Revoke' }),
+      within(rows(panel)[2]).getByRole('button', { name: 'Revoke' }),
     );
     const dialog = await screen.findByRole('dialog');
     await userEvent.click(

@@ -1,10 +1,9 @@
 import { InfoCard, Progress } from '@backstage/core-components';
-import { usePermission } from '@backstage/plugin-permission-react';
 import {
   AccountDetail,
-  cisAwsExceptionManagePermission,
   ExceptionListItem,
   ExceptionStatus,
+  ExceptionViewer,
 } from '@cis-aws/plugin-cis-aws-common';
 import {
   Box,
@@ -23,31 +22,110 @@ import {
 } from '@material-ui/core';
 import { useState } from 'react';
 import { useAccountExceptions } from '../../hooks';
-import { formatDateTime, PersonRef, relativeTime, TicketLink } from '../common';
+import {
+  DecideExceptionDialog,
+  ExceptionDecision,
+  ExceptionDecisionText,
+  formatDateTime,
+  PersonRef,
+  relativeTime,
+  TicketLink,
+} from '../common';
 import { LoadError } from '../EntityCard/LoadState';
-import { auditEventText, exceptionScope, isRevocable } from './exceptionForm';
-import { GrantExceptionDialog } from './GrantExceptionDialog';
+import {
+  auditEventText,
+  decisionBlocked,
+  exceptionScope,
+  isOwnRequest,
+  isRevocable,
+} from './exceptionForm';
+import { RequestExceptionDialog } from './RequestExceptionDialog';
 import { RevokeExceptionDialog } from './RevokeExceptionDialog';
 
-const NO_PERMISSION =
-  'Granting and revoking exceptions needs the cis-aws.exception.manage permission.';
+const NO_REQUEST =
+  'Only an owner of this account (or a holder of cis-aws.exception.request) may request an exception.';
 
 const STATUS_CHIP: Record<
   ExceptionStatus,
-  { color: 'primary' | 'default'; variant: 'default' | 'outlined' }
+  {
+    color: 'primary' | 'default' | 'secondary';
+    variant: 'default' | 'outlined';
+  }
 > = {
+  PENDING: { color: 'secondary', variant: 'outlined' },
   ACTIVE: { color: 'primary', variant: 'default' },
   SCHEDULED: { color: 'default', variant: 'default' },
   EXPIRED: { color: 'default', variant: 'outlined' },
+  REJECTED: { color: 'default', variant: 'outlined' },
   REVOKED: { color: 'default', variant: 'outlined' },
 };
 
+/** A button disabled with the reason in a tooltip (a disabled button fires no events: wrap it). */
+function GuardedButton(props: {
+  label: string;
+  blocked?: string;
+  onClick: () => void;
+  testId?: string;
+  variant?: 'outlined' | 'text';
+}) {
+  const button = (
+    <Button
+      size="small"
+      color="primary"
+      variant={props.variant ?? 'text'}
+      disabled={!!props.blocked}
+      onClick={props.onClick}
+      data-testid={props.testId}
+    >
+      {props.label}
+    </Button>
+  );
+  if (!props.blocked) return button;
+  return (
+    <Tooltip title={props.blocked}>
+      <span>{button}</span>
+    </Tooltip>
+  );
+}
+
+/** Approve and Reject for approvers: disabled, saying why, on their own requests. */
+export function DecisionButtons(props: {
+  item: ExceptionListItem;
+  viewer?: ExceptionViewer;
+  onDecide: (item: ExceptionListItem, action: ExceptionDecision) => void;
+}) {
+  const { item, viewer, onDecide } = props;
+  if (item.status !== 'PENDING' || !viewer?.approver) return null;
+  const blocked = decisionBlocked(item, viewer);
+  return (
+    <>
+      <GuardedButton
+        label="Approve"
+        blocked={blocked}
+        onClick={() => onDecide(item, 'approve')}
+      />
+      <GuardedButton
+        label="Reject"
+        blocked={blocked}
+        onClick={() => onDecide(item, 'reject')}
+      />
+    </>
+  );
+}
+
 function ExceptionRow(props: {
   item: ExceptionListItem;
-  canRevoke: boolean;
+  viewer?: ExceptionViewer;
   onRevoke: (item: ExceptionListItem) => void;
+  onDecide: (item: ExceptionListItem, action: ExceptionDecision) => void;
 }) {
-  const { item, canRevoke, onRevoke } = props;
+  const { item, viewer, onRevoke, onDecide } = props;
+  const own = isOwnRequest(item, viewer?.entityRef);
+  // A pending request is withdrawn by its requester (approvers reject it); what is in force is
+  // revoked by its requester or an approver.
+  const canRevoke =
+    isRevocable(item) &&
+    (item.status === 'PENDING' ? own : own || !!viewer?.approver);
   return (
     <TableRow
       data-testid="cis-aws-exception-row"
@@ -60,11 +138,17 @@ function ExceptionRow(props: {
       <TableCell>{exceptionScope(item)}</TableCell>
       <TableCell>{item.reason}</TableCell>
       <TableCell>
-        <PersonRef value={item.approvedBy} />
+        {item.createdBy ? <PersonRef value={item.createdBy} /> : 'unknown'}
+        <Typography variant="caption" color="textSecondary" component="div">
+          {formatDateTime(item.createdAt)}
+        </Typography>
+      </TableCell>
+      <TableCell>
+        <ExceptionDecisionText exception={item} />
       </TableCell>
       <TableCell>
         {formatDateTime(item.expiresAt)}
-        {item.status === 'ACTIVE' && (
+        {(item.status === 'ACTIVE' || item.status === 'PENDING') && (
           <Typography variant="caption" color="textSecondary" component="div">
             {relativeTime(item.expiresAt)}
           </Typography>
@@ -72,14 +156,6 @@ function ExceptionRow(props: {
       </TableCell>
       <TableCell>
         {item.ticketUrl ? <TicketLink url={item.ticketUrl} /> : '—'}
-      </TableCell>
-      <TableCell>
-        {formatDateTime(item.createdAt)}
-        {item.createdBy && (
-          <Typography variant="caption" component="div">
-            by <PersonRef value={item.createdBy} />
-          </Typography>
-        )}
       </TableCell>
       <TableCell>
         {item.revokedAt ? (
@@ -101,9 +177,10 @@ function ExceptionRow(props: {
         )}
       </TableCell>
       <TableCell>
-        {canRevoke && isRevocable(item) && (
+        <DecisionButtons item={item} viewer={viewer} onDecide={onDecide} />
+        {canRevoke && (
           <Button size="small" onClick={() => onRevoke(item)}>
-            Revoke
+            {item.status === 'PENDING' ? 'Withdraw' : 'Revoke'}
           </Button>
         )}
       </TableCell>
@@ -111,31 +188,12 @@ function ExceptionRow(props: {
   );
 }
 
-function GrantButton(props: { allowed: boolean; onClick: () => void }) {
-  const button = (
-    <Button
-      variant="outlined"
-      color="primary"
-      disabled={!props.allowed}
-      onClick={props.onClick}
-      data-testid="cis-aws-grant-exception"
-    >
-      Grant exception
-    </Button>
-  );
-  if (props.allowed) return button;
-  // A disabled button fires no events: the tooltip needs a wrapper to listen on.
-  return (
-    <Tooltip title={NO_PERMISSION}>
-      <span>{button}</span>
-    </Tooltip>
-  );
-}
-
 /**
- * The account's exceptions, whatever their status, with their audit trail; "Grant exception" and
- * "Revoke" for users with the permission. A change re-evaluates the account: `onChanged` lets
- * the tab fetch it again.
+ * The account's exceptions, whatever their status, with their audit trail. Owners (and holders
+ * of the request permission) request one; approvers approve or reject pending requests, never
+ * their own; the requester may withdraw theirs and an approver may revoke. What the user may do
+ * comes from the backend (`viewer`), which checks again. An approval or a revocation
+ * re-evaluates the account: `onChanged` lets the tab fetch it again.
  */
 export function ExceptionsPanel(props: {
   detail: AccountDetail;
@@ -143,29 +201,51 @@ export function ExceptionsPanel(props: {
   onChanged: () => void;
 }) {
   const { detail, reload, onChanged } = props;
-  const { allowed } = usePermission({
-    permission: cisAwsExceptionManagePermission,
-  });
   const { loading, error, value, retry } = useAccountExceptions(
     detail.accountId,
     reload,
   );
-  const [granting, setGranting] = useState(false);
+  const [requesting, setRequesting] = useState(false);
   const [revoking, setRevoking] = useState<ExceptionListItem>();
+  const [deciding, setDeciding] = useState<{
+    item: ExceptionListItem;
+    action: ExceptionDecision;
+  }>();
   const items = value?.items ?? [];
   const events = value?.events ?? [];
+  const viewer = value?.viewer;
+  const canRequest = viewer?.canRequest ?? false;
+  const pending = items.filter(i => i.status === 'PENDING').length;
 
   return (
     <InfoCard
       title="Exceptions"
-      subheader="Approved, time-boxed acceptances of a failure: the account (or a trail) is EXEMPT while one is in force"
+      subheader="Time-boxed acceptances of a failure, requested by an owner and approved by a second person: the account (or a trail) is EXEMPT while one is in force"
     >
       <Box data-testid="cis-aws-exceptions">
         <Box display="flex" alignItems="center" style={{ gap: 16 }} mb={1}>
-          <GrantButton allowed={allowed} onClick={() => setGranting(true)} />
-          {!allowed && (
+          <GuardedButton
+            label="Request exception"
+            variant="outlined"
+            testId="cis-aws-request-exception"
+            blocked={value && !canRequest ? NO_REQUEST : undefined}
+            onClick={() => setRequesting(true)}
+          />
+          {value && !canRequest && (
             <Typography variant="caption" color="textSecondary">
-              {NO_PERMISSION}
+              {NO_REQUEST}
+            </Typography>
+          )}
+          {pending > 0 && (
+            <Typography
+              variant="body2"
+              color="secondary"
+              data-testid="cis-aws-exceptions-pending"
+            >
+              {pending === 1
+                ? '1 request awaits approval'
+                : `${pending} requests await approval`}
+              : nothing changes until it is approved.
             </Typography>
           )}
         </Box>
@@ -175,7 +255,7 @@ export function ExceptionsPanel(props: {
         )}
         {value && items.length === 0 && (
           <Typography variant="body2" data-testid="cis-aws-exceptions-empty">
-            No exception has ever been granted for this account.
+            No exception has ever been requested for this account.
           </Typography>
         )}
         {items.length > 0 && (
@@ -186,10 +266,10 @@ export function ExceptionsPanel(props: {
                   <TableCell>Status</TableCell>
                   <TableCell>Scope</TableCell>
                   <TableCell>Reason</TableCell>
+                  <TableCell>Requested by</TableCell>
                   <TableCell>Approved by</TableCell>
                   <TableCell>Expires</TableCell>
                   <TableCell>Ticket</TableCell>
-                  <TableCell>Recorded</TableCell>
                   <TableCell>Revoked</TableCell>
                   <TableCell />
                 </TableRow>
@@ -199,8 +279,9 @@ export function ExceptionsPanel(props: {
                   <ExceptionRow
                     key={item.id}
                     item={item}
-                    canRevoke={allowed}
+                    viewer={viewer}
                     onRevoke={setRevoking}
+                    onDecide={(i, action) => setDeciding({ item: i, action })}
                   />
                 ))}
               </TableBody>
@@ -231,13 +312,21 @@ export function ExceptionsPanel(props: {
           </Box>
         )}
       </Box>
-      <GrantExceptionDialog
-        open={granting}
+      <RequestExceptionDialog
+        open={requesting}
         accountId={detail.accountId}
         trails={detail.evaluation.trails}
-        onClose={() => setGranting(false)}
-        onGranted={() => {
-          setGranting(false);
+        onClose={() => setRequesting(false)}
+        onRequested={() => {
+          setRequesting(false);
+          onChanged();
+        }}
+      />
+      <DecideExceptionDialog
+        decision={deciding}
+        onClose={() => setDeciding(undefined)}
+        onDecided={() => {
+          setDeciding(undefined);
           onChanged();
         }}
       />

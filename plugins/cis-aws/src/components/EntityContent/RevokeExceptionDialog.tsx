@@ -17,7 +17,7 @@ import { cisAwsApiRef } from '../../api/CisAwsApi';
 import { errorMessage, formatDateTime } from '../common';
 import { exceptionScope } from './exceptionForm';
 
-/** Ends an exception now, with an optional reason kept in the audit trail. */
+/** Ends an exception now (or withdraws a request), with an optional reason kept in the audit trail. */
 export function RevokeExceptionDialog(props: {
   exception: ExceptionListItem | undefined;
   onClose: () => void;
@@ -28,6 +28,7 @@ export function RevokeExceptionDialog(props: {
   const [reason, setReason] = useState('');
   const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<Error>();
+  const withdrawing = exception?.status === 'PENDING';
 
   useEffect(() => {
     setReason('');
@@ -55,13 +56,23 @@ export function RevokeExceptionDialog(props: {
 
   return (
     <Dialog open={!!exception} onClose={onClose} fullWidth maxWidth="sm">
-      <DialogTitle>Revoke the exception</DialogTitle>
+      <DialogTitle>
+        {withdrawing ? 'Withdraw the request' : 'Revoke the exception'}
+      </DialogTitle>
       <DialogContent>
-        {exception && (
+        {exception && !withdrawing && (
           <DialogContentText>
             {exceptionScope(exception)} is exempt until{' '}
             {formatDateTime(exception.expiresAt)} ({exception.reason}). Revoking
             ends it now; from then on the verdict is the underlying one.
+          </DialogContentText>
+        )}
+        {exception && withdrawing && (
+          <DialogContentText>
+            The request for{' '}
+            {exceptionScope(exception).toLocaleLowerCase('en-US')} until{' '}
+            {formatDateTime(exception.expiresAt)} ({exception.reason}) is
+            withdrawn: nobody can approve it any more.
           </DialogContentText>
         )}
         <TextField
@@ -77,7 +88,11 @@ export function RevokeExceptionDialog(props: {
         />
         {failure && (
           <Alert severity="error" data-testid="cis-aws-revoke-error">
-            The exception was not revoked: {errorMessage(failure)}
+            The{' '}
+            {withdrawing
+              ? 'request was not withdrawn'
+              : 'exception was not revoked'}
+            : {errorMessage(failure)}
           </Alert>
         )}
       </DialogContent>
@@ -92,7 +107,7 @@ export function RevokeExceptionDialog(props: {
           onClick={revoke}
           disabled={sending}
         >
-          Revoke
+          {withdrawing ? 'Withdraw' : 'Revoke'}
         </Button>
       </DialogActions>
     </Dialog>

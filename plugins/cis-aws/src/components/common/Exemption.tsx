@@ -1,8 +1,8 @@
 import { Link } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import { ComplianceException, Verdict } from '@cis-aws/plugin-cis-aws-common';
-import { Box, Typography } from '@material-ui/core';
-import { dateAndAgo, reasonTitle } from './text';
+import { Box, Chip, Tooltip, Typography } from '@material-ui/core';
+import { dateAndAgo, formatDateTime, reasonTitle } from './text';
 
 /**
  * A person as the exception names them: a user entity ref links to the user's page; anything
@@ -15,6 +15,62 @@ export function PersonRef(props: { value: string | undefined }) {
     return <EntityRefLink entityRef={value} defaultKind="user" />;
   }
   return <>{value}</>;
+}
+
+const LEGACY_EXPLANATION =
+  'Granted in one step before four-eyes approval: the approver was named by the granter, not verified.';
+
+/** Marks an exception granted under the former single-step flow. */
+export function LegacyMarker() {
+  return (
+    <Tooltip title={LEGACY_EXPLANATION}>
+      <Chip
+        size="small"
+        variant="outlined"
+        label="legacy single-step"
+        data-testid="cis-aws-legacy-exception"
+      />
+    </Tooltip>
+  );
+}
+
+/**
+ * Who decided an exception, when, and their comment: "approved by alan, Nov 24, 2026", "rejected
+ * by …", or "awaiting approval"; a legacy grant is marked as such.
+ */
+export function ExceptionDecisionText(props: {
+  exception: ComplianceException;
+}) {
+  const { exception } = props;
+  const comment = exception.decisionComment ? (
+    <Typography variant="caption" component="div">
+      “{exception.decisionComment}”
+    </Typography>
+  ) : null;
+  if (exception.state === 'REJECTED') {
+    return (
+      <>
+        Rejected by <PersonRef value={exception.rejectedBy} />
+        <Typography variant="caption" color="textSecondary" component="div">
+          {formatDateTime(exception.rejectedAt)}
+        </Typography>
+        {comment}
+      </>
+    );
+  }
+  if (exception.state !== 'APPROVED') {
+    return <>Awaiting approval</>;
+  }
+  return (
+    <>
+      <PersonRef value={exception.approvedBy} />
+      <Typography variant="caption" color="textSecondary" component="div">
+        {formatDateTime(exception.approvedAt)}
+      </Typography>
+      {comment}
+      {exception.legacySingleStep && <LegacyMarker />}
+    </>
+  );
 }
 
 /** `https://jira.example.com/browse/SEC-1234` → `SEC-1234`: what people call the ticket. */
@@ -57,7 +113,15 @@ export function ExemptionDetails(props: {
       </Typography>
       <Typography variant="body2">Reason: {exception.reason}</Typography>
       <Typography variant="body2">
+        {exception.createdBy && (
+          <>
+            Requested by <PersonRef value={exception.createdBy} />
+            {' · '}
+          </>
+        )}
         Approved by <PersonRef value={exception.approvedBy} />
+        {exception.legacySingleStep &&
+          ' (legacy single-step grant, not verified)'}
         {exception.ticketUrl && (
           <>
             {' · Ticket '}

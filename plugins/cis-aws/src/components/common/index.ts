@@ -17,8 +17,14 @@ export {
 } from './errors';
 export { downloadBlob } from './download';
 export {
+  ExceptionDecisionText,
   ExemptionDetails,
+  LegacyMarker,
   PersonRef,
   TicketLink,
   ticketLabel,
 } from './Exemption';
+export {
+  DecideExceptionDialog,
+  type ExceptionDecision,
+} from './DecideExceptionDialog';

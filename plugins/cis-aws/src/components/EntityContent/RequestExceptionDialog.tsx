@@ -1,5 +1,5 @@
 import { toError } from '@backstage/errors';
-import { identityApiRef, useApi } from '@backstage/core-plugin-api';
+import { useApi } from '@backstage/core-plugin-api';
 import {
   ExceptionListItem,
   TrailEvaluation,
@@ -10,6 +10,7 @@ import {
   Dialog,
   DialogActions,
   DialogContent,
+  DialogContentText,
   DialogTitle,
   TextField,
 } from '@material-ui/core';
@@ -18,77 +19,60 @@ import { useEffect, useState } from 'react';
 import { cisAwsApiRef } from '../../api/CisAwsApi';
 import { errorMessage, trailName } from '../common';
 import {
-  defaultGrantForm,
-  GrantForm,
-  GrantFormErrors,
+  defaultRequestForm,
   localDay,
+  RequestForm,
+  RequestFormErrors,
   toCreateRequest,
-  validateGrantForm,
+  validateRequestForm,
   WHOLE_ACCOUNT,
 } from './exceptionForm';
 
 /**
- * Grants an exception for the account or one of its trails. The approver defaults to the
- * signed-in user; the backend records who sent it either way.
+ * Requests an exception for the account or one of its trails. The backend records the
+ * signed-in user as the requester; a member of the approver groups other than them decides it.
  */
-export function GrantExceptionDialog(props: {
+export function RequestExceptionDialog(props: {
   open: boolean;
   accountId: string;
   trails: TrailEvaluation[];
   onClose: () => void;
-  onGranted: (item: ExceptionListItem) => void;
+  onRequested: (item: ExceptionListItem) => void;
 }) {
-  const { open, accountId, trails, onClose, onGranted } = props;
+  const { open, accountId, trails, onClose, onRequested } = props;
   const api = useApi(cisAwsApiRef);
-  const identityApi = useApi(identityApiRef);
-  const [form, setForm] = useState<GrantForm>(() =>
-    defaultGrantForm('', new Date()),
+  const [form, setForm] = useState<RequestForm>(() =>
+    defaultRequestForm(new Date()),
   );
-  const [errors, setErrors] = useState<GrantFormErrors>({});
+  const [errors, setErrors] = useState<RequestFormErrors>({});
   const [submitted, setSubmitted] = useState(false);
   const [sending, setSending] = useState(false);
   const [failure, setFailure] = useState<Error>();
 
-  // A fresh form each time the dialog opens, approved by the signed-in user unless changed.
+  // A fresh form each time the dialog opens.
   useEffect(() => {
-    if (!open) return undefined;
-    let cancelled = false;
-    setForm(defaultGrantForm('', new Date()));
+    if (!open) return;
+    setForm(defaultRequestForm(new Date()));
     setErrors({});
     setSubmitted(false);
     setFailure(undefined);
-    identityApi
-      .getBackstageIdentity()
-      .then(identity => {
-        if (!cancelled) {
-          setForm(f =>
-            f.approvedBy ? f : { ...f, approvedBy: identity.userEntityRef },
-          );
-        }
-      })
-      .catch(() => {
-        // No identity: the approver is typed by hand.
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [open, identityApi]);
+  }, [open]);
 
-  const change = (field: keyof GrantForm) => (value: string) => {
+  const change = (field: keyof RequestForm) => (value: string) => {
     const next = { ...form, [field]: value };
     setForm(next);
-    if (submitted) setErrors(validateGrantForm(next, new Date()));
+    if (submitted) setErrors(validateRequestForm(next, new Date()));
   };
 
   const submit = async () => {
     setSubmitted(true);
-    const found = validateGrantForm(form, new Date());
+    const found = validateRequestForm(form, new Date());
     setErrors(found);
     if (Object.keys(found).length > 0) return;
     setSending(true);
     setFailure(undefined);
     try {
-      onGranted(await api.createException(accountId, toCreateRequest(form)));
+      onRequested(await api.createException(accountId, toCreateRequest(form)));
     } catch (e) {
       setFailure(toError(e));
     } finally {
@@ -98,10 +82,14 @@ export function GrantExceptionDialog(props: {
 
   return (
     <Dialog open={open} onClose={onClose} fullWidth maxWidth="sm">
-      <DialogTitle>Grant an exception to CIS 2.4</DialogTitle>
+      <DialogTitle>Request an exception to CIS 2.4</DialogTitle>
       <DialogContent>
+        <DialogContentText>
+          A member of the approver groups other than you approves or rejects the
+          request; until then nothing changes.
+        </DialogContentText>
         <form
-          data-testid="cis-aws-grant-form"
+          data-testid="cis-aws-request-form"
           noValidate
           onSubmit={e => {
             e.preventDefault();
@@ -112,12 +100,12 @@ export function GrantExceptionDialog(props: {
             select
             fullWidth
             margin="normal"
-            id="cis-aws-grant-scope-field"
+            id="cis-aws-request-scope-field"
             label="Scope"
             value={form.scope}
             onChange={e => change('scope')(e.target.value)}
             SelectProps={{ native: true }}
-            inputProps={{ 'data-testid': 'cis-aws-grant-scope' }}
+            inputProps={{ 'data-testid': 'cis-aws-request-scope' }}
             helperText={
               form.scope === WHOLE_ACCOUNT
                 ? 'The account becomes EXEMPT; its evaluation stays visible.'
@@ -137,7 +125,7 @@ export function GrantExceptionDialog(props: {
             multiline
             minRows={2}
             margin="normal"
-            id="cis-aws-grant-reason"
+            id="cis-aws-request-reason"
             label="Reason"
             inputProps={{ maxLength: 2000 }}
             value={form.reason}
@@ -145,22 +133,7 @@ export function GrantExceptionDialog(props: {
             error={!!errors.reason}
             helperText={
               errors.reason ??
-              'Why the failure is accepted, and what compensates for it.'
-            }
-          />
-          <TextField
-            fullWidth
-            required
-            margin="normal"
-            id="cis-aws-grant-approved-by"
-            label="Approved by"
-            inputProps={{ maxLength: 255 }}
-            value={form.approvedBy}
-            onChange={e => change('approvedBy')(e.target.value)}
-            error={!!errors.approvedBy}
-            helperText={
-              errors.approvedBy ??
-              'A user entity ref (user:default/jane) or a name.'
+              'Why the failure should be accepted, and what compensates for it.'
             }
           />
           <TextField
@@ -168,7 +141,7 @@ export function GrantExceptionDialog(props: {
             required
             margin="normal"
             type="date"
-            id="cis-aws-grant-expires"
+            id="cis-aws-request-expires"
             label="Expires after"
             value={form.expiresOn}
             onChange={e => change('expiresOn')(e.target.value)}
@@ -184,7 +157,7 @@ export function GrantExceptionDialog(props: {
             fullWidth
             margin="normal"
             type="url"
-            id="cis-aws-grant-ticket"
+            id="cis-aws-request-ticket"
             label="Ticket link"
             placeholder="https://"
             value={form.ticketUrl}
@@ -195,8 +168,8 @@ export function GrantExceptionDialog(props: {
             }
           />
           {failure && (
-            <Alert severity="error" data-testid="cis-aws-grant-error">
-              The exception was not granted: {errorMessage(failure)}
+            <Alert severity="error" data-testid="cis-aws-request-error">
+              The exception was not requested: {errorMessage(failure)}
             </Alert>
           )}
           {/* lets Enter submit the form */}
@@ -214,7 +187,7 @@ export function GrantExceptionDialog(props: {
           onClick={submit}
           disabled={sending}
         >
-          Grant
+          Request
         </Button>
       </DialogActions>
     </Dialog>
