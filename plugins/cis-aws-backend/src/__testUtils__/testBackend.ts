@@ -13,6 +13,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { RunningSimulator, startSimulator } from '@internal/aws-simulator';
 import { Knex } from 'knex';
+import request from 'supertest';
+import { EvaluationRun } from '@cis-aws/plugin-cis-aws-common';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cisAwsPlugin } from '../plugin';
@@ -162,4 +164,50 @@ export async function startCisAwsBackend(options: TestBackendOptions) {
     ],
   });
   return server;
+}
+
+/**
+ * `POST /v1/runs` (answered 202 with the run's id) and waits until that run is over; the run
+ * record. `authorization`: the caller's Authorization header.
+ */
+export async function runAndWait(
+  server: Parameters<typeof request>[0],
+  authorization: string,
+  options: { timeoutMs?: number } = {},
+): Promise<EvaluationRun> {
+  const asked = await request(server)
+    .post('/api/cis-aws/v1/runs')
+    .set('Authorization', authorization);
+  if (asked.status !== 202) {
+    throw new Error(
+      `POST /v1/runs answered ${asked.status}: ${JSON.stringify(asked.body)}`,
+    );
+  }
+  return waitForRun(server, authorization, asked.body.runId, options);
+}
+
+/** Polls `GET /v1/runs/{runId}` until the run is neither queued nor running. */
+export async function waitForRun(
+  server: Parameters<typeof request>[0],
+  authorization: string,
+  runId: string,
+  options: { timeoutMs?: number } = {},
+): Promise<EvaluationRun> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    const res = await request(server)
+      .get(`/api/cis-aws/v1/runs/${runId}`)
+      .set('Authorization', authorization);
+    if (res.status !== 200) {
+      throw new Error(`GET /v1/runs/${runId} answered ${res.status}`);
+    }
+    const run: EvaluationRun = res.body;
+    if (run.status !== 'queued' && run.status !== 'running') return run;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `run ${runId} still ${run.status}: ${JSON.stringify(run)}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
 }

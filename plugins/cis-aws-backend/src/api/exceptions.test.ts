@@ -7,6 +7,7 @@ import {
 import { RunningSimulator } from '@internal/aws-simulator';
 import request from 'supertest';
 import {
+  runAndWait,
   startCisAwsBackend,
   startDemoSimulator,
 } from '../__testUtils__/testBackend';
@@ -31,10 +32,7 @@ async function grant(server: Server, body: object, account = STAGING) {
 }
 
 async function runAll(server: Server) {
-  const res = await request(server)
-    .post('/api/cis-aws/v1/runs')
-    .set('Authorization', GUEST);
-  expect(res.status).toBe(201);
+  await runAndWait(server, GUEST);
 }
 
 async function accountOf(server: Server, account = STAGING) {

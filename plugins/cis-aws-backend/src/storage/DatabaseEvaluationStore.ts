@@ -37,6 +37,7 @@ import {
 } from './accountRows';
 import { MAX_LIMIT, pageAccounts } from './accountListing';
 import { runFromRow } from './runRows';
+import { DatabaseRunCoordination } from './runCoordination';
 import {
   ACCOUNTS_TABLE,
   ACCOUNT_SUMMARY_COLUMNS,
@@ -122,6 +123,11 @@ export class DatabaseEvaluationStore
     private readonly db: Knex,
     private readonly now: () => Date,
   ) {}
+
+  /** Leases and run queues on the same database (see DatabaseRunCoordination). */
+  coordination(): DatabaseRunCoordination {
+    return new DatabaseRunCoordination(this.db, this.now);
+  }
 
   async saveResult(input: {
     mapping: AccountMapping;
@@ -397,9 +403,11 @@ export class DatabaseEvaluationStore
       const verifications = await trx(DAILY_RESULTS_TABLE)
         .where('day', '<', cutoff.slice(0, 10))
         .delete();
+      // Runs still going are kept; a run whose replica went away is closed as abandoned by
+      // another replica, and pruned like any other.
       const runs = await trx(RUNS_TABLE)
         .where('started_at', '<', cutoff)
-        .whereNot('status', 'running')
+        .whereNotIn('status', ['running', 'queued'])
         .delete();
       return { changes, verifications, runs };
     });
