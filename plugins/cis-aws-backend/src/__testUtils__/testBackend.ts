@@ -1,4 +1,5 @@
 import { createServiceFactory } from '@backstage/backend-plugin-api';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   mockCredentials,
   mockServices,
@@ -106,13 +107,24 @@ export interface TestBackendOptions {
   database?: Knex;
   /** More features to start along (e.g. another plugin). */
   features?: Parameters<typeof startTestBackend>[0]['features'];
+  /**
+   * Backstage's own scheduler on the plugin's database (tasks run on their schedules and are
+   * shared through the database, as in production) instead of the test scheduler, which runs a
+   * task only when triggered, in the caller.
+   */
+  realScheduler?: boolean;
 }
 
 /** The cis-aws plugin in a test backend, talking to the simulator through the real SDK. */
 export async function startCisAwsBackend(options: TestBackendOptions) {
+  return (await startCisAwsTestBackend(options)).server;
+}
+
+/** {@link startCisAwsBackend}, answering the test backend itself (to stop it). */
+export async function startCisAwsTestBackend(options: TestBackendOptions) {
   const entities = options.entities ?? demoEntities();
   const catalog = catalogHiding(entities, options.hiddenFrom ?? {});
-  const { server } = await startTestBackend({
+  return startTestBackend({
     features: [
       cisAwsPlugin,
       createServiceFactory({
@@ -120,7 +132,9 @@ export async function startCisAwsBackend(options: TestBackendOptions) {
         deps: {},
         factory: () => catalog,
       }),
-      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      options.realScheduler
+        ? schedulerServiceFactory
+        : mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       ...(options.database
         ? [mockServices.database.factory({ knex: options.database })]
         : []),
@@ -163,7 +177,6 @@ export async function startCisAwsBackend(options: TestBackendOptions) {
       }),
     ],
   });
-  return server;
 }
 
 /**

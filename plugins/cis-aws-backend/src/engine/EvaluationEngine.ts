@@ -144,6 +144,7 @@ export class EvaluationEngine {
       });
       errors.push(...batch.errors);
       evaluated = batch.saved.size;
+      // One batch: no account is deferred (there is no later batch to wait for).
       errored = [...batch.saved.values()].filter(v => v === 'ERROR').length;
       await store.finishRun(runId, {
         status: 'succeeded',
@@ -186,10 +187,25 @@ export class EvaluationEngine {
     aws: AwsClientFactory;
     securityHub: Promise<SecurityHubRead>;
     signal?: AbortSignal;
-  }): Promise<{ saved: Map<string, Verdict>; errors: string[] }> {
+    /**
+     * Every account of the run and those of the batch that may be put back: an account seeing
+     * an organization trail whose owner is part of the run, but neither in this batch nor with
+     * a stored evaluation of that trail (the run's first evaluation of it is still to come, in
+     * another batch), is returned as `deferred` instead of being judged without its owner.
+     */
+    defer?: {
+      runAccounts: ReadonlySet<string>;
+      deferrable: ReadonlySet<string>;
+    };
+  }): Promise<{
+    saved: Map<string, Verdict>;
+    deferred: string[];
+    errors: string[];
+  }> {
     const { logger } = this.deps;
     const { runId, mappings, inScope, aws, securityHub, signal } = input;
     const saved = new Map<string, Verdict>();
+    const deferred: string[] = [];
     const errors: string[] = [];
     const runAccounts = new Set(mappings.map(m => m.accountId));
     const exceptions = await this.deps.exceptions.listExceptions({
@@ -249,6 +265,20 @@ export class EvaluationEngine {
           runAccounts,
           ownTrails,
         );
+        if (
+          input.defer?.deferrable.has(mapping.accountId) &&
+          facts.trails.some(
+            trail =>
+              trail.ownerAccountId !== facts.accountId &&
+              inScope.has(trail.ownerAccountId) &&
+              !runAccounts.has(trail.ownerAccountId) &&
+              input.defer!.runAccounts.has(trail.ownerAccountId) &&
+              !ownTrails.has(trail.arn),
+          )
+        ) {
+          deferred.push(mapping.accountId);
+          return;
+        }
         for (const trail of facts.trails) {
           if (
             trail.isOrganizationTrail &&
@@ -269,7 +299,7 @@ export class EvaluationEngine {
     gate.flush();
     await Promise.all(saves);
     await securityHubErrors;
-    return { saved, errors };
+    return { saved, deferred, errors };
   }
 
   /** Security Hub's opinions, read through `aws` (once per run and replica, by its caller). */

@@ -60,8 +60,10 @@ export interface RunCoordinatorDeps {
  * Organization trails: members take their owner's evaluation. Within a batch the engine waits
  * for the owner; across batches (possibly on another replica) a member takes the owner's stored
  * evaluation — from this run if the owner's batch was saved first, else from its previous run.
- * The full run queues accounts in catalog order; a member judged on its owner's previous result
- * is brought up to date by the next run (and by any evaluation of the member).
+ * A member whose owner is part of the run but has no stored evaluation of the trail yet (a first
+ * run) is deferred once, to the end of the queue, so that it is judged on its owner's result
+ * rather than UNKNOWN; if the owner still has none then (it could not be read), the member is
+ * judged as a single pass would judge it.
  */
 export class RunCoordinator {
   private readonly securityHub = new Map<string, Promise<SecurityHubRead>>();
@@ -166,11 +168,23 @@ export class RunCoordinator {
   }
 
   /**
-   * Every replica's worker task: closes what is stale, then evaluates queued accounts of any
-   * running run, batch after batch, until there are none or `signal` aborts.
+   * Every replica's worker task: closes what is stale, starts a queued run, then evaluates
+   * queued accounts of any running run, batch after batch, until there are none or `signal`
+   * aborts.
    */
   async work(signal?: AbortSignal): Promise<void> {
     await this.sweep();
+    // A run asked for and not started yet (the full-run task may be busy, or not due on any
+    // replica yet: triggerTask does not wake a task still in its initial delay) starts here.
+    const queued = await this.deps.runs.claimQueuedRun(
+      this.deps.gate.replicaId,
+    );
+    if (queued) {
+      await this.start(queued, {
+        onlyUnevaluated: false,
+        timeoutMs: this.deps.options.fullRunTimeoutMs,
+      });
+    }
     while (!signal?.aborted) {
       const done = await this.claimAndEvaluate(undefined, signal);
       if (!done) return;
@@ -325,6 +339,7 @@ export class RunCoordinator {
     const counter = new CallCounter();
     const errors: string[] = [];
     let saved = new Map<string, Verdict>();
+    let deferred: string[] = [];
     try {
       if (mappings.length > 0) {
         const batch = await engine.evaluateBatch({
@@ -334,8 +349,15 @@ export class RunCoordinator {
           aws: this.deps.aws.withCounter(counter),
           securityHub: this.securityHubOf(runId),
           signal,
+          defer: {
+            runAccounts: new Set(await runs.runAccountIds(runId)),
+            deferrable: new Set(
+              claimed.filter(c => c.deferrable).map(c => c.mapping.accountId),
+            ),
+          },
         });
         saved = batch.saved;
+        deferred = batch.deferred;
         errors.push(...batch.errors);
       }
     } catch (error) {
@@ -345,8 +367,11 @@ export class RunCoordinator {
       errors.push(`evaluating a batch failed: ${toError(error).message}`);
     } finally {
       const notSaved: string[] = [];
+      // Members whose organization trail owner is still to be evaluated in this run: after it.
+      await runs.defer(runId, deferred, token);
       for (const mapping of mappings) {
         const verdict = saved.get(mapping.accountId);
+        if (deferred.includes(mapping.accountId)) continue;
         if (verdict) {
           await runs.finishAccount(runId, mapping.accountId, token, verdict);
         } else {

@@ -18,6 +18,9 @@ import {
   toIsoUtc,
 } from './tables';
 
+/** Added to the position of a deferred account: after every other, and deferred once only. */
+export const DEFERRED = 1_000_000;
+
 /** Who holds an account now. */
 export interface AccountLease {
   accountId: string;
@@ -31,6 +34,8 @@ export interface AccountLease {
 export interface ClaimedAccount {
   runId: string;
   mapping: AccountMapping;
+  /** It may still be put back at the end of the queue once (see `defer`). */
+  deferrable: boolean;
 }
 
 /** The statuses a run is closed with. */
@@ -284,16 +289,18 @@ export class DatabaseRunCoordination {
       .where('status', 'running')
       .where(q => q.whereNull('deadline_at').orWhere('deadline_at', '>', now));
     if (input.runId) runs.where('id', input.runId);
-    const candidates: Pick<RunAccountRow, 'run_id' | 'account_id'>[] =
-      await this.db<RunAccountRow>(RUN_ACCOUNTS_TABLE)
-        .select('run_id', 'account_id')
-        .where('state', 'queued')
-        .whereIn('run_id', runs)
-        .orderBy([
-          { column: 'run_id', order: 'asc' },
-          { column: 'position', order: 'asc' },
-        ])
-        .limit(input.size * 2);
+    const candidates: Pick<
+      RunAccountRow,
+      'run_id' | 'account_id' | 'position'
+    >[] = await this.db<RunAccountRow>(RUN_ACCOUNTS_TABLE)
+      .select('run_id', 'account_id', 'position')
+      .where('state', 'queued')
+      .whereIn('run_id', runs)
+      .orderBy([
+        { column: 'run_id', order: 'asc' },
+        { column: 'position', order: 'asc' },
+      ])
+      .limit(input.size * 2);
     const runId = candidates[0]?.run_id;
     const claimed: ClaimedAccount[] = [];
     for (const candidate of candidates) {
@@ -313,6 +320,7 @@ export class DatabaseRunCoordination {
       if (updated === 1) {
         claimed.push({
           runId: candidate.run_id,
+          deferrable: Number(candidate.position) < DEFERRED,
           mapping: await this.claimedMapping(
             candidate.run_id,
             candidate.account_id,
@@ -369,6 +377,34 @@ export class DatabaseRunCoordination {
     await this.db<RunAccountRow>(RUN_ACCOUNTS_TABLE)
       .where({ run_id: runId, account_id: accountId, claim_token: token })
       .update({ state: 'skipped', note, claim_expires_at: null });
+  }
+
+  /** Every account of a run still open. */
+  async runAccountIds(runId: string): Promise<string[]> {
+    const rows: Pick<RunAccountRow, 'account_id'>[] =
+      await this.db<RunAccountRow>(RUN_ACCOUNTS_TABLE)
+        .select('account_id')
+        .where('run_id', runId);
+    return rows.map(row => row.account_id);
+  }
+
+  /**
+   * Puts claimed accounts back at the end of the queue, once: an account is deferrable while
+   * its position is below {@link DEFERRED}.
+   */
+  async defer(runId: string, accountIds: string[], token: string) {
+    if (accountIds.length === 0) return;
+    await this.db<RunAccountRow>(RUN_ACCOUNTS_TABLE)
+      .where({ run_id: runId, claim_token: token, state: 'claimed' })
+      .whereIn('account_id', accountIds)
+      .where('position', '<', DEFERRED)
+      .update({
+        state: 'queued',
+        position: this.db.raw('position + ?', [DEFERRED]),
+        claimed_by: null,
+        claim_token: null,
+        claim_expires_at: null,
+      });
   }
 
   /** Gives claimed accounts back to the queue (this worker stops before evaluating them). */

@@ -92,10 +92,7 @@ describe.each(databases.eachSupportedId())(
           status: 'failed',
           accountsEvaluated: 0,
           accountsErrored: 0,
-          accountsSkipped: 0,
-          verdicts: {},
           calls: {},
-          apiErrors: {},
           errors: [],
         }),
       ).rejects.toThrow(/No evaluation run/);
