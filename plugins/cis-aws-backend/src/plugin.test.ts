@@ -14,6 +14,9 @@ import {
   startDemoSimulator,
 } from './__testUtils__/testBackend';
 
+// Each test starts a backend and evaluates through the simulator over HTTP.
+jest.setTimeout(60_000);
+
 const GUEST = mockCredentials.user.header('user:default/guest');
 
 /** The verdict each demo account's world state calls for, and the trail reason behind it. */

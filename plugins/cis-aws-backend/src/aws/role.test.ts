@@ -170,6 +170,7 @@ describe('readRole against the simulated IAM', () => {
       'iam:ListAttachedRolePolicies': 1,
       'iam:ListRolePolicies': 1,
       'iam:SimulatePrincipalPolicy': 1,
+      'sts:AssumeRole': 1,
     });
   });
 
@@ -252,6 +253,7 @@ describe('readRole against the simulated IAM', () => {
       roleArn: `arn:aws:iam::${ACCOUNT}:role/Missing`,
     });
     expect(role.state).toBe('NOT_FOUND');
-    expect(counter.toJSON()).toEqual({ 'iam:GetRole': 1 });
+    // The role assumption that gave the credentials is counted with the calls.
+    expect(counter.toJSON()).toEqual({ 'iam:GetRole': 1, 'sts:AssumeRole': 1 });
   });
 });
