@@ -255,6 +255,29 @@ describe.each(databases.eachSupportedId())(
         expect(await runs.claimQueuedRun('replica-b')).toBeUndefined();
       });
 
+      it('closes a run worked on until its deadline as timed_out once its last claims end', async () => {
+        const runId = await startedRun();
+        advance(29 * MINUTE);
+        const [first] = await claim('replica-a', 'a');
+        advance(2 * MINUTE); // past the deadline, the claims still renewed
+        await runs.renewClaims(runId, 'a', 2 * MINUTE);
+        const sweep = () =>
+          runs.sweep({ graceMs: 2 * MINUTE, queuedForMs: 30 * MINUTE });
+        expect(await sweep()).toEqual({ requeued: 0, abandoned: [] });
+        expect((await runs.getRun(runId))?.status).toBe('running');
+        // Nothing new is handed out past the deadline.
+        expect(await claim('replica-b', 'b', 5)).toEqual([]);
+
+        await runs.finishAccount(runId, first.mapping.accountId, 'a', 'PASS');
+        await runs.skipAccount(runId, accountId(2), 'a', 'not evaluated');
+        await sweep();
+        expect(await runs.getRun(runId)).toMatchObject({
+          status: 'timed_out',
+          accountsEvaluated: 1,
+          accountsSkipped: 4,
+        });
+      });
+
       it('starts a queued run for one replica only', async () => {
         const queued = await runs.createRun({
           trigger: 'manual',

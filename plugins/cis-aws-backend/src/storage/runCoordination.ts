@@ -328,6 +328,11 @@ export class DatabaseRunCoordination {
         });
       }
     }
+    if (claimed.length > 0) {
+      await this.db<RunRow>(RUNS_TABLE)
+        .where({ id: runId, status: 'running' })
+        .update({ heartbeat_at: this.at() });
+    }
     return claimed;
   }
 
@@ -586,9 +591,10 @@ export class DatabaseRunCoordination {
 
   /**
    * Housekeeping any replica does before claiming work: claims whose heartbeat stopped go back to
-   * the queue (their worker died), and runs that cannot finish are closed as `abandoned` — running
-   * past their deadline by more than `graceMs` (the replica that should have closed them went
-   * away), or queued for longer than `queuedForMs` without any replica starting them.
+   * the queue (their worker died), and runs that cannot finish are closed: past their deadline
+   * with no account still being evaluated, as `timed_out` when a replica worked on them within
+   * `graceMs`, else as `abandoned` (the replicas that worked on them went away); queued for
+   * longer than `queuedForMs` without any replica starting them, as `abandoned`.
    */
   async sweep(input: {
     graceMs: number;
@@ -604,39 +610,56 @@ export class DatabaseRunCoordination {
         claim_token: null,
         claim_expires_at: null,
       });
-    const overdue = this.at(-input.graceMs);
-    const stale: Pick<RunRow, 'id' | 'status'>[] = await this.db<RunRow>(
-      RUNS_TABLE,
-    )
-      .select('id', 'status')
-      .where(q =>
-        q
-          .where(running =>
-            running.where('status', 'running').where(deadline =>
-              deadline
-                .where('deadline_at', '<', overdue)
-                // Runs recorded before deadlines existed: a day is far past any timeout.
-                .orWhere(legacy =>
-                  legacy
-                    .whereNull('deadline_at')
-                    .where('started_at', '<', this.at(-24 * 3600 * 1000)),
-                ),
+    const stale: Pick<RunRow, 'id' | 'status' | 'heartbeat_at'>[] =
+      await this.db<RunRow>(RUNS_TABLE)
+        .select('id', 'status', 'heartbeat_at')
+        .where(q =>
+          q
+            .where(running =>
+              running.where('status', 'running').where(deadline =>
+                deadline
+                  .where('deadline_at', '<', now)
+                  // Runs recorded before deadlines existed: a day is far past any timeout.
+                  .orWhere(legacy =>
+                    legacy
+                      .whereNull('deadline_at')
+                      .where('started_at', '<', this.at(-24 * 3600 * 1000)),
+                  ),
+              ),
+            )
+            .orWhere(queued =>
+              queued
+                .where('status', 'queued')
+                .where('started_at', '<', this.at(-input.queuedForMs)),
             ),
-          )
-          .orWhere(queued =>
-            queued
-              .where('status', 'queued')
-              .where('started_at', '<', this.at(-input.queuedForMs)),
-          ),
-      );
+        );
     const abandoned: string[] = [];
+    const recent = this.at(-input.graceMs);
     for (const run of stale) {
-      const closed = await this.close(run.id, 'abandoned', [
-        run.status === 'queued'
-          ? 'abandoned: no replica started it'
-          : 'abandoned: the replica running it went away before its deadline',
-      ]);
-      if (closed) abandoned.push(run.id);
+      if (run.status === 'running') {
+        // Accounts still being evaluated (claims renewed by a live replica) finish first.
+        const live = await this.db<RunAccountRow>(RUN_ACCOUNTS_TABLE)
+          .where({ run_id: run.id, state: 'claimed' })
+          .first('account_id');
+        if (live) continue;
+      }
+      // Worked on until its deadline by live replicas: it timed out. Nobody renewed it for
+      // longer than the grace: its replica went away.
+      const worked =
+        run.status === 'running' &&
+        run.heartbeat_at !== null &&
+        run.heartbeat_at !== undefined &&
+        toIsoUtc(run.heartbeat_at) >= recent;
+      const closed = worked
+        ? await this.close(run.id, 'timed_out', [
+            'stopped at its timeout: accounts not evaluated by then are counted as skipped',
+          ])
+        : await this.close(run.id, 'abandoned', [
+            run.status === 'queued'
+              ? 'abandoned: no replica started it'
+              : 'abandoned: the replica running it went away before its deadline',
+          ]);
+      if (closed && !worked) abandoned.push(run.id);
     }
     return { requeued, abandoned };
   }
