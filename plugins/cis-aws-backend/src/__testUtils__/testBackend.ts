@@ -14,7 +14,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { RunningSimulator, startSimulator } from '@internal/aws-simulator';
 import { Knex } from 'knex';
-import request from 'supertest';
+import supertest from 'supertest';
 import { EvaluationRun } from '@cis-aws/plugin-cis-aws-common';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -184,11 +184,11 @@ export async function startCisAwsTestBackend(options: TestBackendOptions) {
  * record. `authorization`: the caller's Authorization header.
  */
 export async function runAndWait(
-  server: Parameters<typeof request>[0],
+  server: Parameters<typeof supertest>[0],
   authorization: string,
   options: { timeoutMs?: number } = {},
 ): Promise<EvaluationRun> {
-  const asked = await request(server)
+  const asked = await supertest(server)
     .post('/api/cis-aws/v1/runs')
     .set('Authorization', authorization);
   if (asked.status !== 202) {
@@ -201,14 +201,14 @@ export async function runAndWait(
 
 /** Polls `GET /v1/runs/{runId}` until the run is neither queued nor running. */
 export async function waitForRun(
-  server: Parameters<typeof request>[0],
+  server: Parameters<typeof supertest>[0],
   authorization: string,
   runId: string,
   options: { timeoutMs?: number } = {},
 ): Promise<EvaluationRun> {
   const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
-    const res = await request(server)
+    const res = await supertest(server)
       .get(`/api/cis-aws/v1/runs/${runId}`)
       .set('Authorization', authorization);
     if (res.status !== 200) {
