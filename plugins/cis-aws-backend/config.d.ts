@@ -182,5 +182,31 @@ export interface Config {
       /** The aggregation region: an AWS region name. Default: the default region. */
       region?: string;
     };
+
+    /**
+     * How replicas share evaluations (README: "Running several replicas"). Every evaluation of
+     * an account holds a lease on it in the database; a run's accounts are queued there and
+     * claimed in batches by every replica's worker, which renews its claims and leases every
+     * `heartbeat`. A replica that stops renewing (killed) loses them after `leaseDuration`, and
+     * another replica takes its accounts over. Durations: ISO 8601 (`PT2M`) or objects
+     * (`{ minutes: 2 }`), longer than zero.
+     */
+    runs?: {
+      /** Names this replica in leases and run records. Default: host/pid/random suffix. */
+      replicaId?: string;
+      /** Accounts a worker claims at a time, 1 to 1000. Default: 25. */
+      batchSize?: number;
+      /** How long a claim or lease lasts without renewal. Default: 2 minutes. */
+      leaseDuration?: string | HumanDuration;
+      /** How often claims and leases are renewed; at most half of leaseDuration. Default: 30 seconds. */
+      heartbeat?: string | HumanDuration;
+      /** How often each replica's worker looks for queued accounts. Default: 15 seconds. */
+      workerFrequency?: string | HumanDuration;
+      /**
+       * How long a request to evaluate one account waits for an evaluation of that account
+       * already under way before answering 409. Zero or longer. Default: 30 seconds.
+       */
+      accountWait?: string | HumanDuration;
+    };
   };
 }

@@ -5,6 +5,7 @@ import {
   cronProblem,
   DEFAULT_CONTROL_STATEMENT,
   DEFAULT_HISTORY_RETENTION_MS,
+  DEFAULT_RUN_OPTIONS,
   DEFAULT_SCHEDULE,
   readCisAwsConfig,
   readCisAwsOptions,
@@ -193,6 +194,59 @@ describe('readCisAwsConfig', () => {
     expect(readCisAwsConfig(new ConfigReader({})).schedule).toBe(
       DEFAULT_SCHEDULE,
     );
+  });
+});
+
+describe('cisAws.runs', () => {
+  it('has defaults that take a dead replica’s accounts over within minutes, and reads every key', () => {
+    const defaults = readCisAwsConfig(new ConfigReader({})).runs;
+    expect(defaults).toEqual(DEFAULT_RUN_OPTIONS);
+    expect(defaults.leaseDurationMs + defaults.workerFrequencyMs).toBeLessThan(
+      5 * 60_000,
+    );
+    expect(
+      readCisAwsConfig(
+        new ConfigReader({
+          cisAws: {
+            runs: {
+              replicaId: 'backstage-1',
+              batchSize: 10,
+              leaseDuration: 'PT6S',
+              heartbeat: { seconds: 2 },
+              workerFrequency: 'PT1S',
+              accountWait: 'PT0S',
+            },
+          },
+        }),
+      ).runs,
+    ).toEqual({
+      replicaId: 'backstage-1',
+      batchSize: 10,
+      leaseDurationMs: 6000,
+      heartbeatMs: 2000,
+      workerFrequencyMs: 1000,
+      accountWaitMs: 0,
+    });
+  });
+
+  it('stops start-up on a wrong value, naming the key', () => {
+    const message = problemsOf({
+      runs: {
+        batchSize: 0,
+        leaseDuration: { minutes: 1 },
+        heartbeat: { seconds: 40 },
+        workerFrequency: '-PT5S',
+        replicaId: 'has spaces',
+      },
+    });
+    expect(message).toContain(
+      'cisAws.runs.batchSize: expected a whole number from 1 to 1000, got 0',
+    );
+    expect(message).toContain(
+      'cisAws.runs.heartbeat: must be at most half of cisAws.runs.leaseDuration',
+    );
+    expect(message).toContain('cisAws.runs.workerFrequency:');
+    expect(message).toContain('cisAws.runs.replicaId:');
   });
 });
 

@@ -142,6 +142,14 @@ const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
     errorAfter: { runs: true, duration: true },
   },
   securityHub: { enabled: true, administratorAccountId: true, region: true },
+  runs: {
+    replicaId: true,
+    batchSize: true,
+    leaseDuration: true,
+    heartbeat: true,
+    workerFrequency: true,
+    accountWait: true,
+  },
 };
 
 /**
@@ -794,12 +802,101 @@ export function readExceptionOptions(root: Config): ExceptionOptions {
   return options;
 }
 
+/**
+ * `cisAws.runs`: how replicas share evaluations (see config.d.ts and the README's "Running
+ * several replicas"). Durations in milliseconds.
+ */
+export interface RunOptions {
+  /** Names this replica in leases and run records; default host/pid/random. */
+  replicaId?: string;
+  batchSize: number;
+  leaseDurationMs: number;
+  heartbeatMs: number;
+  workerFrequencyMs: number;
+  accountWaitMs: number;
+}
+
+export const DEFAULT_RUN_OPTIONS: RunOptions = {
+  batchSize: 25,
+  leaseDurationMs: 2 * 60 * 1000,
+  heartbeatMs: 30 * 1000,
+  workerFrequencyMs: 15 * 1000,
+  accountWaitMs: 30 * 1000,
+};
+
+function readRuns(root: Config, problems: ConfigProblems): RunOptions {
+  const config = section(cisAwsConfig(root, problems), 'runs', problems);
+  if (!config) return DEFAULT_RUN_OPTIONS;
+  const duration = (
+    key: 'leaseDuration' | 'heartbeat' | 'workerFrequency' | 'accountWait',
+    fallback: number,
+    allowZero = false,
+  ) =>
+    readDuration(config, key, `cisAws.runs.${key}`, problems, { allowZero })
+      ?.ms ?? fallback;
+  const batchSize = problems.read(
+    'cisAws.runs.batchSize',
+    () => config.getOptionalNumber('batchSize'),
+    undefined,
+  );
+  if (
+    batchSize !== undefined &&
+    (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 1000)
+  ) {
+    problems.add(
+      'cisAws.runs.batchSize',
+      `expected a whole number from 1 to 1000, got ${batchSize}`,
+    );
+  }
+  const replicaId = readString(
+    config,
+    'replicaId',
+    'cisAws.runs.replicaId',
+    problems,
+  );
+  if (replicaId !== undefined && !/^[\w.:/@-]{1,120}$/.test(replicaId)) {
+    problems.add(
+      'cisAws.runs.replicaId',
+      'expected 1 to 120 letters, digits or . : / @ _ -',
+    );
+  }
+  const options: RunOptions = {
+    ...(replicaId ? { replicaId } : {}),
+    batchSize:
+      batchSize !== undefined && Number.isInteger(batchSize)
+        ? batchSize
+        : DEFAULT_RUN_OPTIONS.batchSize,
+    leaseDurationMs: duration(
+      'leaseDuration',
+      DEFAULT_RUN_OPTIONS.leaseDurationMs,
+    ),
+    heartbeatMs: duration('heartbeat', DEFAULT_RUN_OPTIONS.heartbeatMs),
+    workerFrequencyMs: duration(
+      'workerFrequency',
+      DEFAULT_RUN_OPTIONS.workerFrequencyMs,
+    ),
+    accountWaitMs: duration(
+      'accountWait',
+      DEFAULT_RUN_OPTIONS.accountWaitMs,
+      true,
+    ),
+  };
+  if (options.heartbeatMs * 2 > options.leaseDurationMs) {
+    problems.add(
+      'cisAws.runs.heartbeat',
+      `must be at most half of cisAws.runs.leaseDuration (${options.leaseDurationMs} ms), so that a live replica renews its leases before they expire`,
+    );
+  }
+  return options;
+}
+
 /** Everything the plugin reads from `cisAws.*`, read once in `plugin.ts`. */
 export interface CisAwsConfig {
   options: CisAwsOptions;
   notifications: NotificationOptions;
   schedule: SchedulerServiceTaskScheduleDefinition;
   exceptions: ExceptionOptions;
+  runs: RunOptions;
 }
 
 /**
@@ -815,6 +912,7 @@ export function readCisAwsConfig(root: Config): CisAwsConfig {
     notifications: readNotifications(root, problems),
     schedule: readSchedule(root, problems),
     exceptions: readExceptions(root, problems),
+    runs: readRuns(root, problems),
   };
   problems.throwIfAny();
   return settings;

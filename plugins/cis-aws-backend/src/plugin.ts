@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import {
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
+import { durationToMilliseconds, HumanDuration } from '@backstage/types';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { notificationService } from '@backstage/plugin-notifications-node';
 import { cisAwsPermissions } from '@cis-aws/plugin-cis-aws-common';
@@ -15,6 +18,18 @@ import { createApiServices } from './services';
 import { DefaultDiagnosticsService } from './services/DiagnosticsService';
 import { DatabaseEvaluationStore } from './storage/DatabaseEvaluationStore';
 import { DatabaseNotificationStateStore } from './storage/notificationStates';
+import { AccountGate } from './engine/AccountGate';
+import { RunCoordinator } from './engine/RunCoordinator';
+
+/** The new-accounts run's timeout (and its run's deadline). */
+const NEW_ACCOUNTS_TIMEOUT_MS = 15 * 60 * 1000;
+
+/** The schedule's timeout (a HumanDuration from config, or a luxon Duration) in milliseconds. */
+function durationMs(duration: HumanDuration | { toMillis(): number }): number {
+  return 'toMillis' in duration && typeof duration.toMillis === 'function'
+    ? duration.toMillis()
+    : durationToMilliseconds(duration as HumanDuration);
+}
 
 /**
  * The cis-aws backend plugin: evaluates CIS AWS Foundations v1.2 control 2.4
@@ -40,6 +55,7 @@ export const cisAwsPlugin = createBackendPlugin({
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
         notifications: notificationService,
+        lifecycle: coreServices.lifecycle,
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, catalog } = deps;
@@ -49,6 +65,7 @@ export const cisAwsPlugin = createBackendPlugin({
           notifications: notificationOptions,
           schedule,
           exceptions: exceptionOptions,
+          runs: runOptions,
         } = readCisAwsConfig(config);
         const store = await DatabaseEvaluationStore.create({
           database: deps.database,
@@ -83,12 +100,48 @@ export const cisAwsPlugin = createBackendPlugin({
 
         deps.permissionsRegistry.addPermissions(cisAwsPermissions);
 
+        // Every evaluation goes through the account gate and the run queue, shared by every
+        // replica on the database (README: "Running several replicas").
+        const replicaId =
+          runOptions.replicaId ??
+          `${hostname()}/${process.pid}/${randomUUID().slice(0, 8)}`;
+        const runs = store.coordination();
+        const gate = AccountGate.create({
+          leases: runs,
+          engine,
+          logger,
+          replicaId,
+          leaseDurationMs: runOptions.leaseDurationMs,
+          heartbeatMs: runOptions.heartbeatMs,
+          accountWaitMs: runOptions.accountWaitMs,
+        });
+        const FULL_RUN_TASK = 'cis-aws-evaluate-all';
+        const runner = RunCoordinator.create({
+          engine,
+          gate,
+          runs,
+          store,
+          aws,
+          logger,
+          options: {
+            batchSize: runOptions.batchSize,
+            leaseDurationMs: runOptions.leaseDurationMs,
+            heartbeatMs: runOptions.heartbeatMs,
+            fullRunTimeoutMs: durationMs(schedule.timeout),
+            newAccountsTimeoutMs: NEW_ACCOUNTS_TIMEOUT_MS,
+          },
+          triggerFullRun: () => scheduler.triggerTask(FULL_RUN_TASK),
+        });
+        logger.info('evaluations coordinated through the database', {
+          replicaId,
+        });
+
         await scheduler.scheduleTask({
-          id: 'cis-aws-evaluate-all',
+          id: FULL_RUN_TASK,
           scope: 'global',
           ...schedule,
-          fn: async () => {
-            await engine.runAll({ trigger: 'schedule' });
+          fn: async signal => {
+            await runner.runScheduled(signal);
           },
         });
         // Accounts new in the catalog get a verdict within a minute instead
@@ -97,15 +150,25 @@ export const cisAwsPlugin = createBackendPlugin({
           id: 'cis-aws-evaluate-new-accounts',
           scope: 'global',
           frequency: { minutes: 1 },
-          timeout: { minutes: 15 },
+          timeout: { milliseconds: NEW_ACCOUNTS_TIMEOUT_MS },
           initialDelay: { seconds: 20 },
-          fn: async () => {
-            await engine.runAll({
-              trigger: 'new-accounts',
-              onlyUnevaluated: true,
-            });
+          fn: async signal => {
+            await runner.runNewAccounts(signal);
           },
         });
+        // Every replica helps with queued accounts and takes over those of a replica that
+        // went away (its claims stop being renewed).
+        await scheduler.scheduleTask({
+          id: 'cis-aws-run-worker',
+          scope: 'local',
+          frequency: { milliseconds: runOptions.workerFrequencyMs },
+          timeout: { milliseconds: durationMs(schedule.timeout) },
+          initialDelay: { milliseconds: runOptions.workerFrequencyMs },
+          fn: async signal => {
+            await runner.work(signal);
+          },
+        });
+        deps.lifecycle.addShutdownHook(() => gate.close());
 
         // History older than the retention goes, once a day.
         await scheduler.scheduleTask({
@@ -152,7 +215,9 @@ export const cisAwsPlugin = createBackendPlugin({
               userInfo: deps.userInfo,
               logger,
               store,
-              engine,
+              engine: gate.gatedEngine('request'),
+              runner,
+              runs,
               options,
               exceptionOptions,
               knownSecrets,

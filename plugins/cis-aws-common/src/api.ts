@@ -134,21 +134,56 @@ export interface EntityResultResponse {
   problems: MappingProblem[];
 }
 
+/**
+ * How a run ended, or where it is: `queued` (asked for, not started), `running`, `succeeded`
+ * (every account evaluated, none ERROR or UNKNOWN, no run-level problem), `completed_with_errors`
+ * (it finished, but some accounts are ERROR or UNKNOWN or a run-level problem was recorded: see
+ * `verdicts`, `apiErrors` and `errors`), `failed` (it stopped on an error), `timed_out` (stopped at
+ * the schedule's timeout; accounts not started are `accountsSkipped`), `abandoned` (its replica
+ * went away and its deadline passed; closed by another replica).
+ */
+export type EvaluationRunStatus =
+  | 'queued'
+  | 'running'
+  | 'succeeded'
+  | 'completed_with_errors'
+  | 'failed'
+  | 'timed_out'
+  | 'abandoned';
+
 /** A record of one evaluation run. */
 export interface EvaluationRun {
   id: string;
-  /** schedule: the periodic run; new-accounts: accounts new in the catalog; manual: one account on request. */
+  /** schedule: the periodic run; new-accounts: accounts new in the catalog; manual: every account, on request. */
   trigger: 'schedule' | 'new-accounts' | 'manual';
   startedAt: string;
   finishedAt?: string;
-  status: 'running' | 'succeeded' | 'failed';
+  status: EvaluationRunStatus;
+  /** The replica that started it (host/pid/instance); others may have evaluated some of its accounts. */
+  replica?: string;
   accountsTotal: number;
+  /** Accounts evaluated and saved so far. */
   accountsEvaluated: number;
+  /** Of those, accounts whose verdict is ERROR. */
   accountsErrored: number;
-  /** AWS calls made, by `service:Operation`. */
+  /** Accounts not evaluated by this run: being evaluated by another at that moment, or not started before its end. */
+  accountsSkipped: number;
+  /** Accounts evaluated, per verdict. */
+  verdicts: Partial<Record<Verdict, number>>;
+  /** AWS calls made, by `service:Operation`, every attempt counted (sts:AssumeRole included). */
   calls: Record<string, number>;
+  /** Failed AWS call attempts, by `service:ErrorCode` (retried throttling included). */
+  apiErrors: Record<string, number>;
   /** Run-level problems (e.g. Security Hub unreadable, catalog unreadable). */
   errors: string[];
+}
+
+/** `POST /v1/runs`: the run asked for, queued or already running. */
+export interface RunRequestResponse {
+  runId: string;
+  status: EvaluationRunStatus;
+  /** True when a full run was already queued or running, and this is that run. */
+  alreadyActive: boolean;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { ApiError } from './facts';
+import type { EvaluationRunStatus } from './api';
 
 /**
  * `GET /v1/diagnostics` (admins): can the backend reach what an evaluation needs — Security
@@ -66,7 +67,7 @@ export interface DiagnosticsReport {
     id: string;
     startedAt: string;
     finishedAt?: string;
-    status: 'running' | 'succeeded' | 'failed';
+    status: EvaluationRunStatus;
     /** Run-level problems it recorded (Security Hub unreadable, catalog unreadable…). */
     errors: string[];
   };

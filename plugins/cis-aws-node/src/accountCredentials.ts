@@ -34,6 +34,11 @@ export interface AccountCredentialsOptions {
    * asking STS (at AWS, not the endpoint) whose they are.
    */
   unconfiguredAccount?: 'integration' | 'main-account';
+  /**
+   * Told of every attempt of a call to STS made here (`AssumeRole`, retries included), and of
+   * its error code when it failed, so the caller can count them with its other AWS calls.
+   */
+  onStsCall?: (call: { operation: string; errorCode?: string }) => void;
 }
 
 /**
@@ -61,18 +66,47 @@ export function createAccountCredentials(
   const stsClient = (region: string) => {
     let client = stsClients.get(region);
     if (!client) {
-      client = manager.getCredentialProvider().then(
-        main =>
-          new STSClient({
-            region,
-            endpoint,
-            credentials: main.sdkCredentialProvider,
-            // One client assumes every account's role: adaptive retries
-            // slow it down as a whole when STS throttles.
-            retryMode: 'adaptive',
-            maxAttempts: 8,
-          }),
-      );
+      client = manager.getCredentialProvider().then(main => {
+        const sts = new STSClient({
+          region,
+          endpoint,
+          credentials: main.sdkCredentialProvider,
+          // One client assumes every account's role: adaptive retries
+          // slow it down as a whole when STS throttles.
+          retryMode: 'adaptive',
+          maxAttempts: 8,
+        });
+        const onStsCall = options.onStsCall;
+        if (onStsCall) {
+          sts.middlewareStack.add(
+            (next, context) => async args => {
+              const operation = String(
+                context.commandName ?? 'Unknown',
+              ).replace(/Command$/, '');
+              try {
+                const result = await next(args);
+                onStsCall({ operation });
+                return result;
+              } catch (error) {
+                const e = error as { name?: string; Code?: string };
+                onStsCall({
+                  operation,
+                  errorCode: e.Code ?? e.name ?? 'Error',
+                });
+                throw error;
+              }
+            },
+            // deserialize runs inside the retry loop: every attempt is told; high: outside the
+            // deserializer, so that it sees the error a failed attempt throws
+            {
+              step: 'deserialize',
+              name: 'cisAwsStsCallCounter',
+              priority: 'high',
+            },
+          );
+        }
+        return sts;
+      });
       stsClients.set(region, client);
     }
     return client;

@@ -3,6 +3,7 @@ import {
   coreServices,
   createServiceFactory,
 } from '@backstage/backend-plugin-api';
+import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
   mockCredentials,
   mockServices,
@@ -17,6 +18,8 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { RunningSimulator, startSimulator } from '@internal/aws-simulator';
 import { Knex } from 'knex';
+import supertest from 'supertest';
+import { EvaluationRun } from '@cis-aws/plugin-cis-aws-common';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { cisAwsPlugin } from '../plugin';
@@ -113,6 +116,12 @@ export interface TestBackendOptions {
   database?: Knex;
   /** More features to start along (e.g. another plugin). */
   features?: Parameters<typeof startTestBackend>[0]['features'];
+  /**
+   * Backstage's own scheduler on the plugin's database (tasks run on their schedules and are
+   * shared through the database, as in production) instead of the test scheduler, which runs a
+   * task only when triggered, in the caller.
+   */
+  realScheduler?: boolean;
 }
 
 /** Who belongs to which demo group (examples/org.yaml), for the users tests sign in as. */
@@ -125,9 +134,14 @@ export const DEMO_GROUPS: Record<string, string[]> = {
 
 /** The cis-aws plugin in a test backend, talking to the simulator through the real SDK. */
 export async function startCisAwsBackend(options: TestBackendOptions) {
+  return (await startCisAwsTestBackend(options)).server;
+}
+
+/** {@link startCisAwsBackend}, answering the test backend itself (to stop it). */
+export async function startCisAwsTestBackend(options: TestBackendOptions) {
   const entities = options.entities ?? demoEntities();
   const catalog = catalogHiding(entities, options.hiddenFrom ?? {});
-  const { server } = await startTestBackend({
+  return startTestBackend({
     features: [
       cisAwsPlugin,
       createServiceFactory({
@@ -135,7 +149,9 @@ export async function startCisAwsBackend(options: TestBackendOptions) {
         deps: {},
         factory: () => catalog,
       }),
-      mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
+      options.realScheduler
+        ? schedulerServiceFactory
+        : mockServices.scheduler.factory({ skipTaskRunOnStartup: true }),
       ...(options.database
         ? [mockServices.database.factory({ knex: options.database })]
         : []),
@@ -195,5 +211,50 @@ export async function startCisAwsBackend(options: TestBackendOptions) {
       }),
     ],
   });
-  return server;
+}
+
+/**
+ * `POST /v1/runs` (answered 202 with the run's id) and waits until that run is over; the run
+ * record. `authorization`: the caller's Authorization header.
+ */
+export async function runAndWait(
+  server: Parameters<typeof supertest>[0],
+  authorization: string,
+  options: { timeoutMs?: number } = {},
+): Promise<EvaluationRun> {
+  const asked = await supertest(server)
+    .post('/api/cis-aws/v1/runs')
+    .set('Authorization', authorization);
+  if (asked.status !== 202) {
+    throw new Error(
+      `POST /v1/runs answered ${asked.status}: ${JSON.stringify(asked.body)}`,
+    );
+  }
+  return waitForRun(server, authorization, asked.body.runId, options);
+}
+
+/** Polls `GET /v1/runs/{runId}` until the run is neither queued nor running. */
+export async function waitForRun(
+  server: Parameters<typeof supertest>[0],
+  authorization: string,
+  runId: string,
+  options: { timeoutMs?: number } = {},
+): Promise<EvaluationRun> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
+  for (;;) {
+    const res = await supertest(server)
+      .get(`/api/cis-aws/v1/runs/${runId}`)
+      .set('Authorization', authorization);
+    if (res.status !== 200) {
+      throw new Error(`GET /v1/runs/${runId} answered ${res.status}`);
+    }
+    const run: EvaluationRun = res.body;
+    if (run.status !== 'queued' && run.status !== 'running') return run;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `run ${runId} still ${run.status}: ${JSON.stringify(run)}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 100));
+  }
 }

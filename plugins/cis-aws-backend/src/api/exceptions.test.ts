@@ -7,6 +7,7 @@ import {
 import { RunningSimulator } from '@internal/aws-simulator';
 import request from 'supertest';
 import {
+  runAndWait,
   startCisAwsBackend,
   startDemoSimulator,
   TestBackendOptions,
@@ -76,10 +77,7 @@ async function approved(server: Server, body: object) {
 }
 
 async function runAll(server: Server) {
-  const res = await request(server)
-    .post('/api/cis-aws/v1/runs')
-    .set('Authorization', GUEST);
-  expect(res.status).toBe(201);
+  await runAndWait(server, GUEST);
 }
 
 async function accountOf(server: Server, account = STAGING) {

@@ -280,17 +280,18 @@ describe('every route under hostile input', () => {
         }),
         calls: {},
       }),
-      runAll: async () => {
-        const runId = await store.startRun('manual', 1);
-        await store.finishRun(runId, {
-          status: 'succeeded',
-          accountsEvaluated: 1,
-          accountsErrored: 0,
-          calls: {},
-          errors: [],
-        });
-        return (await store.listRuns(1))[0];
-      },
+    };
+    const runs = store.coordination();
+    const runner = {
+      requestFullRun: async () => ({
+        runId: await runs.createRun({
+          trigger: 'manual',
+          status: 'queued',
+          replica: 'fuzz',
+        }),
+        status: 'queued' as const,
+        alreadyActive: false,
+      }),
     };
     const logger = mockServices.logger.mock();
     app = express();
@@ -304,6 +305,8 @@ describe('every route under hostile input', () => {
           logger,
           store,
           engine,
+          runner,
+          runs,
           options: readCisAwsOptions(new ConfigReader({})),
           exceptionOptions: {
             approvers: ['group:default/security'],

@@ -31,7 +31,8 @@ function mockedServices(): Mocked {
     owners: { rankOwners: jest.fn() },
     evaluations: {
       evaluateAccount: jest.fn(),
-      runAll: jest.fn(),
+      requestRun: jest.fn(),
+      getRun: jest.fn(),
       listRuns: jest.fn(),
     },
     exceptions: {
@@ -273,7 +274,11 @@ const ROUTES: RouteCase[] = [
     calls: s => s.evaluations.evaluateAccount,
     ok: 200,
     badInput: [{ path: '/v1/accounts/abc/evaluate', message: /12 digits/ }],
-    serviceErrors: [notFound, notAllowed],
+    serviceErrors: [
+      notFound,
+      notAllowed,
+      new ConflictError('AWS account is being evaluated right now'),
+    ],
   },
   {
     route: 'GET /v1/entities/:kind/:namespace/:name',
@@ -291,10 +296,25 @@ const ROUTES: RouteCase[] = [
     route: 'POST /v1/runs',
     method: 'post',
     path: '/v1/runs',
-    calls: s => s.evaluations.runAll,
-    ok: 201,
+    calls: s => s.evaluations.requestRun,
+    ok: 202,
     badInput: [{ path: '/v1/runs?wait=true', message: /Unrecognized key/ }],
     serviceErrors: [notAllowed],
+  },
+  {
+    route: 'GET /v1/runs/:runId',
+    method: 'get',
+    path: '/v1/runs/0b8c6a1e-6a5b-4c8e-9d39-2f1c3b7a9e10',
+    calls: s => s.evaluations.getRun,
+    ok: 200,
+    badInput: [
+      { path: '/v1/runs/a%20b', message: /run id/ },
+      {
+        path: '/v1/runs/0b8c6a1e-6a5b-4c8e-9d39-2f1c3b7a9e10?x=1',
+        message: /Unrecognized key/,
+      },
+    ],
+    serviceErrors: [new NotFoundError('No evaluation run')],
   },
   {
     route: 'GET /v1/runs',
@@ -479,6 +499,24 @@ describe('createRouter', () => {
       { format: 'md', at: new Date('2026-12-01T12:00:00Z') },
       expect.anything(),
     );
+  });
+
+  it('answers POST /v1/runs with 202, the run id and where to follow it', async () => {
+    services.evaluations.requestRun.mockResolvedValue({
+      runId: '0b8c6a1e-6a5b-4c8e-9d39-2f1c3b7a9e10',
+      status: 'queued',
+      alreadyActive: false,
+    });
+    const res = await request(app).post('/v1/runs');
+    expect(res.status).toBe(202);
+    expect(res.headers.location).toBe(
+      'v1/runs/0b8c6a1e-6a5b-4c8e-9d39-2f1c3b7a9e10',
+    );
+    expect(res.body).toEqual({
+      runId: '0b8c6a1e-6a5b-4c8e-9d39-2f1c3b7a9e10',
+      status: 'queued',
+      alreadyActive: false,
+    });
   });
 
   it('lets a service call as well as a user', async () => {

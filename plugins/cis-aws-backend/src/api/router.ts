@@ -20,6 +20,7 @@ import {
   parseAccountId,
   parseEntityRefParams,
   parseInput,
+  parseRunId,
   runsQuerySchema,
 } from './validation';
 
@@ -123,10 +124,24 @@ export async function createRouter(
     );
   });
 
-  /** Evaluates every account now; answers with the run record when it is done. */
+  /**
+   * Asks for a full run now: 202 with the run's id at once (the scheduler's task runs it, on any
+   * replica); follow it with GET /v1/runs/{runId}.
+   */
   router.post('/v1/runs', async (req, res) => {
     parseInput(noQuerySchema, req.query);
-    res.status(201).json(await evaluations.runAll(await credentialsOf(req)));
+    const requested = await evaluations.requestRun(await credentialsOf(req));
+    res
+      .status(202)
+      .location(`v1/runs/${encodeURIComponent(requested.runId)}`)
+      .json(requested);
+  });
+
+  router.get('/v1/runs/:runId', async (req, res) => {
+    const runId = parseRunId(req.params.runId);
+    parseInput(noQuerySchema, req.query);
+    await credentialsOf(req);
+    res.json(await evaluations.getRun(runId));
   });
 
   router.get('/v1/runs', async (req, res) => {

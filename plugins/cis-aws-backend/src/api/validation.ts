@@ -175,6 +175,14 @@ export function parseAccountId(value: string): string {
   return value;
 }
 
+/** Run ids are UUIDs; anything else cannot name one. */
+export function parseRunId(value: string): string {
+  if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) {
+    throw new InputError(`Invalid run id "${value.slice(0, 64)}"`);
+  }
+  return value;
+}
+
 /** Exception ids are UUIDs; anything else cannot name one. */
 export function parseExceptionId(value: string): string {
   if (!/^[A-Za-z0-9-]{1,64}$/.test(value)) {

@@ -7,22 +7,39 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { MetadataBearer, MiddlewareStack } from '@aws-sdk/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { Config } from '@backstage/config';
 import {
   AccountCredentials,
   createAccountCredentials,
 } from '@cis-aws/plugin-cis-aws-node';
 
-/** Counts AWS calls (every HTTP attempt, retries included) by operation. */
+/**
+ * Counts AWS calls (every HTTP attempt, retries included) by operation, and failed attempts by
+ * service and error code.
+ */
 export class CallCounter {
   private readonly counts = new Map<string, number>();
+  private readonly failures = new Map<string, number>();
 
   count(operation: string) {
     this.counts.set(operation, (this.counts.get(operation) ?? 0) + 1);
   }
 
+  /** A failed attempt: `service:ErrorCode`. */
+  countError(serviceAndCode: string) {
+    this.failures.set(
+      serviceAndCode,
+      (this.failures.get(serviceAndCode) ?? 0) + 1,
+    );
+  }
+
   toJSON(): Record<string, number> {
     return Object.fromEntries([...this.counts.entries()].sort());
+  }
+
+  errorsJSON(): Record<string, number> {
+    return Object.fromEntries([...this.failures.entries()].sort());
   }
 
   total(): number {
@@ -65,6 +82,20 @@ const STATIC_CLIENT_SETTINGS = {
     .map(scheme => scheme.trim())
     .filter(Boolean),
 };
+
+/**
+ * The counter of the call being made. The role of an account is assumed by a shared credentials
+ * provider, lazily, inside whichever call first needs it: its STS calls are counted into the
+ * counter of that call (the run or request that caused them).
+ */
+const activeCounter = new AsyncLocalStorage<CallCounter>();
+
+/** Where STS calls of the shared credentials provider are counted. */
+function countStsCall(call: { operation: string; errorCode?: string }) {
+  const counter = activeCounter.getStore();
+  counter?.count(`sts:${call.operation}`);
+  if (call.errorCode) counter?.countError(`sts:${call.errorCode}`);
+}
 
 /** The SDK clients of one account, created once per service and region. */
 export interface AccountClients {
@@ -119,6 +150,7 @@ export class AwsClientFactory {
         config,
         endpoint: options.endpoint,
         roleSessionName: 'backstage-cis-aws',
+        onStsCall: countStsCall,
       }),
       clientOptions: {
         endpoint: options.endpoint,
@@ -139,7 +171,9 @@ export class AwsClientFactory {
   }
 
   async forAccount(accountId: string): Promise<AccountClients> {
-    const credentials = await this.credentials.forAccount(accountId);
+    const credentials = await activeCounter.run(this.counter, () =>
+      this.credentials.forAccount(accountId),
+    );
     const { endpoint, maxAttempts, defaultRegion } = this.options;
     const config = (region: string) => ({
       region,
@@ -158,7 +192,7 @@ export class AwsClientFactory {
     return {
       accountId,
       resolveCredentials: async () => {
-        await credentials();
+        await activeCounter.run(this.counter, () => credentials());
       },
       cloudTrail: region =>
         cached(`cloudtrail/${region}`, () =>
@@ -198,10 +232,23 @@ export class AwsClientFactory {
           '',
         );
         this.counter.count(`${service}:${operation}`);
-        return next(args);
+        try {
+          return await next(args);
+        } catch (error) {
+          const e = error as { name?: string; Code?: string };
+          this.counter.countError(`${service}:${e.Code ?? e.name ?? 'Error'}`);
+          throw error;
+        }
       },
       // deserialize runs inside the retry loop: every attempt is counted
-      { step: 'deserialize', name: 'cisAwsCallCounter' },
+      // high: outside the deserializer, so that it sees the error each failed attempt throws
+      { step: 'deserialize', name: 'cisAwsCallCounter', priority: 'high' },
+    );
+    // Credentials are resolved (and a role assumed) while signing, before deserialize: the
+    // counter is made known to the whole call from its first step.
+    client.middlewareStack.add(
+      next => args => activeCounter.run(this.counter, () => next(args)),
+      { step: 'initialize', name: 'cisAwsActiveCounter' },
     );
     return client;
   }

@@ -102,9 +102,11 @@ describe('the collector’s paginated reads', () => {
     });
     expect(inventory.trails).toHaveLength(TRAILS);
     expect(inventory.regionsFailed).toEqual([]);
+    // The role assumption that gave the credentials is counted with the calls.
     expect(counter.toJSON()).toEqual({
       'cloudtrail:DescribeTrails': 3,
       'cloudtrail:ListTrails': 2,
+      'sts:AssumeRole': 1,
     });
   });
 
@@ -136,7 +138,10 @@ describe('the collector’s paginated reads', () => {
     expect(read.errors).toEqual([]);
     expect(read.findings).toHaveLength(FINDINGS);
     expect(read.pages).toBe(2);
-    expect(counter.toJSON()).toEqual({ 'securityhub:GetFindings': 2 });
+    expect(counter.toJSON()).toEqual({
+      'securityhub:GetFindings': 2,
+      'sts:AssumeRole': 1,
+    });
   });
 
   it('keeps a refused list as data: the operation that failed, never a thrown error', async () => {

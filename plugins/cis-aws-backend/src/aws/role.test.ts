@@ -171,6 +171,7 @@ describe('readRole against the simulated IAM', () => {
       'iam:ListAttachedRolePolicies': 1,
       'iam:ListRolePolicies': 1,
       'iam:SimulatePrincipalPolicy': 1,
+      'sts:AssumeRole': 1,
     });
   });
 
@@ -258,9 +259,11 @@ describe('readRole against the simulated IAM', () => {
       accountId: ACCOUNT,
       region: '',
     });
+    // The role assumption that gave the credentials is counted with the calls.
     expect(counter.toJSON()).toMatchObject({
       'iam:GetRole': 1,
       'iam:SimulatePrincipalPolicy': 1,
+      'sts:AssumeRole': 1,
     });
   });
 
@@ -302,9 +305,11 @@ describe('readRole against the simulated IAM', () => {
       ]);
       // The trust policy and the decision are read on every evaluation.
       expect(role.trust.allowsCloudTrail).toBe('ALLOWED');
+      // (…and the role assumption that gave the new clients their credentials.)
       expect(counter.toJSON()).toEqual({
         'iam:GetRole': 1,
         'iam:SimulatePrincipalPolicy': 1,
+        'sts:AssumeRole': 1,
       });
     });
 

@@ -12,6 +12,7 @@ import {
   ComplianceException,
   EvaluationRun,
   TrailEvaluation,
+  Verdict,
 } from '@cis-aws/plugin-cis-aws-common';
 import { AwsClientFactory, CallCounter } from '../aws/clients';
 import {
@@ -36,6 +37,7 @@ import { OwnerHistory } from './ownerHistory';
 import {
   collectAccount,
   readSecurityHubOpinions,
+  SecurityHubRead,
   storedRolePolicies,
 } from './awsReads';
 import { RolePolicyMemory } from '../aws/rolePolicyMemory';
@@ -57,6 +59,11 @@ export type ResultListener = (
   outcome: SaveOutcome,
   mapping: AccountMapping,
 ) => Promise<void>;
+
+/** Problems of the catalog's account annotations, as run-level errors. */
+export function catalogProblems(catalog: CatalogAccounts): string[] {
+  return catalog.problems.map(p => `${p.entityRef}: ${p.message}`);
+}
 
 export interface RunOptions {
   trigger: EvaluationRun['trigger'];
@@ -113,13 +120,14 @@ export class EvaluationEngine {
     this.listeners.push(listener);
   }
 
-  /** Evaluates every account of the catalog (or only the new ones). */
+  /**
+   * Evaluates every account of the catalog (or only the new ones) in this process, in one batch,
+   * with a run record. Outside the account gate: the plugin runs evaluations through
+   * `RunCoordinator`; this serves tests and tools that own the database alone.
+   */
   async runAll(run: RunOptions): Promise<EvaluationRun | undefined> {
     const { store, logger } = this.deps;
-    const catalogAccounts = await readCatalogAccounts(
-      this.deps.catalog,
-      await this.serviceCredentials(),
-    );
+    const catalogAccounts = await this.readCatalog();
     let mappings = catalogAccounts.mappings;
     await store.updateMappings(mappings);
     if (run.onlyUnevaluated) {
@@ -131,107 +139,29 @@ export class EvaluationEngine {
     }
 
     const runId = await store.startRun(run.trigger, mappings.length);
-    const started = Date.now();
     const counter = new CallCounter();
-    const inScope = new Set(catalogAccounts.mappings.map(m => m.accountId));
-    const runAccounts = new Set(mappings.map(m => m.accountId));
-    const errors = catalogAccounts.problems.map(
-      p => `${p.entityRef}: ${p.message}`,
-    );
+    const errors = catalogProblems(catalogAccounts);
     let evaluated = 0;
     let errored = 0;
     try {
       const aws = this.deps.aws.withCounter(counter);
-      const securityHub = this.readSecurityHub(aws);
-      const exceptions = await this.deps.exceptions.listExceptions();
-      // Organization trails take their owner's evaluation (only they are seen
-      // from other accounts). Every account is evaluated and saved as soon as
-      // its facts are in — or, when it sees an in-scope owner's trail, once
-      // that owner's are — while the rest are still being collected.
-      const ownTrails = new Map<string, TrailEvaluation>();
-      const ownerHistory = new OwnerHistory(this.deps.store);
-      const saves: Promise<void>[] = [];
-      let securityHubRead: Awaited<typeof securityHub> | undefined;
-      securityHub.then(read => {
-        securityHubRead = read;
-        errors.push(...read.errors);
-      });
-      const gate = new OwnerGate<{
-        mapping: AccountMapping;
-        facts: AccountFacts;
-      }>(inScope, ({ mapping, facts }) => {
-        const evaluation = this.evaluate(
-          facts,
-          inScope,
-          { latest: arn => ownTrails.get(arn), history: ownerHistory },
-          exceptions,
-        );
-        // Until Security Hub has been read (GetFindings: ~3 pages/s, so a
-        // while for thousands of accounts), results wait as compact JSON —
-        // a few KB each instead of their object graph.
-        const parked = securityHubRead
-          ? { evaluation }
-          : { json: JSON.stringify(evaluation) };
-        saves.push(
-          this.saveWithOpinion(mapping, parked, securityHub, runId).then(
-            saved => {
-              evaluated += 1;
-              if (saved.verdict === 'ERROR') errored += 1;
-              logger
-                .child({ accountId: mapping.accountId, runId })
-                .info('evaluated', {
-                  verdict: saved.verdict,
-                  reason: saved.reason,
-                });
-            },
-          ),
-        );
-      });
-
-      await forEachWithConcurrency(
+      const batch = await this.evaluateBatch({
+        runId,
         mappings,
-        this.deps.options.concurrency,
-        async mapping => {
-          const facts = await this.collect(aws, mapping.accountId, inScope);
-          await this.adoptStoredOwnerTrails(
-            facts,
-            inScope,
-            runAccounts,
-            ownTrails,
-          );
-          await ownerHistory.load(facts, inScope);
-          for (const trail of facts.trails) {
-            if (
-              trail.isOrganizationTrail &&
-              trail.ownerAccountId === facts.accountId
-            ) {
-              ownTrails.set(
-                trail.arn,
-                evaluateTrail(
-                  trail,
-                  this.trailContext(inScope, () => undefined),
-                ),
-              );
-            }
-          }
-          gate.collect(facts, { mapping, facts });
-        },
-      );
-      gate.flush();
-      await Promise.all(saves);
+        inScope: new Set(catalogAccounts.mappings.map(m => m.accountId)),
+        aws,
+        securityHub: this.readSecurityHub(aws),
+      });
+      errors.push(...batch.errors);
+      evaluated = batch.saved.size;
+      // One batch: no account is deferred (there is no later batch to wait for).
+      errored = [...batch.saved.values()].filter(v => v === 'ERROR').length;
       await store.finishRun(runId, {
         status: 'succeeded',
         accountsEvaluated: evaluated,
         accountsErrored: errored,
         calls: counter.toJSON(),
         errors,
-      });
-      logger.child({ runId }).info('evaluation run finished', {
-        trigger: run.trigger,
-        accountsEvaluated: evaluated,
-        accountsErrored: errored,
-        durationMs: Date.now() - started,
-        awsCalls: counter.total(),
       });
     } catch (error) {
       logger.child({ runId }).error('evaluation run failed', toError(error));
@@ -245,6 +175,148 @@ export class EvaluationEngine {
       throw error;
     }
     return (await store.listRuns(1)).find(r => r.id === runId);
+  }
+
+  /**
+   * Evaluates a batch of a run's accounts and saves each result as soon as it is known; the
+   * verdict of each account saved. Organization trails take their owner's evaluation: an owner in
+   * the batch is waited for (OwnerGate); an in-scope owner outside the batch (evaluated in another
+   * batch, possibly by another replica, or not part of the run) is taken from the store
+   * (`adoptStoredOwnerTrails`): the owner's result of this run when its batch was saved first,
+   * else its previous one — never a guess.
+   *
+   * `signal`: once aborted, no further account is started and an account whose facts come in
+   * after it is dropped, not saved (half a run's results are never mistaken for a whole one's:
+   * the account keeps its previous result and the run records it as skipped).
+   */
+  async evaluateBatch(input: {
+    runId: string;
+    mappings: AccountMapping[];
+    inScope: ReadonlySet<string>;
+    /** A factory counting into the batch's counter. */
+    aws: AwsClientFactory;
+    securityHub: Promise<SecurityHubRead>;
+    signal?: AbortSignal;
+    /**
+     * Every account of the run and those of the batch that may be put back: an account seeing
+     * an organization trail whose owner is part of the run, but neither in this batch nor with
+     * a stored evaluation of that trail (the run's first evaluation of it is still to come, in
+     * another batch), is returned as `deferred` instead of being judged without its owner.
+     */
+    defer?: {
+      runAccounts: ReadonlySet<string>;
+      deferrable: ReadonlySet<string>;
+    };
+  }): Promise<{
+    saved: Map<string, Verdict>;
+    deferred: string[];
+    errors: string[];
+  }> {
+    const { logger } = this.deps;
+    const { runId, mappings, inScope, aws, securityHub, signal } = input;
+    const saved = new Map<string, Verdict>();
+    const deferred: string[] = [];
+    const errors: string[] = [];
+    const runAccounts = new Set(mappings.map(m => m.accountId));
+    const exceptions = await this.deps.exceptions.listExceptions({
+      accountIds: [...runAccounts],
+    });
+    // Every account is evaluated and saved as soon as its facts are in — or, when it sees an
+    // owner's trail of this batch, once that owner's are — while the rest are still collected.
+    const ownTrails = new Map<string, TrailEvaluation>();
+    const ownerHistory = new OwnerHistory(this.deps.store);
+    const saves: Promise<void>[] = [];
+    let securityHubRead: SecurityHubRead | undefined;
+    const securityHubErrors = securityHub.then(read => {
+      securityHubRead = read;
+      errors.push(...read.errors);
+    });
+    const gate = new OwnerGate<{
+      mapping: AccountMapping;
+      facts: AccountFacts;
+    }>(inScope, ({ mapping, facts }) => {
+      if (signal?.aborted) return;
+      const evaluation = this.evaluate(
+        facts,
+        inScope,
+        { latest: arn => ownTrails.get(arn), history: ownerHistory },
+        exceptions,
+      );
+      // Until Security Hub has been read (GetFindings: ~3 pages/s, so a
+      // while for thousands of accounts), results wait as compact JSON —
+      // a few KB each instead of their object graph.
+      const parked = securityHubRead
+        ? { evaluation }
+        : { json: JSON.stringify(evaluation) };
+      saves.push(
+        this.saveWithOpinion(mapping, parked, securityHub, runId).then(
+          final => {
+            saved.set(mapping.accountId, final.verdict);
+            logger
+              .child({ accountId: mapping.accountId, runId })
+              .info('evaluated', {
+                verdict: final.verdict,
+                reason: final.reason,
+              });
+          },
+        ),
+      );
+    });
+
+    await forEachWithConcurrency(
+      mappings,
+      this.deps.options.concurrency,
+      async mapping => {
+        if (signal?.aborted) return;
+        const facts = await this.collect(aws, mapping.accountId, inScope);
+        if (signal?.aborted) return;
+        await this.adoptStoredOwnerTrails(
+          facts,
+          inScope,
+          runAccounts,
+          ownTrails,
+        );
+        await ownerHistory.load(facts, inScope);
+        if (
+          input.defer?.deferrable.has(mapping.accountId) &&
+          facts.trails.some(
+            trail =>
+              trail.ownerAccountId !== facts.accountId &&
+              inScope.has(trail.ownerAccountId) &&
+              !runAccounts.has(trail.ownerAccountId) &&
+              input.defer!.runAccounts.has(trail.ownerAccountId) &&
+              !ownTrails.has(trail.arn),
+          )
+        ) {
+          deferred.push(mapping.accountId);
+          return;
+        }
+        for (const trail of facts.trails) {
+          if (
+            trail.isOrganizationTrail &&
+            trail.ownerAccountId === facts.accountId
+          ) {
+            ownTrails.set(
+              trail.arn,
+              evaluateTrail(
+                trail,
+                this.trailContext(inScope, () => undefined),
+              ),
+            );
+          }
+        }
+        gate.collect(facts, { mapping, facts });
+      },
+    );
+    gate.flush();
+    await Promise.all(saves);
+    await securityHubErrors;
+    return { saved, deferred, errors };
+  }
+
+  /** Security Hub's opinions, read through `aws` (once per run and replica, by its caller). */
+  readSecurityHubOpinions(aws: AwsClientFactory): Promise<SecurityHubRead> {
+    return this.readSecurityHub(aws);
   }
 
   /** Where the catalog puts an account, or undefined when it names no such account. */

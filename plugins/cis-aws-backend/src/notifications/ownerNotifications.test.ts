@@ -20,7 +20,7 @@ import { RunningSimulator } from '@internal/aws-simulator';
 import request from 'supertest';
 import { cisAwsPlugin } from '../plugin';
 import { demoEntities } from '../__testUtils__/demoCatalog';
-import { startDemoSimulator } from '../__testUtils__/testBackend';
+import { runAndWait, startDemoSimulator } from '../__testUtils__/testBackend';
 
 jest.setTimeout(60_000);
 
@@ -121,10 +121,7 @@ describe('owner notifications through the notifications backend', () => {
   });
 
   async function runAll() {
-    const res = await request(server)
-      .post('/api/cis-aws/v1/runs')
-      .set('Authorization', ADMIN);
-    expect(res.status).toBe(201);
+    await runAndWait(server, ADMIN);
   }
 
   async function evaluate(accountId: string, verdict: string) {

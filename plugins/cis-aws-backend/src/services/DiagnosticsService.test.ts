@@ -56,7 +56,10 @@ const RUN: EvaluationRun = {
   accountsTotal: 2,
   accountsEvaluated: 2,
   accountsErrored: 0,
+  accountsSkipped: 0,
+  verdicts: {},
   calls: {},
+  apiErrors: {},
   errors: [],
 };
 

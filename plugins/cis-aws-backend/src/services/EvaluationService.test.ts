@@ -33,24 +33,42 @@ function setup(options: { readable?: boolean; allow?: boolean } = {}) {
       outcome: { trailChanges: [], summary: stored },
       calls: {},
     })),
-    runAll: jest.fn(async () => ({
-      id: 'run-1',
-      trigger: 'manual' as const,
-      startedAt: at(0),
-      status: 'succeeded' as const,
-      accountsTotal: 1,
-      accountsEvaluated: 1,
-      accountsErrored: 0,
-      calls: {},
-      errors: [],
+  };
+  const runner = {
+    requestFullRun: jest.fn(async () => ({
+      runId: 'run-1',
+      status: 'queued' as const,
+      alreadyActive: false,
     })),
+  };
+  const runs = {
+    getRun: jest.fn(async (id: string) =>
+      id === 'run-1'
+        ? {
+            id: 'run-1',
+            trigger: 'manual' as const,
+            startedAt: at(0),
+            status: 'running' as const,
+            accountsTotal: 1,
+            accountsEvaluated: 0,
+            accountsErrored: 0,
+            accountsSkipped: 0,
+            verdicts: {},
+            calls: {},
+            apiErrors: {},
+            errors: [],
+          }
+        : undefined,
+    ),
+    listRuns: jest.fn(async () => []),
   };
   const store = {
     getAccount: jest.fn(async () => stored),
-    listRuns: jest.fn(async () => []),
   };
   const service = DefaultEvaluationService.create({
     engine,
+    runner,
+    runs,
     store,
     access: accessTo(readable ? [accountEntity(ACCOUNT)] : []),
     permissions: mockServices.permissions({
@@ -59,7 +77,7 @@ function setup(options: { readable?: boolean; allow?: boolean } = {}) {
     logger: mockServices.logger.mock(),
     securityHubRegion: 'eu-west-1',
   });
-  return { service, engine, store, catalog };
+  return { service, engine, store, catalog, runner, runs };
 }
 
 describe('DefaultEvaluationService', () => {
@@ -89,27 +107,36 @@ describe('DefaultEvaluationService', () => {
   });
 
   it('refuses a caller without cis-aws.account.evaluate with 403, evaluating nothing', async () => {
-    const { service, engine } = setup({ allow: false });
+    const { service, engine, runner } = setup({ allow: false });
     await expect(
       service.evaluateAccount(ACCOUNT, CALLER),
     ).rejects.toMatchObject({
       name: 'NotAllowedError',
       message: expect.stringContaining('cis-aws.account.evaluate'),
     });
-    await expect(service.runAll(CALLER)).rejects.toMatchObject({
+    await expect(service.requestRun(CALLER)).rejects.toMatchObject({
       name: 'NotAllowedError',
     });
     expect(engine.evaluateOne).not.toHaveBeenCalled();
-    expect(engine.runAll).not.toHaveBeenCalled();
+    expect(runner.requestFullRun).not.toHaveBeenCalled();
   });
 
-  it('runs every account as a manual run and lists runs', async () => {
-    const { service, engine, store } = setup();
-    await expect(service.runAll(CALLER)).resolves.toMatchObject({
-      id: 'run-1',
+  it('asks for a full run, serves the run by id (404 for an unknown one) and lists runs', async () => {
+    const { service, runner, runs } = setup();
+    await expect(service.requestRun(CALLER)).resolves.toEqual({
+      runId: 'run-1',
+      status: 'queued',
+      alreadyActive: false,
     });
-    expect(engine.runAll).toHaveBeenCalledWith({ trigger: 'manual' });
+    expect(runner.requestFullRun).toHaveBeenCalledTimes(1);
+    await expect(service.getRun('run-1')).resolves.toMatchObject({
+      id: 'run-1',
+      status: 'running',
+    });
+    await expect(service.getRun('run-2')).rejects.toMatchObject({
+      name: 'NotFoundError',
+    });
     await expect(service.listRuns(5)).resolves.toEqual({ runs: [] });
-    expect(store.listRuns).toHaveBeenCalledWith(5);
+    expect(runs.listRuns).toHaveBeenCalledWith(5);
   });
 });

@@ -8,7 +8,10 @@ import {
   AccountDetail,
   cisAwsEvaluatePermission,
   EvaluationRun,
+  RunRequestResponse,
 } from '@cis-aws/plugin-cis-aws-common';
+import type { RunCoordinator } from '../engine/RunCoordinator';
+import type { DatabaseRunCoordination } from '../storage/runCoordination';
 import { EvaluationEngine } from '../engine/EvaluationEngine';
 import { EvaluationStore } from '../storage/EvaluationStore';
 import { servedAccountDetail } from './servedAccountDetail';
@@ -21,16 +24,24 @@ export interface EvaluationService {
   /**
    * Evaluates one account now and answers with its fresh result: 404 when the catalog does not
    * name it or the caller may not read its entity, then 403 without `cis-aws.account.evaluate`.
+   * Through the account gate: an evaluation of the account under way is waited for
+   * (`cisAws.runs.accountWait`), then 409 if it is still going.
    */
   evaluateAccount(
     accountId: string,
     options: { credentials: BackstageCredentials },
   ): Promise<AccountDetail>;
 
-  /** Evaluates every account now (403 without the permission); the finished run. */
-  runAll(options: {
+  /**
+   * Asks for a full run now (403 without the permission): the queued run, or the full run
+   * already queued or running. The scheduler's task runs it; follow it with `getRun`.
+   */
+  requestRun(options: {
     credentials: BackstageCredentials;
-  }): Promise<EvaluationRun>;
+  }): Promise<RunRequestResponse>;
+
+  /** One run, with its counts so far while it is going; 404 when there is no such run. */
+  getRun(runId: string): Promise<EvaluationRun>;
 
   /** The latest runs, newest first. */
   listRuns(limit: number): Promise<{ runs: EvaluationRun[] }>;
@@ -38,8 +49,11 @@ export interface EvaluationService {
 
 /** What {@link DefaultEvaluationService} is made of. */
 export interface EvaluationServiceDeps {
-  engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne' | 'runAll'>;
-  store: Pick<EvaluationStore, 'getAccount' | 'listRuns'>;
+  /** `evaluateOne` through the account gate (AccountGate.gatedEngine). */
+  engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne'>;
+  runner: Pick<RunCoordinator, 'requestFullRun'>;
+  runs: Pick<DatabaseRunCoordination, 'getRun' | 'listRuns'>;
+  store: Pick<EvaluationStore, 'getAccount'>;
   access: CatalogAccess;
   permissions: PermissionsService;
   logger: LoggerService;
@@ -75,19 +89,28 @@ export class DefaultEvaluationService implements EvaluationService {
     return servedAccountDetail(stored, this.deps.securityHubRegion);
   }
 
-  async runAll({
+  async requestRun({
     credentials,
   }: {
     credentials: BackstageCredentials;
-  }): Promise<EvaluationRun> {
+  }): Promise<RunRequestResponse> {
     await this.authorize(credentials);
-    const run = await this.deps.engine.runAll({ trigger: 'manual' });
-    if (!run) throw new Error('The evaluation run left no run record');
+    const requested = await this.deps.runner.requestFullRun();
+    this.deps.logger.child({ runId: requested.runId }).info('run requested', {
+      actor: principalName(credentials),
+      alreadyActive: requested.alreadyActive,
+    });
+    return requested;
+  }
+
+  async getRun(runId: string): Promise<EvaluationRun> {
+    const run = await this.deps.runs.getRun(runId);
+    if (!run) throw new NotFoundError(`No evaluation run ${runId}`);
     return run;
   }
 
   async listRuns(limit: number): Promise<{ runs: EvaluationRun[] }> {
-    return { runs: await this.deps.store.listRuns(limit) };
+    return { runs: await this.deps.runs.listRuns(limit) };
   }
 
   private authorize(credentials: BackstageCredentials) {

@@ -23,6 +23,7 @@ import {
 import {
   DefaultEvaluationService,
   EvaluationService,
+  EvaluationServiceDeps,
 } from './EvaluationService';
 import { DefaultEvidenceService, EvidenceService } from './EvidenceService';
 import { DefaultExceptionService, ExceptionService } from './ExceptionService';
@@ -56,7 +57,10 @@ export function createApiServices(deps: {
   userInfo: UserInfoService;
   logger: LoggerService;
   store: EvaluationStore & ExceptionStore & EvidenceChainStore;
-  engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne' | 'runAll'>;
+  /** `evaluateOne` through the account gate (AccountGate.gatedEngine). */
+  engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne'>;
+  runner: EvaluationServiceDeps['runner'];
+  runs: EvaluationServiceDeps['runs'];
   options: EvidenceOptions & {
     historyRetentionMs: number;
     maxExceptionDurationMs: number;
@@ -67,6 +71,7 @@ export function createApiServices(deps: {
   now?: () => Date;
 }): ApiServices {
   const { catalog, permissions, logger, store, engine, options, now } = deps;
+  const { runner, runs } = deps;
   const access = CatalogAccess.create({ catalog });
   const securityHubRegion = options.securityHub.region;
   return {
@@ -80,6 +85,8 @@ export function createApiServices(deps: {
     owners: DefaultOwnerRankingService.create({ store, access }),
     evaluations: DefaultEvaluationService.create({
       engine,
+      runner,
+      runs,
       store,
       access,
       permissions,

@@ -33,6 +33,7 @@ import {
 } from './accountRows';
 import { MAX_LIMIT, pageAccounts } from './accountListing';
 import { runFromRow } from './runRows';
+import { DatabaseRunCoordination } from './runCoordination';
 import {
   ACCOUNTS_TABLE,
   ACCOUNT_SUMMARY_COLUMNS,
@@ -163,6 +164,11 @@ export class DatabaseEvaluationStore
     private readonly now: () => Date,
   ) {
     this.exceptions = DatabaseExceptionStore.create({ db });
+  }
+
+  /** Leases and run queues on the same database (see DatabaseRunCoordination). */
+  coordination(): DatabaseRunCoordination {
+    return new DatabaseRunCoordination(this.db, this.now);
   }
 
   async saveResult(input: {
@@ -645,9 +651,11 @@ export class DatabaseEvaluationStore
           )
           .update({ anchor_seq: anchor.seq, anchor_hash: anchor.hash });
       }
+      // Runs still going are kept; a run whose replica went away is closed as abandoned by
+      // another replica, and pruned like any other.
       const runs = await trx(RUNS_TABLE)
         .where('started_at', '<', cutoff)
-        .whereNot('status', 'running')
+        .whereNotIn('status', ['running', 'queued'])
         .delete();
       return { changes, verifications, runs };
     });

@@ -9,9 +9,13 @@ const TRIGGERS: Record<EvaluationRun['trigger'], true> = {
   manual: true,
 };
 const STATUSES: Record<EvaluationRun['status'], true> = {
+  queued: true,
   running: true,
   succeeded: true,
+  completed_with_errors: true,
   failed: true,
+  timed_out: true,
+  abandoned: true,
 };
 
 function oneOf<T extends string>(
@@ -39,7 +43,15 @@ export function runFromRow(row: RunRow): EvaluationRun {
     accountsTotal: Number(row.accounts_total),
     accountsEvaluated: Number(row.accounts_evaluated),
     accountsErrored: Number(row.accounts_errored),
+    accountsSkipped: Number(row.accounts_skipped ?? 0),
+    verdicts: row.verdicts
+      ? (JSON.parse(row.verdicts) as EvaluationRun['verdicts'])
+      : {},
     calls: JSON.parse(row.calls) as Record<string, number>,
+    apiErrors: row.api_errors
+      ? (JSON.parse(row.api_errors) as Record<string, number>)
+      : {},
     errors: JSON.parse(row.errors) as string[],
+    ...(row.replica ? { replica: row.replica } : {}),
   };
 }

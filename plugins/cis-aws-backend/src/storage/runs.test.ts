@@ -32,7 +32,10 @@ describe.each(databases.eachSupportedId())(
           accountsTotal: 3,
           accountsEvaluated: 0,
           accountsErrored: 0,
+          accountsSkipped: 0,
+          verdicts: {},
           calls: {},
+          apiErrors: {},
           errors: [],
         },
       ]);
@@ -56,7 +59,10 @@ describe.each(databases.eachSupportedId())(
           accountsTotal: 3,
           accountsEvaluated: 3,
           accountsErrored: 1,
+          accountsSkipped: 0,
+          verdicts: {},
           calls: { 'cloudtrail:DescribeTrails': 17, 'iam:GetRole': 3 },
+          apiErrors: {},
           errors: ['Security Hub could not be read: AccessDeniedException'],
         },
       ]);

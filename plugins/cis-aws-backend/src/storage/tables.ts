@@ -11,6 +11,8 @@ export const EXCEPTIONS_TABLE = 'cis_aws_exceptions';
 export const EXCEPTION_EVENTS_TABLE = 'cis_aws_exception_events';
 export const EVALUATION_HISTORY_TABLE = 'cis_aws_evaluation_history';
 export const EVIDENCE_CHAINS_TABLE = 'cis_aws_evidence_chains';
+export const ACCOUNT_LEASES_TABLE = 'cis_aws_account_leases';
+export const RUN_ACCOUNTS_TABLE = 'cis_aws_run_accounts';
 
 /**
  * A timestamp as read back: PostgreSQL returns Date objects, SQLite the ISO string the store
@@ -98,6 +100,40 @@ export interface RunRow {
   calls: string;
   /** JSON: string[]. */
   errors: string;
+  // migrations/20261206010000_run_coordination.js; null on runs recorded before it.
+  replica?: string | null;
+  deadline_at?: DbTimestamp | null;
+  heartbeat_at?: DbTimestamp | null;
+  /** JSON: string[]. */
+  in_scope?: string | null;
+  /** JSON: Record<string, number>. */
+  api_errors?: string | null;
+  accounts_skipped?: number | null;
+  /** JSON: Partial<Record<Verdict, number>>. */
+  verdicts?: string | null;
+}
+
+export interface AccountLeaseRow {
+  account_id: string;
+  holder: string;
+  token: string;
+  run_id: string | null;
+  acquired_at: DbTimestamp;
+  expires_at: DbTimestamp;
+}
+
+export interface RunAccountRow {
+  run_id: string;
+  account_id: string;
+  position: number;
+  /** JSON: AccountMapping. */
+  mapping: string;
+  state: 'queued' | 'claimed' | 'done' | 'skipped';
+  claimed_by: string | null;
+  claim_token: string | null;
+  claim_expires_at: DbTimestamp | null;
+  verdict: string | null;
+  note: string | null;
 }
 
 export interface ExceptionRow {

@@ -15,6 +15,7 @@ import {
   HistoryResponse,
   OwnersResponse,
   RevokeExceptionRequest,
+  RunRequestResponse,
   Verdict,
 } from '@cis-aws/plugin-cis-aws-common';
 
@@ -49,6 +50,13 @@ export interface CisAwsApi {
   getEntityResult(entityRef: string): Promise<EntityResultResponse>;
   evaluateAccount(accountId: string): Promise<AccountDetail>;
   listRuns(limit?: number): Promise<EvaluationRun[]>;
+  /**
+   * Asks for a full run now (needs `cis-aws.account.evaluate`): answered at once (202) with the
+   * run's id, queued or already running; follow it with `getRun`.
+   */
+  requestRun(): Promise<RunRequestResponse>;
+  /** One run, with its counts so far while it is going. */
+  getRun(runId: string): Promise<EvaluationRun>;
   /** Every owner's accounts by verdict, most failing first. */
   listOwners(): Promise<OwnersResponse>;
   /** Every exception of an account, whatever its status, and their audit trail. */

@@ -10,6 +10,7 @@ import {
   DiagnosticsReport,
   EntityResultResponse,
   EvaluationRun,
+  RunRequestResponse,
   EvidenceFormat,
   ExceptionListItem,
   ExceptionsListResponse,
@@ -112,6 +113,14 @@ export class CisAwsClient implements CisAwsApi {
       `/v1/runs?limit=${limit}`,
     );
     return body.runs;
+  }
+
+  requestRun(): Promise<RunRequestResponse> {
+    return this.request('/v1/runs', { method: 'POST' });
+  }
+
+  getRun(runId: string): Promise<EvaluationRun> {
+    return this.get(`/v1/runs/${encodeURIComponent(runId)}`);
   }
 
   listOwners(): Promise<OwnersResponse> {

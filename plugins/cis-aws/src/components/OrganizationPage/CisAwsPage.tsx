@@ -21,6 +21,7 @@ import {
   pageQuery,
   TableState,
 } from './query';
+import { RunNowButton } from './RunNowButton';
 import { TotalsHeader } from './TotalsHeader';
 import { useCsvExport } from './useCsvExport';
 import { useLastRun, useOwners } from './useOrganizationData';
@@ -80,6 +81,17 @@ export function CisAwsPage() {
               lastRun={lastRun.value}
               selected={state.verdicts}
               onSelect={selectVerdict}
+            />
+          </Grid>
+          {/* Users allowed to run evaluations only: renders nothing for the others. */}
+          <Grid item xs={12}>
+            <RunNowButton
+              onFinished={() => {
+                lastRun.retry();
+                headline.retry();
+                page.retry();
+                owners.retry();
+              }}
             />
           </Grid>
           <Grid item xs={12}>

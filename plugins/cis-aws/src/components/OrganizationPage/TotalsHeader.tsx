@@ -16,6 +16,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import { relativeTime } from '../common';
+import { OUTCOMES, verdictCounts } from './runText';
 
 const useStyles = makeStyles(theme => ({
   card: { height: '100%' },
@@ -142,13 +143,20 @@ export function TotalsHeader(props: {
 
 function lastRunText(run: EvaluationRun | undefined): string {
   if (!run) return 'No evaluation has run yet.';
-  if (run.status === 'running' || !run.finishedAt) {
-    return `An evaluation is running (started ${relativeTime(run.startedAt)}).`;
+  if (run.status === 'queued') {
+    return `An evaluation is queued (asked ${relativeTime(run.startedAt)}).`;
   }
-  const outcome = run.status === 'failed' ? 'failed' : 'finished';
-  return `Last evaluation ${outcome} ${relativeTime(run.finishedAt)}: ${
-    run.accountsEvaluated
-  } of ${run.accountsTotal} accounts evaluated, ${
+  if (run.status === 'running' || !run.finishedAt) {
+    return `An evaluation is running (started ${relativeTime(run.startedAt)}; ${
+      run.accountsEvaluated
+    } of ${run.accountsTotal} accounts done).`;
+  }
+  const counts = verdictCounts(run);
+  const skipped =
+    (run.accountsSkipped ?? 0) > 0 ? `, ${run.accountsSkipped} skipped` : '';
+  return `Last evaluation ${OUTCOMES[run.status]} ${relativeTime(
+    run.finishedAt,
+  )}: ${run.accountsEvaluated} of ${run.accountsTotal} accounts evaluated, ${
     run.accountsErrored
-  } with errors.`;
+  } with errors${counts ? ` (${counts})` : ''}${skipped}.`;
 }
