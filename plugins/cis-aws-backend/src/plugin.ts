@@ -135,6 +135,7 @@ export const cisAwsPlugin = createBackendPlugin({
             ...createApiServices({
               catalog,
               permissions: deps.permissions,
+              auth: deps.auth,
               logger,
               store,
               engine,

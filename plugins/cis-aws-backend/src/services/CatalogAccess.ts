@@ -1,8 +1,16 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  AuthService,
+  BackstageCredentials,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { NotFoundError } from '@backstage/errors';
+import {
+  AuthorizeResult,
+  createPermission,
+} from '@backstage/plugin-permission-common';
 import { AWS_ACCOUNT_ID_ANNOTATION } from '@cis-aws/plugin-cis-aws-common';
 import {
   EvaluationStore,
@@ -10,21 +18,141 @@ import {
 } from '../storage/EvaluationStore';
 
 /**
+ * The catalog's own read permission (`catalogEntityReadPermission` of
+ * `@backstage/plugin-catalog-common/alpha`, which this package does not depend on): policies
+ * recognise a permission by its name, and this is the one the catalog authorizes reads with.
+ */
+export const CATALOG_ENTITY_READ_PERMISSION = createPermission({
+  name: 'catalog.entity.read',
+  attributes: { action: 'read' },
+  resourceType: 'catalog-entity',
+});
+
+/** How long the account refs a caller may read are reused (a page makes several requests). */
+export const READABLE_REFS_TTL_MS = 30_000;
+/** How many callers' refs are kept at most; the oldest go first. */
+const MAX_CACHED_CALLERS = 200;
+
+/** What {@link CatalogAccess} is made of. */
+export interface CatalogAccessDeps {
+  catalog: CatalogService;
+  /**
+   * With both: a caller whom the catalog's read policy allows every entity outright (ALLOW, no
+   * conditions) shares one list of the catalog's account entities, read with the plugin's own
+   * credentials, instead of streaming them with their own; one it denies reads none.
+   */
+  permissions?: PermissionsService;
+  auth?: AuthService;
+  /** Default {@link READABLE_REFS_TTL_MS}; 0 turns the cache off. */
+  ttlMs?: number;
+  /** The clock of the cache; tests set it. */
+  now?: () => number;
+}
+
+/** The cache key of every account entity of the catalog (principal keys start with a type). */
+const ALL_ACCOUNT_ENTITIES = '*';
+
+interface CachedRefs {
+  expiresAt: number;
+  refs: Promise<ReadonlySet<string>>;
+}
+
+/** Who the cache keys by: a user's entity ref or a service's subject; none for anyone else. */
+function cacheKey(credentials: BackstageCredentials): string | undefined {
+  const principal = credentials.principal as {
+    type?: string;
+    userEntityRef?: string;
+    subject?: string;
+  };
+  if (principal.type === 'user' && principal.userEntityRef) {
+    return `user:${principal.userEntityRef}`;
+  }
+  if (principal.type === 'service' && principal.subject) {
+    return `service:${principal.subject}`;
+  }
+  return undefined;
+}
+
+/**
  * What a caller may see, decided by the catalog itself: a request asks the
  * catalog with the caller's own credentials, so the catalog's permission
  * policy (catalogEntityReadPermission and its conditions) applies as is.
+ *
+ * The list of account entities a caller may read is resolved once and reused for
+ * {@link READABLE_REFS_TTL_MS} (the organization page's requests share it): a change of the
+ * catalog or of the policy shows within that time. Backstage offers the plugin no signal of
+ * either; concurrent requests of one caller wait for the same lookup.
  */
 export class CatalogAccess {
-  static create(options: { catalog: CatalogService }): CatalogAccess {
-    return new CatalogAccess(options.catalog);
+  static create(deps: CatalogAccessDeps): CatalogAccess {
+    return new CatalogAccess(deps);
   }
 
-  private constructor(private readonly catalog: CatalogService) {}
+  private readonly catalog: CatalogService;
+  private readonly ttlMs: number;
+  private readonly now: () => number;
+  private readonly cache = new Map<string, CachedRefs>();
+
+  private constructor(private readonly deps: CatalogAccessDeps) {
+    this.catalog = deps.catalog;
+    this.ttlMs = deps.ttlMs ?? READABLE_REFS_TTL_MS;
+    this.now = deps.now ?? Date.now;
+  }
 
   /** The refs of the account-carrying entities the caller may read. */
   async readableAccountEntityRefs(
     credentials: BackstageCredentials,
-  ): Promise<Set<string>> {
+  ): Promise<ReadonlySet<string>> {
+    return this.cached(cacheKey(credentials), () =>
+      this.resolveReadableRefs(credentials),
+    );
+  }
+
+  private cached(
+    key: string | undefined,
+    resolve: () => Promise<ReadonlySet<string>>,
+  ): Promise<ReadonlySet<string>> {
+    if (key === undefined || this.ttlMs <= 0) return resolve();
+    const now = this.now();
+    const cached = this.cache.get(key);
+    if (cached && cached.expiresAt > now) return cached.refs;
+
+    const refs = resolve();
+    this.cache.delete(key);
+    this.cache.set(key, { expiresAt: now + this.ttlMs, refs });
+    while (this.cache.size > MAX_CACHED_CALLERS) {
+      this.cache.delete(this.cache.keys().next().value!);
+    }
+    // A failed lookup is not kept: the next request asks again.
+    refs.catch(() => {
+      if (this.cache.get(key)?.refs === refs) this.cache.delete(key);
+    });
+    return refs;
+  }
+
+  private async resolveReadableRefs(
+    credentials: BackstageCredentials,
+  ): Promise<ReadonlySet<string>> {
+    const { permissions, auth } = this.deps;
+    if (permissions && auth) {
+      const [decision] = await permissions.authorizeConditional(
+        [{ permission: CATALOG_ENTITY_READ_PERMISSION }],
+        { credentials },
+      );
+      if (decision.result === AuthorizeResult.DENY) return new Set();
+      if (decision.result === AuthorizeResult.ALLOW) {
+        // Every account entity there is: one list for every such caller.
+        return this.cached(ALL_ACCOUNT_ENTITIES, async () =>
+          this.streamAccountEntityRefs(await auth.getOwnServiceCredentials()),
+        );
+      }
+    }
+    return this.streamAccountEntityRefs(credentials);
+  }
+
+  private async streamAccountEntityRefs(
+    credentials: BackstageCredentials,
+  ): Promise<ReadonlySet<string>> {
     const refs = new Set<string>();
     const stream = this.catalog.streamEntities(
       {

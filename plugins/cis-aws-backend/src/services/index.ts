@@ -1,4 +1,5 @@
 import {
+  AuthService,
   LoggerService,
   PermissionsService,
 } from '@backstage/backend-plugin-api';
@@ -47,6 +48,8 @@ export interface ApiServices {
 export function createApiServices(deps: {
   catalog: CatalogService;
   permissions: PermissionsService;
+  /** Lets callers the catalog lets read everything share one list of account entities. */
+  auth?: AuthService;
   logger: LoggerService;
   store: EvaluationStore & ExceptionStore;
   engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne' | 'runAll'>;
@@ -58,7 +61,11 @@ export function createApiServices(deps: {
   now?: () => Date;
 }): ApiServices {
   const { catalog, permissions, logger, store, engine, options, now } = deps;
-  const access = CatalogAccess.create({ catalog });
+  const access = CatalogAccess.create({
+    catalog,
+    permissions,
+    auth: deps.auth,
+  });
   const securityHubRegion = options.securityHub.region;
   return {
     accounts: DefaultAccountResultsService.create({
