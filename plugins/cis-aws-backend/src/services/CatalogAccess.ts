@@ -13,6 +13,7 @@ import {
 } from '@backstage/plugin-permission-common';
 import { AWS_ACCOUNT_ID_ANNOTATION } from '@cis-aws/plugin-cis-aws-common';
 import {
+  AccountQuery,
   EvaluationStore,
   StoredAccountDetail,
 } from '../storage/EvaluationStore';
@@ -43,18 +44,37 @@ export interface CatalogAccessDeps {
    */
   permissions?: PermissionsService;
   auth?: AuthService;
+  /**
+   * With permissions and auth: for a caller allowed every entity, lists are not restricted to
+   * the catalog's refs (tens of thousands) but leave out the few stored accounts whose entity
+   * is no longer in the catalog.
+   */
+  store?: Pick<EvaluationStore, 'listEntityRefs'>;
   /** Default {@link READABLE_REFS_TTL_MS}; 0 turns the cache off. */
   ttlMs?: number;
   /** The clock of the cache; tests set it. */
   now?: () => number;
 }
 
-/** The cache key of every account entity of the catalog (principal keys start with a type). */
-const ALL_ACCOUNT_ENTITIES = '*';
+/**
+ * Which stored accounts a caller may see, as a list query takes it: only those of readable
+ * entities, or all but those of entities that left the catalog.
+ */
+export type AccountVisibility = Pick<
+  AccountQuery,
+  'readableEntityRefs' | 'hiddenEntityRefs'
+>;
 
-interface CachedRefs {
+/** What the catalog lets a caller read: everything, or these account entities. */
+type Reach = { all: true } | { all: false; refs: ReadonlySet<string> };
+
+/** Cache keys of what every caller allowed everything shares (principal keys have a type). */
+const ALL_ACCOUNT_ENTITIES = '*catalog';
+const GONE_FROM_CATALOG = '*gone';
+
+interface Cached {
   expiresAt: number;
-  refs: Promise<ReadonlySet<string>>;
+  value: Promise<unknown>;
 }
 
 /** Who the cache keys by: a user's entity ref or a service's subject; none for anyone else. */
@@ -78,10 +98,10 @@ function cacheKey(credentials: BackstageCredentials): string | undefined {
  * catalog with the caller's own credentials, so the catalog's permission
  * policy (catalogEntityReadPermission and its conditions) applies as is.
  *
- * The list of account entities a caller may read is resolved once and reused for
- * {@link READABLE_REFS_TTL_MS} (the organization page's requests share it): a change of the
- * catalog or of the policy shows within that time. Backstage offers the plugin no signal of
- * either; concurrent requests of one caller wait for the same lookup.
+ * What a caller may read is resolved once and reused for {@link READABLE_REFS_TTL_MS} (the
+ * organization page's requests share it): a change of the catalog or of the policy shows
+ * within that time. Backstage offers the plugin no signal of either. Concurrent requests of one
+ * caller wait for the same look-up; a failed look-up is not kept.
  */
 export class CatalogAccess {
   static create(deps: CatalogAccessDeps): CatalogAccess {
@@ -91,7 +111,7 @@ export class CatalogAccess {
   private readonly catalog: CatalogService;
   private readonly ttlMs: number;
   private readonly now: () => number;
-  private readonly cache = new Map<string, CachedRefs>();
+  private readonly cache = new Map<string, Cached>();
 
   private constructor(private readonly deps: CatalogAccessDeps) {
     this.catalog = deps.catalog;
@@ -103,51 +123,81 @@ export class CatalogAccess {
   async readableAccountEntityRefs(
     credentials: BackstageCredentials,
   ): Promise<ReadonlySet<string>> {
-    return this.cached(cacheKey(credentials), () =>
-      this.resolveReadableRefs(credentials),
+    const reach = await this.reachOf(credentials);
+    return reach.all ? this.allAccountEntityRefs() : reach.refs;
+  }
+
+  /** Which stored accounts the caller may see, for a list query. */
+  async accountVisibility(
+    credentials: BackstageCredentials,
+  ): Promise<AccountVisibility> {
+    const reach = await this.reachOf(credentials);
+    if (!reach.all) return { readableEntityRefs: reach.refs };
+    const { store } = this.deps;
+    if (!store)
+      return { readableEntityRefs: await this.allAccountEntityRefs() };
+    return {
+      hiddenEntityRefs: await this.cached(GONE_FROM_CATALOG, async () => {
+        const [stored, inCatalog] = await Promise.all([
+          store.listEntityRefs(),
+          this.allAccountEntityRefs(),
+        ]);
+        const present = new Set(
+          Array.from(inCatalog, ref => ref.toLocaleLowerCase('en-US')),
+        );
+        return new Set(stored.filter(ref => !present.has(ref)));
+      }),
+    };
+  }
+
+  private reachOf(credentials: BackstageCredentials): Promise<Reach> {
+    return this.cached(cacheKey(credentials), async (): Promise<Reach> => {
+      const { permissions, auth } = this.deps;
+      if (permissions && auth) {
+        const [decision] = await permissions.authorizeConditional(
+          [{ permission: CATALOG_ENTITY_READ_PERMISSION }],
+          { credentials },
+        );
+        if (decision.result === AuthorizeResult.ALLOW) return { all: true };
+        if (decision.result === AuthorizeResult.DENY) {
+          return { all: false, refs: new Set() };
+        }
+      }
+      return {
+        all: false,
+        refs: await this.streamAccountEntityRefs(credentials),
+      };
+    });
+  }
+
+  /** Every account entity of the catalog, read with the plugin's own credentials. */
+  private allAccountEntityRefs(): Promise<ReadonlySet<string>> {
+    const { auth } = this.deps;
+    if (!auth) throw new Error('CatalogAccess needs auth to read the catalog');
+    return this.cached(ALL_ACCOUNT_ENTITIES, async () =>
+      this.streamAccountEntityRefs(await auth.getOwnServiceCredentials()),
     );
   }
 
-  private cached(
+  private cached<T>(
     key: string | undefined,
-    resolve: () => Promise<ReadonlySet<string>>,
-  ): Promise<ReadonlySet<string>> {
+    resolve: () => Promise<T>,
+  ): Promise<T> {
     if (key === undefined || this.ttlMs <= 0) return resolve();
     const now = this.now();
     const cached = this.cache.get(key);
-    if (cached && cached.expiresAt > now) return cached.refs;
+    if (cached && cached.expiresAt > now) return cached.value as Promise<T>;
 
-    const refs = resolve();
+    const value = resolve();
     this.cache.delete(key);
-    this.cache.set(key, { expiresAt: now + this.ttlMs, refs });
+    this.cache.set(key, { expiresAt: now + this.ttlMs, value });
     while (this.cache.size > MAX_CACHED_CALLERS) {
       this.cache.delete(this.cache.keys().next().value!);
     }
-    // A failed lookup is not kept: the next request asks again.
-    refs.catch(() => {
-      if (this.cache.get(key)?.refs === refs) this.cache.delete(key);
+    value.catch(() => {
+      if (this.cache.get(key)?.value === value) this.cache.delete(key);
     });
-    return refs;
-  }
-
-  private async resolveReadableRefs(
-    credentials: BackstageCredentials,
-  ): Promise<ReadonlySet<string>> {
-    const { permissions, auth } = this.deps;
-    if (permissions && auth) {
-      const [decision] = await permissions.authorizeConditional(
-        [{ permission: CATALOG_ENTITY_READ_PERMISSION }],
-        { credentials },
-      );
-      if (decision.result === AuthorizeResult.DENY) return new Set();
-      if (decision.result === AuthorizeResult.ALLOW) {
-        // Every account entity there is: one list for every such caller.
-        return this.cached(ALL_ACCOUNT_ENTITIES, async () =>
-          this.streamAccountEntityRefs(await auth.getOwnServiceCredentials()),
-        );
-      }
-    }
-    return this.streamAccountEntityRefs(credentials);
+    return value;
   }
 
   private async streamAccountEntityRefs(

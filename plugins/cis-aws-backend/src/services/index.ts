@@ -65,6 +65,7 @@ export function createApiServices(deps: {
     catalog,
     permissions,
     auth: deps.auth,
+    store,
   });
   const securityHubRegion = options.securityHub.region;
   return {

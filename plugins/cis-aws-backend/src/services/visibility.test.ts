@@ -4,7 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { Entity } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
@@ -165,7 +165,8 @@ describe.each(databases.eachSupportedId())(
     beforeAll(async () => {
       const { knex, store } = await createStore(databases, databaseId);
       const rows = [];
-      for (let n = 1; n <= ACCOUNTS; n += 1) {
+      // One more than the catalog holds: an account whose entity has left the catalog.
+      for (let n = 1; n <= ACCOUNTS + 1; n += 1) {
         rows.push(
           buildAccountRow({
             mapping: aMapping(accountId(n), {
@@ -233,8 +234,22 @@ describe.each(databases.eachSupportedId())(
     it('callers the policy lets read everything share one list, read with the plugin’s credentials', async () => {
       const before = streams.length;
       for (const credentials of [ADMIN, AUDITOR, ADMIN]) {
-        const list = await services.accounts.listAccounts({}, { credentials });
-        expect(list.totalCount).toBe(ACCOUNTS);
+        const list = await services.accounts.listAccounts(
+          { accountIds: [accountId(ACCOUNTS), accountId(ACCOUNTS + 1)] },
+          { credentials },
+        );
+        // Not the account whose entity left the catalog.
+        expect(list.items.map(item => item.accountId)).toEqual([
+          accountId(ACCOUNTS),
+        ]);
+        expect(
+          (await services.accounts.listAccounts({}, { credentials }))
+            .totalCount,
+        ).toBe(ACCOUNTS);
+        const owners = await services.owners.rankOwners({ credentials });
+        expect(
+          owners.owners.reduce((sum, owner) => sum + owner.totalCount, 0),
+        ).toBe(ACCOUNTS);
       }
       expect(streams.slice(before)).toEqual(['plugin:cis-aws']);
     });

@@ -289,8 +289,15 @@ export class DatabaseEvaluationStore
     };
   }
 
+  async listEntityRefs(): Promise<string[]> {
+    const rows: Array<{ entity_ref_lower: string }> = await this.db<AccountRow>(
+      ACCOUNTS_TABLE,
+    ).distinct('entity_ref_lower');
+    return rows.map(row => row.entity_ref_lower);
+  }
+
   async countAccountsByOwner(
-    query: Pick<AccountQuery, 'readableEntityRefs'>,
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
   ): Promise<OwnerCounts[]> {
     if (matchesNothing(query)) return [];
     const builder = this.db<AccountRow>(ACCOUNTS_TABLE)

@@ -40,6 +40,11 @@ export interface AccountQuery {
    * May hold tens of thousands of refs. An empty set hides every account.
    */
   readableEntityRefs?: ReadonlySet<string>;
+  /**
+   * Leaves out the accounts of these entities (ignoring case): for a caller who may read every
+   * entity, the stored accounts whose entity is no longer in the catalog. Usually none.
+   */
+  hiddenEntityRefs?: ReadonlySet<string>;
   /** Case-insensitive match on account id, title, owner or system. */
   search?: string;
   /** Default: verdict, worst first. */
@@ -125,8 +130,11 @@ export interface EvaluationStore {
    * an owner are counted under `ownerRef: undefined`. In no particular order.
    */
   countAccountsByOwner(
-    query: Pick<AccountQuery, 'readableEntityRefs'>,
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
   ): Promise<OwnerCounts[]>;
+
+  /** The entity refs of every stored account, lower-cased. */
+  listEntityRefs(): Promise<string[]>;
 
   /** Which of these accounts have a stored result (any number of ids). */
   listEvaluatedAccountIds(accountIds: readonly string[]): Promise<string[]>;

@@ -31,25 +31,31 @@ export function dialectOf(db: Knex): Dialect {
     : 'pg';
 }
 
-/** `column` is one of `values`, whatever their number. */
+/** `column` is one of `values` (or, negated, none of them), whatever their number. */
 export function whereInSet(
   builder: Knex.QueryBuilder,
   dialect: Dialect,
   column: string,
   values: readonly string[],
+  options: { not?: boolean } = {},
 ): void {
+  const not = options.not ? 'NOT ' : '';
   if (values.length <= INLINE_SET_SIZE) {
-    builder.whereIn(column, values as string[]);
+    if (options.not) builder.whereNotIn(column, values as string[]);
+    else builder.whereIn(column, values as string[]);
   } else if (dialect === 'sqlite') {
     // The unary + keeps SQLite from looking each value up in the column's index and sorting
     // what it found: it walks the index of the requested order instead, testing each row
     // against the set (a bloom filter, then a lookup), and stops after the page.
-    builder.whereRaw('+?? IN (SELECT value FROM json_each(?))', [
+    builder.whereRaw(`+?? ${not}IN (SELECT value FROM json_each(?))`, [
       column,
       JSON.stringify(values),
     ]);
   } else {
-    builder.whereRaw('?? = ANY(?::text[])', [column, values as string[]]);
+    builder.whereRaw(`${not}(?? = ANY(?::text[]))`, [
+      column,
+      values as string[],
+    ]);
   }
 }
 
@@ -61,6 +67,7 @@ interface AccountFilter {
   entityRefs?: string[];
   systemRefs?: string[];
   readableEntityRefs?: string[];
+  hiddenEntityRefs?: string[];
   search?: string;
   afterAccountId?: string;
 }
@@ -89,6 +96,9 @@ function toFilter(query: AccountQuery): AccountFilter {
     // An empty set is a restriction too: the user may read no account entity at all.
     readableEntityRefs: query.readableEntityRefs
       ? [...new Set(Array.from(query.readableEntityRefs, lowerText))]
+      : undefined,
+    hiddenEntityRefs: query.hiddenEntityRefs?.size
+      ? [...new Set(Array.from(query.hiddenEntityRefs, lowerText))]
       : undefined,
     search: search ? lowerText(search) : undefined,
     afterAccountId: query.afterAccountId,
@@ -125,6 +135,11 @@ export function applyAccountFilter(
   }
   if (filter.readableEntityRefs) {
     whereInSet(builder, dialect, 'entity_ref_lower', filter.readableEntityRefs);
+  }
+  if (filter.hiddenEntityRefs) {
+    whereInSet(builder, dialect, 'entity_ref_lower', filter.hiddenEntityRefs, {
+      not: true,
+    });
   }
   if (filter.search) {
     // A substring, not a pattern: no wildcard in the user's text means anything.

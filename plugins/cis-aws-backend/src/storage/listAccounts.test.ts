@@ -1,6 +1,7 @@
 import { Verdict } from '@cis-aws/plugin-cis-aws-common';
 import { Knex } from 'knex';
 import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
+import { listAllAccounts } from './EvaluationStore';
 import {
   createStore,
   createTestDatabases,
@@ -242,6 +243,65 @@ describe.each(databases.eachSupportedId())('listAccounts on %s', databaseId => {
     expect(
       (await store.listAccounts({ readableEntityRefs: new Set() })).totalCount,
     ).toBe(0);
+  });
+
+  it('hiddenEntityRefs leaves out the accounts of those entities, however many', async () => {
+    await seedOnePerVerdict();
+    const hidden = new Set(
+      Array.from({ length: 500 }, (_, n) => `resource:default/gone-${n}`),
+    );
+    hidden.add(`RESOURCE:default/aws-${accountId(2)}`);
+    const page = await store.listAccounts({ hiddenEntityRefs: hidden });
+    expect(idsOf(page)).toEqual([3, 5, 4, 1]);
+    expect(page.totals.FAIL).toBe(0);
+    expect(
+      (await store.listAccounts({ hiddenEntityRefs: new Set() })).totalCount,
+    ).toBe(5);
+  });
+
+  it("counts owners' accounts per verdict in one grouped statement, over what the caller may see", async () => {
+    await seedOnePerVerdict();
+    await store.saveResult({
+      mapping: aMapping(accountId(6), { ownerRef: undefined }),
+      evaluation: anEvaluation(accountId(6), 'FAIL'),
+    });
+    const statements = await statementsOf(async () => {
+      const counts = await store.countAccountsByOwner({
+        hiddenEntityRefs: new Set([`resource:default/aws-${accountId(1)}`]),
+      });
+      const byOwner = Object.fromEntries(
+        counts.map(c => [c.ownerRef ?? '(none)', c.totals]),
+      );
+      expect(byOwner).toEqual({
+        'group:default/platform': expect.objectContaining({ FAIL: 1, PASS: 0 }),
+        'group:default/data': expect.objectContaining({ ERROR: 1, EXEMPT: 1 }),
+        'group:default/security': expect.objectContaining({ UNKNOWN: 1 }),
+        '(none)': expect.objectContaining({ FAIL: 1 }),
+      });
+    });
+    expect(statements).toHaveLength(1);
+    expect(statements[0].sql).toMatch(/group by/i);
+    expect(
+      await store.countAccountsByOwner({ readableEntityRefs: new Set() }),
+    ).toEqual([]);
+  });
+
+  it('listAllAccounts reads every account a page at a time after the last id, never the rows before', async () => {
+    await seedAccounts(knex, 2100, () => 'PASS');
+    let all: Awaited<ReturnType<typeof listAllAccounts>> = [];
+    const statements = await statementsOf(async () => {
+      all = await listAllAccounts(store);
+    });
+    expect(all).toHaveLength(2100);
+    expect(new Set(all.map(a => a.accountId)).size).toBe(2100);
+    const pages = statements.filter(s => !/group by/i.test(s.sql));
+    expect(pages).toHaveLength(3);
+    expect(pages.map(p => p.sql.includes('offset'))).toEqual([
+      false,
+      false,
+      false,
+    ]);
+    expect(pages[2].bindings).toContain(accountId(2000));
   });
 
   /** The statements `action` sends to the database. */
