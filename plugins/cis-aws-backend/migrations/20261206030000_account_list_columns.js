@@ -91,7 +91,15 @@ async function createIndexes(knex, table) {
     t.index(['owner_ref_lower'], 'cis_aws_accounts_owner_lower_idx');
     t.index(['system_ref_lower'], 'cis_aws_accounts_system_lower_idx');
     t.index(['entity_ref_lower'], 'cis_aws_accounts_entity_lower_idx');
-    t.index(['owner_ref', 'verdict'], 'cis_aws_accounts_owner_verdict_idx');
+    // Totals and owners' counts read only these indexes, the caller's visibility included.
+    t.index(
+      ['verdict', 'entity_ref_lower'],
+      'cis_aws_accounts_verdict_entity_idx',
+    );
+    t.index(
+      ['owner_ref', 'verdict', 'entity_ref_lower'],
+      'cis_aws_accounts_owner_verdict_idx',
+    );
   });
 }
 
@@ -153,9 +161,6 @@ async function upSqlite(knex) {
   );
   await knex.schema.dropTable(TABLE);
   await knex.schema.renameTable(next, TABLE);
-  await knex.schema.alterTable(TABLE, table => {
-    table.index(['verdict'], 'cis_aws_accounts_verdict_idx');
-  });
 }
 
 /** @param {import('knex').Knex} knex */
@@ -167,6 +172,7 @@ async function upPostgres(knex) {
     table.dropIndex(['owner_ref'], 'cis_aws_accounts_owner_ref_idx');
     table.dropIndex(['system_ref'], 'cis_aws_accounts_system_ref_idx');
     table.dropIndex(['entity_ref'], 'cis_aws_accounts_entity_ref_idx');
+    table.dropIndex(['verdict'], 'cis_aws_accounts_verdict_idx');
   });
   // Sorted columns compare by code point, as SQLite does.
   await knex.raw(
@@ -192,6 +198,7 @@ exports.down = async function down(knex) {
     table.dropIndex([], 'cis_aws_accounts_system_lower_idx');
     table.dropIndex([], 'cis_aws_accounts_entity_lower_idx');
     table.dropIndex([], 'cis_aws_accounts_owner_verdict_idx');
+    table.dropIndex([], 'cis_aws_accounts_verdict_entity_idx');
   });
   await knex.schema.alterTable(TABLE, table => {
     table.dropColumn('verdict_rank');
@@ -202,6 +209,7 @@ exports.down = async function down(knex) {
     table.dropColumn('search_text');
   });
   await knex.schema.alterTable(TABLE, table => {
+    table.index(['verdict'], 'cis_aws_accounts_verdict_idx');
     table.index(['owner_ref'], 'cis_aws_accounts_owner_ref_idx');
     table.index(['system_ref'], 'cis_aws_accounts_system_ref_idx');
     table.index(['entity_ref'], 'cis_aws_accounts_entity_ref_idx');

@@ -14,6 +14,9 @@ export interface OwnerRankingService {
   }): Promise<OwnersResponse>;
 }
 
+/** `localeCompare`'s order, without building a collator for every comparison. */
+const byName = new Intl.Collator();
+
 /** Owners by failing accounts, then erroring ones, then by name; nobody's accounts last. */
 export function rankOwnerCounts(
   counts: readonly OwnerCounts[],
@@ -30,7 +33,7 @@ export function rankOwnerCounts(
         b.totals.ERROR - a.totals.ERROR ||
         // Nobody's accounts after the named owners they tie with.
         Number(a.ownerRef === undefined) - Number(b.ownerRef === undefined) ||
-        (a.ownerRef ?? '').localeCompare(b.ownerRef ?? ''),
+        byName.compare(a.ownerRef ?? '', b.ownerRef ?? ''),
     );
 }
 
@@ -70,12 +73,9 @@ export class DefaultOwnerRankingService implements OwnerRankingService {
   }: {
     credentials: BackstageCredentials;
   }): Promise<OwnersResponse> {
-    const readableEntityRefs = await this.deps.access.readableAccountEntityRefs(
-      credentials,
+    const counts = await this.deps.store.countAccountsByOwner(
+      await this.deps.access.accountVisibility(credentials),
     );
-    const counts = await this.deps.store.countAccountsByOwner({
-      readableEntityRefs,
-    });
     return { owners: rankOwnerCounts(counts) };
   }
 }
