@@ -213,6 +213,7 @@ export const cisAwsPlugin = createBackendPlugin({
               catalog,
               permissions: deps.permissions,
               userInfo: deps.userInfo,
+              auth: deps.auth,
               logger,
               store,
               engine: gate.gatedEngine('request'),

@@ -126,9 +126,17 @@ export interface EntityResultResponse {
    * PENDING when it maps to accounts none of which has been evaluated yet.
    */
   verdict: EntityVerdictValue | 'PENDING';
+  /** Over all its evaluated accounts, not just the page in `accounts`. */
   counts: Record<EntityVerdictValue, number>;
-  /** The accounts of the entity the user may read, worst first. */
+  /**
+   * One page of its evaluated accounts, worst first (then by title): `accountCount` says how
+   * many there are in all, `offset` and `limit` which ones these are.
+   */
   accounts: AccountSummary[];
+  /** How many of its accounts have been evaluated. */
+  accountCount: number;
+  offset: number;
+  limit: number;
   /** Accounts mapped to the entity that have not been evaluated yet. */
   pendingAccountIds: string[];
   problems: MappingProblem[];

@@ -2,6 +2,7 @@ import {
   BackstageUserPrincipal,
   coreServices,
   createServiceFactory,
+  PermissionsService,
 } from '@backstage/backend-plugin-api';
 import { schedulerServiceFactory } from '@backstage/backend-defaults/scheduler';
 import {
@@ -99,6 +100,40 @@ function catalogHiding(
   });
 }
 
+/**
+ * The permission policy behind `catalogHiding`: the catalog's read permission is conditional for
+ * a user it hides entities from (the catalog applies the conditions) and allowed outright for
+ * everyone else; this plugin's own permissions get `result`.
+ */
+function permissionPolicy(
+  result: AuthorizeResult.ALLOW | AuthorizeResult.DENY,
+  hidden: Record<string, string[]>,
+): PermissionsService {
+  const userOf = (credentials: { principal: unknown }) =>
+    (credentials.principal as { userEntityRef?: string }).userEntityRef ?? '';
+  return {
+    authorize: async requests => requests.map(() => ({ result })),
+    authorizeConditional: async (requests, { credentials }) =>
+      requests.map(request => {
+        if (request.permission.name !== 'catalog.entity.read') {
+          return { result };
+        }
+        return (hidden[userOf(credentials)] ?? []).length > 0
+          ? {
+              result: AuthorizeResult.CONDITIONAL,
+              pluginId: 'catalog',
+              resourceType: 'catalog-entity',
+              conditions: {
+                rule: 'IS_NOT_HIDDEN',
+                resourceType: 'catalog-entity',
+                params: {},
+              },
+            }
+          : { result: AuthorizeResult.ALLOW };
+      }),
+  } as PermissionsService;
+}
+
 export interface TestBackendOptions {
   sim: RunningSimulator;
   entities?: Entity[];
@@ -160,8 +195,14 @@ export async function startCisAwsTestBackend(options: TestBackendOptions) {
       mockServices.httpAuth.factory({
         defaultCredentials: mockCredentials.none(),
       }),
-      mockServices.permissions.factory({
-        result: options.evaluatePermission ?? AuthorizeResult.ALLOW,
+      createServiceFactory({
+        service: coreServices.permissions,
+        deps: {},
+        factory: () =>
+          permissionPolicy(
+            options.evaluatePermission ?? AuthorizeResult.ALLOW,
+            options.hiddenFrom ?? {},
+          ),
       }),
       createServiceFactory({
         service: coreServices.userInfo,

@@ -15,6 +15,7 @@ import { createExceptionRoutes } from './exceptionRoutes';
 import { redactJsonResponses } from './redaction';
 import {
   accountsQuerySchema,
+  entityQuerySchema,
   historyQuerySchema,
   noQuerySchema,
   parseAccountId,
@@ -118,9 +119,12 @@ export async function createRouter(
 
   router.get('/v1/entities/:kind/:namespace/:name', async (req, res) => {
     const entityRef = stringifyEntityRef(parseEntityRefParams(req.params));
-    parseInput(noQuerySchema, req.query);
+    const page = parseInput(entityQuerySchema, req.query);
     res.json(
-      await entities.getEntityResult(entityRef, await credentialsOf(req)),
+      await entities.getEntityResult(entityRef, {
+        ...(await credentialsOf(req)),
+        page,
+      }),
     );
   });
 

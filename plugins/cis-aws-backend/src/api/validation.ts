@@ -144,6 +144,14 @@ export const evidenceVerifySchema = z
   .object({ packet: z.record(z.unknown()).optional() })
   .strict();
 
+/** Which of an entity's accounts to list. */
+export const entityQuerySchema = z
+  .object({
+    offset: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
+    limit: z.coerce.number().int().min(1).max(1000).optional(),
+  })
+  .strict();
+
 /** Routes that take no query parameters say so instead of ignoring a misspelt one. */
 export const noQuerySchema = z.object({}).strict();
 

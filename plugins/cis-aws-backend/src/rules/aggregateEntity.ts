@@ -29,6 +29,21 @@ export function aggregateEntity(
 }
 
 /**
+ * The verdict and counts of an entity whose distinct accounts were counted per verdict (by the
+ * database): the same judgement as {@link aggregateEntity}, without the list of accounts.
+ */
+export function aggregateCounts(
+  totals: Readonly<Record<AccountVerdict['verdict'], number>>,
+): Pick<EntityVerdict, 'verdict' | 'counts'> {
+  const counts = { ...emptyCounts(), ...totals, NOT_MAPPED: 0 };
+  const present = (Object.keys(totals) as AccountVerdict['verdict'][]).filter(
+    verdict => totals[verdict] > 0,
+  );
+  if (present.length === 0) counts.NOT_MAPPED = 1;
+  return { verdict: worstVerdict(present) ?? 'NOT_MAPPED', counts };
+}
+
+/**
  * The verdict of an entity made of others (a group, a team): the worst over the distinct
  * accounts of its children, so an account shared by two systems counts once. Children that map
  * to no account add to NOT_MAPPED; with no account anywhere below, the group is NOT_MAPPED.

@@ -9,7 +9,10 @@ import { CatalogAccess } from './CatalogAccess';
 import { servedAccountDetail } from './servedAccountDetail';
 
 /** Filters, order and page of the accounts list, as the request gave them. */
-export type AccountListQuery = Omit<AccountQuery, 'readableEntityRefs'>;
+export type AccountListQuery = Omit<
+  AccountQuery,
+  'readableEntityRefs' | 'hiddenEntityRefs'
+>;
 
 /**
  * The stored results of the accounts a caller may read: the list, one account with its trails
@@ -60,9 +63,7 @@ export class DefaultAccountResultsService implements AccountResultsService {
       ...query,
       offset,
       limit,
-      readableEntityRefs: await this.deps.access.readableAccountEntityRefs(
-        credentials,
-      ),
+      ...(await this.deps.access.accountVisibility(credentials)),
     });
     return { ...page, offset, limit };
   }

@@ -1,21 +1,20 @@
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { AccountSummary, Verdict } from '@cis-aws/plugin-cis-aws-common';
-import { accountId, at } from '../storage/__fixtures__/evaluations';
+import { TestDatabases } from '@backstage/backend-test-utils';
+import { Verdict } from '@cis-aws/plugin-cis-aws-common';
+import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
+import { createStore } from '../storage/__testUtils__/stores';
+import {
+  aMapping,
+  accountId,
+  anEvaluation,
+} from '../storage/__fixtures__/evaluations';
 import { DefaultEntityResultsService } from './EntityResultsService';
 import { CALLER } from './__testUtils__/fixtures';
 
-function summary(id: string, verdict: Verdict): AccountSummary {
-  return {
-    accountId: id,
-    entityRef: `resource:default/aws-${id}`,
-    title: id,
-    verdict,
-    evaluatedAt: at(0),
-    verdictSince: at(0),
-    stale: false,
-  };
-}
+jest.setTimeout(60_000);
+
+const databases = TestDatabases.create({ ids: ['SQLITE_3'] });
 
 function entity(
   kind: string,
@@ -63,20 +62,34 @@ const ENTITIES = [
   entity('Component', 'plain'),
 ];
 
-function setup() {
-  const stored = [summary(A, 'PASS'), summary(B, 'FAIL')];
-  const store = {
-    listAccounts: jest.fn(async (query: { accountIds?: string[] }) => {
-      const items = stored.filter(s => query.accountIds?.includes(s.accountId));
-      return {
-        items,
-        totalCount: items.length,
-        totals: { PASS: 0, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
-      };
-    }),
+async function setup(
+  extra: { entities?: Entity[]; results?: Array<[string, Verdict]> } = {},
+) {
+  const { store: realStore } = await createStore(databases, 'SQLITE_3');
+  const results: Array<[string, Verdict]> = [
+    [A, 'PASS'],
+    [B, 'FAIL'],
+    ...(extra.results ?? []),
+  ];
+  for (const [id, verdict] of results) {
+    await realStore.saveResult({
+      mapping: aMapping(id),
+      evaluation: anEvaluation(id, verdict),
+    });
+  }
+  const store: Pick<
+    DatabaseEvaluationStore,
+    'listAccounts' | 'listEvaluatedAccountIds'
+  > = {
+    listAccounts: jest.fn(query => realStore.listAccounts(query)),
+    listEvaluatedAccountIds: jest.fn(ids =>
+      realStore.listEvaluatedAccountIds(ids),
+    ),
   };
   const service = DefaultEntityResultsService.create({
-    catalog: catalogServiceMock({ entities: ENTITIES }),
+    catalog: catalogServiceMock({
+      entities: [...ENTITIES, ...(extra.entities ?? [])],
+    }),
     store,
   });
   return { service, store };
@@ -84,7 +97,7 @@ function setup() {
 
 describe('DefaultEntityResultsService', () => {
   it('aggregates a department as the worst of what it and every group below it own', async () => {
-    const { service } = setup();
+    const { service } = await setup();
     const result = await service.getEntityResult(
       'group:default/department',
       CALLER,
@@ -95,11 +108,56 @@ describe('DefaultEntityResultsService', () => {
       pendingAccountIds: [],
       problems: [],
     });
-    expect(result.accounts.map(a => a.accountId).sort()).toEqual([A, B]);
+    // Worst first.
+    expect(result.accounts.map(a => a.accountId)).toEqual([B, A]);
+    expect(result.accountCount).toBe(2);
+    expect(result.counts).toMatchObject({ FAIL: 1, PASS: 1, NOT_MAPPED: 0 });
+  });
+
+  it('counts every account in the database and lists one page of them, failing first', async () => {
+    const many = Array.from({ length: 120 }, (_, i) => accountId(100 + i));
+    const { service, store } = await setup({
+      entities: many.map(id =>
+        entity('Resource', `aws-${id}`, {
+          account: id,
+          relations: [{ type: 'ownedBy', targetRef: 'group:default/team' }],
+        }),
+      ),
+      // Every tenth account fails; the last 20 have no result yet.
+      results: many
+        .slice(0, 100)
+        .map((id, i): [string, Verdict] => [
+          id,
+          i % 10 === 0 ? 'FAIL' : 'PASS',
+        ]),
+    });
+
+    const first = await service.getEntityResult('group:default/department', {
+      ...CALLER,
+      page: { limit: 12 },
+    });
+    expect(first.verdict).toBe('FAIL');
+    expect(first.accountCount).toBe(102);
+    expect(first.counts).toMatchObject({ FAIL: 11, PASS: 91 });
+    expect(first.accounts).toHaveLength(12);
+    expect(first.accounts.slice(0, 11).every(a => a.verdict === 'FAIL')).toBe(
+      true,
+    );
+    expect(first.pendingAccountIds).toEqual(many.slice(100));
+    // One counted page, and the evaluated ids only because some are missing.
+    expect(store.listAccounts).toHaveBeenCalledTimes(1);
+    expect(store.listEvaluatedAccountIds).toHaveBeenCalledTimes(1);
+
+    const last = await service.getEntityResult('group:default/department', {
+      ...CALLER,
+      page: { offset: 96, limit: 12 },
+    });
+    expect(last.accounts).toHaveLength(6);
+    expect(last).toMatchObject({ offset: 96, limit: 12, accountCount: 102 });
   });
 
   it('says PENDING for a system whose accounts have no result yet', async () => {
-    const { service } = setup();
+    const { service } = await setup();
     await expect(
       service.getEntityResult('system:default/payments', CALLER),
     ).resolves.toMatchObject({
@@ -110,7 +168,7 @@ describe('DefaultEntityResultsService', () => {
   });
 
   it('says NOT_MAPPED for an entity without accounts, without asking the store', async () => {
-    const { service, store } = setup();
+    const { service, store } = await setup();
     await expect(
       service.getEntityResult('component:default/plain', CALLER),
     ).resolves.toMatchObject({ verdict: 'NOT_MAPPED', accounts: [] });
@@ -118,7 +176,7 @@ describe('DefaultEntityResultsService', () => {
   });
 
   it('reports a malformed annotation as a problem of its entity', async () => {
-    const { service } = setup();
+    const { service } = await setup();
     const result = await service.getEntityResult(
       'component:default/typo',
       CALLER,
@@ -133,7 +191,7 @@ describe('DefaultEntityResultsService', () => {
   });
 
   it('answers an entity that does not exist (or is unreadable) with 404', async () => {
-    const { service } = setup();
+    const { service } = await setup();
     await expect(
       service.getEntityResult('group:default/nobody', CALLER),
     ).rejects.toMatchObject({ name: 'NotFoundError' });

@@ -4,14 +4,14 @@ import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
-  AccountSummary,
   AWS_ACCOUNT_ID_ANNOTATION,
   EntityResultResponse,
   MappingProblem,
   parseAccountAnnotation,
 } from '@cis-aws/plugin-cis-aws-common';
-import { aggregateEntity } from '../rules';
-import { EvaluationStore, listAllAccounts } from '../storage/EvaluationStore';
+import { aggregateCounts } from '../rules';
+import { emptyTotals } from '../storage/accountListing';
+import { AccountPage, EvaluationStore } from '../storage/EvaluationStore';
 
 /** How many levels of child groups a group's aggregate reaches down. */
 export const MAX_GROUP_DEPTH = 10;
@@ -21,33 +21,51 @@ export interface EntityResultsService {
   /** 404 when the entity does not exist or the caller may not read it. */
   getEntityResult(
     entityRef: string,
-    options: { credentials: BackstageCredentials },
+    options: {
+      credentials: BackstageCredentials;
+      /** Which of its accounts to list, worst first (default: the first 50). */
+      page?: { offset?: number; limit?: number };
+    },
   ): Promise<EntityResultResponse>;
 }
+
+/** What {@link DefaultEntityResultsService} is made of. */
+export interface EntityResultsServiceDeps {
+  catalog: CatalogService;
+  store: Pick<EvaluationStore, 'listAccounts' | 'listEvaluatedAccountIds'>;
+}
+
+export const DEFAULT_ENTITY_PAGE = 50;
 
 /**
  * A cloud-account Resource stands for its own account; a System for its parts' accounts; a User
  * for what it owns; a Group for what it and every group below it own (a department's card
  * covers its teams); any entity also for its own annotation. The catalog is asked with the
- * caller's credentials, so what the caller may not read does not count.
+ * caller's credentials, so what the caller may not read does not count. The database counts
+ * the accounts per verdict and returns one page of them, however many the entity has.
  */
 export class DefaultEntityResultsService implements EntityResultsService {
-  static create(options: {
-    catalog: CatalogService;
-    store: Pick<EvaluationStore, 'listAccounts'>;
-  }): EntityResultsService {
-    return new DefaultEntityResultsService(options.catalog, options.store);
+  static create(deps: EntityResultsServiceDeps): EntityResultsService {
+    return new DefaultEntityResultsService(deps.catalog, deps.store);
   }
 
   private constructor(
     private readonly catalog: CatalogService,
-    private readonly store: Pick<EvaluationStore, 'listAccounts'>,
+    private readonly store: EntityResultsServiceDeps['store'],
   ) {}
 
   async getEntityResult(
     entityRef: string,
-    { credentials }: { credentials: BackstageCredentials },
+    {
+      credentials,
+      page: requested = {},
+    }: {
+      credentials: BackstageCredentials;
+      page?: { offset?: number; limit?: number };
+    },
   ): Promise<EntityResultResponse> {
+    const offset = requested.offset ?? 0;
+    const limit = requested.limit ?? DEFAULT_ENTITY_PAGE;
     const entity = await this.catalog.getEntityByRef(entityRef, {
       credentials,
     });
@@ -58,22 +76,27 @@ export class DefaultEntityResultsService implements EntityResultsService {
     ];
     const { accountIds, problems } = annotatedAccounts(carriers);
     // An empty accountIds filter would not filter at all: no ids, no accounts.
-    const accounts: AccountSummary[] =
+    const page: AccountPage =
       accountIds.length > 0
-        ? await listAllAccounts(this.store, { accountIds })
-        : [];
-    const aggregate = aggregateEntity(
-      accounts.map(({ accountId, verdict }) => ({ accountId, verdict })),
-    );
-    const evaluated = new Set(accounts.map(account => account.accountId));
+        ? await this.store.listAccounts({ accountIds, offset, limit })
+        : { items: [], totalCount: 0, totals: emptyTotals() };
+    const aggregate = aggregateCounts(page.totals);
+    // Only when some are missing: which ones (the ids alone, from the primary key).
+    const evaluated =
+      page.totalCount < accountIds.length
+        ? new Set(await this.store.listEvaluatedAccountIds(accountIds))
+        : new Set(accountIds);
     let verdict: EntityResultResponse['verdict'] = aggregate.verdict;
     if (accountIds.length === 0) verdict = 'NOT_MAPPED';
-    else if (accounts.length === 0) verdict = 'PENDING';
+    else if (page.totalCount === 0) verdict = 'PENDING';
     return {
       entityRef,
       verdict,
       counts: aggregate.counts,
-      accounts,
+      accounts: page.items,
+      accountCount: page.totalCount,
+      offset,
+      limit,
       pendingAccountIds: accountIds.filter(id => !evaluated.has(id)).sort(),
       problems,
     };

@@ -4,7 +4,7 @@ import {
   OwnerSummary,
   OwnersResponse,
 } from '@cis-aws/plugin-cis-aws-common';
-import { EvaluationStore, listAllAccounts } from '../storage/EvaluationStore';
+import { EvaluationStore, OwnerCounts } from '../storage/EvaluationStore';
 import { CatalogAccess } from './CatalogAccess';
 
 /** The platform team's ranking: every owner's accounts by verdict, worst first. */
@@ -14,54 +14,68 @@ export interface OwnerRankingService {
   }): Promise<OwnersResponse>;
 }
 
+/** `localeCompare`'s order, without building a collator for every comparison. */
+const byName = new Intl.Collator();
+
 /** Owners by failing accounts, then erroring ones, then by name; nobody's accounts last. */
+export function rankOwnerCounts(
+  counts: readonly OwnerCounts[],
+): OwnerSummary[] {
+  return counts
+    .map(({ ownerRef, totals }) => ({
+      ...(ownerRef ? { ownerRef } : {}),
+      totalCount: Object.values(totals).reduce((sum, n) => sum + n, 0),
+      totals: { ...totals },
+    }))
+    .sort(
+      (a, b) =>
+        b.totals.FAIL - a.totals.FAIL ||
+        b.totals.ERROR - a.totals.ERROR ||
+        // Nobody's accounts after the named owners they tie with.
+        Number(a.ownerRef === undefined) - Number(b.ownerRef === undefined) ||
+        byName.compare(a.ownerRef ?? '', b.ownerRef ?? ''),
+    );
+}
+
+/** The ranking of individual accounts' owners (what the store's grouped counts stand for). */
 export function rankOwners(
   accounts: readonly Pick<AccountSummary, 'ownerRef' | 'verdict'>[],
 ): OwnerSummary[] {
-  const byOwner = new Map<string, OwnerSummary>();
+  const byOwner = new Map<string, OwnerCounts>();
   for (const account of accounts) {
     const key = account.ownerRef ?? '';
-    const summary = byOwner.get(key) ?? {
+    const counts = byOwner.get(key) ?? {
       ...(account.ownerRef ? { ownerRef: account.ownerRef } : {}),
-      totalCount: 0,
       totals: { PASS: 0, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
     };
-    summary.totalCount += 1;
-    summary.totals[account.verdict] += 1;
-    byOwner.set(key, summary);
+    counts.totals[account.verdict] += 1;
+    byOwner.set(key, counts);
   }
-  return [...byOwner.values()].sort(
-    (a, b) =>
-      b.totals.FAIL - a.totals.FAIL ||
-      b.totals.ERROR - a.totals.ERROR ||
-      // Nobody's accounts after the named owners they tie with ('~' sorts before letters).
-      Number(a.ownerRef === undefined) - Number(b.ownerRef === undefined) ||
-      (a.ownerRef ?? '').localeCompare(b.ownerRef ?? ''),
-  );
+  return rankOwnerCounts([...byOwner.values()]);
 }
 
+/** What {@link DefaultOwnerRankingService} is made of. */
+export interface OwnerRankingServiceDeps {
+  store: Pick<EvaluationStore, 'countAccountsByOwner'>;
+  access: CatalogAccess;
+}
+
+/** One grouped count in the database over the accounts the caller may read. */
 export class DefaultOwnerRankingService implements OwnerRankingService {
-  static create(options: {
-    store: Pick<EvaluationStore, 'listAccounts'>;
-    access: CatalogAccess;
-  }): OwnerRankingService {
-    return new DefaultOwnerRankingService(options.store, options.access);
+  static create(deps: OwnerRankingServiceDeps): OwnerRankingService {
+    return new DefaultOwnerRankingService(deps);
   }
 
-  private constructor(
-    private readonly store: Pick<EvaluationStore, 'listAccounts'>,
-    private readonly access: CatalogAccess,
-  ) {}
+  private constructor(private readonly deps: OwnerRankingServiceDeps) {}
 
   async rankOwners({
     credentials,
   }: {
     credentials: BackstageCredentials;
   }): Promise<OwnersResponse> {
-    const readableEntityRefs = await this.access.readableAccountEntityRefs(
-      credentials,
+    const counts = await this.deps.store.countAccountsByOwner(
+      await this.deps.access.accountVisibility(credentials),
     );
-    const accounts = await listAllAccounts(this.store, { readableEntityRefs });
-    return { owners: rankOwners(accounts) };
+    return { owners: rankOwnerCounts(counts) };
   }
 }

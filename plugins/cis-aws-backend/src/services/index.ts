@@ -1,4 +1,5 @@
 import {
+  AuthService,
   LoggerService,
   PermissionsService,
   UserInfoService,
@@ -55,6 +56,8 @@ export function createApiServices(deps: {
   permissions: PermissionsService;
   /** Who the caller is and which groups they belong to: exception requests and approvals. */
   userInfo: UserInfoService;
+  /** Lets callers the catalog lets read everything share one list of account entities. */
+  auth?: AuthService;
   logger: LoggerService;
   store: EvaluationStore & ExceptionStore & EvidenceChainStore;
   /** `evaluateOne` through the account gate (AccountGate.gatedEngine). */
@@ -72,7 +75,12 @@ export function createApiServices(deps: {
 }): ApiServices {
   const { catalog, permissions, logger, store, engine, options, now } = deps;
   const { runner, runs } = deps;
-  const access = CatalogAccess.create({ catalog });
+  const access = CatalogAccess.create({
+    catalog,
+    permissions,
+    auth: deps.auth,
+    store,
+  });
   const securityHubRegion = options.securityHub.region;
   return {
     accounts: DefaultAccountResultsService.create({

@@ -20,6 +20,7 @@ import {
   EvaluationStore,
   EvidenceChainStore,
   ExceptionStore,
+  OwnerCounts,
   SaveOutcome,
   StoredAccountDetail,
 } from './EvaluationStore';
@@ -31,7 +32,18 @@ import {
   mappingColumns,
   summaryFromRow,
 } from './accountRows';
-import { MAX_LIMIT, pageAccounts } from './accountListing';
+import {
+  Dialect,
+  MAX_LIMIT,
+  applyAccountFilter,
+  applyAccountOrder,
+  dialectOf,
+  emptyTotals,
+  matchesNothing,
+  pageBounds,
+  totalsFromCounts,
+  whereInSet,
+} from './accountListing';
 import { runFromRow } from './runRows';
 import { DatabaseRunCoordination } from './runCoordination';
 import {
@@ -158,12 +170,14 @@ export class DatabaseEvaluationStore
   }
 
   private readonly exceptions: ExceptionStore;
+  private readonly dialect: Dialect;
 
   private constructor(
     private readonly db: Knex,
     private readonly now: () => Date,
   ) {
     this.exceptions = DatabaseExceptionStore.create({ db });
+    this.dialect = dialectOf(db);
   }
 
   /** Leases and run queues on the same database (see DatabaseRunCoordination). */
@@ -331,15 +345,79 @@ export class DatabaseEvaluationStore
   }
 
   async listAccounts(query: AccountQuery): Promise<AccountPage> {
-    const builder = this.db<AccountRow>(ACCOUNTS_TABLE).select([
-      ...ACCOUNT_SUMMARY_COLUMNS,
-    ]);
-    if (query.verdicts && query.verdicts.length > 0) {
-      // At most five values, and indexed: the one filter worth doing in SQL.
-      builder.whereIn('verdict', query.verdicts);
+    if (matchesNothing(query)) {
+      return { items: [], totalCount: 0, totals: emptyTotals() };
     }
-    const rows: AccountSummaryRow[] = await builder;
-    return pageAccounts(rows.map(summaryFromRow), query);
+    const { offset, limit } = pageBounds(query);
+    const filtered = () => {
+      const builder = this.db<AccountRow>(ACCOUNTS_TABLE);
+      applyAccountFilter(builder, this.dialect, query);
+      return builder;
+    };
+    const pageQuery = filtered().select([...ACCOUNT_SUMMARY_COLUMNS]);
+    applyAccountOrder(pageQuery, query.orderBy);
+    pageQuery.offset(offset).limit(limit);
+    const [rows, counts] = await Promise.all([
+      pageQuery as Promise<AccountSummaryRow[]>,
+      filtered()
+        .select('verdict')
+        .count({ count: '*' })
+        .groupBy('verdict') as Promise<
+        Array<{ verdict: string; count: number | string }>
+      >,
+    ]);
+    const totals = totalsFromCounts(counts);
+    return {
+      items: rows.map(summaryFromRow),
+      totalCount: Object.values(totals).reduce((sum, n) => sum + n, 0),
+      totals,
+    };
+  }
+
+  async listEntityRefs(): Promise<string[]> {
+    const rows: Array<{ entity_ref_lower: string }> = await this.db<AccountRow>(
+      ACCOUNTS_TABLE,
+    ).distinct('entity_ref_lower');
+    return rows.map(row => row.entity_ref_lower);
+  }
+
+  async countAccountsByOwner(
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+  ): Promise<OwnerCounts[]> {
+    if (matchesNothing(query)) return [];
+    const builder = this.db<AccountRow>(ACCOUNTS_TABLE)
+      .select('owner_ref', 'verdict')
+      .count({ count: '*' })
+      .groupBy('owner_ref', 'verdict');
+    applyAccountFilter(builder, this.dialect, query);
+    const rows = (await builder) as Array<{
+      owner_ref: string | null;
+      verdict: string;
+      count: number | string;
+    }>;
+    const byOwner = new Map<string | null, OwnerCounts>();
+    for (const row of rows) {
+      let owner = byOwner.get(row.owner_ref);
+      if (!owner) {
+        owner = {
+          ...(row.owner_ref === null ? {} : { ownerRef: row.owner_ref }),
+          totals: emptyTotals(),
+        };
+        byOwner.set(row.owner_ref, owner);
+      }
+      owner.totals[readVerdict(row.verdict)] += Number(row.count);
+    }
+    return [...byOwner.values()];
+  }
+
+  async listEvaluatedAccountIds(
+    accountIds: readonly string[],
+  ): Promise<string[]> {
+    if (accountIds.length === 0) return [];
+    const builder = this.db<AccountRow>(ACCOUNTS_TABLE).select('account_id');
+    whereInSet(builder, this.dialect, 'account_id', [...new Set(accountIds)]);
+    const rows: Array<{ account_id: string }> = await builder;
+    return rows.map(row => row.account_id);
   }
 
   async getHistory(

@@ -38,10 +38,20 @@ export interface AccountQuery {
    * May hold tens of thousands of refs. An empty set hides every account.
    */
   readableEntityRefs?: ReadonlySet<string>;
+  /**
+   * Leaves out the accounts of these entities (ignoring case): for a caller who may read every
+   * entity, the stored accounts whose entity is no longer in the catalog. Usually none.
+   */
+  hiddenEntityRefs?: ReadonlySet<string>;
   /** Case-insensitive match on account id, title, owner or system. */
   search?: string;
   /** Default: verdict, worst first. */
   orderBy?: { field: AccountSortField; direction: 'asc' | 'desc' };
+  /**
+   * Only accounts whose id sorts after this one: with `orderBy` accountId ascending, the next
+   * page after the last id read (keyset paging; totals count the accounts after it too).
+   */
+  afterAccountId?: string;
   offset?: number;
   /** Default 50, at most 1000. */
   limit?: number;
@@ -62,6 +72,11 @@ export type StoredAccountDetail = Omit<
 export interface AccountPage {
   items: AccountSummary[];
   totalCount: number;
+  totals: VerdictTotals;
+}
+
+export interface OwnerCounts {
+  ownerRef?: string;
   totals: VerdictTotals;
 }
 
@@ -105,7 +120,23 @@ export interface EvaluationStore {
 
   getAccount(accountId: string): Promise<StoredAccountDetail | undefined>;
 
+  /** One page of the matching accounts, with their number and totals per verdict. */
   listAccounts(query: AccountQuery): Promise<AccountPage>;
+
+  /**
+   * How many accounts each owner has per verdict, over the accounts the filter lets through
+   * (`readableEntityRefs` as in `listAccounts`). Owners are refs as stored; accounts without
+   * an owner are counted under `ownerRef: undefined`. In no particular order.
+   */
+  countAccountsByOwner(
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+  ): Promise<OwnerCounts[]>;
+
+  /** The entity refs of every stored account, lower-cased. */
+  listEntityRefs(): Promise<string[]>;
+
+  /** Which of these accounts have a stored result (any number of ids). */
+  listEvaluatedAccountIds(accountIds: readonly string[]): Promise<string[]>;
 
   /**
    * Verdict changes of an account and its trails, oldest first; `from` and
@@ -236,15 +267,35 @@ export type {
 /** The largest page the store serves. */
 const PAGE = 1000;
 
-/** Every account matching a query, read page by page (offset and limit are set here). */
+/**
+ * Every account matching a query, by account id, read a page at a time after the last id read
+ * (keyset paging: each page reads its own rows from the primary key, never the ones before it).
+ */
 export async function listAllAccounts(
   store: Pick<EvaluationStore, 'listAccounts'>,
-  query: Omit<AccountQuery, 'offset' | 'limit'> = {},
+  query: Omit<
+    AccountQuery,
+    'offset' | 'limit' | 'orderBy' | 'afterAccountId'
+  > = {},
 ): Promise<AccountSummary[]> {
   const accounts: AccountSummary[] = [];
-  for (let offset = 0; ; offset += PAGE) {
-    const page = await store.listAccounts({ ...query, offset, limit: PAGE });
+  let afterAccountId: string | undefined;
+  for (;;) {
+    const page = await store.listAccounts({
+      ...query,
+      orderBy: { field: 'accountId', direction: 'asc' },
+      afterAccountId,
+      limit: PAGE,
+    });
     accounts.push(...page.items);
-    if (offset + PAGE >= page.totalCount) return accounts;
+    const last = page.items[page.items.length - 1]?.accountId;
+    if (
+      page.items.length < PAGE ||
+      last === undefined ||
+      (afterAccountId !== undefined && last <= afterAccountId)
+    ) {
+      return accounts;
+    }
+    afterAccountId = last;
   }
 }

@@ -1,43 +1,84 @@
 /**
- * Filtering, sorting, counting and paging the accounts list over the lightweight summary rows.
+ * Filtering, sorting, counting and paging the accounts list in SQL, the same way on SQLite and
+ * PostgreSQL, over the list columns every row carries (see AccountListColumns): the database
+ * reads only the rows of the page it returns, and counts the rest with GROUP BY.
  *
- * Why in memory and not in SQL: `readableEntityRefs` can hold tens of thousands of refs, which
- * one `IN` list cannot carry (SQLite's bound-variable limit) and chunked queries cannot page;
- * refs must match case-insensitively and titles sort the same way on SQLite and PostgreSQL
- * (whose collations differ). The summary columns of 10,000 accounts are a few MB at most and
- * are filtered and sorted in milliseconds; the JSON documents are never read for a list.
+ * A set of values that may be large (the refs a user may read: tens of thousands; the accounts
+ * of a root group) is bound as ONE parameter, a JSON array on SQLite (`json_each`) and an array
+ * on PostgreSQL (`= ANY`), so that no list runs into a bound-variable limit and no query is split
+ * into chunks that could not be counted or paged together.
  */
 import {
-  AccountSummary,
   VERDICTS,
-  VERDICT_SEVERITY_ORDER,
   Verdict,
   VerdictTotals,
 } from '@cis-aws/plugin-cis-aws-common';
-import { AccountPage, AccountQuery, AccountSortField } from './EvaluationStore';
+import { Knex } from 'knex';
+import { AccountQuery, AccountSortField } from './EvaluationStore';
+import { lowerText } from './accountRows';
 
 export const DEFAULT_LIMIT = 50;
 export const MAX_LIMIT = 1000;
 
-/** The query's filters with the refs lower-cased once. */
-interface AccountFilter {
-  verdicts?: ReadonlySet<Verdict>;
-  accountIds?: ReadonlySet<string>;
-  ownerRefs?: ReadonlySet<string>;
-  entityRefs?: ReadonlySet<string>;
-  systemRefs?: ReadonlySet<string>;
-  readableEntityRefs?: ReadonlySet<string>;
-  search?: string;
+/** Up to this many values, a plain `IN (?, ?, …)`; above it, one bound array. */
+const INLINE_SET_SIZE = 100;
+
+export type Dialect = 'sqlite' | 'pg';
+
+export function dialectOf(db: Knex): Dialect {
+  return String(db.client.config.client ?? '').includes('sqlite')
+    ? 'sqlite'
+    : 'pg';
 }
 
-function lower(value: string): string {
-  return value.toLocaleLowerCase('en-US');
+/** `column` is one of `values` (or, negated, none of them), whatever their number. */
+export function whereInSet(
+  builder: Knex.QueryBuilder,
+  dialect: Dialect,
+  column: string,
+  values: readonly string[],
+  options: { not?: boolean } = {},
+): void {
+  const not = options.not ? 'NOT ' : '';
+  if (values.length <= INLINE_SET_SIZE) {
+    if (options.not) builder.whereNotIn(column, values as string[]);
+    else builder.whereIn(column, values as string[]);
+  } else if (dialect === 'sqlite') {
+    // The unary + keeps SQLite from looking each value up in the column's index and sorting
+    // what it found: it walks the index of the requested order instead, testing each row
+    // against the set (a bloom filter, then a lookup), and stops after the page.
+    builder.whereRaw(`+?? ${not}IN (SELECT value FROM json_each(?))`, [
+      column,
+      JSON.stringify(values),
+    ]);
+  } else {
+    builder.whereRaw(`${not}(?? = ANY(?::text[]))`, [
+      column,
+      values as string[],
+    ]);
+  }
+}
+
+/** The filters of a query, with refs lower-cased once; `undefined` does not filter. */
+interface AccountFilter {
+  verdicts?: Verdict[];
+  accountIds?: string[];
+  ownerRefs?: string[];
+  entityRefs?: string[];
+  systemRefs?: string[];
+  readableEntityRefs?: string[];
+  hiddenEntityRefs?: string[];
+  search?: string;
+  afterAccountId?: string;
 }
 
 /** An empty or absent list does not filter. */
-function setOf(values: readonly string[] | undefined, normalize = lower) {
+function listOf(
+  values: readonly string[] | undefined,
+  normalize: (value: string) => string = lowerText,
+): string[] | undefined {
   return values && values.length > 0
-    ? new Set(values.map(normalize))
+    ? [...new Set(values.map(normalize))]
     : undefined;
 }
 
@@ -46,123 +87,114 @@ function toFilter(query: AccountQuery): AccountFilter {
   return {
     verdicts:
       query.verdicts && query.verdicts.length > 0
-        ? new Set(query.verdicts)
+        ? [...new Set(query.verdicts)]
         : undefined,
-    accountIds: setOf(query.accountIds, id => id.trim()),
-    ownerRefs: setOf(query.ownerRefs),
-    entityRefs: setOf(query.entityRefs),
-    systemRefs: setOf(query.systemRefs),
+    accountIds: listOf(query.accountIds, id => id.trim()),
+    ownerRefs: listOf(query.ownerRefs),
+    entityRefs: listOf(query.entityRefs),
+    systemRefs: listOf(query.systemRefs),
     // An empty set is a restriction too: the user may read no account entity at all.
     readableEntityRefs: query.readableEntityRefs
-      ? new Set(Array.from(query.readableEntityRefs, lower))
+      ? [...new Set(Array.from(query.readableEntityRefs, lowerText))]
       : undefined,
-    search: search ? lower(search) : undefined,
+    hiddenEntityRefs: query.hiddenEntityRefs?.size
+      ? [...new Set(Array.from(query.hiddenEntityRefs, lowerText))]
+      : undefined,
+    search: search ? lowerText(search) : undefined,
+    afterAccountId: query.afterAccountId,
   };
 }
 
-function matchesRef(
-  filter: ReadonlySet<string> | undefined,
-  ref: string | undefined,
-): boolean {
-  return filter === undefined || (ref !== undefined && filter.has(lower(ref)));
+/** True when the query can match no account at all (the user may read none). */
+export function matchesNothing(query: AccountQuery): boolean {
+  return (
+    query.readableEntityRefs !== undefined &&
+    query.readableEntityRefs.size === 0
+  );
 }
 
-function matches(account: AccountSummary, filter: AccountFilter): boolean {
-  if (filter.verdicts && !filter.verdicts.has(account.verdict)) {
-    return false;
+/** Restricts `builder` to the accounts matching the query's filters. */
+export function applyAccountFilter(
+  builder: Knex.QueryBuilder,
+  dialect: Dialect,
+  query: AccountQuery,
+): void {
+  const filter = toFilter(query);
+  if (filter.verdicts) builder.whereIn('verdict', filter.verdicts);
+  if (filter.accountIds) {
+    whereInSet(builder, dialect, 'account_id', filter.accountIds);
   }
-  if (filter.accountIds && !filter.accountIds.has(account.accountId)) {
-    return false;
+  if (filter.ownerRefs) {
+    whereInSet(builder, dialect, 'owner_ref_lower', filter.ownerRefs);
   }
-  if (
-    !matchesRef(filter.ownerRefs, account.ownerRef) ||
-    !matchesRef(filter.entityRefs, account.entityRef) ||
-    !matchesRef(filter.systemRefs, account.systemRef) ||
-    !matchesRef(filter.readableEntityRefs, account.entityRef)
-  ) {
-    return false;
+  if (filter.entityRefs) {
+    whereInSet(builder, dialect, 'entity_ref_lower', filter.entityRefs);
+  }
+  if (filter.systemRefs) {
+    whereInSet(builder, dialect, 'system_ref_lower', filter.systemRefs);
+  }
+  if (filter.readableEntityRefs) {
+    whereInSet(builder, dialect, 'entity_ref_lower', filter.readableEntityRefs);
+  }
+  if (filter.hiddenEntityRefs) {
+    whereInSet(builder, dialect, 'entity_ref_lower', filter.hiddenEntityRefs, {
+      not: true,
+    });
   }
   if (filter.search) {
-    const needle = filter.search;
-    return [
-      account.accountId,
-      account.title,
-      account.ownerRef,
-      account.systemRef,
-    ].some(value => value !== undefined && lower(value).includes(needle));
+    // A substring, not a pattern: no wildcard in the user's text means anything.
+    builder.whereRaw(
+      dialect === 'sqlite' ? 'instr(??, ?) > 0' : 'strpos(??, ?) > 0',
+      ['search_text', filter.search],
+    );
   }
-  return true;
-}
-
-const collator = new Intl.Collator('en', {
-  sensitivity: 'base',
-  numeric: true,
-});
-
-/** Worst first, in the contract's order. */
-function severityRank(verdict: Verdict): number {
-  return VERDICT_SEVERITY_ORDER.indexOf(verdict);
-}
-
-type Comparator = (a: AccountSummary, b: AccountSummary) => number;
-
-/** Compares text, with missing values last whatever the direction. */
-function byText(
-  read: (account: AccountSummary) => string | undefined,
-  sign: number,
-): Comparator {
-  return (a, b) => {
-    const left = read(a);
-    const right = read(b);
-    if (left === undefined || right === undefined) {
-      return (left === undefined ? 1 : 0) - (right === undefined ? 1 : 0);
-    }
-    return sign * collator.compare(left, right);
-  };
-}
-
-function primaryComparator(field: AccountSortField, sign: number): Comparator {
-  switch (field) {
-    case 'verdict':
-      return (a, b) =>
-        sign * (severityRank(a.verdict) - severityRank(b.verdict));
-    case 'accountId':
-      return (a, b) =>
-        sign *
-        (a.accountId < b.accountId ? -1 : Number(a.accountId > b.accountId));
-    case 'title':
-      return byText(a => a.title, sign);
-    case 'ownerRef':
-      return byText(a => a.ownerRef, sign);
-    case 'systemRef':
-      return byText(a => a.systemRef, sign);
-    case 'evaluatedAt':
-      // ISO 8601 UTC strings of one width: text order is time order.
-      return (a, b) =>
-        sign *
-        (a.evaluatedAt < b.evaluatedAt
-          ? -1
-          : Number(a.evaluatedAt > b.evaluatedAt));
-    default:
-      throw new TypeError(`Unknown sort field ${String(field)}`);
+  if (filter.afterAccountId) {
+    builder.where('account_id', '>', filter.afterAccountId);
   }
 }
+
+type Direction = 'asc' | 'desc';
 
 /**
  * The sort of the list: the requested field, then title, then account id, so that pages never
- * overlap. `verdict` ascending is worst first (FAIL, ERROR, UNKNOWN, EXEMPT, PASS).
+ * overlap. `verdict` ascending is worst first (FAIL, ERROR, UNKNOWN, EXEMPT, PASS); missing
+ * owners and systems sort last in either direction.
  */
-export function accountComparator(
+export function applyAccountOrder(
+  builder: Knex.QueryBuilder,
   orderBy: AccountQuery['orderBy'],
-): Comparator {
-  const field = orderBy?.field ?? 'verdict';
-  const sign = orderBy?.direction === 'desc' ? -1 : 1;
-  const primary = primaryComparator(field, sign);
-  const byTitle = byText(a => a.title, 1);
-  return (a, b) =>
-    primary(a, b) ||
-    byTitle(a, b) ||
-    (a.accountId < b.accountId ? -1 : Number(a.accountId > b.accountId));
+): void {
+  const field: AccountSortField = orderBy?.field ?? 'verdict';
+  const direction: Direction = orderBy?.direction === 'desc' ? 'desc' : 'asc';
+  const nullsLast = (column: string) => {
+    builder.orderByRaw('(?? IS NULL)', [column]);
+    builder.orderBy(column, direction);
+  };
+  switch (field) {
+    case 'verdict':
+      builder.orderBy('verdict_rank', direction);
+      break;
+    case 'accountId':
+      builder.orderBy('account_id', direction);
+      return;
+    case 'title':
+      builder.orderBy('sort_title', direction);
+      builder.orderBy('account_id', 'asc');
+      return;
+    case 'ownerRef':
+      nullsLast('owner_ref_lower');
+      break;
+    case 'systemRef':
+      nullsLast('system_ref_lower');
+      break;
+    case 'evaluatedAt':
+      builder.orderBy('evaluated_at', direction);
+      break;
+    default:
+      throw new TypeError(`Unknown sort field ${String(field)}`);
+  }
+  builder.orderBy('sort_title', 'asc');
+  builder.orderBy('account_id', 'asc');
 }
 
 export function emptyTotals(): VerdictTotals {
@@ -183,23 +215,26 @@ function clamp(
   return Math.min(max, Math.max(min, Math.floor(value)));
 }
 
-/** One page of the accounts matching the query, with counts over all of them. */
-export function pageAccounts(
-  accounts: AccountSummary[],
-  query: AccountQuery,
-): AccountPage {
-  const filter = toFilter(query);
-  const matching = accounts.filter(account => matches(account, filter));
-  const totals = emptyTotals();
-  for (const account of matching) {
-    totals[account.verdict] += 1;
-  }
-  matching.sort(accountComparator(query.orderBy));
-  const offset = clamp(query.offset, 0, Number.MAX_SAFE_INTEGER, 0);
-  const limit = clamp(query.limit, 1, MAX_LIMIT, DEFAULT_LIMIT);
+/** The page the query asks for: offset from 0, limit 1 to 1000 (50 by default). */
+export function pageBounds(query: AccountQuery): {
+  offset: number;
+  limit: number;
+} {
   return {
-    items: matching.slice(offset, offset + limit),
-    totalCount: matching.length,
-    totals,
+    offset: clamp(query.offset, 0, Number.MAX_SAFE_INTEGER, 0),
+    limit: clamp(query.limit, 1, MAX_LIMIT, DEFAULT_LIMIT),
   };
+}
+
+/** Totals from `verdict, count` rows (PostgreSQL counts as strings). */
+export function totalsFromCounts(
+  rows: ReadonlyArray<{ verdict: string; count: number | string }>,
+): VerdictTotals {
+  const totals = emptyTotals();
+  for (const row of rows) {
+    if (row.verdict in totals) {
+      totals[row.verdict as Verdict] += Number(row.count);
+    }
+  }
+  return totals;
 }

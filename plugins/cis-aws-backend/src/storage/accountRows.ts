@@ -8,11 +8,14 @@ import {
   AccountSummary,
   DefinitiveResult,
   SecurityHubStatus,
+  VERDICT_SEVERITY_ORDER,
+  Verdict,
   isDefinitiveVerdict,
   verdictSeverity,
 } from '@cis-aws/plugin-cis-aws-common';
 import { StoredAccountDetail } from './EvaluationStore';
 import {
+  AccountListColumns,
   AccountRow,
   AccountSummaryRow,
   optionalVerdict,
@@ -43,6 +46,7 @@ export function buildAccountRow(input: {
     account_id: mapping.accountId,
     ...mappingColumns(mapping),
     verdict: evaluation.verdict,
+    verdict_rank: verdictRank(evaluation.verdict),
     reason: evaluation.reason ?? null,
     evaluated_at: evaluatedAt,
     verdict_since: verdictUnchanged
@@ -74,15 +78,51 @@ export function buildAccountRow(input: {
   };
 }
 
+/** Where the account sits in the catalog, and the list columns derived from it. */
 export function mappingColumns(
   mapping: AccountMapping,
-): Pick<AccountRow, 'entity_ref' | 'title' | 'owner_ref' | 'system_ref'> {
+): Pick<AccountRow, 'entity_ref' | 'title' | 'owner_ref' | 'system_ref'> &
+  Omit<AccountListColumns, 'verdict_rank'> {
+  const ownerRef = mapping.ownerRef ?? null;
+  const systemRef = mapping.systemRef ?? null;
   return {
     entity_ref: mapping.entityRef,
     title: mapping.title,
-    owner_ref: mapping.ownerRef ?? null,
-    system_ref: mapping.systemRef ?? null,
+    owner_ref: ownerRef,
+    system_ref: systemRef,
+    sort_title: sortTitle(mapping.title),
+    entity_ref_lower: lowerText(mapping.entityRef),
+    owner_ref_lower: ownerRef === null ? null : lowerText(ownerRef),
+    system_ref_lower: systemRef === null ? null : lowerText(systemRef),
+    search_text: lowerText(
+      [mapping.accountId, mapping.title, ownerRef ?? '', systemRef ?? '']
+        .filter(Boolean)
+        .join('\u001f'),
+    ),
   };
+}
+
+/** How refs and search text are compared: ignoring case. */
+export function lowerText(value: string): string {
+  return value.toLocaleLowerCase('en-US');
+}
+
+/**
+ * The key titles sort by, the same on SQLite and PostgreSQL (compared code point by code
+ * point): without case or accents, and with every number padded so that "Account 9" comes
+ * before "Account 10".
+ */
+export function sortTitle(title: string): string {
+  return lowerText(
+    title.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''),
+  ).replace(/\d+/g, digits =>
+    digits.replace(/^0+(?=\d)/, '').padStart(20, '0'),
+  );
+}
+
+/** The verdict's place worst first (FAIL 0 … PASS 4), which the list sorts by. */
+export function verdictRank(verdict: Verdict): number {
+  return VERDICT_SEVERITY_ORDER.indexOf(verdict);
 }
 
 /** The last definitive evaluation as it stood before a non-definitive one replaces the latest. */

@@ -3,6 +3,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
 import { createTestDatabases } from './__testUtils__/stores';
+import { buildAccountRow, mappingColumns, verdictRank } from './accountRows';
 import {
   aMapping,
   accountId,
@@ -76,6 +77,87 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
     for (const table of [...TABLES, ...later]) {
       expect(await knex.schema.hasTable(table)).toBe(false);
     }
+  });
+
+  it('carries existing accounts over to the list columns, the same as the store writes them', async () => {
+    const knex = await databases.init(databaseId);
+    // The schema as it was before the list columns.
+    await knex.migrate.latest({ directory: migrationsDir });
+    await knex.migrate.down({
+      directory: migrationsDir,
+      name: '20261206030000_account_list_columns.js',
+    });
+    expect(await knex.schema.hasColumn('cis_aws_accounts', 'sort_title')).toBe(
+      false,
+    );
+    const mappings = [
+      aMapping(accountId(1), {
+        title: 'Zürich 10',
+        ownerRef: 'Group:default/Ops',
+      }),
+      aMapping(accountId(2), {
+        title: 'zurich 9',
+        ownerRef: undefined,
+        systemRef: undefined,
+      }),
+    ];
+    const verdicts = ['FAIL', 'PASS'] as const;
+    for (const [i, mapping] of mappings.entries()) {
+      const row = buildAccountRow({
+        mapping,
+        evaluation: anEvaluation(mapping.accountId, verdicts[i]),
+      });
+      const {
+        verdict_rank: _rank,
+        sort_title: _title,
+        entity_ref_lower: _entity,
+        owner_ref_lower: _owner,
+        system_ref_lower: _system,
+        search_text: _search,
+        ...oldColumns
+      } = row;
+      await knex('cis_aws_accounts').insert(oldColumns);
+    }
+
+    await knex.migrate.latest({ directory: migrationsDir });
+
+    for (const [i, mapping] of mappings.entries()) {
+      const {
+        entity_ref: _e,
+        title: _t,
+        owner_ref: _o,
+        system_ref: _s,
+        ...expected
+      } = mappingColumns(mapping);
+      const row = await knex('cis_aws_accounts')
+        .where('account_id', mapping.accountId)
+        .first(
+          'verdict_rank',
+          'sort_title',
+          'entity_ref_lower',
+          'owner_ref_lower',
+          'system_ref_lower',
+          'search_text',
+        );
+      expect(row).toEqual({
+        ...expected,
+        verdict_rank: verdictRank(verdicts[i]),
+      });
+    }
+  });
+});
+
+describe('the list columns migration on SQLite', () => {
+  it('puts every column a list reads before the documents (and their overflow pages)', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await knex.migrate.latest({ directory: migrationsDir });
+    const columns: Array<{ name: string }> = await knex.raw(
+      "PRAGMA table_info('cis_aws_accounts')",
+    );
+    expect(columns.slice(-2).map(column => column.name)).toEqual([
+      'evaluation',
+      'definitive_evaluation',
+    ]);
   });
 });
 

@@ -42,7 +42,23 @@ export interface AccountSummaryRow {
   trail_reasons: string | null;
 }
 
-export interface AccountRow extends AccountSummaryRow {
+/**
+ * What the list is filtered, sorted and searched by, derived from the row's other columns
+ * (migrations/20261206030000_account_list_columns.js).
+ */
+export interface AccountListColumns {
+  /** The verdict worst first: FAIL 0, ERROR 1, UNKNOWN 2, EXEMPT 3, PASS 4. */
+  verdict_rank: number;
+  /** The title without case or accents, numbers padded to sort by value. */
+  sort_title: string;
+  entity_ref_lower: string;
+  owner_ref_lower: string | null;
+  system_ref_lower: string | null;
+  /** Account id, title, owner and system, lower-cased, for substring search. */
+  search_text: string;
+}
+
+export interface AccountRow extends AccountSummaryRow, AccountListColumns {
   /** JSON of the latest AccountEvaluation. */
   evaluation: string;
   /**

@@ -47,7 +47,11 @@ export interface CisAwsApi {
     accountId: string,
     range?: { from?: string; to?: string },
   ): Promise<HistoryResponse>;
-  getEntityResult(entityRef: string): Promise<EntityResultResponse>;
+  /** The entity's verdict and counts, and one page of its accounts, worst first. */
+  getEntityResult(
+    entityRef: string,
+    page?: { offset?: number; limit?: number },
+  ): Promise<EntityResultResponse>;
   evaluateAccount(accountId: string): Promise<AccountDetail>;
   listRuns(limit?: number): Promise<EvaluationRun[]>;
   /**

@@ -95,10 +95,17 @@ export class CisAwsClient implements CisAwsApi {
     );
   }
 
-  getEntityResult(entityRef: string): Promise<EntityResultResponse> {
+  getEntityResult(
+    entityRef: string,
+    page: { offset?: number; limit?: number } = {},
+  ): Promise<EntityResultResponse> {
     const { kind, namespace, name } = parseEntityRef(entityRef);
     const path = [kind, namespace, name].map(encodeURIComponent).join('/');
-    return this.get(`/v1/entities/${path}`);
+    const params = new URLSearchParams();
+    if (page.offset) params.set('offset', String(page.offset));
+    if (page.limit !== undefined) params.set('limit', String(page.limit));
+    const suffix = params.toString() ? `?${params}` : '';
+    return this.get(`/v1/entities/${path}${suffix}`);
   }
 
   evaluateAccount(accountId: string): Promise<AccountDetail> {

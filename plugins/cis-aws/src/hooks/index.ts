@@ -12,9 +12,16 @@ export function useAccountResult(accountId: string | undefined) {
 }
 
 /** An entity's aggregate verdict and its accounts. */
-export function useEntityResult(entityRef: string) {
+export function useEntityResult(
+  entityRef: string,
+  page: { offset?: number; limit?: number } = {},
+) {
   const api = useApi(cisAwsApiRef);
-  return useAsyncRetry(() => api.getEntityResult(entityRef), [api, entityRef]);
+  const { offset, limit } = page;
+  return useAsyncRetry(
+    () => api.getEntityResult(entityRef, { offset, limit }),
+    [api, entityRef, offset, limit],
+  );
 }
 
 /** A page of the accounts list. */

@@ -45,6 +45,9 @@ export function entityResult(
     verdict,
     counts,
     accounts,
+    accountCount: accounts.length,
+    offset: 0,
+    limit: 50,
     pendingAccountIds,
     problems: [],
   };

@@ -7,6 +7,9 @@ import {
 } from '@cis-aws/plugin-cis-aws-common';
 import { parseEntityResult } from './entityFacts';
 
+/** How many of an entity's accounts one request reads (the API's largest page). */
+const ACCOUNTS_PAGE = 1000;
+
 /**
  * The entities that get CIS 2.4 facts, as catalog filters (one per line, OR
  * between them): the systems (their accounts are their parts), the groups
@@ -119,12 +122,27 @@ export class CisAwsEntityReader {
     const path = [ref.kind, ref.namespace, ref.name]
       .map(encodeURIComponent)
       .join('/');
-    const body = await this.getJson(
-      `${this.cisAwsBaseUrl}/v1/entities/${path}`,
-      this.cisAwsToken,
-      { notFound: 'undefined' },
-    );
-    return body === undefined ? undefined : parseEntityResult(body);
+    // The API lists an entity's accounts a page at a time (worst first); the facts are made of
+    // all of them, so read every page.
+    const read = async (offset: number) => {
+      const body = await this.getJson(
+        `${this.cisAwsBaseUrl}/v1/entities/${path}?offset=${offset}&limit=${ACCOUNTS_PAGE}`,
+        this.cisAwsToken,
+        { notFound: 'undefined' },
+      );
+      return body === undefined ? undefined : parseEntityResult(body);
+    };
+    const first = await read(0);
+    if (!first) return undefined;
+    const accounts = [...first.accounts];
+    // An API without accountCount sends every account at once.
+    const total = first.accountCount ?? accounts.length;
+    while (accounts.length < total) {
+      const next = await read(accounts.length);
+      if (!next || next.accounts.length === 0) break; // it shrank meanwhile
+      accounts.push(...next.accounts);
+    }
+    return { ...first, accounts, offset: 0, limit: accounts.length };
   }
 
   private async getJson(

@@ -162,6 +162,57 @@ describe('the CIS 2.4 fact retriever', () => {
     ]);
   });
 
+  it("reads every page of a large entity's accounts, as the API pages them", async () => {
+    const [failing] = checkoutTeamResult.accounts.filter(
+      a => a.verdict === 'FAIL',
+    );
+    const [passing] = checkoutTeamResult.accounts.filter(
+      a => a.verdict === 'PASS',
+    );
+    // 2,500 accounts, failing first: 300 FAIL, the oldest failure on the last failing page.
+    const all = Array.from({ length: 2500 }, (_, i) =>
+      i < 300
+        ? {
+            ...failing,
+            accountId: String(500000000000 + i),
+            verdictSince: i === 299 ? '2026-10-25T12:00:00.000Z' : NOW.toISO()!,
+          }
+        : { ...passing, accountId: String(500000000000 + i) },
+    );
+    const offsets: string[] = [];
+    serve([item('Group', 'org')], {});
+    server.use(
+      http.get(
+        `${BASE}/cis-aws/v1/entities/Group/default/org`,
+        ({ request }) => {
+          const query = new URL(request.url).searchParams;
+          offsets.push(`${query.get('offset')}+${query.get('limit')}`);
+          const offset = Number(query.get('offset'));
+          const limit = Number(query.get('limit'));
+          return HttpResponse.json({
+            ...checkoutTeamResult,
+            entityRef: 'group:default/org',
+            counts: { ...checkoutTeamResult.counts, FAIL: 300, PASS: 2200 },
+            accounts: all.slice(offset, offset + limit),
+            accountCount: all.length,
+            offset,
+            limit,
+          });
+        },
+      ),
+    );
+
+    const [fact] = await retriever.handler(context().ctx);
+
+    expect(offsets).toEqual(['0+1000', '1000+1000', '2000+1000']);
+    expect(fact.facts).toMatchObject({
+      cisAwsVerdict: 'FAIL',
+      cisAwsAccounts: 2500,
+      cisAwsFailingAccounts: 300,
+      cisAwsOldestFailureDays: 30,
+    });
+  });
+
   it('writes only facts of its own schema, of the declared types', async () => {
     serve([item('Group', 'checkout-team')], {
       'group:default/checkout-team': checkoutTeamResult,

@@ -42,6 +42,8 @@ export async function seedAccounts(
   knex: Knex,
   count: number,
   verdictOf: (n: number) => Verdict,
+  /** Default: every account is group:default/platform's. */
+  ownerOf?: (n: number) => string,
 ) {
   const rows: AccountRow[] = [];
   for (let n = 1; n <= count; n += 1) {
@@ -50,6 +52,7 @@ export async function seedAccounts(
       buildAccountRow({
         mapping: aMapping(id, {
           title: `Account ${String(n).padStart(5, '0')}`,
+          ...(ownerOf ? { ownerRef: ownerOf(n) } : {}),
         }),
         evaluation: anEvaluation(id, verdictOf(n)),
       }),

@@ -2,9 +2,12 @@ import { Entity } from '@backstage/catalog-model';
 import { EntityResultResponse } from '@cis-aws/plugin-cis-aws-common';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
+import { http, HttpResponse } from 'msw';
 import {
+  BACKEND,
   answer,
   groupEntity,
+  server,
   renderWithApis,
   setupMswServer,
   systemEntity,
@@ -88,12 +91,56 @@ describe('EntityCisAwsCard on a system or a group', () => {
     );
   });
 
+  it('asks for the worst few accounts and counts the rest from the total', async () => {
+    const requested: string[] = [];
+    // A department: 120 evaluated accounts, of which the backend sends the worst 8.
+    const department = {
+      ...groupCheckout,
+      entityRef: 'group:default/department',
+      counts: { ...noCounts, FAIL: 20, PASS: 100 },
+      accounts: Array.from({ length: 8 }, (_, i) => ({
+        ...groupCheckout.accounts[0],
+        accountId: String(500000000000 + i),
+        title: `failing-${i}`,
+        entityRef: `resource:default/failing-${i}`,
+      })),
+      accountCount: 120,
+      offset: 0,
+      limit: 8,
+    };
+    server.use(
+      http.get(
+        `${BACKEND}/v1/entities/group/default/department`,
+        ({ request }) => {
+          requested.push(new URL(request.url).search);
+          return HttpResponse.json(department);
+        },
+      ),
+    );
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: groupEntity('department'),
+    });
+
+    expect(await screen.findByText('Failing')).toBeInTheDocument();
+    expect(requested).toEqual(['?limit=8']);
+    expect(screen.getByTestId('cis-counts')).toHaveTextContent(
+      '20 FAIL100 PASS',
+    );
+    expect(rows()).toHaveLength(8);
+    expect(screen.getByTestId('cis-more')).toHaveTextContent(
+      'and 112 more accounts: see the details.',
+    );
+  });
+
   it('says accounts are pending when none has been evaluated yet', async () => {
     const body: EntityResultResponse = {
       entityRef: 'system:default/new-thing',
       verdict: 'PENDING',
       counts: noCounts,
       accounts: [],
+      accountCount: 0,
+      offset: 0,
+      limit: 8,
       pendingAccountIds: ['412233445566'],
       problems: [],
     };
@@ -119,6 +166,9 @@ describe('EntityCisAwsCard on a system or a group', () => {
       verdict: 'NOT_MAPPED',
       counts: { ...noCounts, NOT_MAPPED: 1 },
       accounts: [],
+      accountCount: 0,
+      offset: 0,
+      limit: 8,
       pendingAccountIds: [],
       problems: [],
     };
@@ -155,6 +205,9 @@ describe('EntityCisAwsCard on a system or a group', () => {
       verdict: 'NOT_MAPPED',
       counts: { ...noCounts, NOT_MAPPED: 1 },
       accounts: [],
+      accountCount: 0,
+      offset: 0,
+      limit: 8,
       pendingAccountIds: [],
       problems: [
         {

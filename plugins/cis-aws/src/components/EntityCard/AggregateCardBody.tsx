@@ -27,7 +27,10 @@ const MAX_ACCOUNTS = 8;
 /** The card of a system, a team, or any entity mapping several accounts. */
 export function AggregateCardBody(props: { entity: Entity }) {
   const entityRef = stringifyEntityRef(props.entity);
-  const { loading, error, value, retry } = useEntityResult(entityRef);
+  // The backend counts every account and sends the worst few.
+  const { loading, error, value, retry } = useEntityResult(entityRef, {
+    limit: MAX_ACCOUNTS,
+  });
   if (loading) return <Progress />;
   if (error) return <LoadError error={error} retry={retry} />;
   if (!value) return null;
@@ -79,6 +82,7 @@ export function AggregateResult(props: {
   const accounts = [...result.accounts].sort(
     (a, b) => displayRank(a.verdict) - displayRank(b.verdict),
   );
+  const shown = Math.min(accounts.length, MAX_ACCOUNTS);
   const chips = DISPLAY_ORDER.filter(
     v => v !== 'NOT_MAPPED' && (result.counts[v] ?? 0) > 0,
   );
@@ -142,16 +146,20 @@ export function AggregateResult(props: {
           within a minute of appearing in the catalog.
         </Typography>
       )}
-      {accounts.length > 0 && (
+      {shown > 0 && (
         <List dense disablePadding>
           {accounts.slice(0, MAX_ACCOUNTS).map(account => (
             <AccountRow key={account.accountId} account={account} />
           ))}
         </List>
       )}
-      {accounts.length > MAX_ACCOUNTS && (
-        <Typography variant="body2" color="textSecondary">
-          and {accounts.length - MAX_ACCOUNTS} more accounts: see the details.
+      {result.accountCount > shown && (
+        <Typography
+          variant="body2"
+          color="textSecondary"
+          data-testid="cis-more"
+        >
+          and {result.accountCount - shown} more accounts: see the details.
         </Typography>
       )}
     </Box>

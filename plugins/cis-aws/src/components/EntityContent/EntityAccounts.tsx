@@ -8,6 +8,7 @@ import {
   AccordionDetails,
   AccordionSummary,
   Box,
+  Button,
   Typography,
 } from '@material-ui/core';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
@@ -63,9 +64,57 @@ function AccountAccordion(props: { account: AccountSummary }) {
   );
 }
 
-/** A system's or team's accounts, failing first, each opening to its full detail. */
+/** How many accounts the tab lists at a time. */
+export const ACCOUNTS_PAGE_SIZE = 50;
+
+/** Which accounts of how many are listed, and the way to the pages before and after. */
+function Pager(props: {
+  offset: number;
+  shown: number;
+  total: number;
+  onOffset: (offset: number) => void;
+}) {
+  const { offset, shown, total, onOffset } = props;
+  if (total <= ACCOUNTS_PAGE_SIZE) return null;
+  return (
+    <Box
+      display="flex"
+      alignItems="center"
+      style={{ gap: 8 }}
+      my={1}
+      data-testid="cis-accounts-pager"
+    >
+      <Typography variant="body2" color="textSecondary">
+        Accounts {offset + 1}–{offset + shown} of {total}, failing first
+      </Typography>
+      <Button
+        size="small"
+        disabled={offset === 0}
+        onClick={() => onOffset(Math.max(0, offset - ACCOUNTS_PAGE_SIZE))}
+      >
+        Previous
+      </Button>
+      <Button
+        size="small"
+        disabled={offset + shown >= total}
+        onClick={() => onOffset(offset + ACCOUNTS_PAGE_SIZE)}
+      >
+        Next
+      </Button>
+    </Box>
+  );
+}
+
+/**
+ * A system's or team's accounts, failing first, each opening to its full detail; a page at a
+ * time (a department or the whole organization may have thousands).
+ */
 export function EntityAccounts(props: { entityRef: string }) {
-  const { loading, error, value } = useEntityResult(props.entityRef);
+  const [offset, setOffset] = useState(0);
+  const { loading, error, value } = useEntityResult(props.entityRef, {
+    offset,
+    limit: ACCOUNTS_PAGE_SIZE,
+  });
   if (loading) return <Progress />;
   if (error) return <ResponseErrorPanel error={error} />;
   if (!value) return null;
@@ -81,7 +130,7 @@ export function EntityAccounts(props: { entityRef: string }) {
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 16 }} mb={2}>
         <Typography variant="h6">
-          CIS AWS 2.4 across {value.accounts.length} account(s)
+          CIS AWS 2.4 across {value.accountCount} account(s)
         </Typography>
         <VerdictStatus verdict={value.verdict} />
       </Box>
@@ -98,6 +147,12 @@ export function EntityAccounts(props: { entityRef: string }) {
       {sortAccounts(value.accounts).map(account => (
         <AccountAccordion key={account.accountId} account={account} />
       ))}
+      <Pager
+        offset={value.offset}
+        shown={value.accounts.length}
+        total={value.accountCount}
+        onOffset={setOffset}
+      />
     </Box>
   );
 }

@@ -136,6 +136,62 @@ describe('EntityCisAwsContent on a system or a team', () => {
     );
   });
 
+  it('pages through an organization of thousands of accounts, counting all of them', async () => {
+    const TOTAL = 2000;
+    const requested: string[] = [];
+    const pageAt = (offset: number, limit: number) =>
+      Array.from({ length: Math.min(limit, TOTAL - offset) }, (_, i) => ({
+        ...groupCheckout.accounts[0],
+        accountId: String(500000000000 + offset + i),
+        title: `account-${offset + i}`,
+        entityRef: `resource:default/account-${offset + i}`,
+      }));
+    server.use(
+      http.get(
+        `${BACKEND}/v1/entities/group/default/checkout-team`,
+        ({ request }) => {
+          const url = new URL(request.url);
+          requested.push(url.search);
+          const offset = Number(url.searchParams.get('offset') ?? 0);
+          const limit = Number(url.searchParams.get('limit') ?? 50);
+          return HttpResponse.json({
+            ...groupCheckout,
+            counts: { ...groupCheckout.counts, FAIL: TOTAL, PASS: 0 },
+            accounts: pageAt(offset, limit),
+            accountCount: TOTAL,
+            offset,
+            limit,
+          });
+        },
+      ),
+    );
+    await renderWithApis(<EntityCisAwsContent />, {
+      entity: groupEntity(),
+      evaluate: AuthorizeResult.ALLOW,
+    });
+    expect(await screen.findAllByTestId('account-accordion')).toHaveLength(50);
+    expect(
+      screen.getByText('CIS AWS 2.4 across 2000 account(s)'),
+    ).toBeInTheDocument();
+    const pager = screen.getByTestId('cis-accounts-pager');
+    expect(pager).toHaveTextContent('Accounts 1–50 of 2000');
+    expect(
+      within(pager).getByRole('button', { name: 'Previous' }),
+    ).toBeDisabled();
+
+    fireEvent.click(within(pager).getByRole('button', { name: 'Next' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('cis-accounts-pager')).toHaveTextContent(
+        'Accounts 51–100 of 2000',
+      ),
+    );
+    expect(screen.getAllByTestId('account-accordion')[0]).toHaveAttribute(
+      'data-account',
+      '500000000050',
+    );
+    expect(requested).toEqual(['?limit=50', '?offset=50&limit=50']);
+  });
+
   it('works for a team', async () => {
     answer('/v1/entities/group/default/checkout-team', groupCheckout as never);
     await renderWithApis(<EntityCisAwsContent />, {
