@@ -146,12 +146,15 @@ describeOnPostgres('two replicas on one PostgreSQL database', () => {
   beforeAll(async () => {
     simA = await startDemoSimulator();
     simB = await startDemoSimulator();
-    knexA = await databases.init(postgres[0]);
-    // The second replica's own connection pool to the same database.
-    knexB = knexFactory(knexA.client.config);
+    // Each replica has its own connection pool to the one test database (whose own connection
+    // TestDatabases closes): replica A's is destroyed mid-test, as if its process died.
+    const database = await databases.init(postgres[0]);
+    knexA = knexFactory(database.client.config);
+    knexB = knexFactory(database.client.config);
   });
   afterAll(async () => {
     for (const stop of stops.reverse()) await stop().catch(() => {});
+    await knexA?.destroy();
     await knexB?.destroy();
     await simA?.close();
     await simB?.close();

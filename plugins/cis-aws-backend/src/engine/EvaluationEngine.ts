@@ -263,54 +263,65 @@ export class EvaluationEngine {
       );
     });
 
-    await forEachWithConcurrency(
-      mappings,
-      this.deps.options.concurrency,
-      async mapping => {
-        if (signal?.aborted) return;
-        const facts = await this.collect(aws, mapping.accountId, inScope);
-        if (signal?.aborted) return;
-        await this.adoptStoredOwnerTrails(
-          facts,
-          inScope,
-          runAccounts,
-          ownTrails,
-        );
-        await ownerHistory.load(facts, inScope);
-        if (
-          input.defer?.deferrable.has(mapping.accountId) &&
-          facts.trails.some(
-            trail =>
-              trail.ownerAccountId !== facts.accountId &&
-              inScope.has(trail.ownerAccountId) &&
-              !runAccounts.has(trail.ownerAccountId) &&
-              input.defer!.runAccounts.has(trail.ownerAccountId) &&
-              !ownTrails.has(trail.arn),
-          )
-        ) {
-          deferred.push(mapping.accountId);
-          return;
-        }
-        for (const trail of facts.trails) {
+    let collecting: { error: unknown } | undefined;
+    try {
+      await forEachWithConcurrency(
+        mappings,
+        this.deps.options.concurrency,
+        async mapping => {
+          if (signal?.aborted) return;
+          const facts = await this.collect(aws, mapping.accountId, inScope);
+          if (signal?.aborted) return;
+          await this.adoptStoredOwnerTrails(
+            facts,
+            inScope,
+            runAccounts,
+            ownTrails,
+          );
+          await ownerHistory.load(facts, inScope);
           if (
-            trail.isOrganizationTrail &&
-            trail.ownerAccountId === facts.accountId
+            input.defer?.deferrable.has(mapping.accountId) &&
+            facts.trails.some(
+              trail =>
+                trail.ownerAccountId !== facts.accountId &&
+                inScope.has(trail.ownerAccountId) &&
+                !runAccounts.has(trail.ownerAccountId) &&
+                input.defer!.runAccounts.has(trail.ownerAccountId) &&
+                !ownTrails.has(trail.arn),
+            )
           ) {
-            ownTrails.set(
-              trail.arn,
-              evaluateTrail(
-                trail,
-                this.trailContext(inScope, () => undefined),
-              ),
-            );
+            deferred.push(mapping.accountId);
+            return;
           }
-        }
-        gate.collect(facts, { mapping, facts });
-      },
+          for (const trail of facts.trails) {
+            if (
+              trail.isOrganizationTrail &&
+              trail.ownerAccountId === facts.accountId
+            ) {
+              ownTrails.set(
+                trail.arn,
+                evaluateTrail(
+                  trail,
+                  this.trailContext(inScope, () => undefined),
+                ),
+              );
+            }
+          }
+          gate.collect(facts, { mapping, facts });
+        },
+      );
+      gate.flush();
+    } catch (error) {
+      collecting = { error };
+    }
+    // Every save started is waited for, even when collecting failed (e.g. the database went
+    // away): none is left to reject with nobody listening.
+    const settled = await Promise.allSettled([...saves, securityHubErrors]);
+    if (collecting) throw collecting.error;
+    const failed = settled.find(
+      (r): r is PromiseRejectedResult => r.status === 'rejected',
     );
-    gate.flush();
-    await Promise.all(saves);
-    await securityHubErrors;
+    if (failed) throw failed.reason;
     return { saved, deferred, errors };
   }
 
