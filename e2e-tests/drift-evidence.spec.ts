@@ -19,8 +19,12 @@ test('evidence in both formats, the history, and an exception requested, not sel
   await signInAsGuest(page);
   await page.goto(TAB);
 
-  // When the verdict last changed, and why.
+  // When the verdict last changed, and why. The demo replays 35 days of history, and this
+  // account has been failing since its first day: outside the default 30 days, the history says
+  // since when; over 90 days it shows the change itself.
   const history = page.getByTestId('cis-aws-history');
+  await expect(history.getByText(/Failing since/).first()).toBeVisible();
+  await history.getByLabel('Period').selectOption({ label: 'Last 90 days' });
   await expect(history.getByText('A trail is failing').first()).toBeVisible();
 
   // Today's evidence packet, JSON and Markdown.
