@@ -26,6 +26,32 @@ async function isUp(url) {
   }
 }
 
+/**
+ * The guest's sign-in takes its group memberships from the catalog at that moment: on a fresh
+ * portal the catalog may not have read examples/org.yaml yet, and a guest signed in then is in no
+ * group (no admin, no approver) for the whole test. Wait until signing in names the guest's group.
+ */
+async function waitForGuestMemberships(timeoutMs = 300_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      const response = await fetch('http://localhost:7007/api/auth/guest/refresh', {
+        headers: { 'X-Requested-With': 'XMLHttpRequest' },
+        signal: AbortSignal.timeout(10_000),
+      });
+      const body = await response.json();
+      const refs = body?.backstageIdentity?.identity?.ownershipEntityRefs ?? [];
+      if (refs.some(ref => ref.startsWith('group:'))) return;
+    } catch {
+      // not ready yet
+    }
+    if (Date.now() > deadline) {
+      throw new Error('the guest sign-in never named a group: is examples/org.yaml in the catalog?');
+    }
+    await new Promise(resolve => setTimeout(resolve, 1000));
+  }
+}
+
 let portal;
 if (!(await isUp(backendReady)) || !(await isUp(appUrl))) {
   console.log('[e2e] starting the demo portal (scripts/start.mjs)');
@@ -52,6 +78,7 @@ let status = 1;
 try {
   await waitForHttp(backendReady, { timeoutMs: 300_000 });
   await waitForHttp(appUrl, { timeoutMs: 300_000 });
+  await waitForGuestMemberships();
   const run = spawnSync(
     process.execPath,
     [
