@@ -274,6 +274,13 @@ export async function replayDemoHistory(options: {
         log(`${at.toISOString()} ${event.what}`);
       }
     }
+    // `end` (by default now): the world as it is (reset), evaluated then, so the portal opens on
+    // current results instead of yesterday's 06:00 ones (its first scheduled run may find the
+    // catalog still empty, and then nothing is new for the new-accounts run).
+    await admin(simulatorUrl, 'POST', '/reset');
+    runId = `demo-replay-${end.toISOString().slice(0, 10)}`;
+    await setClock(end);
+    await engine.runAll({ trigger: 'schedule' });
   } finally {
     await admin(simulatorUrl, 'POST', '/reset');
   }

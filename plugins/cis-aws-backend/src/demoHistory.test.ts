@@ -38,9 +38,12 @@ describe('replayed demo history', () => {
 
     const verifications = await store.listVerifications(PAYMENTS_PROD, {
       from: new Date('2026-11-01T00:00:00.000Z'),
-      to: end,
+      // The last evaluation starts at `end` and takes a moment.
+      to: new Date(end.getTime() + 60_000),
     });
-    expect(verifications.map(v => v.date)).toHaveLength(21);
+    // 21 past days, and the evaluation at `end` the replay finishes with.
+    expect(verifications.map(v => v.date)).toHaveLength(22);
+    expect(verifications.at(-1)?.date).toBe('2026-12-06');
     expect(verifications[0].date).toBe('2026-11-15');
     // Stopped at 09:40, started at 11:10, role broken at 15:30, fixed next day 08:15.
     const verdictAt = async (iso: string) =>
