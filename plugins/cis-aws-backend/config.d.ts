@@ -217,7 +217,7 @@ export interface Config {
     events?: {
       /** Subscribe to the topic. Default: true (without publishers nothing arrives). */
       enabled?: boolean;
-      /** The events topic the CloudTrail events are published on. Default: `cis-aws.cloudtrail`. */
+      /** The events topic the CloudTrail events are published on. Default: `cisAwsCloudTrail`. */
       topic?: string;
       /**
        * Events for one account arriving within this long of the first are evaluated together,

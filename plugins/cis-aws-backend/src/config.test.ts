@@ -251,10 +251,10 @@ describe('cisAws.runs', () => {
 });
 
 describe('cisAws.events', () => {
-  it('subscribes to cis-aws.cloudtrail with a 10 s debounce by default, and reads every key', () => {
+  it('subscribes to cisAwsCloudTrail with a 10 s debounce by default, and reads every key', () => {
     expect(readCisAwsConfig(new ConfigReader({})).events).toEqual({
       enabled: true,
-      topic: 'cis-aws.cloudtrail',
+      topic: 'cisAwsCloudTrail',
       debounceMs: 10_000,
     });
     expect(
@@ -263,13 +263,13 @@ describe('cisAws.events', () => {
           cisAws: {
             events: {
               enabled: false,
-              topic: 'aws.cloudtrail',
+              topic: 'aws-cloudtrail',
               debounce: 'PT0S',
             },
           },
         }),
       ).events,
-    ).toEqual({ enabled: false, topic: 'aws.cloudtrail', debounceMs: 0 });
+    ).toEqual({ enabled: false, topic: 'aws-cloudtrail', debounceMs: 0 });
   });
 
   it('stops start-up on a wrong value, naming the key', () => {

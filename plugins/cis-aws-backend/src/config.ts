@@ -905,7 +905,7 @@ export interface EventOptions {
 
 export const DEFAULT_EVENT_OPTIONS: EventOptions = {
   enabled: true,
-  topic: 'cis-aws.cloudtrail',
+  topic: 'cisAwsCloudTrail',
   debounceMs: 10_000,
 };
 
@@ -918,10 +918,12 @@ function readEvents(root: Config, problems: ConfigProblems): EventOptions {
   const topic =
     readString(config, 'topic', 'cisAws.events.topic', problems) ??
     DEFAULT_EVENT_OPTIONS.topic;
-  if (!/^[\w.:/-]{1,200}$/.test(topic)) {
+  // No dots: the SQS module reads its topics as config keys (`...topics.<topic>.queue`), where a
+  // dot would split the name.
+  if (!/^[\w-]{1,200}$/.test(topic)) {
     problems.add(
       'cisAws.events.topic',
-      'expected 1 to 200 letters, digits or . : / _ -',
+      'expected 1 to 200 letters, digits, _ or - (no dots: the SQS module reads topics as config keys)',
     );
   }
   const debounce = readDuration(
