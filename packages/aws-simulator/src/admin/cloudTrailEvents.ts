@@ -31,11 +31,12 @@ export interface ChangeEvent {
 
 function identity(accountId: string, principal?: string) {
   const given = principal?.trim();
-  const arn = !given
-    ? `arn:aws:iam::${accountId}:user/alice`
-    : given.startsWith('arn:')
-    ? given
-    : `arn:aws:iam::${accountId}:user/${given}`;
+  let arn = `arn:aws:iam::${accountId}:user/alice`;
+  if (given) {
+    arn = given.startsWith('arn:')
+      ? given
+      : `arn:aws:iam::${accountId}:user/${given}`;
+  }
   const assumed = /:assumed-role\/([^/]+)\/(.+)$/.exec(arn);
   if (assumed) {
     return {
