@@ -107,5 +107,11 @@ run(
   {
     AWS_ENDPOINT_URL: simulatorUrl,
     AWS_REGION: process.env.AWS_REGION ?? 'us-east-1',
+    // The events module's SQS client takes the SDK's default credentials: the simulator's
+    // placeholder keys (the simulator never checks signatures), never a developer's own.
+    AWS_ACCESS_KEY_ID: 'AKIASIMULATORDEMO001',
+    AWS_SECRET_ACCESS_KEY: 'simulator-demo-placeholder-not-a-secret',
+    AWS_SESSION_TOKEN: '',
+    AWS_PROFILE: '',
   },
 );

@@ -208,5 +208,23 @@ export interface Config {
        */
       accountWait?: string | HumanDuration;
     };
+    /**
+     * Re-evaluating an account soon after a CloudTrail event says something CIS 2.4 depends on
+     * changed in it (StopLogging, DeleteTrail, DeleteLogGroup, DetachRolePolicy, …), received
+     * through Backstage's events system: the AWS SQS module or the events backend's HTTP ingress
+     * publishes them on `topic` (docs/events.md).
+     */
+    events?: {
+      /** Subscribe to the topic. Default: true (without publishers nothing arrives). */
+      enabled?: boolean;
+      /** The events topic the CloudTrail events are published on. Default: `cisAwsCloudTrail`. */
+      topic?: string;
+      /**
+       * Events for one account arriving within this long of the first are evaluated together,
+       * once. Zero to 15 minutes, ISO 8601 (`PT10S`) or an object (`{ seconds: 10 }`).
+       * Default: 10 seconds.
+       */
+      debounce?: string | HumanDuration;
+    };
   };
 }

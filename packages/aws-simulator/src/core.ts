@@ -4,6 +4,7 @@ import { RateLimiter } from './admin/rateLimits';
 import { createWorld } from './world/load';
 import { WorldSpec } from './world/schema';
 import { WorldState } from './world/state';
+import { SqsQueues } from './services/sqs';
 
 /**
  * The simulator's moving parts, shared by the AWS endpoint and the admin API:
@@ -14,6 +15,8 @@ export class SimulatorCore {
   readonly faults = new FaultRegistry();
   readonly calls = new CallCounter();
   readonly limiter: RateLimiter;
+  /** SQS queues; the admin API's changes put their CloudTrail events on `cis-aws-cloudtrail`. */
+  readonly sqs = new SqsQueues();
   private readonly initial: WorldSpec;
   /** How far the world's clock is from the machine's (`PUT /__admin/clock`); 0: real time. */
   private clockOffsetMs = 0;
@@ -52,6 +55,7 @@ export class SimulatorCore {
     this.state.replace(structuredClone(this.initial));
     this.faults.clear();
     this.limiter.reset();
+    this.sqs.purgeAll();
     this.clockOffsetMs = 0;
   }
 }

@@ -19,6 +19,7 @@ import {
 import { send, sendError, sendResult } from './protocols/respond';
 import { parseSigV4 } from './protocols/sigv4';
 import { Routed, route } from './services/registry';
+import { SQS_TARGET_PREFIX, handleSqs, sendSqs } from './services/sqs';
 
 /**
  * The HTTP front door: `/__admin/*` goes to the admin API; everything else is
@@ -67,6 +68,11 @@ async function handleAws(
 ) {
   const requestId = randomUUID();
   const scope = parseSigV4(req.headers, url.searchParams);
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string' && target.startsWith(SQS_TARGET_PREFIX)) {
+    await handleSqsRequest(core, req, res, raw, scope, target, requestId);
+    return;
+  }
   const routed = route(req, url, raw, scope?.service);
   if (!routed) {
     const what = req.headers['x-amz-target'] ?? `${req.method} ${url.pathname}`;
@@ -166,6 +172,69 @@ async function handleAws(
     }
     core.calls.recordError(error.code);
     sendError(res, service, error, requestId);
+  }
+}
+
+/**
+ * SQS (AWS JSON 1.0): the caller is identified like any other, and the call counted; then the
+ * operation runs asynchronously (a long-polling ReceiveMessage waits for a message).
+ */
+async function handleSqsRequest(
+  core: SimulatorCore,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  raw: Buffer,
+  scope: ReturnType<typeof parseSigV4>,
+  target: string,
+  requestId: string,
+) {
+  const operation = target.slice(SQS_TARGET_PREFIX.length);
+  try {
+    if (!scope) throw missingAuthentication('json');
+    const caller = resolveCaller(
+      core.state,
+      scope.accessKeyId,
+      scope.sessionToken,
+      Date.now(),
+    );
+    core.calls.record(
+      'problem' in caller ? 'unknown' : caller.accountId,
+      'sqs',
+      operation,
+    );
+    if ('problem' in caller) {
+      throw caller.problem === 'expired'
+        ? expiredToken('json')
+        : invalidToken('json');
+    }
+    let input: Record<string, unknown>;
+    try {
+      const text = raw.toString('utf8');
+      input = text.trim() === '' ? {} : JSON.parse(text);
+    } catch {
+      throw new AwsError(
+        'com.amazonaws.sqs#InvalidParameterValue',
+        'The request body is not valid JSON.',
+        400,
+        { queryCode: 'InvalidParameterValue' },
+      );
+    }
+    sendSqs(
+      res,
+      await handleSqs(core.sqs, operation, input, req, caller.accountId),
+      requestId,
+    );
+  } catch (e) {
+    const error = e instanceof AwsError ? e : serverError(500);
+    if (!(e instanceof AwsError)) {
+      process.stderr.write(
+        `aws-simulator: sqs:${operation} failed: ${
+          (e as Error)?.stack ?? String(e)
+        }\n`,
+      );
+    }
+    core.calls.recordError(error.code);
+    sendSqs(res, error, requestId);
   }
 }
 

@@ -33,6 +33,10 @@ backend.add(import('@backstage/plugin-permission-backend'));
 backend.add(import('./modules/permissionPolicy'));
 
 backend.add(import('@backstage/plugin-events-backend'));
+// CloudTrail events (StopLogging, DeleteLogGroup, …) from an SQS queue fed by an EventBridge
+// rule, published on the events topic cis-aws re-evaluates accounts from (docs/events.md). In
+// the demo the queue is the simulator's. Configured by events.modules.awsSqs in app-config.yaml.
+backend.add(import('@backstage/plugin-events-backend-module-aws-sqs'));
 backend.add(import('@backstage/plugin-user-settings-backend'));
 
 // CIS AWS Foundations 2.4: evaluates every AWS account in the catalog.

@@ -250,6 +250,49 @@ describe('cisAws.runs', () => {
   });
 });
 
+describe('cisAws.events', () => {
+  it('subscribes to cisAwsCloudTrail with a 10 s debounce by default, and reads every key', () => {
+    expect(readCisAwsConfig(new ConfigReader({})).events).toEqual({
+      enabled: true,
+      topic: 'cisAwsCloudTrail',
+      debounceMs: 10_000,
+    });
+    expect(
+      readCisAwsConfig(
+        new ConfigReader({
+          cisAws: {
+            events: {
+              enabled: false,
+              topic: 'aws-cloudtrail',
+              debounce: 'PT0S',
+            },
+          },
+        }),
+      ).events,
+    ).toEqual({ enabled: false, topic: 'aws-cloudtrail', debounceMs: 0 });
+  });
+
+  it('stops start-up on a wrong value, naming the key', () => {
+    const message = problemsOf({
+      events: {
+        enabled: 3,
+        topic: 'has spaces',
+        debounce: { hours: 1 },
+        debouce: 'PT1S',
+      },
+    });
+    expect(message).toContain('cisAws.events.enabled:');
+    expect(message).toContain('cisAws.events.topic:');
+    expect(message).toContain(
+      'cisAws.events.debounce: must be at most 15 minutes',
+    );
+    expect(message).toContain('cisAws.events.debouce');
+    expect(problemsOf({ events: { debounce: '-PT5S' } })).toContain(
+      'cisAws.events.debounce:',
+    );
+  });
+});
+
 /** The message of the error readCisAwsConfig throws for `cisAws`, or undefined when it reads. */
 function problemsOf(cisAws: unknown): string | undefined {
   try {

@@ -150,6 +150,7 @@ const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
     workerFrequency: true,
     accountWait: true,
   },
+  events: { enabled: true, topic: true, debounce: true },
 };
 
 /**
@@ -890,6 +891,67 @@ function readRuns(root: Config, problems: ConfigProblems): RunOptions {
   return options;
 }
 
+/**
+ * `cisAws.events`: re-evaluating an account soon after a CloudTrail event says something CIS 2.4
+ * depends on changed in it (docs/events.md).
+ */
+export interface EventOptions {
+  enabled: boolean;
+  /** The events-system topic the CloudTrail events are published on. */
+  topic: string;
+  /** Events for one account within this long of the first are evaluated together. */
+  debounceMs: number;
+}
+
+export const DEFAULT_EVENT_OPTIONS: EventOptions = {
+  enabled: true,
+  topic: 'cisAwsCloudTrail',
+  debounceMs: 10_000,
+};
+
+/** Longest debounce: longer delays than this defeat the purpose (the schedule covers it). */
+const MAX_DEBOUNCE_MS = 15 * 60 * 1000;
+
+function readEvents(root: Config, problems: ConfigProblems): EventOptions {
+  const config = section(cisAwsConfig(root, problems), 'events', problems);
+  if (!config) return DEFAULT_EVENT_OPTIONS;
+  const topic =
+    readString(config, 'topic', 'cisAws.events.topic', problems) ??
+    DEFAULT_EVENT_OPTIONS.topic;
+  // No dots: the SQS module reads its topics as config keys (`...topics.<topic>.queue`), where a
+  // dot would split the name.
+  if (!/^[\w-]{1,200}$/.test(topic)) {
+    problems.add(
+      'cisAws.events.topic',
+      'expected 1 to 200 letters, digits, _ or - (no dots: the SQS module reads topics as config keys)',
+    );
+  }
+  const debounce = readDuration(
+    config,
+    'debounce',
+    'cisAws.events.debounce',
+    problems,
+    { allowZero: true },
+  );
+  if (debounce && debounce.ms > MAX_DEBOUNCE_MS) {
+    problems.add(
+      'cisAws.events.debounce',
+      `must be at most 15 minutes, got ${debounce.ms} ms`,
+    );
+  }
+  return {
+    enabled: readBoolean(
+      config,
+      'enabled',
+      'cisAws.events.enabled',
+      DEFAULT_EVENT_OPTIONS.enabled,
+      problems,
+    ),
+    topic,
+    debounceMs: debounce?.ms ?? DEFAULT_EVENT_OPTIONS.debounceMs,
+  };
+}
+
 /** Everything the plugin reads from `cisAws.*`, read once in `plugin.ts`. */
 export interface CisAwsConfig {
   options: CisAwsOptions;
@@ -897,6 +959,7 @@ export interface CisAwsConfig {
   schedule: SchedulerServiceTaskScheduleDefinition;
   exceptions: ExceptionOptions;
   runs: RunOptions;
+  events: EventOptions;
 }
 
 /**
@@ -913,6 +976,7 @@ export function readCisAwsConfig(root: Config): CisAwsConfig {
     schedule: readSchedule(root, problems),
     exceptions: readExceptions(root, problems),
     runs: readRuns(root, problems),
+    events: readEvents(root, problems),
   };
   problems.throwIfAny();
   return settings;

@@ -20,6 +20,11 @@ import { DatabaseEvaluationStore } from './storage/DatabaseEvaluationStore';
 import { DatabaseNotificationStateStore } from './storage/notificationStates';
 import { AccountGate } from './engine/AccountGate';
 import { RunCoordinator } from './engine/RunCoordinator';
+import { EventReevaluator } from './engine/EventReevaluator';
+import { causeRecorder } from './engine/causeRecorder';
+import { DatabaseEvaluationCauseStore } from './storage/evaluationCauses';
+import { eventsServiceRef } from '@backstage/plugin-events-node';
+import { scheduleLabel } from './lib/scheduleLabel';
 
 /** The new-accounts run's timeout (and its run's deadline). */
 const NEW_ACCOUNTS_TIMEOUT_MS = 15 * 60 * 1000;
@@ -56,6 +61,7 @@ export const cisAwsPlugin = createBackendPlugin({
         catalog: catalogServiceRef,
         notifications: notificationService,
         lifecycle: coreServices.lifecycle,
+        events: eventsServiceRef,
       },
       async init(deps) {
         const { config, logger, scheduler, httpRouter, catalog } = deps;
@@ -66,6 +72,7 @@ export const cisAwsPlugin = createBackendPlugin({
           schedule,
           exceptions: exceptionOptions,
           runs: runOptions,
+          events: eventOptions,
         } = readCisAwsConfig(config);
         const store = await DatabaseEvaluationStore.create({
           database: deps.database,
@@ -80,6 +87,13 @@ export const cisAwsPlugin = createBackendPlugin({
           options,
           exceptions: store,
         });
+
+        // The CloudTrail event behind each event-driven evaluation is kept with its result
+        // (before the owner is notified, so that what the owner is told is on record).
+        const causes = await DatabaseEvaluationCauseStore.create({
+          database: deps.database,
+        });
+        engine.onResult(causeRecorder({ causes, logger }));
 
         // Owners hear when an account turns FAIL, when it cannot be checked for a while (ERROR or
         // UNKNOWN that persists), and when it recovers from what they were told.
@@ -170,6 +184,36 @@ export const cisAwsPlugin = createBackendPlugin({
         });
         deps.lifecycle.addShutdownHook(() => gate.close());
 
+        // Drift seen within a minute: CloudTrail events that can break CIS 2.4 (StopLogging,
+        // DeleteLogGroup, DetachRolePolicy, …) re-evaluate their account through the gate, once
+        // per debounced burst (docs/events.md). One subscriber id for every replica: with the
+        // events backend's bus, each event reaches one subscriber of that id (the replica that
+        // published it, or one that polls the bus for it), never all of them.
+        if (eventOptions.enabled) {
+          const reevaluator = EventReevaluator.create({
+            gate,
+            engine,
+            logger,
+            debounceMs: eventOptions.debounceMs,
+          });
+          await deps.events.subscribe({
+            id: 'cloudtrail-reevaluation',
+            topics: [eventOptions.topic],
+            onEvent: async event => {
+              await reevaluator.onEvent(event);
+            },
+          });
+          deps.lifecycle.addShutdownHook(() => reevaluator.close());
+          logger.info('re-evaluating accounts on CloudTrail events', {
+            topic: eventOptions.topic,
+            debounceMs: eventOptions.debounceMs,
+          });
+        } else {
+          logger.info(
+            'event-driven re-evaluation is off (cisAws.events.enabled)',
+          );
+        }
+
         // History older than the retention goes, once a day.
         await scheduler.scheduleTask({
           id: 'cis-aws-prune-history',
@@ -180,11 +224,13 @@ export const cisAwsPlugin = createBackendPlugin({
           fn: async () => {
             const before = new Date(Date.now() - options.historyRetentionMs);
             const pruned = await store.pruneHistory(before);
+            const prunedCauses = await causes.pruneCauses(before);
             logger.info('pruned history', {
               before: before.toISOString(),
               verdictChanges: pruned.changes,
               dailyVerifications: pruned.verifications,
               runs: pruned.runs,
+              eventCauses: prunedCauses,
             });
           },
         });
@@ -222,6 +268,8 @@ export const cisAwsPlugin = createBackendPlugin({
               options,
               exceptionOptions,
               knownSecrets,
+              causes,
+              checkLabel: scheduleLabel(schedule.frequency),
             }),
           }),
         );

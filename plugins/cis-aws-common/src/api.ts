@@ -234,3 +234,44 @@ export interface OwnersResponse {
   /** Owners with the most failing accounts first (then erroring, then by name). */
   owners: OwnerSummary[];
 }
+
+/** A CloudTrail event that caused an evaluation (cisAws.events, docs/events.md). */
+export interface EvaluationEventCause {
+  /** When the evaluation it caused ran, and what it found. */
+  evaluatedAt: string;
+  verdict: Verdict;
+  /** `StopLogging`, `DeleteLogGroup`, `DetachRolePolicy`, … (the first of a burst). */
+  eventName: string;
+  eventSource?: string;
+  /** Who made the change: the IAM user name or role session, else the ARN. */
+  principal?: string;
+  principalArn?: string;
+  /** When the change was made (CloudTrail's eventTime). */
+  eventTime?: string;
+  /** The trail, log group or role the call named. */
+  resource?: string;
+  /** How many relevant events the debounced burst held. */
+  eventCount: number;
+  otherEventNames: string[];
+  /** When the portal received the event. */
+  receivedAt: string;
+  /** Seconds from the change (eventTime, else receipt) to the evaluation; absent if unknown. */
+  delaySeconds?: number;
+}
+
+/** `GET /v1/accounts/{accountId}/freshness`: how the current result came about. */
+export interface AccountFreshnessResponse {
+  accountId: string;
+  /** When the current result was made. */
+  evaluatedAt: string;
+  /**
+   * `event`: a CloudTrail event re-evaluated the account (`event` says which); `check`: the
+   * regular schedule, a new-account check or someone asking (`checkLabel` names the schedule).
+   */
+  trigger: 'event' | 'check';
+  event?: EvaluationEventCause;
+  /** E.g. "hourly check". */
+  checkLabel: string;
+  /** The latest event-driven evaluations of this account, newest first (history). */
+  recentEvents: EvaluationEventCause[];
+}

@@ -18,6 +18,8 @@ import {
   putRolePolicy,
 } from '../world/driftIam';
 import { parseWorldText, readRateLimits } from '../world/load';
+import { ChangeEvent, publishChange } from './cloudTrailEvents';
+import { DEFAULT_EVENTS_QUEUE } from '../services/sqs';
 import { WorldValidationError } from '../world/reader';
 
 /**
@@ -41,6 +43,25 @@ interface AdminRequest {
   body: () => unknown;
   rawBody: string;
   query: URLSearchParams;
+  /** Who made a change (x-simulator-principal or ?principal=), for its CloudTrail event. */
+  principal?: string;
+}
+
+/** Publishes the CloudTrail event of a change made through the admin API (cloudTrailEvents.ts). */
+function changed(
+  core: SimulatorCore,
+  r: AdminRequest,
+  change: Omit<ChangeEvent, 'principal'>,
+) {
+  publishChange(core, { ...change, principal: r.principal });
+}
+
+function trailOf(core: SimulatorCore, accountId: string, name: string) {
+  return core.state.account(accountId)?.spec.trails.find(t => t.name === name);
+}
+
+function trailArn(accountId: string, region: string, name: string) {
+  return `arn:aws:cloudtrail:${region}:${accountId}:trail/${name}`;
 }
 
 interface Route {
@@ -134,45 +155,182 @@ on('GET', '/accounts/:id/trails/:name', (core, r) => {
     );
   return ok(trail);
 });
-on('PUT', '/accounts/:id/trails/:name', (core, r) =>
-  ok(putTrail(core.state, r.params[0], r.params[1], r.body())),
-);
-on('PATCH', '/accounts/:id/trails/:name', (core, r) =>
-  ok(patchTrail(core.state, r.params[0], r.params[1], r.body(), core.now())),
-);
+on('PUT', '/accounts/:id/trails/:name', (core, r) => {
+  const [accountId, name] = r.params;
+  const existed = Boolean(trailOf(core, accountId, name));
+  const trail = putTrail(core.state, accountId, name, r.body());
+  changed(core, r, {
+    service: 'cloudtrail',
+    eventName: existed ? 'UpdateTrail' : 'CreateTrail',
+    accountId,
+    region: trail.homeRegion,
+    requestParameters: { name: trailArn(accountId, trail.homeRegion, name) },
+  });
+  return ok(trail);
+});
+on('PATCH', '/accounts/:id/trails/:name', (core, r) => {
+  const [accountId, name] = r.params;
+  const before = trailOf(core, accountId, name);
+  const wasLogging = before?.status.isLogging;
+  const patch = r.body();
+  const trail = patchTrail(core.state, accountId, name, patch, core.now());
+  const keys = Object.keys((patch ?? {}) as object);
+  const names: string[] = [];
+  if (wasLogging === true && trail.status.isLogging === false)
+    names.push('StopLogging');
+  if (wasLogging === false && trail.status.isLogging === true)
+    names.push('StartLogging');
+  // Configuration fields are UpdateTrail; `status` (delivery times, errors) is not an API call.
+  if (keys.some(k => k !== 'isLogging' && k !== 'status'))
+    names.push('UpdateTrail');
+  for (const eventName of names) {
+    changed(core, r, {
+      service: 'cloudtrail',
+      eventName,
+      accountId,
+      region: trail.homeRegion,
+      requestParameters: { name: trailArn(accountId, trail.homeRegion, name) },
+    });
+  }
+  return ok(trail);
+});
 on('DELETE', '/accounts/:id/trails/:name', (core, r) => {
-  deleteTrail(core.state, r.params[0], r.params[1]);
+  const [accountId, name] = r.params;
+  const region = trailOf(core, accountId, name)?.homeRegion ?? 'us-east-1';
+  deleteTrail(core.state, accountId, name);
+  changed(core, r, {
+    service: 'cloudtrail',
+    eventName: 'DeleteTrail',
+    accountId,
+    region,
+    requestParameters: { name: trailArn(accountId, region, name) },
+  });
   return gone();
 });
 
-on('PUT', '/accounts/:id/log-groups/:rest', (core, r) =>
-  ok(putLogGroup(core.state, r.params[0], r.params[1], r.body())),
-);
-on('DELETE', '/accounts/:id/log-groups/:rest', (core, r) => {
-  deleteLogGroup(
-    core.state,
-    r.params[0],
-    r.params[1],
-    r.query.get('region') ?? undefined,
+on('PUT', '/accounts/:id/log-groups/:rest', (core, r) => {
+  const [accountId, logGroupName] = r.params;
+  const existed = Boolean(
+    core.state
+      .account(accountId)
+      ?.spec.logGroups.some(g => g.name === logGroupName),
   );
+  const group = putLogGroup(core.state, accountId, logGroupName, r.body());
+  changed(core, r, {
+    service: 'logs',
+    eventName: existed ? 'PutRetentionPolicy' : 'CreateLogGroup',
+    accountId,
+    region: group.region,
+    requestParameters: { logGroupName },
+  });
+  return ok(group);
+});
+on('DELETE', '/accounts/:id/log-groups/:rest', (core, r) => {
+  const [accountId, logGroupName] = r.params;
+  const asked = r.query.get('region') ?? undefined;
+  const region =
+    asked ??
+    core.state
+      .account(accountId)
+      ?.spec.logGroups.find(g => g.name === logGroupName)?.region ??
+    'us-east-1';
+  deleteLogGroup(core.state, accountId, logGroupName, asked);
+  changed(core, r, {
+    service: 'logs',
+    eventName: 'DeleteLogGroup',
+    accountId,
+    region,
+    requestParameters: { logGroupName },
+  });
   return gone();
 });
 
-on('PUT', '/accounts/:id/roles/:name/policies/:policy', (core, r) =>
-  ok(
-    putRolePolicy(core.state, r.params[0], r.params[1], r.params[2], r.body()),
-  ),
-);
+on('PUT', '/accounts/:id/roles/:name/policies/:policy', (core, r) => {
+  const [accountId, roleName, policyName] = r.params;
+  const out = putRolePolicy(
+    core.state,
+    accountId,
+    roleName,
+    policyName,
+    r.body(),
+  );
+  changed(core, r, {
+    service: 'iam',
+    eventName: 'PutRolePolicy',
+    accountId,
+    region: 'us-east-1',
+    requestParameters: { roleName, policyName },
+  });
+  return ok(out);
+});
 on('DELETE', '/accounts/:id/roles/:name/policies/:policy', (core, r) => {
-  deleteRolePolicy(core.state, r.params[0], r.params[1], r.params[2]);
+  const [accountId, roleName, policyName] = r.params;
+  deleteRolePolicy(core.state, accountId, roleName, policyName);
+  changed(core, r, {
+    service: 'iam',
+    eventName: 'DeleteRolePolicy',
+    accountId,
+    region: 'us-east-1',
+    requestParameters: { roleName, policyName },
+  });
   return gone();
 });
-on('PUT', '/accounts/:id/roles/:name', (core, r) =>
-  ok(putRole(core.state, r.params[0], r.params[1], r.body())),
-);
+on('PUT', '/accounts/:id/roles/:name', (core, r) => {
+  const [accountId, roleName] = r.params;
+  const existed = Boolean(
+    core.state
+      .account(accountId)
+      ?.spec.roles.some(role => role.name === roleName),
+  );
+  const out = putRole(core.state, accountId, roleName, r.body());
+  changed(core, r, {
+    service: 'iam',
+    eventName: existed ? 'UpdateAssumeRolePolicy' : 'CreateRole',
+    accountId,
+    region: 'us-east-1',
+    requestParameters: { roleName },
+  });
+  return ok(out);
+});
 on('DELETE', '/accounts/:id/roles/:name', (core, r) => {
-  deleteRole(core.state, r.params[0], r.params[1]);
+  const [accountId, roleName] = r.params;
+  deleteRole(core.state, accountId, roleName);
+  changed(core, r, {
+    service: 'iam',
+    eventName: 'DeleteRole',
+    accountId,
+    region: 'us-east-1',
+    requestParameters: { roleName },
+  });
   return gone();
+});
+
+// The SQS queues (services/sqs.ts): what is on them, and emptying them.
+on('GET', '/queues', core => ok(core.sqs.names()));
+on('GET', '/queues/:name', (core, r) => {
+  if (!core.sqs.names().includes(r.params[0]))
+    throw new HttpError(404, `no queue ${r.params[0]}`);
+  return ok(core.sqs.snapshot(r.params[0]));
+});
+on('DELETE', '/queues/:name/messages', (core, r) => {
+  if (!core.sqs.names().includes(r.params[0]))
+    throw new HttpError(404, `no queue ${r.params[0]}`);
+  core.sqs.purge(r.params[0]);
+  return gone();
+});
+// A CloudTrail event put on the events queue as given (e.g. a burst for a load test).
+on('POST', '/events', (core, r) => {
+  const body = r.body();
+  const events = Array.isArray(body) ? body : [body];
+  for (const event of events) {
+    if (!event || typeof event !== 'object')
+      throw new HttpError(
+        400,
+        'body: expected an event object or an array of them',
+      );
+    core.sqs.send(DEFAULT_EVENTS_QUEUE, JSON.stringify(event));
+  }
+  return ok({ queued: events.length }, 202);
 });
 
 on('GET', '/security-hub/findings', core => ok(core.state.allFindings()));
@@ -253,11 +411,16 @@ export function handleAdmin(
           throw new WorldValidationError('body', 'a request body is required');
         return parseWorldText(rawBody);
       };
+      const header = req.headers['x-simulator-principal'];
       const out = r.handler(core, {
         params,
         body,
         rawBody,
         query: url.searchParams,
+        principal:
+          (typeof header === 'string' && header) ||
+          url.searchParams.get('principal') ||
+          undefined,
       });
       reply(res, out.status ?? 200, out.body);
       return;

@@ -43,6 +43,7 @@ function mockedServices(): Mocked {
       revoke: jest.fn(),
     },
     evidence: { producePacket: jest.fn(), verify: jest.fn() },
+    freshness: { getFreshness: jest.fn() },
   };
 }
 
@@ -126,6 +127,21 @@ const ROUTES: RouteCase[] = [
         message: /"from" must not be after "to"/,
       },
       { path: '/v1/accounts/x/history', message: /12 digits/ },
+    ],
+    serviceErrors: [notFound],
+  },
+  {
+    route: 'GET /v1/accounts/:accountId/freshness',
+    method: 'get',
+    path: `/v1/accounts/${ACCOUNT}/freshness`,
+    calls: s => s.freshness.getFreshness,
+    ok: 200,
+    badInput: [
+      { path: '/v1/accounts/x/freshness', message: /12 digits/ },
+      {
+        path: `/v1/accounts/${ACCOUNT}/freshness?limit=3`,
+        message: /Unrecognized key/,
+      },
     ],
     serviceErrors: [notFound],
   },

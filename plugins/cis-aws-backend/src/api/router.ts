@@ -9,6 +9,8 @@ import { EvidenceService } from '../services/EvidenceService';
 import { ExceptionService } from '../services/ExceptionService';
 import { OwnerRankingService } from '../services/OwnerRankingService';
 import type { DiagnosticsService } from '../services/DiagnosticsService';
+import type { FreshnessService } from '../services/FreshnessService';
+import { createFreshnessRoutes } from './freshnessRoutes';
 import { createDiagnosticsRoutes } from './diagnosticsRoutes';
 import { createEvidenceRoutes, VERIFY_BODY_LIMIT } from './evidenceRoutes';
 import { createExceptionRoutes } from './exceptionRoutes';
@@ -33,6 +35,7 @@ export interface RouterOptions {
   evaluations: EvaluationService;
   exceptions: ExceptionService;
   evidence: EvidenceService;
+  freshness: FreshnessService;
   /** Configured secrets (backend keys, static tokens, AWS keys) never to appear in a response. */
   knownSecrets?: readonly string[];
   /** `GET /v1/diagnostics` (admins); without it that route is absent. */
@@ -64,6 +67,7 @@ export async function createRouter(
   router.use(createExceptionRoutes({ credentialsOf, ...options }));
   router.use(createEvidenceRoutes({ credentialsOf, ...options }));
   router.use(createDiagnosticsRoutes({ credentialsOf, ...options }));
+  router.use(createFreshnessRoutes({ credentialsOf, ...options }));
 
   router.get('/v1/accounts', async (req, res) => {
     const query = parseInput(accountsQuerySchema, req.query);

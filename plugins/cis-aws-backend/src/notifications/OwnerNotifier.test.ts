@@ -17,6 +17,7 @@ import {
 } from '../storage/__testUtils__/stores';
 import { DEFAULT_NOTIFICATION_OPTIONS, NotificationOptions } from './options';
 import { OwnerNotifier } from './OwnerNotifier';
+import { withEvaluationCause } from '../lib/evaluationCause';
 
 jest.setTimeout(60_000);
 
@@ -124,6 +125,37 @@ describe.each(databases.eachSupportedId())(
         'high',
         'low',
       ]);
+    });
+
+    it('tells the owner of an event-driven FAIL at once what changed and who changed it', async () => {
+      const target = notifier();
+      await evaluate(target, 'PASS');
+      await withEvaluationCause(
+        {
+          trigger: 'event',
+          eventName: 'StopLogging',
+          principal: 'alice',
+          principalArn: `arn:aws:iam::${ACCOUNT}:user/alice`,
+          eventTime: '2026-12-06T10:01:00.000Z',
+          eventCount: 1,
+          otherEventNames: [],
+          receivedAt: '2026-12-06T10:01:02.000Z',
+        },
+        () => evaluate(target, 'FAIL'),
+      );
+      expect(notifications.titles()).toEqual([
+        `CIS 2.4 failing: payments-prod (${ACCOUNT}) — Delivery has stopped (after StopLogging by alice)`,
+      ]);
+      expect(notifications.sent[0].payload.description).toMatch(
+        new RegExp(
+          `^Changed by arn:aws:iam::${ACCOUNT}:user/alice: StopLogging at 2026-12-06T10:01:00.000Z`,
+        ),
+      );
+      // Outside the event's evaluation, nothing names it.
+      await evaluate(target, 'PASS');
+      expect(notifications.titles()[1]).toBe(
+        `CIS 2.4 recovered: payments-prod (${ACCOUNT}) — passing`,
+      );
     });
 
     it('sends nothing when nothing changed', async () => {

@@ -5,6 +5,7 @@ import { AccountMapping } from '@cis-aws/plugin-cis-aws-common';
 import { SaveOutcome } from '../storage/EvaluationStore';
 import { NotificationStateStore } from '../storage/notificationStates';
 import { accountLabel, buildPayload } from './buildPayload';
+import { currentEvaluationCause } from '../lib/evaluationCause';
 import { decideNotification, stateBeforeRecords } from './decideTransition';
 import { NotificationOptions } from './options';
 
@@ -92,6 +93,9 @@ export class OwnerNotifier {
       change: { previous: decision.previous, to: summary.verdict },
       mapping,
       result: summary,
+      // Set when a CloudTrail event caused this evaluation (EventReevaluator): the owner hears
+      // what changed and who changed it, with the re-evaluation itself.
+      cause: currentEvaluationCause(),
     });
     try {
       await notifications.send({

@@ -33,6 +33,33 @@ describe('buildPayload', () => {
     expect(payload.description).toContain('AWS CLI command that fixes it');
   });
 
+  it('says what changed and who changed it when a CloudTrail event caused the evaluation', () => {
+    const payload = buildPayload({
+      transition: 'fail',
+      change: { previous: 'PASS', to: 'FAIL' },
+      mapping: PAYMENTS_STAGING,
+      result: { reason: 'TRAIL_FAILED', trailReasons: ['NOT_LOGGING'] },
+      cause: {
+        trigger: 'event',
+        eventName: 'StopLogging',
+        principal: 'alice',
+        principalArn: 'arn:aws:iam::404455667788:user/alice',
+        eventTime: '2026-12-06T10:01:00.000Z',
+        resource: 'arn:aws:cloudtrail:us-east-1:404455667788:trail/main',
+        eventCount: 3,
+        otherEventNames: ['UpdateTrail'],
+        receivedAt: '2026-12-06T10:01:04.000Z',
+      },
+    });
+    expect(payload.title).toMatch(
+      /^CIS 2\.4 failing: payments-staging \(404455667788\) — .* \(after StopLogging by alice \(and 2 more events\)\)$/,
+    );
+    expect(payload.description).toMatch(
+      /^Changed by arn:aws:iam::404455667788:user\/alice: StopLogging on arn:aws:cloudtrail:us-east-1:404455667788:trail\/main at 2026-12-06T10:01:00.000Z \(CloudTrail\); re-checked at once\. Other changes in the same burst: UpdateTrail\./,
+    );
+    expect(payload.description).toContain('AWS CLI command that fixes it');
+  });
+
   it('uses the account’s own reason when no trail is to blame', () => {
     const payload = buildPayload({
       transition: 'fail',

@@ -12,6 +12,7 @@ import {
   VERDICT_DESCRIPTIONS,
 } from '@cis-aws/plugin-cis-aws-common';
 import { NotificationTransition } from './options';
+import { describeCause, EvaluationCause } from '../lib/evaluationCause';
 
 /** The topic users can mute or filter in their notification settings. */
 export const NOTIFICATION_TOPIC = 'CIS AWS 2.4';
@@ -76,21 +77,40 @@ export function buildPayload(input: {
   mapping: Pick<AccountMapping, 'accountId' | 'title' | 'entityRef'>;
   /** The saved result: why the account has its verdict. */
   result: { reason?: string; trailReasons?: string[] };
+  /** The CloudTrail event that caused this evaluation, when one did. */
+  cause?: EvaluationCause;
 }): NotificationPayload {
-  const { transition, change, mapping, result } = input;
+  const { transition, change, mapping, result, cause } = input;
   const account = accountLabel(mapping);
+  const title = `CIS 2.4 ${HEADLINES[transition]}: ${account} — ${titleReason(
+    transition,
+    change.to,
+    result,
+  )}`;
   return {
-    title: `CIS 2.4 ${HEADLINES[transition]}: ${account} — ${titleReason(
-      transition,
-      change.to,
-      result,
-    )}`,
-    description: description(transition, change, result),
+    title: cause ? `${title} (after ${describeCause(cause)})` : title,
+    description: cause
+      ? `${causeSentence(cause)} ${description(transition, change, result)}`
+      : description(transition, change, result),
     link: entityTabLink(mapping.entityRef),
     severity: SEVERITIES[transition],
     topic: NOTIFICATION_TOPIC,
     scope: notificationScope(mapping.accountId),
   };
+}
+
+/** What changed and who changed it, as the CloudTrail event says. */
+export function causeSentence(cause: EvaluationCause): string {
+  const who = cause.principalArn ?? cause.principal ?? 'an unknown principal';
+  const what = cause.resource
+    ? `${cause.eventName} on ${cause.resource}`
+    : cause.eventName;
+  const when = cause.eventTime ? ` at ${cause.eventTime}` : '';
+  const more =
+    cause.otherEventNames.length > 0
+      ? ` Other changes in the same burst: ${cause.otherEventNames.join(', ')}.`
+      : '';
+  return `Changed by ${who}: ${what}${when} (CloudTrail); re-checked at once.${more}`;
 }
 
 function titleReason(

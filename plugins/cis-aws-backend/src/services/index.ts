@@ -28,6 +28,8 @@ import {
 } from './EvaluationService';
 import { DefaultEvidenceService, EvidenceService } from './EvidenceService';
 import { DefaultExceptionService, ExceptionService } from './ExceptionService';
+import { DefaultFreshnessService, FreshnessService } from './FreshnessService';
+import type { EvaluationCauseStore } from '../storage/evaluationCauses';
 import {
   DefaultOwnerRankingService,
   OwnerRankingService,
@@ -39,6 +41,7 @@ export type { EvaluationService } from './EvaluationService';
 export type { EvidenceService } from './EvidenceService';
 export type { ExceptionService } from './ExceptionService';
 export type { OwnerRankingService } from './OwnerRankingService';
+export type { FreshnessService } from './FreshnessService';
 
 /** The services behind the HTTP API, one per concern. */
 export interface ApiServices {
@@ -48,6 +51,7 @@ export interface ApiServices {
   evaluations: EvaluationService;
   exceptions: ExceptionService;
   evidence: EvidenceService;
+  freshness: FreshnessService;
 }
 
 /** Builds the API's services over the store, the engine and the catalog. */
@@ -71,6 +75,10 @@ export function createApiServices(deps: {
   /** cisAws.exceptions.approvers and remindBefore. */
   exceptionOptions: { approvers: readonly string[]; remindBeforeMs: number };
   knownSecrets?: readonly string[];
+  /** The CloudTrail events behind event-driven evaluations; none when absent. */
+  causes?: Pick<EvaluationCauseStore, 'listCauses'>;
+  /** The regular check as people say it (lib/scheduleLabel). Default: "scheduled check". */
+  checkLabel?: string;
   now?: () => Date;
 }): ApiServices {
   const { catalog, permissions, logger, store, engine, options, now } = deps;
@@ -113,6 +121,12 @@ export function createApiServices(deps: {
       approvers: deps.exceptionOptions.approvers,
       remindBeforeMs: deps.exceptionOptions.remindBeforeMs,
       now,
+    }),
+    freshness: DefaultFreshnessService.create({
+      store,
+      access,
+      causes: deps.causes ?? { listCauses: async () => [] },
+      checkLabel: deps.checkLabel ?? 'scheduled check',
     }),
     evidence: DefaultEvidenceService.create({
       store,

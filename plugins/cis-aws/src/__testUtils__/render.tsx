@@ -55,6 +55,13 @@ const defaultHandlers = [
       expiringWithinDays: 14,
     }),
   ),
+  // How a result came about (ResultFreshness): by default a backend that cannot say (no line).
+  http.get(`${BACKEND}/v1/accounts/:accountId/freshness`, () =>
+    HttpResponse.json(
+      { error: { name: 'NotFoundError', message: 'not here' } },
+      { status: 404 },
+    ),
+  ),
   // The organization page's diagnostics card (admins): everything reachable.
   http.get(`${BACKEND}/v1/diagnostics`, () =>
     HttpResponse.json(diagnosticsHealthy),

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AccountDetail,
+  AccountFreshnessResponse,
   AccountExceptionsResponse,
   AccountsListResponse,
   CreateExceptionRequest,
@@ -53,6 +54,11 @@ export interface CisAwsApi {
     page?: { offset?: number; limit?: number },
   ): Promise<EntityResultResponse>;
   evaluateAccount(accountId: string): Promise<AccountDetail>;
+  /**
+   * How the account's current result came about (a CloudTrail event or the regular check).
+   * Optional so that test doubles of this API need not implement it.
+   */
+  getAccountFreshness?(accountId: string): Promise<AccountFreshnessResponse>;
   listRuns(limit?: number): Promise<EvaluationRun[]>;
   /**
    * Asks for a full run now (needs `cis-aws.account.evaluate`): answered at once (202) with the

@@ -3,6 +3,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   AccountDetail,
+  AccountFreshnessResponse,
   AccountExceptionsResponse,
   AccountsListResponse,
   CreateExceptionRequest,
@@ -106,6 +107,10 @@ export class CisAwsClient implements CisAwsApi {
     if (page.limit !== undefined) params.set('limit', String(page.limit));
     const suffix = params.toString() ? `?${params}` : '';
     return this.get(`/v1/entities/${path}${suffix}`);
+  }
+
+  getAccountFreshness(accountId: string): Promise<AccountFreshnessResponse> {
+    return this.get(`/v1/accounts/${encodeURIComponent(accountId)}/freshness`);
   }
 
   evaluateAccount(accountId: string): Promise<AccountDetail> {

@@ -10,6 +10,7 @@ import { useAccountResult } from '../../hooks';
 import { AccountWhy, Exemptions, StaleNotice } from './AccountWhy';
 import { isNotFound, LoadError, NotEvaluatedYet } from './LoadState';
 import { VerdictHeadline } from './VerdictHeadline';
+import { ResultFreshness } from '../ResultFreshness';
 import { dateAndAgo } from '../common';
 import { ago } from './text';
 
@@ -23,7 +24,8 @@ export function AccountCardBody(props: {
 }) {
   const { accountId, fromOrganization } = props;
   const { loading, error, value, retry } = useAccountResult(accountId);
-  if (loading) return <Progress />;
+  // A reload of a shown result (ResultFreshness saw a newer one) keeps it on screen meanwhile.
+  if (loading && !value) return <Progress />;
   if (error) {
     return isNotFound(error) ? (
       <NotEvaluatedYet accountId={accountId} retry={retry} />
@@ -32,7 +34,16 @@ export function AccountCardBody(props: {
     );
   }
   if (!value) return null;
-  return <AccountResult account={value} fromOrganization={fromOrganization} />;
+  return (
+    <>
+      <AccountResult account={value} fromOrganization={fromOrganization} />
+      <ResultFreshness
+        accountId={accountId}
+        evaluatedAt={value.evaluatedAt}
+        onNewerResult={retry}
+      />
+    </>
+  );
 }
 
 const SECURITY_HUB_STATUS = {

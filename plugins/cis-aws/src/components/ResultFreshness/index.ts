@@ -1,0 +1,1 @@
+export { ResultFreshness, freshnessText } from './ResultFreshness';
