@@ -112,7 +112,10 @@ function eventRecord(row) {
  */
 
 /** The account's existing links (evaluations and changes), in chain order. */
-async function existingLinks(/** @type {import('knex').Knex} */ knex, /** @type {string} */ accountId) {
+async function existingLinks(
+  /** @type {import('knex').Knex} */ knex,
+  /** @type {string} */ accountId,
+) {
   const history = await knex(HISTORY).where('account_id', accountId);
   const changes = await knex(CHANGES)
     .where('account_id', accountId)
@@ -274,10 +277,7 @@ exports.up = async function up(knex) {
       link => link.seq > anchorSeq && link.time > firstEvent,
     );
     const lastSeq = links.length > 0 ? links[links.length - 1].seq : 0;
-    let start = Math.max(
-      anchorSeq,
-      firstLater ? firstLater.seq - 1 : lastSeq,
-    );
+    let start = Math.max(anchorSeq, firstLater ? firstLater.seq - 1 : lastSeq);
     let tail = links.filter(link => link.seq > start);
     if (!holds(accountId, tail, start, hashAt(links, start, chainRow))) {
       start = lastSeq; // append after the head, rehash nothing
