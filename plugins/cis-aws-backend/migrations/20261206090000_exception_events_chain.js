@@ -304,11 +304,11 @@ exports.up = async function up(knex) {
 exports.down = async function down(knex) {
   // The events leave the chains: each account's links after its first event are renumbered
   // and hashed again without them (those at or before the anchor stay).
+  /** @type {{account_id: string, first: number | string}[]} */
   const firsts = await knex(EVENTS)
     .whereNotNull('seq')
     .groupBy('account_id')
-    .select('account_id')
-    .min({ first: 'seq' });
+    .select('account_id', knex.raw('min(seq) as first'));
   for (const { account_id: accountId, first } of firsts) {
     const chainRow = await knex(CHAINS).where('account_id', accountId).first();
     const links = await existingLinks(knex, accountId);
