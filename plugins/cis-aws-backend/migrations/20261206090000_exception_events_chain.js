@@ -46,7 +46,7 @@ function canonicalJson(value) {
   if (typeof value === 'object') {
     const entries = Object.entries(value)
       .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => (a < b ? -1 : Number(a > b)));
     return `{${entries
       .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`)
       .join(',')}}`;
@@ -151,9 +151,10 @@ function holds(
   /** @type {string} */ accountId,
   /** @type {Link[]} */ tail,
   /** @type {number} */ start,
-  /** @type {string | null} */ prev,
+  /** @type {string | null} */ startHash,
 ) {
   let seq = start;
+  let prev = startHash;
   for (const link of tail) {
     seq += 1;
     if (link.seq !== seq || link.prev !== prev) return false;
@@ -185,9 +186,10 @@ async function writeChain(
   /** @type {string} */ accountId,
   /** @type {Link[]} */ items,
   /** @type {number} */ start,
-  /** @type {string | null} */ prev,
+  /** @type {string | null} */ startHash,
   /** @type {any} */ chainRow,
 ) {
+  let prev = startHash;
   for (const item of items) {
     if (item.table === HISTORY) {
       await knex(HISTORY).where('id', item.id).update({ seq: -item.id });

@@ -272,7 +272,7 @@ describe.each(databases.eachSupportedId())(
         })),
       );
       await upTo('20261206050000_exceptions_four_eyes.js');
-      const before = await store(knex, true).then(s => s.verifyChain(id));
+      const before = await storeOn(knex, true).then(s => s.verifyChain(id));
       expect(before).toMatchObject({ links: 2 });
       const firstLink = await knex('cis_aws_evaluation_history')
         .where({ account_id: id, seq: 1 })
@@ -306,7 +306,7 @@ describe.each(databases.eachSupportedId())(
       });
 
       await knex.migrate.latest({ directory: migrationsDir });
-      const migrated = await store(knex);
+      const migrated = await storeOn(knex);
       expect(await migrated.verifyChain(id)).toEqual({
         links: 4,
         head: { seq: 4, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
@@ -372,7 +372,7 @@ describe.each(databases.eachSupportedId())(
         await knex.migrate.up({ directory: migrationsDir });
       }
       const id = accountId(10);
-      const before = await store(knex, true);
+      const before = await storeOn(knex, true);
       await before.saveResult({
         mapping: aMapping(id),
         evaluation: anEvaluation(id, 'PASS', { minute: 60 }),
@@ -398,7 +398,7 @@ describe.each(databases.eachSupportedId())(
         details: '{}',
       });
       await knex.migrate.latest({ directory: migrationsDir });
-      const after = await store(knex);
+      const after = await storeOn(knex);
       expect((await after.verifyChain(id)).broken).toMatchObject({
         table: 'cis_aws_evaluation_history',
         rowId: edited.id,
@@ -416,7 +416,7 @@ describe.each(databases.eachSupportedId())(
 );
 
 /** A store on `knex`; `asIs` leaves the schema where it is (no migration). */
-async function store(knex: Knex, asIs = false) {
+async function storeOn(knex: Knex, asIs = false) {
   return DatabaseEvaluationStore.create({
     database: mockServices.database({
       knex,
