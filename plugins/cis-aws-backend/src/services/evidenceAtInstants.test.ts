@@ -157,11 +157,33 @@ describe.each(databases.eachSupportedId())(
       await knex('cis_aws_evaluation_history')
         .where({ id: failRow.id })
         .update({ verdict: 'PASS' });
+      // So does an exception event's: an approval "given" by someone else afterwards.
+      const requested = await store.requestException({
+        accountId: MANAGEMENT,
+        reason: 'e2e',
+        requestedBy: 'user:default/alice',
+        requestedAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      const event = await knex('cis_aws_exception_events')
+        .where({ exception_id: requested.id })
+        .first();
+      await knex('cis_aws_exception_events')
+        .where({ id: event.id })
+        .update({ actor: 'user:default/ciso' });
       const report = await evidenceService().verify({}, CALLER);
+      // One broken link per account, by account id.
       expect(report).toMatchObject({
         scope: 'store',
         ok: false,
         broken: [
+          {
+            accountId: MANAGEMENT,
+            table: 'cis_aws_exception_events',
+            rowId: event.id,
+            seq: event.seq,
+            problem: expect.stringContaining('does not match its hash'),
+          },
           {
             accountId: PAYMENTS_PROD,
             table: 'cis_aws_evaluation_history',

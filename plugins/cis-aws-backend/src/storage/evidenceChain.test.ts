@@ -273,6 +273,22 @@ describe.each(databases.eachSupportedId())(
         expect((await store.verifyChain(ACCOUNT)).broken).toBeUndefined();
       });
 
+      it('starts one chain when an evaluation and an exception request of a new account race', async () => {
+        await Promise.all([
+          save(60, 'FAIL'),
+          store.requestException({
+            accountId: ACCOUNT,
+            reason: 'Racing the first evaluation',
+            requestedBy: 'user:default/alice',
+            requestedAt: at(61),
+            expiresAt: at(61 + 30 * DAY),
+          }),
+        ]);
+        const verified = await store.verifyChain(ACCOUNT);
+        expect(verified.broken).toBeUndefined();
+        expect(verified).toMatchObject({ links: 4, head: { seq: 4 } });
+      });
+
       it('names an exception event edited by hand', async () => {
         await save(60, 'FAIL');
         await requestAndApprove(70);
