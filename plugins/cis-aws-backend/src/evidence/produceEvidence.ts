@@ -5,6 +5,7 @@ import {
   EvidenceFormat,
   EvidenceOrganizationTrail,
   EvidencePacket,
+  EvidenceTrail,
 } from '@cis-aws/plugin-cis-aws-common';
 import {
   EvaluationRecord,
@@ -142,6 +143,27 @@ export async function produceEvidencePacket(
 }
 
 /**
+ * What a member's packet embeds of the owner's trail: the chain it relies on (the trail's
+ * configuration, its delivery status, the log group, the role with its trust and permission
+ * documents, the owner's verdict of it, console links), and nothing else of the owner account:
+ * not the exception that may exempt the trail there (its reason, requester, ticket are the
+ * owner's; the verdict says EXEMPT and the owner's packet has the rest), nor the owner's other
+ * trails, history or Security Hub findings. The packet is self-contained on purpose, even for a
+ * reader who may not read the owner's entity: an auditor of the member needs the chain, and
+ * the chain holds no secret (the whole packet is redacted as any other).
+ */
+function chainOnly(
+  trail: EvidenceTrail,
+): Omit<EvidenceTrail, 'organizationTrail'> {
+  const {
+    exemptedBy: _exemptedBy,
+    organizationTrail: _nested,
+    ...chain
+  } = trail;
+  return chain;
+}
+
+/**
  * The organization trails of an evaluation whose verdict is their owner's, as the owner's
  * evaluation current at `asOf` saw them (with the owner's chained record in force then): the
  * chain a member account's packet relies on.
@@ -195,10 +217,12 @@ async function organizationTrailsOf(
         ? {
             ownerAccountId,
             evaluation: chained,
-            trail: evidenceTrail(
-              ownersTrail,
-              owner,
-              sources.options.securityHub.region,
+            trail: chainOnly(
+              evidenceTrail(
+                ownersTrail,
+                owner,
+                sources.options.securityHub.region,
+              ),
             ),
           }
         : {

@@ -379,7 +379,7 @@ function integritySection(packet: EvidencePacket): string {
     '',
     `${text(
       integrity.method,
-    )} Every stored evaluation and verdict change is chained to the previous one of its account (${code(
+    )} Every stored evaluation, verdict change and exception event is chained to the previous one of its account (${code(
       integrity.chain,
     )}). To re-check this packet against the store, run \`cis-aws-evidence verify --packet cis-2.4-evidence.json\` or POST it to \`/api/cis-aws/v1/evidence/verify\`; the digest is that of the JSON packet, of which this Markdown is a rendering.`,
   ].join('\n');

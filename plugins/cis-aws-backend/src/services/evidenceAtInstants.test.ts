@@ -45,11 +45,11 @@ describe.each(databases.eachSupportedId())(
       await sim.close();
     });
 
-    function evidenceService() {
+    function evidenceService(entities = demoEntities()) {
       return DefaultEvidenceService.create({
         store,
         exceptions: store,
-        access: accessTo(demoEntities()),
+        access: accessTo(entities),
         options: readCisAwsOptions(new ConfigReader({})),
         logger: mockServices.logger.mock(),
       });
@@ -58,8 +58,9 @@ describe.each(databases.eachSupportedId())(
     async function packetAt(
       accountId: string,
       at?: string,
+      entities = demoEntities(),
     ): Promise<EvidencePacket> {
-      const download = await evidenceService().producePacket(
+      const download = await evidenceService(entities).producePacket(
         accountId,
         { format: 'json', ...(at ? { at: new Date(at) } : {}) },
         CALLER,
@@ -156,11 +157,33 @@ describe.each(databases.eachSupportedId())(
       await knex('cis_aws_evaluation_history')
         .where({ id: failRow.id })
         .update({ verdict: 'PASS' });
+      // So does an exception event's: an approval "given" by someone else afterwards.
+      const requested = await store.requestException({
+        accountId: MANAGEMENT,
+        reason: 'e2e',
+        requestedBy: 'user:default/alice',
+        requestedAt: new Date().toISOString(),
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      const event = await knex('cis_aws_exception_events')
+        .where({ exception_id: requested.id })
+        .first();
+      await knex('cis_aws_exception_events')
+        .where({ id: event.id })
+        .update({ actor: 'user:default/ciso' });
       const report = await evidenceService().verify({}, CALLER);
+      // One broken link per account, by account id.
       expect(report).toMatchObject({
         scope: 'store',
         ok: false,
         broken: [
+          {
+            accountId: MANAGEMENT,
+            table: 'cis_aws_exception_events',
+            rowId: event.id,
+            seq: event.seq,
+            problem: expect.stringContaining('does not match its hash'),
+          },
           {
             accountId: PAYMENTS_PROD,
             table: 'cis_aws_evaluation_history',
@@ -200,12 +223,94 @@ describe.each(databases.eachSupportedId())(
       });
       expect(embedded.trail?.role).toHaveProperty('trustPolicy');
       const verified = await evidenceService().verify({ packet }, CALLER);
-      expect(verified).toMatchObject({ ok: true });
-      if (verified.scope === 'packet') {
-        expect(verified.checks.map(check => check.check)).toContain(
-          `chain of ${MANAGEMENT}`,
-        );
-      }
+      expect(verified).toMatchObject({
+        scope: 'packet',
+        ok: true,
+        checks: expect.arrayContaining([
+          expect.objectContaining({
+            check: `chain of ${MANAGEMENT}`,
+            status: 'ok',
+          }),
+        ]),
+      });
+    });
+
+    it("embeds the owner's trail chain for a reader who may not read the owner, and nothing more of the owner", async () => {
+      const engine = demoEngine({ simulatorUrl: sim.url, store });
+      await engine.runAll({ trigger: 'schedule' });
+      // An approved exception for the organization trail in the owner account: the owner's.
+      const requested = await store.requestException({
+        accountId: MANAGEMENT,
+        trailArn: `arn:aws:cloudtrail:us-east-1:${MANAGEMENT}:trail/acme-org-trail`,
+        reason: 'Owner-only reason: being rebuilt (SEC-991)',
+        ticketUrl: 'https://jira.acme.example/browse/SEC-991',
+        requestedBy: 'user:default/alice',
+        requestedAt: new Date(Date.now() - 60_000).toISOString(),
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+      });
+      await store.decideException(requested.id, {
+        decision: 'APPROVED',
+        actor: 'user:default/ciso',
+        at: new Date(Date.now() - 30_000).toISOString(),
+      });
+      await engine.evaluateOne(MANAGEMENT);
+
+      // The reader sees the member's entity, not the management account's.
+      const memberOnly = demoEntities().filter(
+        entity =>
+          entity.kind !== 'Resource' ||
+          JSON.stringify(entity.metadata).includes(ANALYTICS_DEV),
+      );
+      expect(memberOnly.length).toBeLessThan(demoEntities().length);
+      await expect(
+        evidenceService(memberOnly).producePacket(
+          MANAGEMENT,
+          { format: 'json' },
+          CALLER,
+        ),
+      ).rejects.toMatchObject({ name: 'NotFoundError' });
+
+      const packet = await packetAt(ANALYTICS_DEV, undefined, memberOnly);
+      const embedded = packet.trails.find(trail => trail.inheritedFrom)!
+        .organizationTrail!;
+      expect(Object.keys(embedded).sort()).toEqual([
+        'evaluation',
+        'ownerAccountId',
+        'trail',
+      ]);
+      // The chain: trail, delivery, log group, role with its documents, the owner's verdict.
+      expect(Object.keys(embedded.trail!).sort()).toEqual(
+        [
+          'arn',
+          'cloudWatchLogsLogGroupArn',
+          'cloudWatchLogsRoleArn',
+          'consoleLinks',
+          'deliveryStatus',
+          'homeRegion',
+          'isMultiRegion',
+          'isOrganizationTrail',
+          'logGroup',
+          'name',
+          'ownerAccountId',
+          'reason',
+          'role',
+          'underlyingVerdict',
+          'verdict',
+        ].filter(key => key !== 'reason' || 'reason' in embedded.trail!),
+      );
+      expect(embedded.trail).toMatchObject({
+        verdict: 'EXEMPT',
+        role: { state: 'FOUND', trustPolicy: expect.any(String) },
+      });
+      const embeddedText = JSON.stringify(embedded);
+      expect(embeddedText).not.toContain('Owner-only reason');
+      expect(embeddedText).not.toContain('SEC-991');
+      expect(embeddedText).not.toContain(requested.id);
+      // No secret: not the backend's credentials, nothing credential-like left to redact.
+      const packetText = JSON.stringify(packet);
+      expect(packetText).not.toContain('AKIATESTMAINACCOUNT1');
+      expect(packetText).not.toContain('test-only');
+      expect(packet.produced.redactions).toBe(0);
     });
   },
 );

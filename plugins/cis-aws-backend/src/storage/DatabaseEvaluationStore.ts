@@ -56,6 +56,8 @@ import {
   EVIDENCE_CHAINS_TABLE,
   EvaluationHistoryRow,
   EvidenceChainRow,
+  EXCEPTION_EVENTS_TABLE,
+  ExceptionEventRow,
   RUNS_TABLE,
   RunRow,
   VERDICT_CHANGES_TABLE,
@@ -539,7 +541,7 @@ export class DatabaseEvaluationStore
     at: Date,
   ): Promise<ChainHead | undefined> {
     const atIso = toIsoUtc(at);
-    const [evaluation, change] = await Promise.all([
+    const [evaluation, change, event] = await Promise.all([
       this.db<EvaluationHistoryRow>(EVALUATION_HISTORY_TABLE)
         .select('seq', 'hash', 'evaluated_at')
         .where('account_id', accountId)
@@ -550,6 +552,13 @@ export class DatabaseEvaluationStore
         .select('seq', 'hash', 'changed_at')
         .where('account_id', accountId)
         .where('changed_at', '<=', atIso)
+        .whereNotNull('seq')
+        .orderBy('seq', 'desc')
+        .first(),
+      this.db<ExceptionEventRow>(EXCEPTION_EVENTS_TABLE)
+        .select('seq', 'hash', 'at')
+        .where('account_id', accountId)
+        .where('at', '<=', atIso)
         .whereNotNull('seq')
         .orderBy('seq', 'desc')
         .first(),
@@ -571,6 +580,15 @@ export class DatabaseEvaluationStore
         hash: change.hash,
         table: VERDICT_CHANGES_TABLE,
         at: readTimestamp(change.changed_at),
+      });
+    }
+    if (event?.seq && event.hash) {
+      heads.push({
+        accountId,
+        seq: event.seq,
+        hash: event.hash,
+        table: EXCEPTION_EVENTS_TABLE,
+        at: readTimestamp(event.at),
       });
     }
     return heads.sort((a, b) => b.seq - a.seq)[0];
@@ -604,12 +622,25 @@ export class DatabaseEvaluationStore
       .select('id', 'hash', 'changed_at')
       .where({ account_id: accountId, seq })
       .first();
-    return change?.hash
+    if (change?.hash) {
+      return {
+        table: VERDICT_CHANGES_TABLE,
+        rowId: change.id!,
+        hash: change.hash,
+        at: readTimestamp(change.changed_at),
+      };
+    }
+    const event: Pick<ExceptionEventRow, 'id' | 'hash' | 'at'> | undefined =
+      await this.db<ExceptionEventRow>(EXCEPTION_EVENTS_TABLE)
+        .select('id', 'hash', 'at')
+        .where({ account_id: accountId, seq })
+        .first();
+    return event?.hash
       ? {
-          table: VERDICT_CHANGES_TABLE,
-          rowId: change.id!,
-          hash: change.hash,
-          at: readTimestamp(change.changed_at),
+          table: EXCEPTION_EVENTS_TABLE,
+          rowId: event.id!,
+          hash: event.hash,
+          at: readTimestamp(event.at),
         }
       : undefined;
   }
@@ -620,6 +651,7 @@ export class DatabaseEvaluationStore
       EVIDENCE_CHAINS_TABLE,
       EVALUATION_HISTORY_TABLE,
       VERDICT_CHANGES_TABLE,
+      EXCEPTION_EVENTS_TABLE,
     ]) {
       const rows: { account_id: string }[] = await this.db(table).distinct(
         'account_id',

@@ -7,6 +7,7 @@ import {
   ExceptionState,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Knex } from 'knex';
+import { appendToChain, exceptionEventRecordContent } from './evidenceChain';
 import {
   eventFromRow,
   exceptionFromRow,
@@ -28,7 +29,10 @@ import {
 
 const ACCOUNT_ID_PATTERN = /^\d{12}$/;
 
-/** Appends one event: the only way the events table is written. */
+/**
+ * Appends one event, the only way the events table is written: as the next link of its
+ * account's evidence chain (src/storage/evidenceChain.ts), in the caller's transaction.
+ */
 async function appendEvent(
   trx: Knex.Transaction,
   row: Pick<ExceptionRow, 'id' | 'account_id'>,
@@ -40,7 +44,7 @@ async function appendEvent(
     details?: Record<string, unknown>;
   },
 ) {
-  await trx<ExceptionEventRow>(EXCEPTION_EVENTS_TABLE).insert({
+  const eventRow: ExceptionEventRow = {
     exception_id: row.id,
     account_id: row.account_id,
     action: event.action,
@@ -48,6 +52,16 @@ async function appendEvent(
     at: toIsoUtc(event.at),
     comment: event.comment ?? null,
     details: JSON.stringify(event.details ?? {}),
+  };
+  const [stamp] = await appendToChain(trx, row.account_id, [
+    {
+      table: EXCEPTION_EVENTS_TABLE,
+      record: exceptionEventRecordContent(eventRow),
+    },
+  ]);
+  await trx<ExceptionEventRow>(EXCEPTION_EVENTS_TABLE).insert({
+    ...eventRow,
+    ...stamp,
   });
 }
 

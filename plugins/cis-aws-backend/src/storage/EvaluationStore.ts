@@ -227,8 +227,8 @@ export interface ChainBreak {
 }
 
 /**
- * The evidence chain (src/storage/evidenceChain.ts): every kept evaluation and verdict change
- * of an account, hash-chained.
+ * The evidence chain (src/storage/evidenceChain.ts): every kept evaluation, verdict change and
+ * exception event of an account, hash-chained.
  */
 export interface EvidenceChainStore {
   /**

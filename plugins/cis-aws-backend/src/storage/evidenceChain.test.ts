@@ -204,6 +204,145 @@ describe.each(databases.eachSupportedId())(
       });
     });
 
+    describe('exception events', () => {
+      async function requestAndApprove(minute: number) {
+        const requested = await store.requestException({
+          accountId: ACCOUNT,
+          reason: 'Moving to the organization trail',
+          requestedBy: 'user:default/alice',
+          requestedAt: at(minute),
+          expiresAt: at(minute + 30 * DAY),
+        });
+        await store.decideException(requested.id, {
+          decision: 'APPROVED',
+          actor: 'user:default/ciso',
+          at: at(minute + 5),
+          comment: 'ok',
+        });
+        return requested.id;
+      }
+
+      it('chains every exception event with the evaluations and changes, in the order written', async () => {
+        await save(60, 'FAIL');
+        await requestAndApprove(70);
+        await save(130, 'PASS');
+
+        const links = [
+          ...(await knex('cis_aws_evaluation_history')
+            .where({ account_id: ACCOUNT })
+            .select('seq', knex.raw("'evaluation' as kind"))),
+          ...(await knex('cis_aws_verdict_changes')
+            .where({ account_id: ACCOUNT })
+            .select('seq', knex.raw("'change' as kind"))),
+          ...(await knex('cis_aws_exception_events')
+            .where({ account_id: ACCOUNT })
+            .select('seq', 'action as kind')),
+        ].sort((a, b) => a.seq - b.seq);
+        expect(links.map(link => [link.seq, link.kind])).toEqual([
+          [1, 'evaluation'],
+          [2, 'change'], // the account's
+          [3, 'change'], // its trail's
+          [4, 'REQUESTED'],
+          [5, 'APPROVED'],
+          [6, 'evaluation'],
+          [7, 'change'],
+          [8, 'change'],
+        ]);
+        expect(await store.verifyChain(ACCOUNT)).toEqual({
+          links: 8,
+          head: { seq: 8, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+        });
+        // A packet for a moment after the approval states the approval as its chain head.
+        expect(
+          await store.getChainHeadAt(ACCOUNT, new Date(at(100))),
+        ).toMatchObject({ seq: 5, table: 'cis_aws_exception_events' });
+        expect(await store.findLink(ACCOUNT, 4)).toMatchObject({
+          table: 'cis_aws_exception_events',
+          at: at(70),
+        });
+      });
+
+      it('starts a chain with an exception event of an account never evaluated', async () => {
+        await requestAndApprove(10);
+        expect(await store.verifyChain(ACCOUNT)).toMatchObject({
+          links: 2,
+          head: { seq: 2 },
+        });
+        expect(await store.listChainAccounts()).toEqual([ACCOUNT]);
+        await save(60, 'PASS');
+        expect((await store.verifyChain(ACCOUNT)).broken).toBeUndefined();
+      });
+
+      it('starts one chain when an evaluation and an exception request of a new account race', async () => {
+        await Promise.all([
+          save(60, 'FAIL'),
+          store.requestException({
+            accountId: ACCOUNT,
+            reason: 'Racing the first evaluation',
+            requestedBy: 'user:default/alice',
+            requestedAt: at(61),
+            expiresAt: at(61 + 30 * DAY),
+          }),
+        ]);
+        const verified = await store.verifyChain(ACCOUNT);
+        expect(verified.broken).toBeUndefined();
+        expect(verified).toMatchObject({ links: 4, head: { seq: 4 } });
+      });
+
+      it('names an exception event edited by hand', async () => {
+        await save(60, 'FAIL');
+        await requestAndApprove(70);
+        await save(130, 'PASS');
+        const approval = await knex('cis_aws_exception_events')
+          .where({ account_id: ACCOUNT, action: 'APPROVED' })
+          .first();
+        await knex('cis_aws_exception_events')
+          .where({ id: approval.id })
+          .update({ actor: 'user:default/alice' });
+
+        expect((await store.verifyChain(ACCOUNT)).broken).toEqual({
+          accountId: ACCOUNT,
+          table: 'cis_aws_exception_events',
+          rowId: approval.id,
+          seq: approval.seq,
+          at: at(75),
+          problem: expect.stringContaining('does not match its hash'),
+        });
+      });
+
+      it('names a deleted exception event', async () => {
+        await save(60, 'FAIL');
+        await requestAndApprove(70);
+        await save(130, 'PASS');
+        const request = await knex('cis_aws_exception_events')
+          .where({ account_id: ACCOUNT, action: 'REQUESTED' })
+          .first();
+        await knex('cis_aws_exception_events')
+          .where({ id: request.id })
+          .delete();
+        const broken = (await store.verifyChain(ACCOUNT)).broken;
+        expect(broken).toMatchObject({
+          table: 'cis_aws_exception_events',
+          seq: request.seq + 1,
+        });
+        expect(broken?.problem).toContain(`links ${request.seq}`);
+      });
+
+      it('keeps exception events through retention, the chain verifiable', async () => {
+        await save(0, 'FAIL');
+        await requestAndApprove(60);
+        await save(10 * DAY, 'PASS');
+        await save(20 * DAY, 'FAIL');
+        await store.pruneHistory(new Date(at(15 * DAY)));
+        expect(
+          await knex('cis_aws_exception_events').where({ account_id: ACCOUNT }),
+        ).toHaveLength(2);
+        expect((await store.verifyChain(ACCOUNT)).broken).toBeUndefined();
+        await requestAndApprove(21 * DAY);
+        expect((await store.verifyChain(ACCOUNT)).broken).toBeUndefined();
+      });
+    });
+
     it('keeps the chain verifiable after retention deletes its start', async () => {
       await save(0, 'PASS');
       await save(10 * DAY, 'FAIL');

@@ -7,18 +7,21 @@
  *
  * - `chain`: {@link EVIDENCE_CHAIN}, the version of this definition;
  * - `seq`: the link's place in its account's chain, 1, 2, … across every chained table;
- * - `table`: the table the row is in (`cis_aws_evaluation_history`, `cis_aws_verdict_changes`;
- *   an append-only exception event table can join by adding its name and record shape here);
+ * - `table`: the table the row is in (`cis_aws_evaluation_history`, `cis_aws_verdict_changes`,
+ *   `cis_aws_exception_events`);
  * - `prev`: the previous link's hash, `null` for the first;
- * - `record`: the row's content (see {@link evaluationRecordContent}, {@link changeRecordContent}),
+ * - `record`: the row's content (see {@link evaluationRecordContent}, {@link changeRecordContent},
+ *   {@link exceptionEventRecordContent}),
  *   times as ISO 8601 UTC with milliseconds, absent values as `null`;
  *
  * and `canonicalJson` is RFC 8785 (src/lib/canonicalJson.ts). The same hashes are computed by
- * the migration that carried older data over (migrations/20261206040000_…).
+ * the migrations that carried older data over (migrations/20261206040000_… for evaluations and
+ * changes, migrations/20261206090000_… for exception events).
  *
  * Retention deletes the oldest links; the account's row in `cis_aws_evidence_chains` then
  * records the last deleted link (the anchor), the chain continuing from its hash. Rows that
- * retention keeps although older (an account's latest verdict change) are checked on their own.
+ * retention keeps although older (an account's latest verdict change, every exception event:
+ * exceptions are tracked to closure and never deleted) are checked on their own.
  */
 import { Knex } from 'knex';
 import { sha256Canonical } from '../lib/canonicalJson';
@@ -28,6 +31,8 @@ import {
   EVIDENCE_CHAINS_TABLE,
   EvidenceChainRow,
   EvaluationHistoryRow,
+  EXCEPTION_EVENTS_TABLE,
+  ExceptionEventRow,
   VERDICT_CHANGES_TABLE,
   VerdictChangeRow,
   readTimestamp,
@@ -37,7 +42,8 @@ export const EVIDENCE_CHAIN = 'cis-aws-evidence-chain/v1';
 
 export type ChainTable =
   | typeof EVALUATION_HISTORY_TABLE
-  | typeof VERDICT_CHANGES_TABLE;
+  | typeof VERDICT_CHANGES_TABLE
+  | typeof EXCEPTION_EVENTS_TABLE;
 
 /** One link as hashed. */
 export interface ChainLinkContent {
@@ -83,6 +89,32 @@ export function changeRecordContent(
   };
 }
 
+/**
+ * The hashed content of an exception event (the account is part of every link already).
+ * `details` is the stored JSON object; a row whose details no longer parse cannot match.
+ */
+export function exceptionEventRecordContent(
+  row: Pick<
+    ExceptionEventRow,
+    'exception_id' | 'action' | 'actor' | 'at' | 'comment' | 'details'
+  >,
+): Record<string, unknown> {
+  let details: unknown;
+  try {
+    details = JSON.parse(row.details);
+  } catch {
+    details = { unreadableDetails: row.details };
+  }
+  return {
+    exceptionId: row.exception_id,
+    action: row.action,
+    actor: row.actor,
+    at: readTimestamp(row.at),
+    comment: row.comment ?? null,
+    details,
+  };
+}
+
 /** Where a link sits and what it says it is. */
 export interface ChainStamp {
   seq: number;
@@ -102,14 +134,30 @@ export async function appendToChain(
   records: { table: ChainTable; record: Record<string, unknown> }[],
 ): Promise<ChainStamp[]> {
   if (records.length === 0) return [];
-  const head: EvidenceChainRow | undefined = await trx<EvidenceChainRow>(
-    EVIDENCE_CHAINS_TABLE,
-  )
-    .where('account_id', accountId)
-    .forUpdate()
-    .first();
+  const read = () =>
+    trx<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE)
+      .where('account_id', accountId)
+      .forUpdate()
+      .first();
+  let head: EvidenceChainRow | undefined = await read();
+  if (!head) {
+    // The account's first link. Two writers (an evaluation and an exception request) may both
+    // get here: the insert of the one waits for the other's transaction on PostgreSQL and then
+    // does nothing, and the row read again is locked by whichever comes second.
+    await trx<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE)
+      .insert({
+        account_id: accountId,
+        head_seq: 0,
+        head_hash: '',
+        anchor_seq: null,
+        anchor_hash: null,
+      })
+      .onConflict('account_id')
+      .ignore();
+    head = await read();
+  }
   let seq = head?.head_seq ?? 0;
-  let prev: string | null = head?.head_hash ?? null;
+  let prev: string | null = seq > 0 ? head?.head_hash ?? null : null;
   const stamps = records.map(({ table, record }) => {
     seq += 1;
     const hash = linkHash({ accountId, seq, table, prev, record });
@@ -118,19 +166,9 @@ export async function appendToChain(
     return stamp;
   });
   const last = stamps[stamps.length - 1];
-  if (head) {
-    await trx<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE)
-      .where('account_id', accountId)
-      .update({ head_seq: last.seq, head_hash: last.hash });
-  } else {
-    await trx<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE).insert({
-      account_id: accountId,
-      head_seq: last.seq,
-      head_hash: last.hash,
-      anchor_seq: null,
-      anchor_hash: null,
-    });
-  }
+  await trx<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE)
+    .where('account_id', accountId)
+    .update({ head_seq: last.seq, head_hash: last.hash });
   return stamps;
 }
 
@@ -162,11 +200,14 @@ export async function readLinks(
   db: Knex,
   accountId: string,
 ): Promise<{ links: StoredLink[]; chain?: EvidenceChainRow }> {
-  const [evaluations, changes, chain] = await Promise.all([
+  const [evaluations, changes, events, chain] = await Promise.all([
     db<EvaluationHistoryRow>(EVALUATION_HISTORY_TABLE)
       .where('account_id', accountId)
       .orderBy('id'),
     db<VerdictChangeRow>(VERDICT_CHANGES_TABLE)
+      .where('account_id', accountId)
+      .orderBy('id'),
+    db<ExceptionEventRow>(EXCEPTION_EVENTS_TABLE)
       .where('account_id', accountId)
       .orderBy('id'),
     db<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE)
@@ -200,6 +241,17 @@ export async function readLinks(
       prevHash: row.prev_hash ?? null,
       hash: row.hash ?? null,
       content: changeRecordContent(row),
+    });
+  }
+  for (const row of events) {
+    links.push({
+      table: EXCEPTION_EVENTS_TABLE,
+      id: row.id!,
+      at: readTimestamp(row.at),
+      seq: row.seq ?? null,
+      prevHash: row.prev_hash ?? null,
+      hash: row.hash ?? null,
+      content: exceptionEventRecordContent(row),
     });
   }
   return { links, chain };

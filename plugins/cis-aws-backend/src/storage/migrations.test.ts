@@ -242,3 +242,185 @@ describe.each(databases.eachSupportedId())(
     });
   },
 );
+
+describe.each(databases.eachSupportedId())(
+  'chaining existing exception events on %s',
+  databaseId => {
+    it('interleaves them by time with the existing links, keeps the earlier links, and verify holds', async () => {
+      const knex = await databases.init(databaseId);
+      const upTo = async (name: string) => {
+        for (;;) {
+          const [, pending] = (await knex.migrate.list({
+            directory: migrationsDir,
+          })) as [unknown, { file: string }[]];
+          if (!pending.length || pending[0].file > name) return;
+          await knex.migrate.up({ directory: migrationsDir });
+        }
+      };
+      await upTo('20261124020000_exceptions_and_daily_results.js');
+      const id = accountId(8);
+      const day1 = anEvaluation(id, 'PASS', { minute: 60 });
+      const day2 = anEvaluation(id, 'FAIL', { minute: 24 * 60 + 60 });
+      await knex('cis_aws_daily_results').insert(
+        [day1, day2].map(evaluation => ({
+          account_id: id,
+          day: evaluation.evaluatedAt.slice(0, 10),
+          evaluated_at: evaluation.evaluatedAt,
+          verdict: evaluation.verdict,
+          reason: evaluation.reason ?? null,
+          evaluation: JSON.stringify(evaluation),
+        })),
+      );
+      await upTo('20261206050000_exceptions_four_eyes.js');
+      const before = await storeOn(knex, true).then(s => s.verifyChain(id));
+      expect(before).toMatchObject({ links: 2 });
+      const firstLink = await knex('cis_aws_evaluation_history')
+        .where({ account_id: id, seq: 1 })
+        .first();
+      // An exception requested and approved between the two days' evaluations.
+      const exceptionId = '3f0e3c1a-2b4d-4e5f-8a9b-0c1d2e3f4a5b';
+      await knex('cis_aws_exception_events').insert(
+        [
+          { action: 'REQUESTED', minute: 120, actor: 'user:default/alice' },
+          { action: 'APPROVED', minute: 180, actor: 'user:default/ciso' },
+        ].map(event => ({
+          exception_id: exceptionId,
+          account_id: id,
+          action: event.action,
+          actor: event.actor,
+          at: at(event.minute),
+          comment: null,
+          details: JSON.stringify({ note: event.action }),
+        })),
+      );
+      // An account with events only.
+      const other = accountId(9);
+      await knex('cis_aws_exception_events').insert({
+        exception_id: exceptionId,
+        account_id: other,
+        action: 'CREATED',
+        actor: 'user:default/alice',
+        at: at(0),
+        comment: null,
+        details: '{}',
+      });
+
+      await knex.migrate.latest({ directory: migrationsDir });
+      const migrated = await storeOn(knex);
+      expect(await migrated.verifyChain(id)).toEqual({
+        links: 4,
+        head: { seq: 4, hash: expect.stringMatching(/^[0-9a-f]{64}$/) },
+      });
+      expect(
+        await knex('cis_aws_exception_events')
+          .where({ account_id: id })
+          .orderBy('seq')
+          .pluck('seq'),
+      ).toEqual([2, 3]);
+      // The link before the first event kept its place and hash.
+      expect(
+        await knex('cis_aws_evaluation_history')
+          .where({ account_id: id })
+          .orderBy('seq')
+          .select('id', 'seq', 'hash'),
+      ).toEqual([
+        { id: firstLink.id, seq: 1, hash: firstLink.hash },
+        { id: expect.any(Number), seq: 4, hash: expect.any(String) },
+      ]);
+      expect(await migrated.verifyChain(other)).toMatchObject({
+        links: 1,
+        head: { seq: 1 },
+      });
+      expect((await migrated.verifyChain(other)).broken).toBeUndefined();
+      // The chain continues from the migrated head.
+      await migrated.requestException({
+        accountId: id,
+        reason: 'after the migration',
+        requestedBy: 'user:default/alice',
+        requestedAt: at(3 * 24 * 60),
+        expiresAt: at(10 * 24 * 60),
+      });
+      expect(await migrated.verifyChain(id)).toMatchObject({
+        links: 5,
+        head: { seq: 5 },
+      });
+      expect((await migrated.verifyChain(id)).broken).toBeUndefined();
+
+      // Down takes the events out of the chains again; up puts them back, verifiable.
+      await knex.migrate.down({ directory: migrationsDir });
+      expect(
+        await knex('cis_aws_evaluation_history')
+          .where({ account_id: id })
+          .orderBy('seq')
+          .pluck('seq'),
+      ).toEqual([1, 2]);
+      expect(
+        await knex('cis_aws_evidence_chains').where({ account_id: other }),
+      ).toEqual([]);
+      await knex.migrate.latest({ directory: migrationsDir });
+      expect((await migrated.verifyChain(id)).broken).toBeUndefined();
+      expect((await migrated.verifyChain(id)).links).toBe(5);
+    });
+
+    it('appends the events of an account whose chain was edited, so verify still names the edit', async () => {
+      const knex = await databases.init(databaseId);
+      for (;;) {
+        const [, pending] = (await knex.migrate.list({
+          directory: migrationsDir,
+        })) as [unknown, { file: string }[]];
+        if (pending[0].file > '20261206050000_exceptions_four_eyes.js') break;
+        await knex.migrate.up({ directory: migrationsDir });
+      }
+      const id = accountId(10);
+      const before = await storeOn(knex, true);
+      await before.saveResult({
+        mapping: aMapping(id),
+        evaluation: anEvaluation(id, 'PASS', { minute: 60 }),
+      });
+      await before.saveResult({
+        mapping: aMapping(id),
+        evaluation: anEvaluation(id, 'FAIL', { minute: 24 * 60 + 60 }),
+      });
+      const edited = await knex('cis_aws_evaluation_history')
+        .where({ account_id: id })
+        .orderBy('seq', 'desc')
+        .first();
+      await knex('cis_aws_evaluation_history')
+        .where({ id: edited.id })
+        .update({ verdict: 'PASS' });
+      await knex('cis_aws_exception_events').insert({
+        exception_id: '3f0e3c1a-2b4d-4e5f-8a9b-0c1d2e3f4a5c',
+        account_id: id,
+        action: 'CREATED',
+        actor: 'user:default/alice',
+        at: at(120),
+        comment: null,
+        details: '{}',
+      });
+      await knex.migrate.latest({ directory: migrationsDir });
+      const after = await storeOn(knex);
+      expect((await after.verifyChain(id)).broken).toMatchObject({
+        table: 'cis_aws_evaluation_history',
+        rowId: edited.id,
+        seq: edited.seq,
+      });
+      const head = await knex('cis_aws_evidence_chains')
+        .where({ account_id: id })
+        .first();
+      const event = await knex('cis_aws_exception_events')
+        .where({ account_id: id })
+        .first();
+      expect(event.seq).toBe(head.head_seq);
+    });
+  },
+);
+
+/** A store on `knex`; `asIs` leaves the schema where it is (no migration). */
+async function storeOn(knex: Knex, asIs = false) {
+  return DatabaseEvaluationStore.create({
+    database: mockServices.database({
+      knex,
+      ...(asIs ? { migrations: { skip: true } } : {}),
+    }),
+  });
+}

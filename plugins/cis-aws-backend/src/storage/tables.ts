@@ -189,6 +189,10 @@ export interface ExceptionEventRow {
   comment: string | null;
   /** JSON object. */
   details: string;
+  /** Place in the account's evidence chain (migrations/20261206090000_exception_events_chain.js). */
+  seq?: number | null;
+  prev_hash?: string | null;
+  hash?: string | null;
 }
 
 /** An evaluation kept as evidence: behind a change, or the day's first (its verification). */
