@@ -136,7 +136,10 @@ async function expectSelfApprovalBlocked(page: Page, row: Locator) {
   await expect(approve).toBeVisible();
   await expect(approve).toBeDisabled();
   await expect(row.getByRole('button', { name: 'Reject' })).toBeDisabled();
-  const wrapper = row.locator('span', { has: approve });
+  // (`has` takes a locator relative to the span: not `approve`, which starts from the row.)
+  const wrapper = row.locator('span', {
+    has: page.getByRole('button', { name: 'Approve' }),
+  });
   await expect(wrapper).toHaveAttribute('title', FOUR_EYES);
   await wrapper.hover();
   await expect(page.getByRole('tooltip')).toHaveText(FOUR_EYES);
