@@ -10,6 +10,7 @@ import {
   EvaluationRun,
   EvidenceVerification,
   VerdictChange,
+  FailureEpisode,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Knex } from 'knex';
 import {
@@ -45,6 +46,11 @@ import {
   whereInSet,
 } from './accountListing';
 import { runFromRow } from './runRows';
+import {
+  advanceEpisodes,
+  listEpisodes,
+  openAccountEpisodeStarts,
+} from './failureEpisodes';
 import { DatabaseRunCoordination } from './runCoordination';
 import {
   ACCOUNTS_TABLE,
@@ -213,9 +219,15 @@ export class DatabaseEvaluationStore
         .first();
       if (previous && isOlder(evaluation.evaluatedAt, previous.evaluated_at)) {
         // A slower, overlapping run must not hide a newer result, nor write history backwards.
+        const starts = await openAccountEpisodeStarts(trx, [
+          mapping.accountId,
+        ]);
         return {
           trailChanges: [],
-          summary: summaryFromRow(previous),
+          summary: summaryFromRow({
+            ...previous,
+            failing_since: starts.get(mapping.accountId),
+          }),
           outdated: true,
         };
       }
@@ -235,6 +247,7 @@ export class DatabaseEvaluationStore
         .insert(row)
         .onConflict('account_id')
         .merge();
+      const failingSince = await advanceEpisodes(trx, evaluation);
 
       const changes: VerdictChange[] = [
         ...(diff.accountChange ? [diff.accountChange] : []),
@@ -293,7 +306,7 @@ export class DatabaseEvaluationStore
       return {
         accountChange: diff.accountChange,
         trailChanges: diff.trailChanges,
-        summary: summaryFromRow(row),
+        summary: summaryFromRow({ ...row, failing_since: failingSince }),
       };
     });
   }
@@ -341,7 +354,9 @@ export class DatabaseEvaluationStore
     )
       .where('account_id', accountId)
       .first();
-    return row ? detailFromRow(row) : undefined;
+    if (!row) return undefined;
+    const starts = await openAccountEpisodeStarts(this.db, [accountId]);
+    return detailFromRow({ ...row, failing_since: starts.get(accountId) });
   }
 
   async listAccounts(query: AccountQuery): Promise<AccountPage> {
@@ -367,8 +382,14 @@ export class DatabaseEvaluationStore
       >,
     ]);
     const totals = totalsFromCounts(counts);
+    const starts = await openAccountEpisodeStarts(
+      this.db,
+      rows.map(row => row.account_id),
+    );
     return {
-      items: rows.map(summaryFromRow),
+      items: rows.map(row =>
+        summaryFromRow({ ...row, failing_since: starts.get(row.account_id) }),
+      ),
       totalCount: Object.values(totals).reduce((sum, n) => sum + n, 0),
       totals,
     };
@@ -418,6 +439,13 @@ export class DatabaseEvaluationStore
     whereInSet(builder, this.dialect, 'account_id', [...new Set(accountIds)]);
     const rows: Array<{ account_id: string }> = await builder;
     return rows.map(row => row.account_id);
+  }
+
+  async listEpisodes(
+    accountId: string,
+    range?: { from?: Date; to?: Date },
+  ): Promise<FailureEpisode[]> {
+    return listEpisodes(this.db, accountId, range);
   }
 
   async getHistory(
