@@ -32,7 +32,7 @@ import { redactSecretsDeep, redactSecretsInText } from './secretGuard';
 export interface EvidenceSources {
   store: Pick<
     EvaluationStore,
-    'getEvaluationAt' | 'getHistory' | 'listVerifications'
+    'getEvaluationAt' | 'getHistory' | 'listVerifications' | 'listEpisodes'
   > &
     Pick<EvidenceChainStore, 'getEvaluationRecordAt' | 'getChainHeadAt'>;
   exceptions: Pick<ExceptionStore, 'listExceptions' | 'listExceptionEvents'>;
@@ -73,6 +73,7 @@ export async function produceEvidencePacket(
     verifications,
     allExceptions,
     events,
+    episodes,
   ] = await Promise.all([
     store.getEvaluationAt(accountId, asOf),
     store.getEvaluationRecordAt(accountId, asOf),
@@ -81,6 +82,7 @@ export async function produceEvidencePacket(
     store.listVerifications(accountId, { from, to: asOf }),
     exceptions.listExceptions({ accountIds: [accountId] }),
     exceptions.listExceptionEvents(accountId),
+    store.listEpisodes(accountId, { to: asOf }),
   ]);
   const organizationTrails = await organizationTrailsOf(
     sources,
@@ -104,6 +106,7 @@ export async function produceEvidencePacket(
     verdictSince,
     changes: changesUpToAsOf,
     verifications,
+    episodes,
     organizationTrails,
     exceptions: allExceptions,
     exceptionEvents: events,
