@@ -195,7 +195,7 @@ export function episodesAsOf(
 ): FailureEpisode[] {
   return episodes
     .filter(episode => notAfter(episode.startedAt, asOf))
-    .map(episode => {
+    .map((episode): FailureEpisode => {
       if (episode.endedAt && notAfter(episode.endedAt, asOf)) return episode;
       const { endedAt: _endedAt, durationMs: _durationMs, ...open } = episode;
       return open;
