@@ -263,3 +263,27 @@ export interface OwnersResponse {
   /** Owners with the most failing accounts first (then erroring, then by name). */
   owners: OwnerSummary[];
 }
+
+/**
+ * `GET /v1/accounts/{accountId}/evaluation-access`: whether the caller may evaluate the account
+ * now (`POST /v1/accounts/{accountId}/evaluate`), on what grounds, and if not, why and when
+ * the account is checked anyway.
+ */
+export interface EvaluationAccess {
+  accountId: string;
+  allowed: boolean;
+  /**
+   * PERMISSION: the caller holds `cis-aws.account.evaluate`. OWNER: the caller owns the account
+   * through the catalog. NOT_OWNER: neither. RATE_LIMITED: an owner, but the account was
+   * evaluated less than `cisAws.evaluate.minInterval` ago.
+   */
+  basis: 'PERMISSION' | 'OWNER' | 'NOT_OWNER' | 'RATE_LIMITED';
+  /** In words, for the UI: why the caller may or may not. */
+  message: string;
+  /** RATE_LIMITED: from when the owner may evaluate it again. */
+  retryAt?: string;
+  /** When the scheduled full run is expected to check the account next, when known. */
+  nextScheduledAt?: string;
+  /** The full run's schedule in words (e.g. "every 1 hour", or its cron expression). */
+  schedule: string;
+}
