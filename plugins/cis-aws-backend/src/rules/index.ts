@@ -8,6 +8,7 @@ export { DESCRIBE_ORGANIZATION } from './trailWarnings';
 export * from './evaluateAccount';
 export * from './aggregateEntity';
 export * from './failureEpisodes';
+export * from './chainLinks';
 export * from './securityHub';
 export * from './iamPolicy';
 export * from './trustPolicy';
