@@ -50,6 +50,7 @@ import {
   advanceEpisodes,
   listEpisodes,
   openAccountEpisodeStarts,
+  openEpisodeStart,
 } from './failureEpisodes';
 import { DatabaseRunCoordination } from './runCoordination';
 import {
@@ -369,11 +370,15 @@ export class DatabaseEvaluationStore
       applyAccountFilter(builder, this.dialect, query);
       return builder;
     };
-    const pageQuery = filtered().select([...ACCOUNT_SUMMARY_COLUMNS]);
+    // "Failing since" in the same statement: the open account episode, through its index.
+    const pageQuery = filtered().select([
+      ...ACCOUNT_SUMMARY_COLUMNS,
+      openEpisodeStart(this.db).as('failing_since'),
+    ]);
     applyAccountOrder(pageQuery, query.orderBy);
     pageQuery.offset(offset).limit(limit);
     const [rows, counts] = await Promise.all([
-      pageQuery as Promise<AccountSummaryRow[]>,
+      pageQuery as unknown as Promise<AccountSummaryRow[]>,
       filtered()
         .select('verdict')
         .count({ count: '*' })
@@ -382,14 +387,8 @@ export class DatabaseEvaluationStore
       >,
     ]);
     const totals = totalsFromCounts(counts);
-    const starts = await openAccountEpisodeStarts(
-      this.db,
-      rows.map(row => row.account_id),
-    );
     return {
-      items: rows.map(row =>
-        summaryFromRow({ ...row, failing_since: starts.get(row.account_id) }),
-      ),
+      items: rows.map(summaryFromRow),
       totalCount: Object.values(totals).reduce((sum, n) => sum + n, 0),
       totals,
     };

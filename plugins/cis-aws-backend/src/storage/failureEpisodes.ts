@@ -9,6 +9,7 @@ import {
 import { Knex } from 'knex';
 import { episodeAction, episodeSubjects } from '../rules/failureEpisodes';
 import {
+  ACCOUNTS_TABLE,
   DbTimestamp,
   orUndefined,
   readOptionalTimestamp,
@@ -78,6 +79,22 @@ export async function advanceEpisodes(
     await trx.batchInsert(FAILURE_EPISODES_TABLE, toOpen, 100);
   }
   return accountStart;
+}
+
+/**
+ * A scalar subquery for a select on the accounts table: the start of the row's open account
+ * episode, or null.
+ */
+export function openEpisodeStart(db: Knex): Knex.QueryBuilder {
+  return db(FAILURE_EPISODES_TABLE)
+    .select(`${FAILURE_EPISODES_TABLE}.started_at`)
+    .whereColumn(
+      `${FAILURE_EPISODES_TABLE}.account_id`,
+      `${ACCOUNTS_TABLE}.account_id`,
+    )
+    .where(`${FAILURE_EPISODES_TABLE}.trail_arn`, '')
+    .whereNull(`${FAILURE_EPISODES_TABLE}.ended_at`)
+    .limit(1);
 }
 
 /** The start of each given account's open episode (accounts without one are absent). */
