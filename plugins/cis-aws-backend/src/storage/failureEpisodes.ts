@@ -88,9 +88,9 @@ export async function advanceEpisodes(
 export function openEpisodeStart(db: Knex): Knex.QueryBuilder {
   return db(FAILURE_EPISODES_TABLE)
     .select(`${FAILURE_EPISODES_TABLE}.started_at`)
-    .whereColumn(
+    .where(
       `${FAILURE_EPISODES_TABLE}.account_id`,
-      `${ACCOUNTS_TABLE}.account_id`,
+      db.ref(`${ACCOUNTS_TABLE}.account_id`),
     )
     .where(`${FAILURE_EPISODES_TABLE}.trail_arn`, '')
     .whereNull(`${FAILURE_EPISODES_TABLE}.ended_at`)
