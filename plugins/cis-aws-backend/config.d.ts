@@ -34,6 +34,17 @@ export interface Config {
      */
     maxDeliveryAge?: string | HumanDuration;
 
+    evaluate?: {
+      /**
+       * How soon an owner of an account (through the catalog's ownership, without the
+       * `cis-aws.account.evaluate` permission) may evaluate it again after its latest
+       * evaluation, whoever or whatever made that one: `POST /v1/accounts/{id}/evaluate`
+       * answers 429 with Retry-After until then. Holders of the permission are not limited.
+       * An ISO 8601 duration or a duration object. Default: 1 minute.
+       */
+      minInterval?: string | HumanDuration;
+    };
+
     aws?: {
       /**
        * An AWS-compatible endpoint every AWS client talks to instead of the

@@ -45,6 +45,29 @@ describe('readCisAwsOptions', () => {
     expect(set.maxExceptionDurationMs).toBe(90 * DAY);
   });
 
+  it("limits owners' re-checks of one account to once a minute by default (cisAws.evaluate.minInterval)", () => {
+    expect(readCisAwsOptions(new ConfigReader({})).evaluateMinIntervalMs).toBe(
+      60_000,
+    );
+    expect(
+      readCisAwsOptions(
+        new ConfigReader({ cisAws: { evaluate: { minInterval: 'PT5M' } } }),
+      ).evaluateMinIntervalMs,
+    ).toBe(300_000);
+    expect(() =>
+      readCisAwsOptions(
+        new ConfigReader({
+          cisAws: { evaluate: { minInterval: { seconds: -1 } } },
+        }),
+      ),
+    ).toThrow(/cisAws\.evaluate\.minInterval: must not be negative/);
+    expect(
+      readCisAwsConfig(
+        new ConfigReader({ cisAws: { evaluate: { minInterval: 'PT2M' } } }),
+      ).options.evaluateMinIntervalMs,
+    ).toBe(120_000);
+  });
+
   it('shows role policy documents again for a day by default; zero reads them every time', () => {
     expect(readCisAwsOptions(new ConfigReader({})).rolePolicyMaxAgeMs).toBe(
       DAY,

@@ -74,6 +74,11 @@ export interface CisAwsOptions extends AwsClientOptions, EvidenceOptions {
   historyRetentionMs: number;
   /** The longest an exception may last (`cisAws.exceptions.maxDuration`). */
   maxExceptionDurationMs: number;
+  /**
+   * How soon an owner may evaluate an account again after its latest evaluation
+   * (`cisAws.evaluate.minInterval`, default a minute).
+   */
+  evaluateMinIntervalMs: number;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -83,6 +88,9 @@ const DAY_MS = 24 * 60 * 60 * 1000;
  * accepts and as late as Security Hub's findings may be.
  */
 const DEFAULT_ROLE_POLICY_MAX_AGE_MS = DAY_MS;
+
+/** An owner's re-check of one account, at most once a minute by default. */
+export const DEFAULT_EVALUATE_MIN_INTERVAL_MS = 60 * 1000;
 
 /** An audit year plus a margin: at least 13 months. */
 export const DEFAULT_HISTORY_RETENTION_MS = 400 * DAY_MS;
@@ -116,6 +124,7 @@ const INTEGER_RANGES = {
 const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
   schedule: { frequency: true, timeout: true, initialDelay: true, scope: true },
   maxDeliveryAge: true,
+  evaluate: { minInterval: true },
   aws: {
     endpoint: true,
     inventory: true,
@@ -510,6 +519,12 @@ function readOptions(root: Config, problems: ConfigProblems): CisAwsOptions {
       config,
       'exceptions.maxDuration',
       365 * DAY_MS,
+      problems,
+    ),
+    evaluateMinIntervalMs: readDurationMs(
+      config,
+      'evaluate.minInterval',
+      DEFAULT_EVALUATE_MIN_INTERVAL_MS,
       problems,
     ),
     maxDeliveryAgeMs: readDurationMs(

@@ -36,6 +36,33 @@ function durationMs(duration: HumanDuration | { toMillis(): number }): number {
     : durationToMilliseconds(duration as HumanDuration);
 }
 
+/** The full run's period (not for cron or manual schedules) and the schedule in words. */
+function scheduleInfo(frequency: unknown): {
+  frequencyMs?: number;
+  description: string;
+} {
+  if (frequency && typeof frequency === 'object') {
+    if ('cron' in frequency) {
+      return { description: `on the cron schedule "${String((frequency as { cron: unknown }).cron)}" (UTC)` };
+    }
+    if ('trigger' in frequency) {
+      return { description: 'only when someone starts a run' };
+    }
+    const ms = durationMs(frequency as HumanDuration);
+    if (Number.isFinite(ms) && ms > 0) {
+      const minutes = Math.round(ms / 60_000);
+      return {
+        frequencyMs: ms,
+        description:
+          minutes % 60 === 0
+            ? `every ${minutes / 60} hour${minutes === 60 ? '' : 's'}`
+            : `every ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      };
+    }
+  }
+  return { description: 'on its schedule' };
+}
+
 /**
  * The cis-aws backend plugin: evaluates CIS AWS Foundations v1.2 control 2.4
  * for every AWS account in the catalog and serves the results under
@@ -270,6 +297,7 @@ export const cisAwsPlugin = createBackendPlugin({
               knownSecrets,
               causes,
               checkLabel: scheduleLabel(schedule.frequency),
+              schedule: scheduleInfo(schedule.frequency),
             }),
           }),
         );

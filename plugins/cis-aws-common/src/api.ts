@@ -49,6 +49,11 @@ export interface AccountSummary extends AccountMapping {
   evaluatedAt: string;
   /** Since when the account has had its current verdict. */
   verdictSince: string;
+  /**
+   * Start of the account's open failure episode (contract "Failure age"): its first FAIL after
+   * a PASS, kept through ERROR, UNKNOWN and EXEMPT results. Absent when no episode is open.
+   */
+  failingSince?: string;
   /** The last PASS, FAIL or EXEMPT, which may be this result. */
   lastDefinitive?: DefinitiveResult;
   /**
@@ -210,6 +215,25 @@ export interface VerdictChange {
   runId?: string;
 }
 
+/**
+ * A failure episode of an account (no `trailArn`) or of one trail (contract "Failure age"): it
+ * starts with the first FAIL after a PASS (or after no result) and ends only with a definitive
+ * PASS; ERROR, UNKNOWN and EXEMPT results inside it neither end nor restart it.
+ */
+export interface FailureEpisode {
+  accountId: string;
+  /** Set for a trail's episode; absent for the account's. */
+  trailArn?: string;
+  /** The FAIL that opened it. */
+  startedAt: string;
+  /** Its reason then (e.g. `TRAIL_FAILED`, `ROLE_CANNOT_WRITE`). */
+  reason?: string;
+  /** The PASS that closed it; absent while it is open. */
+  endedAt?: string;
+  /** Time to fix: `endedAt - startedAt` in milliseconds, for a closed episode. */
+  durationMs?: number;
+}
+
 /** `GET /v1/accounts/{accountId}/history`. */
 export interface HistoryResponse {
   accountId: string;
@@ -218,6 +242,11 @@ export interface HistoryResponse {
   to?: string;
   /** Oldest first. */
   changes: VerdictChange[];
+  /**
+   * The account's and its trails' failure episodes that overlap the range (an open one always
+   * does), oldest first.
+   */
+  episodes: FailureEpisode[];
   /** How long history is kept (`cisAws.history.retention`), in days. */
   retentionDays: number;
 }
@@ -274,4 +303,28 @@ export interface AccountFreshnessResponse {
   checkLabel: string;
   /** The latest event-driven evaluations of this account, newest first (history). */
   recentEvents: EvaluationEventCause[];
+}
+
+/**
+ * `GET /v1/accounts/{accountId}/evaluation-access`: whether the caller may evaluate the account
+ * now (`POST /v1/accounts/{accountId}/evaluate`), on what grounds, and if not, why and when
+ * the account is checked anyway.
+ */
+export interface EvaluationAccess {
+  accountId: string;
+  allowed: boolean;
+  /**
+   * PERMISSION: the caller holds `cis-aws.account.evaluate`. OWNER: the caller owns the account
+   * through the catalog. NOT_OWNER: neither. RATE_LIMITED: an owner, but the account was
+   * evaluated less than `cisAws.evaluate.minInterval` ago.
+   */
+  basis: 'PERMISSION' | 'OWNER' | 'NOT_OWNER' | 'RATE_LIMITED';
+  /** In words, for the UI: why the caller may or may not. */
+  message: string;
+  /** RATE_LIMITED: from when the owner may evaluate it again. */
+  retryAt?: string;
+  /** When the scheduled full run is expected to check the account next, when known. */
+  nextScheduledAt?: string;
+  /** The full run's schedule in words (e.g. "every 1 hour", or its cron expression). */
+  schedule: string;
 }

@@ -12,7 +12,12 @@ import type {
   PolicyDocumentEvidence,
   TrailStatusFacts,
 } from './facts';
-import type { AccountMapping, ConsoleLinks, VerdictChange } from './api';
+import type {
+  AccountMapping,
+  ConsoleLinks,
+  FailureEpisode,
+  VerdictChange,
+} from './api';
 import type { SecurityHubOpinion } from './results';
 import type { Verdict } from './verdicts';
 
@@ -170,6 +175,11 @@ export interface EvidencePacket {
   };
   /** Since when the account has had the verdict shown, from its history. */
   verdictSince?: string;
+  /**
+   * Start of the account's failure episode open at `asOf` (contract "Failure age"): kept
+   * through ERROR, UNKNOWN and EXEMPT results. Absent when none was open.
+   */
+  failingSince?: string;
   trails: EvidenceTrail[];
   /** Security Hub's CloudTrail.5 findings at that evaluation: the second opinion. */
   securityHub?: SecurityHubOpinion;
@@ -180,6 +190,12 @@ export interface EvidencePacket {
     changes: VerdictChange[];
     /** One retained verification per day in the period, oldest first. */
     verifications: EvidenceVerification[];
+    /**
+     * The account's and its trails' failure episodes that overlap the period, as they stood
+     * at `asOf` (one that ended later is open here), oldest first. Absent in packets produced
+     * before episodes were kept.
+     */
+    episodes?: FailureEpisode[];
   };
   /** Exceptions in force at `asOf` (account or trail). */
   activeExceptions: ComplianceException[];

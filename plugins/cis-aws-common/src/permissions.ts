@@ -2,7 +2,9 @@ import { createPermission } from '@backstage/plugin-permission-common';
 
 /**
  * Run an evaluation of one account now (`POST /v1/accounts/{id}/evaluate`).
- * It makes AWS calls on the user's behalf, so it is not a read.
+ * It makes AWS calls on the user's behalf, so it is not a read. An owner of the
+ * account (through the catalog's ownership) may evaluate it without this
+ * permission, at most once per `cisAws.evaluate.minInterval`.
  */
 export const cisAwsEvaluatePermission = createPermission({
   name: 'cis-aws.account.evaluate',

@@ -20,8 +20,36 @@ export interface EvaluationWarning {
   trailArn?: string;
 }
 
+/**
+ * One link of a trail's chain as judged on its own (contract "Verdict for one trail": every link
+ * is judged and shown, whichever rule decided the verdict). OK: holds. BROKEN: definitely does
+ * not. WARNING: holds, with something to look at, or could not be fully checked. UNCHECKED: not
+ * readable from here (hidden, another account, not configured upstream).
+ */
+export type ChainLinkStatus = 'OK' | 'BROKEN' | 'WARNING' | 'UNCHECKED';
+
+export interface ChainLinkJudgement {
+  status: ChainLinkStatus;
+  /** One plain sentence for people, no ARNs or codes. */
+  summary: string;
+}
+
+/** The five links of a trail's chain, each judged by the rules (src/rules/chainLinks.ts). */
+export interface TrailChainLinks {
+  trailLogging: ChainLinkJudgement;
+  logGroup: ChainLinkJudgement;
+  roleTrust: ChainLinkJudgement;
+  roleCanWrite: ChainLinkJudgement;
+  recentDelivery: ChainLinkJudgement;
+}
+
 export interface TrailEvaluation {
   trailArn: string;
+  /**
+   * Each link of the chain judged on its own, from the same facts and at the same time as the
+   * verdict. Absent in results stored before links were judged.
+   */
+  links?: TrailChainLinks;
   verdict: Verdict;
   /** Absent only when the verdict is PASS. EXCEPTION when a trail-level exception applies. */
   reason?: TrailReasonCode;

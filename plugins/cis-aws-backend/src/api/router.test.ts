@@ -13,6 +13,7 @@ import express from 'express';
 import request from 'supertest';
 import { ApiServices } from '../services';
 import { createRouter } from './router';
+import { TooManyRequestsError } from '../services/EvaluationService';
 
 const ACCOUNT = '123456789012';
 const TRAIL = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/main`;
@@ -31,6 +32,7 @@ function mockedServices(): Mocked {
     owners: { rankOwners: jest.fn() },
     evaluations: {
       evaluateAccount: jest.fn(),
+      getEvaluationAccess: jest.fn(),
       requestRun: jest.fn(),
       getRun: jest.fn(),
       listRuns: jest.fn(),
@@ -295,6 +297,17 @@ const ROUTES: RouteCase[] = [
       notAllowed,
       new ConflictError('AWS account is being evaluated right now'),
     ],
+  },
+  {
+    route: 'GET /v1/accounts/:accountId/evaluation-access',
+    method: 'get',
+    path: `/v1/accounts/${ACCOUNT}/evaluation-access`,
+    calls: s => s.evaluations.getEvaluationAccess,
+    ok: 200,
+    badInput: [
+      { path: '/v1/accounts/abc/evaluation-access', message: /12 digits/ },
+    ],
+    serviceErrors: [notFound],
   },
   {
     route: 'GET /v1/entities/:kind/:namespace/:name',
@@ -606,5 +619,29 @@ describe('redaction of AWS data in responses', () => {
       // Account ids are not credentials.
       expect(body).toContain(ACCOUNT);
     }
+  });
+});
+
+describe('POST /v1/accounts/:accountId/evaluate, rate-limited', () => {
+  it('answers 429 with Retry-After and the reason in the error body, never 500', async () => {
+    const services = mockedServices();
+    services.evaluations.evaluateAccount.mockRejectedValue(
+      new TooManyRequestsError(
+        'This account was evaluated moments ago; owners may evaluate it again in 42 s (once every 60 s per account).',
+        42,
+      ),
+    );
+    const app = await appWith(services);
+    const res = await request(app).post(`/v1/accounts/${ACCOUNT}/evaluate`);
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('42');
+    expect(res.body).toEqual({
+      error: {
+        name: 'TooManyRequestsError',
+        message: expect.stringContaining('again in 42 s'),
+      },
+      request: { method: 'POST', url: `/v1/accounts/${ACCOUNT}/evaluate` },
+      response: { statusCode: 429 },
+    });
   });
 });

@@ -4,7 +4,10 @@ import express, { Request } from 'express';
 import Router from 'express-promise-router';
 import { AccountResultsService } from '../services/AccountResultsService';
 import { EntityResultsService } from '../services/EntityResultsService';
-import { EvaluationService } from '../services/EvaluationService';
+import {
+  EvaluationService,
+  TooManyRequestsError,
+} from '../services/EvaluationService';
 import { EvidenceService } from '../services/EvidenceService';
 import { ExceptionService } from '../services/ExceptionService';
 import { OwnerRankingService } from '../services/OwnerRankingService';
@@ -116,8 +119,32 @@ export async function createRouter(
   router.post('/v1/accounts/:accountId/evaluate', async (req, res) => {
     const accountId = parseAccountId(req.params.accountId);
     parseInput(noQuerySchema, req.query);
+    try {
+      res.json(
+        await evaluations.evaluateAccount(accountId, await credentialsOf(req)),
+      );
+    } catch (error) {
+      // Backstage's error middleware knows no 429: answered here, in its body shape.
+      if (!(error instanceof TooManyRequestsError)) throw error;
+      res
+        .status(429)
+        .set('Retry-After', String(error.retryAfterSeconds))
+        .json({
+          error: { name: error.name, message: error.message },
+          request: { method: req.method, url: req.originalUrl },
+          response: { statusCode: 429 },
+        });
+    }
+  });
+
+  router.get('/v1/accounts/:accountId/evaluation-access', async (req, res) => {
+    const accountId = parseAccountId(req.params.accountId);
+    parseInput(noQuerySchema, req.query);
     res.json(
-      await evaluations.evaluateAccount(accountId, await credentialsOf(req)),
+      await evaluations.getEvaluationAccess(
+        accountId,
+        await credentialsOf(req),
+      ),
     );
   });
 

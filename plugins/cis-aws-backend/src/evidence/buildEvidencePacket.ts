@@ -13,6 +13,7 @@ import {
   Verdict,
   VerdictChange,
   WARNING_DESCRIPTIONS,
+  FailureEpisode,
 } from '@cis-aws/plugin-cis-aws-common';
 import { evidenceTrail } from './evidenceTrail';
 
@@ -47,6 +48,12 @@ export interface EvidenceInput {
   changes: VerdictChange[];
   /** Daily verifications; those outside the period are dropped. */
   verifications: EvidenceVerification[];
+  /**
+   * Failure episodes of the account and its trails (contract "Failure age"); those started
+   * after `asOf` or ended before the period are dropped, and one that ended after `asOf` is
+   * shown open.
+   */
+  episodes?: FailureEpisode[];
   /**
    * By trail ARN: the organization trails whose verdict is their owner's, as the owner's
    * evaluation at `asOf` saw them.
@@ -177,6 +184,29 @@ function evidenceResult(
   };
 }
 
+/**
+ * The episodes as they stood at `asOf` that overlap the period: started by then, and open then
+ * or ended within the period. One that ended after `asOf` was open at `asOf`.
+ */
+export function episodesAsOf(
+  episodes: readonly FailureEpisode[],
+  from: Date,
+  asOf: Date,
+): FailureEpisode[] {
+  return episodes
+    .filter(episode => notAfter(episode.startedAt, asOf))
+    .map((episode): FailureEpisode => {
+      if (episode.endedAt && notAfter(episode.endedAt, asOf)) return episode;
+      const { endedAt: _endedAt, durationMs: _durationMs, ...open } = episode;
+      return open;
+    })
+    .filter(
+      episode =>
+        !episode.endedAt || timeOf(episode.endedAt) >= from.getTime(),
+    )
+    .sort(byTime(episode => episode.startedAt));
+}
+
 function byTime<T>(timeOfItem: (item: T) => string) {
   return (a: T, b: T) => timeOf(timeOfItem(a)) - timeOf(timeOfItem(b));
 }
@@ -201,6 +231,12 @@ export function buildEvidencePacket(input: EvidenceInput): EvidencePacket {
   const exceptionEvents = input.exceptionEvents
     .filter(event => notAfter(event.at, asOf))
     .sort(byTime(event => event.at));
+  const episodes = input.episodes
+    ? episodesAsOf(input.episodes, from, asOf)
+    : undefined;
+  const failingSince = episodes?.find(
+    episode => !episode.trailArn && !episode.endedAt,
+  )?.startedAt;
 
   const packet: EvidencePacket = {
     schema: EVIDENCE_SCHEMA,
@@ -225,6 +261,7 @@ export function buildEvidencePacket(input: EvidenceInput): EvidencePacket {
     ...(evaluation && input.verdictSince
       ? { verdictSince: input.verdictSince }
       : {}),
+    ...(failingSince ? { failingSince } : {}),
     trails: evaluation
       ? evaluation.trails.map(trail => {
           const evidence = evidenceTrail(
@@ -245,6 +282,7 @@ export function buildEvidencePacket(input: EvidenceInput): EvidencePacket {
       verifications: input.verifications
         .filter(verification => inPeriod(verification.evaluatedAt))
         .sort(byTime(verification => verification.evaluatedAt)),
+      ...(episodes ? { episodes } : {}),
     },
     activeExceptions,
     exceptions,

@@ -33,7 +33,7 @@ import { redactSecretsDeep, redactSecretsInText } from './secretGuard';
 export interface EvidenceSources {
   store: Pick<
     EvaluationStore,
-    'getEvaluationAt' | 'getHistory' | 'listVerifications'
+    'getEvaluationAt' | 'getHistory' | 'listVerifications' | 'listEpisodes'
   > &
     Pick<EvidenceChainStore, 'getEvaluationRecordAt' | 'getChainHeadAt'>;
   exceptions: Pick<ExceptionStore, 'listExceptions' | 'listExceptionEvents'>;
@@ -74,6 +74,7 @@ export async function produceEvidencePacket(
     verifications,
     allExceptions,
     events,
+    episodes,
   ] = await Promise.all([
     store.getEvaluationAt(accountId, asOf),
     store.getEvaluationRecordAt(accountId, asOf),
@@ -82,6 +83,7 @@ export async function produceEvidencePacket(
     store.listVerifications(accountId, { from, to: asOf }),
     exceptions.listExceptions({ accountIds: [accountId] }),
     exceptions.listExceptionEvents(accountId),
+    store.listEpisodes(accountId, { to: asOf }),
   ]);
   const organizationTrails = await organizationTrailsOf(
     sources,
@@ -105,6 +107,7 @@ export async function produceEvidencePacket(
     verdictSince,
     changes: changesUpToAsOf,
     verifications,
+    episodes,
     organizationTrails,
     exceptions: allExceptions,
     exceptionEvents: events,

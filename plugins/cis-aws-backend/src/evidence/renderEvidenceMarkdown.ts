@@ -96,6 +96,16 @@ function resultSection(packet: EvidencePacket): string {
           ? when(packet.verdictSince)
           : 'not known (no verdict change retained)',
       ],
+      [
+        'Failing since',
+        packet.failingSince
+          ? `${when(
+              packet.failingSince,
+            )} (start of the open failure episode; ERROR runs and exceptions inside it do not reset it)`
+          : packet.history.episodes
+          ? 'no open failure episode'
+          : 'not recorded in this packet',
+      ],
       ['Evaluated at', when(result.evaluatedAt)],
       ['Partition', code(result.inventory.partition)],
       [
@@ -212,7 +222,41 @@ function historySection(packet: EvidencePacket): string {
           ]),
         )
       : 'No verdict changed in this period.',
+    ...(packet.history.episodes
+      ? [
+          '',
+          '### Failure episodes',
+          '',
+          'From the first FAIL after a PASS to the next PASS; ERROR and UNKNOWN results and exceptions inside an episode neither end nor restart it.',
+          '',
+          packet.history.episodes.length > 0
+            ? table(
+                ['Of', 'Failing since', 'Fixed at', 'Time to fix', 'Reason then'],
+                packet.history.episodes.map(episode => [
+                  episode.trailArn
+                    ? `trail ${code(episode.trailArn)}`
+                    : 'the account',
+                  when(episode.startedAt),
+                  episode.endedAt ? when(episode.endedAt) : 'still failing',
+                  episode.durationMs !== undefined
+                    ? duration(episode.durationMs)
+                    : '—',
+                  optional(episode.reason),
+                ]),
+              )
+            : 'No failure episode in this period.',
+        ]
+      : []),
   ].join('\n');
+}
+
+/** A time to fix in words: days and hours, or hours and minutes under a day. */
+function duration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const days = Math.floor(minutes / (24 * 60));
+  const hours = Math.floor((minutes % (24 * 60)) / 60);
+  if (days > 0) return `${days} d ${hours} h`;
+  return `${hours} h ${minutes % 60} min`;
 }
 
 /** Who decided, when, and how: a legacy grant says its approver was typed, not verified. */

@@ -195,6 +195,7 @@ describe('evidence leaving the backend', () => {
         }),
         getChainHeadAt: async () => undefined,
         getHistory: async () => [],
+        listEpisodes: async () => [],
         listVerifications: async () => [],
       },
       exceptions: {

@@ -60,6 +60,36 @@ describe('buildPayload', () => {
     expect(payload.description).toContain('AWS CLI command that fixes it');
   });
 
+  it('says since when the account fails, from the open failure episode, to the minute in UTC', () => {
+    const payload = buildPayload({
+      transition: 'fail',
+      change: { previous: 'ERROR', to: 'FAIL' },
+      mapping: PAYMENTS_STAGING,
+      result: {
+        reason: 'TRAIL_FAILED',
+        trailReasons: ['ROLE_CANNOT_WRITE'],
+        failingSince: '2026-11-30T02:11:07.123Z',
+      },
+    });
+    expect(payload.description).toContain('Failing since 2026-11-30 02:11 UTC.');
+    expect(payload.description).not.toContain('.123');
+  });
+
+  it('reminds that an account which errors in the middle of a failure was not shown to be fixed', () => {
+    const payload = buildPayload({
+      transition: 'error',
+      change: { previous: 'FAIL', to: 'ERROR' },
+      mapping: PAYMENTS_STAGING,
+      result: {
+        reason: 'INCOMPLETE_INVENTORY',
+        failingSince: '2026-11-30T02:11:00.000Z',
+      },
+    });
+    expect(payload.description).toContain(
+      'Failing since 2026-11-30 02:11 UTC. It has not been shown to be fixed since.',
+    );
+  });
+
   it('uses the account’s own reason when no trail is to blame', () => {
     const payload = buildPayload({
       transition: 'fail',

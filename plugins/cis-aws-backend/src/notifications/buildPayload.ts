@@ -75,8 +75,8 @@ export function buildPayload(input: {
   /** `previous`: the bad verdict the owner was told about before (see decideNotification). */
   change: { previous?: Verdict; to: Verdict };
   mapping: Pick<AccountMapping, 'accountId' | 'title' | 'entityRef'>;
-  /** The saved result: why the account has its verdict. */
-  result: { reason?: string; trailReasons?: string[] };
+  /** The saved result: why the account has its verdict, and since when it fails. */
+  result: { reason?: string; trailReasons?: string[]; failingSince?: string };
   /** The CloudTrail event that caused this evaluation, when one did. */
   cause?: EvaluationCause;
 }): NotificationPayload {
@@ -124,10 +124,20 @@ function titleReason(
   return accountReasonTitle(result) ?? VERDICT_DESCRIPTIONS[to].title;
 }
 
+/**
+ * "Failing since …" from the open failure episode (contract "Failure age"): an ERROR run or an
+ * exception in the middle of a failure does not move it. Minutes in UTC, no milliseconds.
+ */
+export function failingSinceSentence(failingSince?: string): string {
+  if (!failingSince || Number.isNaN(Date.parse(failingSince))) return '';
+  const at = new Date(failingSince).toISOString().slice(0, 16).replace('T', ' ');
+  return `Failing since ${at} UTC.`;
+}
+
 function description(
   transition: NotificationTransition,
   change: { previous?: Verdict; to: Verdict },
-  result: { reason?: string; trailReasons?: string[] },
+  result: { reason?: string; trailReasons?: string[]; failingSince?: string },
 ): string {
   const why = accountReasonCodes(result)
     .map(code => reasonExplanation(code))
@@ -137,12 +147,20 @@ function description(
     case 'fail':
       return [
         why || VERDICT_DESCRIPTIONS.FAIL.explanation,
+        failingSinceSentence(result.failingSince),
         'The CIS 2.4 tab shows what is broken and the AWS CLI command that fixes it; after the fix, the next evaluation (or Evaluate now on that tab) confirms it.',
-      ].join(' ');
+      ]
+        .filter(Boolean)
+        .join(' ');
     case 'error':
       return [
         why,
         VERDICT_DESCRIPTIONS[change.to].explanation,
+        result.failingSince
+          ? `${failingSinceSentence(
+              result.failingSince,
+            )} It has not been shown to be fixed since.`
+          : '',
         "Check that the portal's reader role can be assumed in this account and may make the read calls; the CIS 2.4 tab shows which calls failed.",
       ]
         .filter(Boolean)

@@ -8,6 +8,7 @@ import { apiErrorCodeText } from '@cis-aws/plugin-cis-aws-common';
 import type { TrailEvaluationContext } from './trailContext';
 import { deliveryAgeMs, isBlank, isForeignTrail } from './trailFactsReading';
 import { trailWarnings } from './trailWarnings';
+import { judgeChainLinks } from './chainLinks';
 
 export {
   DEFAULT_MAX_DELIVERY_AGE_MS,
@@ -337,6 +338,7 @@ export function evaluateTrail(
     underlyingVerdict: outcome?.verdict ?? 'PASS',
     underlyingReason: outcome?.reason,
     warnings: trailWarnings(facts, context),
+    links: judgeChainLinks(facts, context),
     facts,
   };
 }

@@ -7,6 +7,8 @@ export * from './evaluateTrail';
 export { DESCRIBE_ORGANIZATION } from './trailWarnings';
 export * from './evaluateAccount';
 export * from './aggregateEntity';
+export * from './failureEpisodes';
+export * from './chainLinks';
 export * from './securityHub';
 export * from './iamPolicy';
 export * from './trustPolicy';

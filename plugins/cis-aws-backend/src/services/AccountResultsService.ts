@@ -40,7 +40,10 @@ export interface AccountResultsService {
 
 /** What {@link DefaultAccountResultsService} is made of. */
 export interface AccountResultsServiceDeps {
-  store: Pick<EvaluationStore, 'listAccounts' | 'getAccount' | 'getHistory'>;
+  store: Pick<
+    EvaluationStore,
+    'listAccounts' | 'getAccount' | 'getHistory' | 'listEpisodes'
+  >;
   access: CatalogAccess;
   securityHubRegion: string;
   historyRetentionMs: number;
@@ -90,12 +93,16 @@ export class DefaultAccountResultsService implements AccountResultsService {
       accountId,
       credentials,
     );
-    const changes = await this.deps.store.getHistory(accountId, range);
+    const [changes, episodes] = await Promise.all([
+      this.deps.store.getHistory(accountId, range),
+      this.deps.store.listEpisodes(accountId, range),
+    ]);
     return {
       accountId,
       ...(range.from ? { from: range.from.toISOString() } : {}),
       ...(range.to ? { to: range.to.toISOString() } : {}),
       changes,
+      episodes,
       retentionDays: Math.floor(this.deps.historyRetentionMs / 86_400_000),
     };
   }

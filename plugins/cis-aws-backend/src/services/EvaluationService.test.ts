@@ -1,4 +1,8 @@
-import { mockServices } from '@backstage/backend-test-utils';
+import {
+  BackstageCredentials,
+  BackstageUserPrincipal,
+} from '@backstage/backend-plugin-api';
+import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   aMapping,
@@ -15,9 +19,26 @@ import {
 } from './__testUtils__/fixtures';
 
 const ACCOUNT = accountId(1);
+/** aMapping's owner. */
+const OWNER_GROUP = 'group:default/platform';
+const MINUTE = 60_000;
+const OWNER = { credentials: mockCredentials.user('user:default/olivia') };
+const GROUPS: Record<string, string[]> = {
+  // Ownership refs as Backstage resolves them: case as the catalog spells it.
+  'user:default/olivia': ['group:default/Platform'],
+  'user:default/alice': ['group:default/payments'],
+};
 
-function setup(options: { readable?: boolean; allow?: boolean } = {}) {
-  const { readable = true, allow = true } = options;
+function setup(
+  options: {
+    readable?: boolean;
+    allow?: boolean;
+    /** Minutes after at(0), the stored evaluation's time. */
+    nowMinute?: number;
+    scheduledRunAt?: string;
+  } = {},
+) {
+  const { readable = true, allow = true, nowMinute = 10 } = options;
   const catalog = catalogOf([aMapping(ACCOUNT)]);
   const stored = {
     ...aMapping(ACCOUNT),
@@ -60,7 +81,26 @@ function setup(options: { readable?: boolean; allow?: boolean } = {}) {
           }
         : undefined,
     ),
-    listRuns: jest.fn(async () => []),
+    listRuns: jest.fn(async () =>
+      options.scheduledRunAt
+        ? [
+            {
+              id: 'run-0',
+              trigger: 'schedule' as const,
+              startedAt: options.scheduledRunAt,
+              status: 'succeeded' as const,
+              accountsTotal: 1,
+              accountsEvaluated: 1,
+              accountsErrored: 0,
+              accountsSkipped: 0,
+              verdicts: {},
+              calls: {},
+              apiErrors: {},
+              errors: [],
+            },
+          ]
+        : [],
+    ),
   };
   const store = {
     getAccount: jest.fn(async () => stored),
@@ -74,8 +114,18 @@ function setup(options: { readable?: boolean; allow?: boolean } = {}) {
     permissions: mockServices.permissions({
       result: allow ? AuthorizeResult.ALLOW : AuthorizeResult.DENY,
     }),
+    userInfo: {
+      async getUserInfo(credentials: BackstageCredentials) {
+        const user = (credentials.principal as BackstageUserPrincipal)
+          .userEntityRef;
+        return { userEntityRef: user, ownershipEntityRefs: GROUPS[user] ?? [] };
+      },
+    },
     logger: mockServices.logger.mock(),
     securityHubRegion: 'eu-west-1',
+    minIntervalMs: MINUTE,
+    schedule: { frequencyMs: 60 * MINUTE, description: 'every 1 hour' },
+    now: () => new Date(Date.parse(at(0)) + nowMinute * MINUTE),
   });
   return { service, engine, store, catalog, runner, runs };
 }
@@ -104,6 +154,58 @@ describe('DefaultEvaluationService', () => {
     await expect(
       service.evaluateAccount(ACCOUNT, CALLER),
     ).rejects.toMatchObject({ name: 'NotFoundError' });
+  });
+
+  it('lets an owner (through a group of their ownership refs) evaluate without the permission', async () => {
+    const { service, engine } = setup({ allow: false });
+    await expect(service.evaluateAccount(ACCOUNT, OWNER)).resolves.toMatchObject(
+      { accountId: ACCOUNT },
+    );
+    expect(engine.evaluateOne).toHaveBeenCalledTimes(1);
+    await expect(service.getEvaluationAccess(ACCOUNT, OWNER)).resolves.toMatchObject({
+      allowed: true,
+      basis: 'OWNER',
+    });
+  });
+
+  it('limits an owner to one evaluation per account per minInterval: 429 with the seconds to wait, and says when', async () => {
+    // Stored at(0), now 20 s later.
+    const { service, engine } = setup({ allow: false, nowMinute: 1 / 3 });
+    const refused = service.evaluateAccount(ACCOUNT, OWNER);
+    await expect(refused).rejects.toMatchObject({
+      name: 'TooManyRequestsError',
+      retryAfterSeconds: 40,
+      message: expect.stringContaining('again in 40 s'),
+    });
+    expect(engine.evaluateOne).not.toHaveBeenCalled();
+    await expect(service.getEvaluationAccess(ACCOUNT, OWNER)).resolves.toMatchObject({
+      allowed: false,
+      basis: 'RATE_LIMITED',
+      retryAt: new Date(Date.parse(at(0)) + MINUTE).toISOString(),
+    });
+  });
+
+  it('does not limit a holder of the permission', async () => {
+    const { service, engine } = setup({ allow: true, nowMinute: 0.1 });
+    await service.evaluateAccount(ACCOUNT, OWNER);
+    expect(engine.evaluateOne).toHaveBeenCalledTimes(1);
+  });
+
+  it('tells a reader who is not an owner why not and when the scheduled run checks the account next', async () => {
+    const { service } = setup({
+      allow: false,
+      nowMinute: 150,
+      scheduledRunAt: at(60),
+    });
+    await expect(service.getEvaluationAccess(ACCOUNT, CALLER)).resolves.toEqual({
+      accountId: ACCOUNT,
+      allowed: false,
+      basis: 'NOT_OWNER',
+      message: expect.stringContaining(OWNER_GROUP),
+      // Runs at 01:00, hourly: 02:00 has passed at 02:30, the next is 03:00.
+      nextScheduledAt: at(180),
+      schedule: 'every 1 hour',
+    });
   });
 
   it('refuses a caller without cis-aws.account.evaluate with 403, evaluating nothing', async () => {

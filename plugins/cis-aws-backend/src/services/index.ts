@@ -71,7 +71,11 @@ export function createApiServices(deps: {
   options: EvidenceOptions & {
     historyRetentionMs: number;
     maxExceptionDurationMs: number;
+    /** `cisAws.evaluate.minInterval`; default a minute. */
+    evaluateMinIntervalMs?: number;
   };
+  /** The full run's schedule (period when not cron, and in words), for "next check". */
+  schedule?: { frequencyMs?: number; description: string };
   /** cisAws.exceptions.approvers and remindBefore. */
   exceptionOptions: { approvers: readonly string[]; remindBeforeMs: number };
   knownSecrets?: readonly string[];
@@ -106,8 +110,12 @@ export function createApiServices(deps: {
       store,
       access,
       permissions,
+      userInfo: deps.userInfo,
       logger,
       securityHubRegion,
+      minIntervalMs: options.evaluateMinIntervalMs ?? 60_000,
+      schedule: deps.schedule ?? { description: 'on its schedule' },
+      now,
     }),
     exceptions: DefaultExceptionService.create({
       store,

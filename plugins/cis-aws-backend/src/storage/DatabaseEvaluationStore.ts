@@ -10,6 +10,7 @@ import {
   EvaluationRun,
   EvidenceVerification,
   VerdictChange,
+  FailureEpisode,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Knex } from 'knex';
 import {
@@ -45,6 +46,12 @@ import {
   whereInSet,
 } from './accountListing';
 import { runFromRow } from './runRows';
+import {
+  advanceEpisodes,
+  listEpisodes,
+  openAccountEpisodeStarts,
+  openEpisodeStart,
+} from './failureEpisodes';
 import { DatabaseRunCoordination } from './runCoordination';
 import {
   ACCOUNTS_TABLE,
@@ -215,9 +222,15 @@ export class DatabaseEvaluationStore
         .first();
       if (previous && isOlder(evaluation.evaluatedAt, previous.evaluated_at)) {
         // A slower, overlapping run must not hide a newer result, nor write history backwards.
+        const starts = await openAccountEpisodeStarts(trx, [
+          mapping.accountId,
+        ]);
         return {
           trailChanges: [],
-          summary: summaryFromRow(previous),
+          summary: summaryFromRow({
+            ...previous,
+            failing_since: starts.get(mapping.accountId),
+          }),
           outdated: true,
         };
       }
@@ -237,6 +250,7 @@ export class DatabaseEvaluationStore
         .insert(row)
         .onConflict('account_id')
         .merge();
+      const failingSince = await advanceEpisodes(trx, evaluation);
 
       const changes: VerdictChange[] = [
         ...(diff.accountChange ? [diff.accountChange] : []),
@@ -295,7 +309,7 @@ export class DatabaseEvaluationStore
       return {
         accountChange: diff.accountChange,
         trailChanges: diff.trailChanges,
-        summary: summaryFromRow(row),
+        summary: summaryFromRow({ ...row, failing_since: failingSince }),
       };
     });
   }
@@ -343,7 +357,9 @@ export class DatabaseEvaluationStore
     )
       .where('account_id', accountId)
       .first();
-    return row ? detailFromRow(row) : undefined;
+    if (!row) return undefined;
+    const starts = await openAccountEpisodeStarts(this.db, [accountId]);
+    return detailFromRow({ ...row, failing_since: starts.get(accountId) });
   }
 
   async listAccounts(query: AccountQuery): Promise<AccountPage> {
@@ -356,11 +372,15 @@ export class DatabaseEvaluationStore
       applyAccountFilter(builder, this.dialect, query);
       return builder;
     };
-    const pageQuery = filtered().select([...ACCOUNT_SUMMARY_COLUMNS]);
+    // "Failing since" in the same statement: the open account episode, through its index.
+    const pageQuery = filtered().select([
+      ...ACCOUNT_SUMMARY_COLUMNS,
+      openEpisodeStart(this.db).as('failing_since'),
+    ]);
     applyAccountOrder(pageQuery, query.orderBy);
     pageQuery.offset(offset).limit(limit);
     const [rows, counts] = await Promise.all([
-      pageQuery as Promise<AccountSummaryRow[]>,
+      pageQuery as unknown as Promise<AccountSummaryRow[]>,
       filtered()
         .select('verdict')
         .count({ count: '*' })
@@ -420,6 +440,13 @@ export class DatabaseEvaluationStore
     whereInSet(builder, this.dialect, 'account_id', [...new Set(accountIds)]);
     const rows: Array<{ account_id: string }> = await builder;
     return rows.map(row => row.account_id);
+  }
+
+  async listEpisodes(
+    accountId: string,
+    range?: { from?: Date; to?: Date },
+  ): Promise<FailureEpisode[]> {
+    return listEpisodes(this.db, accountId, range);
   }
 
   async getHistory(

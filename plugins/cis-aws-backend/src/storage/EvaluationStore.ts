@@ -5,6 +5,7 @@ import {
   AccountMapping,
   AccountSummary,
   EvaluationRun,
+  FailureEpisode,
   Verdict,
   VerdictChange,
   VerdictTotals,
@@ -142,6 +143,15 @@ export interface EvaluationStore {
    * Verdict changes of an account and its trails, oldest first; `from` and
    * `to` are both inclusive.
    */
+  /**
+   * The account's and its trails' failure episodes that overlap the range (contract "Failure
+   * age"), oldest first.
+   */
+  listEpisodes(
+    accountId: string,
+    range?: { from?: Date; to?: Date },
+  ): Promise<FailureEpisode[]>;
+
   getHistory(
     accountId: string,
     range?: { from?: Date; to?: Date },

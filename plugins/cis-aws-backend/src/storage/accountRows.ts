@@ -206,6 +206,9 @@ export function summaryFromRow(row: AccountSummaryRow): AccountSummary {
     reason: orUndefined(row.reason),
     evaluatedAt: readTimestamp(row.evaluated_at),
     verdictSince: readTimestamp(row.verdict_since),
+    ...(row.failing_since
+      ? { failingSince: readTimestamp(row.failing_since) }
+      : {}),
     lastDefinitive,
     stale: !isDefinitiveVerdict(verdict) && lastDefinitive !== undefined,
     securityHub: readSecurityHub(row),

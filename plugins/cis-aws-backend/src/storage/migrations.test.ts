@@ -68,6 +68,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'cis_aws_notification_states',
       'cis_aws_evaluation_history',
       'cis_aws_evidence_chains',
+      'cis_aws_failure_episodes',
     ];
     await knex.migrate.latest({ directory: migrationsDir });
     for (const table of [...TABLES, ...later]) {
@@ -424,3 +425,53 @@ async function storeOn(knex: Knex, asIs = false) {
     }),
   });
 }
+
+describe.each(databases.eachSupportedId())(
+  'deriving failure episodes from the kept history on %s',
+  databaseId => {
+    it('replays the kept evaluations into the same episodes the store writes', async () => {
+      const knex = await databases.init(databaseId);
+      await knex.migrate.latest({ directory: migrationsDir });
+      const store = await DatabaseEvaluationStore.create({
+        database: mockServices.database({ knex }),
+      });
+      const id = accountId(3);
+      const steps = [
+        ['PASS', 0],
+        ['FAIL', 60],
+        ['ERROR', 70],
+        ['FAIL', 80],
+        ['PASS', 24 * 60 + 5],
+        ['FAIL', 2 * 24 * 60 + 5],
+        ['FAIL', 2 * 24 * 60 + 65],
+      ] as const;
+      for (const [verdict, minute] of steps) {
+        await store.saveResult({
+          mapping: aMapping(id),
+          evaluation: anEvaluation(id, verdict, { minute }),
+        });
+      }
+      const written = await store.listEpisodes(id);
+      expect(
+        written.filter(e => !e.trailArn).map(e => [e.startedAt, e.endedAt]),
+      ).toEqual([
+        [at(60), at(24 * 60 + 5)],
+        [at(2 * 24 * 60 + 5), undefined],
+      ]);
+
+      await knex.migrate.down({
+        directory: migrationsDir,
+        name: '20261206070000_failure_episodes.js',
+      });
+      expect(await knex.schema.hasTable('cis_aws_failure_episodes')).toBe(
+        false,
+      );
+      await knex.migrate.latest({ directory: migrationsDir });
+
+      expect(await store.listEpisodes(id)).toEqual(written);
+      expect((await store.getAccount(id))?.failingSince).toBe(
+        at(2 * 24 * 60 + 5),
+      );
+    });
+  },
+);

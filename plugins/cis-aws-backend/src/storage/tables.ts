@@ -40,6 +40,11 @@ export interface AccountSummaryRow {
   latest_delivery_time: DbTimestamp | null;
   /** Reason codes of the failing/undetermined trails, worst first, comma-separated. */
   trail_reasons: string | null;
+  /**
+   * Not a column: the start of the open failure episode, read from cis_aws_failure_episodes
+   * (src/storage/failureEpisodes.ts) and merged in before the row is served.
+   */
+  failing_since?: DbTimestamp | null;
 }
 
 /**

@@ -17,6 +17,7 @@ import {
 } from '@backstage/test-utils';
 import { http, HttpResponse, JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
+import type { EvaluationAccess } from '@cis-aws/plugin-cis-aws-common';
 import { ReactElement } from 'react';
 import diagnosticsHealthy from '../__fixtures__/diagnostics-healthy.json';
 import { cisAwsApiRef } from '../api/CisAwsApi';
@@ -37,6 +38,7 @@ const defaultHandlers = [
     HttpResponse.json({
       accountId: params.accountId,
       changes: [],
+      episodes: [],
       retentionDays: 400,
     }),
   ),
@@ -146,9 +148,38 @@ export async function renderWithApis(
   options: {
     entity?: Entity;
     evaluate?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    /**
+     * What GET /v1/accounts/{id}/evaluation-access answers; by default what `evaluate` implies:
+     * a holder of the permission, or a reader who does not own the account.
+     */
+    access?: Partial<EvaluationAccess>;
   } = {},
 ) {
   const evaluate = options.evaluate ?? AuthorizeResult.ALLOW;
+  server.use(
+    http.get(
+      `${BACKEND}/v1/accounts/:accountId/evaluation-access`,
+      ({ params }) =>
+        HttpResponse.json({
+          accountId: params.accountId,
+          ...(evaluate === AuthorizeResult.ALLOW
+            ? {
+                allowed: true,
+                basis: 'PERMISSION',
+                message: 'You may evaluate any account you can see.',
+              }
+            : {
+                allowed: false,
+                basis: 'NOT_OWNER',
+                message:
+                  'Only the owners of this account (group:default/checkout-team) or holders of cis-aws.account.evaluate may evaluate it now.',
+              }),
+          nextScheduledAt: '2026-11-24T10:00:00.000Z',
+          schedule: 'every 1 hour',
+          ...options.access,
+        }),
+    ),
+  );
   const client = new CisAwsClient({
     discoveryApi: { getBaseUrl: async () => BACKEND },
     fetchApi: { fetch: (input, init) => fetch(input, init) },

@@ -8,6 +8,7 @@ import {
   DecideExceptionRequest,
   DiagnosticsReport,
   EntityResultResponse,
+  EvaluationAccess,
   EvaluationRun,
   EvidenceFormat,
   ExceptionListItem,
@@ -53,12 +54,18 @@ export interface CisAwsApi {
     entityRef: string,
     page?: { offset?: number; limit?: number },
   ): Promise<EntityResultResponse>;
+  /**
+   * Evaluates the account now: holders of `cis-aws.account.evaluate`, and its owners at most
+   * once per `cisAws.evaluate.minInterval` (429 otherwise).
+   */
   evaluateAccount(accountId: string): Promise<AccountDetail>;
   /**
    * How the account's current result came about (a CloudTrail event or the regular check).
    * Optional so that test doubles of this API need not implement it.
    */
   getAccountFreshness?(accountId: string): Promise<AccountFreshnessResponse>;
+  /** Whether the signed-in user may evaluate the account now, why, and the next scheduled check. */
+  getEvaluationAccess(accountId: string): Promise<EvaluationAccess>;
   listRuns(limit?: number): Promise<EvaluationRun[]>;
   /**
    * Asks for a full run now (needs `cis-aws.account.evaluate`): answered at once (202) with the

@@ -10,6 +10,7 @@ import {
   DecideExceptionRequest,
   DiagnosticsReport,
   EntityResultResponse,
+  EvaluationAccess,
   EvaluationRun,
   RunRequestResponse,
   EvidenceFormat,
@@ -117,6 +118,12 @@ export class CisAwsClient implements CisAwsApi {
     return this.request(
       `/v1/accounts/${encodeURIComponent(accountId)}/evaluate`,
       { method: 'POST' },
+    );
+  }
+
+  getEvaluationAccess(accountId: string): Promise<EvaluationAccess> {
+    return this.get(
+      `/v1/accounts/${encodeURIComponent(accountId)}/evaluation-access`,
     );
   }
 

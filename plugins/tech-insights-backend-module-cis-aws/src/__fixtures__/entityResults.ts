@@ -5,14 +5,19 @@ import {
   Verdict,
 } from '@cis-aws/plugin-cis-aws-common';
 
-/** One account as the cis-aws API lists it. */
+/**
+ * One account as the cis-aws API lists it. A failing account's episode starts
+ * at `verdictSince` unless `failingSince` says otherwise (null: none open).
+ */
 export function account(
   accountId: string,
   verdict: Verdict,
   verdictSince: string,
   entityName = `aws-${accountId}`,
+  failingSince: string | null = verdict === 'FAIL' ? verdictSince : null,
 ): AccountSummary {
   return {
+    ...(failingSince ? { failingSince } : {}),
     accountId,
     entityRef: `resource:default/${entityName}`,
     title: entityName,

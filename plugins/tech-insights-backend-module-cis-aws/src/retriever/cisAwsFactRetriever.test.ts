@@ -175,7 +175,9 @@ describe('the CIS 2.4 fact retriever', () => {
         ? {
             ...failing,
             accountId: String(500000000000 + i),
-            verdictSince: i === 299 ? '2026-10-25T12:00:00.000Z' : NOW.toISO()!,
+            verdictSince: NOW.toISO()!,
+            failingSince:
+              i === 299 ? '2026-10-25T12:00:00.000Z' : NOW.toISO()!,
           }
         : { ...passing, accountId: String(500000000000 + i) },
     );

@@ -28,7 +28,43 @@ describe('ageInDays', () => {
 });
 
 describe('oldestFailureSince', () => {
-  it('is the earliest verdictSince among the failing accounts only', () => {
+  it('reads the open failure episode, not the last verdict change: an ERROR run mid-failure changes nothing', () => {
+    // FAIL since 11-10 02:11, an ERROR run at 02:20, FAIL again at 02:27: the
+    // verdict changed at 02:27, the episode still started at 02:11.
+    const since = oldestFailureSince([
+      account(
+        '222222222222',
+        'FAIL',
+        '2026-11-10T02:27:00Z',
+        'aws-flaky',
+        '2026-11-10T02:11:00Z',
+      ),
+    ]);
+    expect(since?.toISO()).toBe('2026-11-10T02:11:00.000Z');
+  });
+
+  it('counts an account whose latest run errored inside an episode, and leaves an exempt one out while the exception holds', () => {
+    const since = oldestFailureSince([
+      account(
+        '333333333333',
+        'ERROR',
+        '2026-11-20T00:00:00Z',
+        'aws-erroring',
+        '2026-11-12T00:00:00Z',
+      ),
+      account(
+        '444444444444',
+        'EXEMPT',
+        '2026-11-21T00:00:00Z',
+        'aws-exempt',
+        '2026-11-01T00:00:00Z',
+      ),
+      account('555555555555', 'ERROR', '2026-11-01T00:00:00Z'),
+    ]);
+    expect(since?.toISO()).toBe('2026-11-12T00:00:00.000Z');
+  });
+
+  it('is the earliest failure among the failing accounts only', () => {
     const since = oldestFailureSince([
       account('111111111111', 'PASS', '2026-01-01T00:00:00Z'),
       account('222222222222', 'FAIL', '2026-11-20T00:00:00Z'),

@@ -26,17 +26,22 @@ export function ageInDays(since: DateTime, now: DateTime): number {
 }
 
 /**
- * When the longest-failing account started failing: the earliest
- * `verdictSince` of the accounts whose verdict is FAIL. Undefined when none
- * fails.
+ * When the longest-failing account started failing: the earliest start of an
+ * open failure episode (`failingSince`, contract "Failure age"), never the
+ * time of the last verdict change, so an ERROR run in the middle of a failure
+ * or an exception granted and revoked does not make a week-old failure look
+ * new. An account that is EXEMPT now is left out while the exception holds
+ * (its episode keeps its start and counts again once the exception ends); an
+ * ERROR or UNKNOWN one inside an episode counts (it was not shown to be
+ * fixed). Undefined when no episode is open.
  */
 export function oldestFailureSince(
-  accounts: readonly Pick<AccountSummary, 'verdict' | 'verdictSince'>[],
+  accounts: readonly Pick<AccountSummary, 'verdict' | 'failingSince'>[],
 ): DateTime | undefined {
   let oldest: DateTime | undefined;
   for (const account of accounts) {
-    if (account.verdict !== 'FAIL') continue;
-    const since = DateTime.fromISO(account.verdictSince, { zone: 'utc' });
+    if (account.verdict === 'EXEMPT' || !account.failingSince) continue;
+    const since = DateTime.fromISO(account.failingSince, { zone: 'utc' });
     if (oldest === undefined || since < oldest) oldest = since;
   }
   return oldest;
@@ -110,12 +115,15 @@ export function parseEntityResult(body: unknown): EntityResultResponse {
       typeof account.accountId !== 'string' ||
       !isVerdict(account.verdict) ||
       typeof account.verdictSince !== 'string' ||
-      !DateTime.fromISO(account.verdictSince).isValid
+      !DateTime.fromISO(account.verdictSince).isValid ||
+      (account.failingSince !== undefined &&
+        (typeof account.failingSince !== 'string' ||
+          !DateTime.fromISO(account.failingSince).isValid))
     ) {
       throw new InputError(
         `the CIS 2.4 entity result's account #${
           index + 1
-        } lacks an account id, a verdict or a valid verdictSince`,
+        } lacks an account id, a verdict or a valid verdictSince (or has an invalid failingSince)`,
       );
     }
   });

@@ -82,6 +82,6 @@ export const cisAwsFactSchema: Record<keyof CisAwsFacts, FactSchema[string]> = {
   cisAwsOldestFailureDays: {
     type: 'float',
     description:
-      'Days since the longest-failing account started failing (0 when none fails)',
+      'Days since the longest-failing account started failing: the start of its open failure episode (0 when none is open)',
   },
 };

@@ -145,6 +145,10 @@ describe('EntityCisAwsCard on an account', () => {
     expect(screen.getByTestId('cis-aws-since')).toHaveTextContent(
       /^Exempt since Nov 24, 2026, .* \(1 minute ago\)$/,
     );
+    // The exception did not reset the failure underneath: its episode keeps its start.
+    expect(screen.getByTestId('cis-aws-failing-since')).toHaveTextContent(
+      /^Failing since Nov 18, 2026, .* \(6 days ago\) \(not shown to be fixed since: errors and exceptions do not reset it\)$/,
+    );
   });
 
   it('mentions a trail taken out of scope by an exception on a passing account', async () => {

@@ -95,9 +95,18 @@ export function AccountResult(props: {
             })`
           )}
         </Fact>
-        <Fact testId="cis-aws-since">
-          {description.title} since {dateAndAgo(account.verdictSince)}
-        </Fact>
+        {account.failingSince && (
+          <Fact testId="cis-aws-failing-since">
+            Failing since {dateAndAgo(account.failingSince)}
+            {account.verdict !== 'FAIL' &&
+              ' (not shown to be fixed since: errors and exceptions do not reset it)'}
+          </Fact>
+        )}
+        {!(account.failingSince && account.verdict === 'FAIL') && (
+          <Fact testId="cis-aws-since">
+            {description.title} since {dateAndAgo(account.verdictSince)}
+          </Fact>
+        )}
         <Fact>Last evaluated {ago(account.evaluatedAt)}</Fact>
         <Fact>
           Last delivery to CloudWatch Logs{' '}

@@ -106,6 +106,17 @@ export function AccountDetailView(props: {
           Evaluated {time(detail.evaluatedAt)}; {detail.verdict} since{' '}
           {dateAndAgo(detail.verdictSince)}.
         </Typography>
+        {detail.failingSince && (
+          <Typography
+            variant="body2"
+            data-testid="cis-aws-failing-since"
+          >
+            Failing since {dateAndAgo(detail.failingSince)}
+            {detail.verdict === 'FAIL'
+              ? '.'
+              : ': not shown to be fixed since (an error or an exception does not reset it).'}
+          </Typography>
+        )}
         <SecurityHubOpinionLine detail={detail} />
         {evaluation.exception && (
           <Alert severity="info" data-testid="cis-aws-account-exemption">

@@ -18,6 +18,8 @@ export interface ChainLinkProps {
   status: LinkStatus;
   /** One line: what this link's status means. */
   summary: string;
+  /** The status in words when the usual word would mislead (Security Hub "Disagrees"). */
+  statusLabel?: string;
   facts: [string, ReactNode][];
   consoleUrl?: string;
   consoleLabel: string;
@@ -45,8 +47,17 @@ const STATUS_WORD: Record<LinkStatus, string> = {
 
 /** One link of a trail's evidence chain: its status, its facts and where to see it in AWS. */
 export function ChainLink(props: ChainLinkProps) {
-  const { index, id, title, status, summary, facts, consoleUrl, consoleLabel } =
-    props;
+  const {
+    index,
+    id,
+    title,
+    status,
+    summary,
+    facts,
+    consoleUrl,
+    consoleLabel,
+    statusLabel,
+  } = props;
   return (
     <Box
       data-testid="chain-link"
@@ -67,7 +78,9 @@ export function ChainLink(props: ChainLinkProps) {
         <Typography variant="subtitle1" component="h4">
           {index}. {title}
         </Typography>
-        <StatusIcon status={status}>{STATUS_WORD[status]}</StatusIcon>
+        <StatusIcon status={status}>
+          {statusLabel ?? STATUS_WORD[status]}
+        </StatusIcon>
         <Typography variant="body2">{summary}</Typography>
         {consoleUrl && (
           <Link to={consoleUrl} target="_blank" rel="noopener noreferrer">

@@ -48,6 +48,22 @@ const entries = (panel: HTMLElement) =>
 const attr = (name: string) => (els: HTMLElement[]) =>
   els.map(el => el.getAttribute(name));
 
+describe('Failure age on the tab', () => {
+  it('shows failing since from the open episode under an exception, and the episodes in the history', async () => {
+    serveHistory();
+    const panel = await showTab();
+    expect(screen.getByTestId('cis-aws-failing-since')).toHaveTextContent(
+      /^Failing since Nov 18, 2026, .*: not shown to be fixed since \(an error or an exception does not reset it\)\.$/,
+    );
+    const episodes = await within(panel).findAllByTestId(
+      'cis-aws-failure-episode',
+    );
+    expect(episodes.map(e => e.textContent)).toEqual([
+      expect.stringMatching(/^failing since Nov 18, 2026, .*, still failing$/),
+    ]);
+  });
+});
+
 describe('History on the tab', () => {
   it("shows the account's verdict changes newest first: from → to, when, and why in plain words", async () => {
     const queries = serveHistory();

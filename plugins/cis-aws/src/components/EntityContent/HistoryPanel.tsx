@@ -1,6 +1,7 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import {
   AccountDetail,
+  FailureEpisode,
   VERDICT_DESCRIPTIONS,
   VerdictChange,
 } from '@cis-aws/plugin-cis-aws-common';
@@ -192,6 +193,17 @@ export function HistoryPanel(props: { detail: AccountDetail; reload: number }) {
             ))}
           </Timeline>
         )}
+        {value && (value.episodes ?? []).length > 0 && (
+          <FailureEpisodes
+            episodes={(value.episodes ?? []).filter(episode =>
+              scope === 'account'
+                ? !episode.trailArn
+                : scope === 'trails'
+                ? Boolean(episode.trailArn)
+                : episode.trailArn === scope.trailArn,
+            )}
+          />
+        )}
         {value && hiddenTrailChanges > 0 && (
           <Typography variant="caption" color="textSecondary">
             {hiddenTrailChanges} change(s) of trail verdicts {period} are not
@@ -200,5 +212,50 @@ export function HistoryPanel(props: { detail: AccountDetail; reload: number }) {
         )}
       </Box>
     </InfoCard>
+  );
+}
+
+/** "3 days 4 hours", "2 hours 5 minutes": a time to fix in words. */
+export function durationWords(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (days > 0) return `${plural(days, 'day')} ${plural(hours, 'hour')}`;
+  return `${plural(hours, 'hour')} ${plural(minutes % 60, 'minute')}`;
+}
+
+/**
+ * The failure episodes in the range: when each started, when it was fixed and how long that
+ * took. An ERROR run or an exception inside an episode neither ends nor restarts it.
+ */
+function FailureEpisodes(props: { episodes: FailureEpisode[] }) {
+  const { episodes } = props;
+  if (episodes.length === 0) return null;
+  return (
+    <Box mt={2} data-testid="cis-aws-failure-episodes">
+      <Typography variant="subtitle2" component="h3">
+        Failure episodes
+      </Typography>
+      <Typography variant="caption" color="textSecondary" component="p">
+        From the first failure to the next pass; runs that could not check the
+        account and exceptions in between do not reset them.
+      </Typography>
+      {[...episodes].reverse().map(episode => (
+        <Typography
+          key={`${episode.trailArn ?? ''}/${episode.startedAt}`}
+          variant="body2"
+          data-testid="cis-aws-failure-episode"
+        >
+          {episode.trailArn ? `Trail ${trailName(episode.trailArn)}: ` : ''}
+          failing since {formatDateTime(episode.startedAt)}
+          {episode.endedAt && episode.durationMs !== undefined
+            ? `, fixed ${formatDateTime(episode.endedAt)} (time to fix ${durationWords(
+                episode.durationMs,
+              )})`
+            : ', still failing'}
+        </Typography>
+      ))}
+    </Box>
   );
 }

@@ -3,7 +3,11 @@
  * with a status and its facts, built from what the backend collected. The console links and
  * Security Hub's opinion (and whether it agrees) are the backend's, shown as they are.
  */
-import { ServedTrailEvaluation } from '@cis-aws/plugin-cis-aws-common';
+import {
+  ChainLinkJudgement,
+  ChainLinkStatus,
+  ServedTrailEvaluation,
+} from '@cis-aws/plugin-cis-aws-common';
 import { apiErrorCode, describeApiError, relativeTime } from '../common';
 import { ChainLinkProps, LinkStatus } from './ChainLink';
 
@@ -24,6 +28,33 @@ const HUB_STATUS: Record<string, LinkStatus> = {
   FAIL: 'fail',
   UNKNOWN: 'unknown',
 };
+
+const JUDGED_STATUS: Record<ChainLinkStatus, LinkStatus> = {
+  OK: 'ok',
+  BROKEN: 'fail',
+  WARNING: 'warn',
+  UNCHECKED: 'unknown',
+};
+
+/**
+ * The backend's own judgement of a link (the rules judge every link on its own), when the
+ * result carries one; older results fall back to what the facts show here.
+ */
+function judged(
+  fallback: { status: LinkStatus; summary: string },
+  ...judgements: (ChainLinkJudgement | undefined)[]
+): { status: LinkStatus; summary: string } {
+  const present = judgements.filter(
+    (j): j is ChainLinkJudgement => j !== undefined,
+  );
+  if (present.length === 0) return fallback;
+  const status = worst(...present.map(j => JUDGED_STATUS[j.status]));
+  const deciding =
+    present.find(j => JUDGED_STATUS[j.status] === status) ?? present[0];
+  const summary =
+    status === 'ok' ? present.map(j => j.summary).join(' ') : deciding.summary;
+  return { status, summary };
+}
 
 /** The worst of some link statuses. */
 function worst(...statuses: LinkStatus[]): LinkStatus {
@@ -65,6 +96,10 @@ export function trailLink(trail: ServedTrailEvaluation): ChainLinkProps {
     status = 'warn';
     summary = `GetTrailStatus failed (${apiErrorCode(s.error)}).`;
   }
+  ({ status, summary } = judged(
+    { status, summary },
+    trail.links?.trailLogging,
+  ));
   return {
     index: 1,
     id: 'trail',
@@ -144,6 +179,11 @@ export function roleLink(trail: ServedTrailEvaluation): ChainLinkProps {
     status = 'warn';
     summary = 'IAM could not be read.';
   }
+  ({ status, summary } = judged(
+    { status, summary },
+    trail.links?.roleTrust,
+    trail.links?.roleCanWrite,
+  ));
   return {
     index: 2,
     id: 'role',
@@ -196,6 +236,7 @@ export function logGroupLink(trail: ServedTrailEvaluation): ChainLinkProps {
     status = 'warn';
     summary = 'The log group could not be read.';
   }
+  ({ status, summary } = judged({ status, summary }, trail.links?.logGroup));
   return {
     index: 3,
     id: 'logGroup',
@@ -241,6 +282,10 @@ export function deliveryLink(trail: ServedTrailEvaluation): ChainLinkProps {
     status = 'unknown';
     summary = 'The delivery times are not readable from this account.';
   }
+  ({ status, summary } = judged(
+    { status, summary },
+    trail.links?.recentDelivery,
+  ));
   return {
     index: 4,
     id: 'delivery',
@@ -282,17 +327,24 @@ export function securityHubLink(trail: ServedTrailEvaluation): ChainLinkProps {
       ['Updated', time(finding.updatedAt)],
       ['Finding', finding.findingId],
     );
-    status = HUB_STATUS[opinion.status] ?? 'unknown';
+    // Disagreeing is the news, whatever Security Hub's own status: never a green tick.
+    status =
+      opinion.agrees === false
+        ? 'warn'
+        : HUB_STATUS[opinion.status] ?? 'unknown';
     summary =
       opinion.agrees === false
-        ? `Security Hub says ${opinion.status} but this evaluation says ${opinion.comparedWith}: Security Hub only checks that a log group is configured.`
-        : `Security Hub says ${opinion.status}.`;
+        ? `Security Hub disagrees: it says ${opinion.status}, this check says ${opinion.comparedWith} (Security Hub only checks that a log group is configured).`
+        : `Security Hub says ${opinion.status}${
+            opinion.agrees === true ? ', which agrees' : ''
+          }.`;
   }
   return {
     index: 5,
     id: 'securityHub',
     title: 'Security Hub (CloudTrail.5)',
     status,
+    ...(opinion?.agrees === false ? { statusLabel: 'Disagrees' } : {}),
     summary,
     facts,
     consoleUrl: trail.consoleLinks.securityHubControl,
