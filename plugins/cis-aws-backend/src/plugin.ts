@@ -43,7 +43,11 @@ function scheduleInfo(frequency: unknown): {
 } {
   if (frequency && typeof frequency === 'object') {
     if ('cron' in frequency) {
-      return { description: `on the cron schedule "${String((frequency as { cron: unknown }).cron)}" (UTC)` };
+      return {
+        description: `on the cron schedule "${String(
+          (frequency as { cron: unknown }).cron,
+        )}" (UTC)`,
+      };
     }
     if ('trigger' in frequency) {
       return { description: 'only when someone starts a run' };

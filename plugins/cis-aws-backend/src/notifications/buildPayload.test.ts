@@ -71,7 +71,9 @@ describe('buildPayload', () => {
         failingSince: '2026-11-30T02:11:07.123Z',
       },
     });
-    expect(payload.description).toContain('Failing since 2026-11-30 02:11 UTC.');
+    expect(payload.description).toContain(
+      'Failing since 2026-11-30 02:11 UTC.',
+    );
     expect(payload.description).not.toContain('.123');
   });
 

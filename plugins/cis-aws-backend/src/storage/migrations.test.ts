@@ -369,7 +369,8 @@ describe.each(databases.eachSupportedId())(
         const [, pending] = (await knex.migrate.list({
           directory: migrationsDir,
         })) as [unknown, { file: string }[]];
-        if (pending[0].file > '20261206050000_exceptions_four_eyes.js') break;
+        // Every migration before the one under test: the store below writes what they add.
+        if (pending[0].file >= '20261206090000') break;
         await knex.migrate.up({ directory: migrationsDir });
       }
       const id = accountId(10);
