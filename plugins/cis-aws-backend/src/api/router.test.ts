@@ -29,6 +29,7 @@ function mockedServices(): Mocked {
     },
     entities: { getEntityResult: jest.fn() },
     owners: { rankOwners: jest.fn() },
+    trends: { getTrend: jest.fn() },
     evaluations: {
       evaluateAccount: jest.fn(),
       requestRun: jest.fn(),
@@ -100,6 +101,37 @@ const ROUTES: RouteCase[] = [
     ok: 200,
     badInput: [{ path: '/v1/owners?top=3', message: /Unrecognized key/ }],
     serviceErrors: [],
+  },
+  {
+    route: 'GET /v1/trends',
+    method: 'get',
+    path: '/v1/trends?entityRef=group:default/team-a&from=2026-11-01&to=2026-11-30&groupBy=day',
+    calls: s => s.trends.getTrend,
+    ok: 200,
+    badInput: [
+      {
+        path: '/v1/trends?from=2026-02-30',
+        message: /from: is not a calendar day/,
+      },
+      {
+        path: '/v1/trends?to=yesterday',
+        message: /to: expected a day as YYYY-MM-DD/,
+      },
+      {
+        path: '/v1/trends?from=2026-12-02&to=2026-12-01',
+        message: /"from" must not be after "to"/,
+      },
+      { path: '/v1/trends?groupBy=week', message: /groupBy/ },
+      {
+        path: '/v1/trends?entityRef=group:',
+        message: /entityRef: expected an entity ref/,
+      },
+      { path: '/v1/trends?team=a', message: /Unrecognized key/ },
+    ],
+    serviceErrors: [
+      notFound,
+      new InputError('A trend covers at most 800 days'),
+    ],
   },
   {
     route: 'GET /v1/accounts/:accountId',

@@ -8,6 +8,7 @@ import { EvaluationService } from '../services/EvaluationService';
 import { EvidenceService } from '../services/EvidenceService';
 import { ExceptionService } from '../services/ExceptionService';
 import { OwnerRankingService } from '../services/OwnerRankingService';
+import type { TrendService } from '../services/TrendService';
 import type { DiagnosticsService } from '../services/DiagnosticsService';
 import { createDiagnosticsRoutes } from './diagnosticsRoutes';
 import { createEvidenceRoutes, VERIFY_BODY_LIMIT } from './evidenceRoutes';
@@ -23,6 +24,7 @@ import {
   parseInput,
   parseRunId,
   runsQuerySchema,
+  trendsQuerySchema,
 } from './validation';
 
 export interface RouterOptions {
@@ -33,6 +35,7 @@ export interface RouterOptions {
   evaluations: EvaluationService;
   exceptions: ExceptionService;
   evidence: EvidenceService;
+  trends: TrendService;
   /** Configured secrets (backend keys, static tokens, AWS keys) never to appear in a response. */
   knownSecrets?: readonly string[];
   /** `GET /v1/diagnostics` (admins); without it that route is absent. */
@@ -48,7 +51,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, accounts, entities, owners, evaluations } = options;
+  const { httpAuth, accounts, entities, owners, evaluations, trends } = options;
   const router = Router();
   router.use(redactJsonResponses(options.knownSecrets));
   // Evidence packets sent back to be verified are larger than any other body.
@@ -89,6 +92,17 @@ export async function createRouter(
   router.get('/v1/owners', async (req, res) => {
     parseInput(noQuerySchema, req.query);
     res.json(await owners.rankOwners(await credentialsOf(req)));
+  });
+
+  /** Per UTC day, accounts per verdict and the compliant share (organization or one entity). */
+  router.get('/v1/trends', async (req, res) => {
+    const query = parseInput(trendsQuerySchema, req.query);
+    res.json(
+      await trends.getTrend(
+        { entityRef: query.entityRef, from: query.from, to: query.to },
+        await credentialsOf(req),
+      ),
+    );
   });
 
   router.get('/v1/accounts/:accountId', async (req, res) => {

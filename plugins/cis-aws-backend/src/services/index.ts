@@ -32,6 +32,7 @@ import {
   DefaultOwnerRankingService,
   OwnerRankingService,
 } from './OwnerRankingService';
+import { DefaultTrendService, TrendService } from './TrendService';
 
 export type { AccountResultsService } from './AccountResultsService';
 export type { EntityResultsService } from './EntityResultsService';
@@ -39,6 +40,7 @@ export type { EvaluationService } from './EvaluationService';
 export type { EvidenceService } from './EvidenceService';
 export type { ExceptionService } from './ExceptionService';
 export type { OwnerRankingService } from './OwnerRankingService';
+export type { TrendService } from './TrendService';
 
 /** The services behind the HTTP API, one per concern. */
 export interface ApiServices {
@@ -48,6 +50,7 @@ export interface ApiServices {
   evaluations: EvaluationService;
   exceptions: ExceptionService;
   evidence: EvidenceService;
+  trends: TrendService;
 }
 
 /** Builds the API's services over the store, the engine and the catalog. */
@@ -91,6 +94,7 @@ export function createApiServices(deps: {
     }),
     entities: DefaultEntityResultsService.create({ catalog, store }),
     owners: DefaultOwnerRankingService.create({ store, access }),
+    trends: DefaultTrendService.create({ catalog, access, store, now }),
     evaluations: DefaultEvaluationService.create({
       engine,
       runner,

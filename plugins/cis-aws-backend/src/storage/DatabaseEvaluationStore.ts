@@ -16,6 +16,7 @@ import {
   AccountPage,
   AccountQuery,
   ChainHead,
+  DailyVerdictCounts,
   EvaluationRecord,
   EvaluationStore,
   EvidenceChainStore,
@@ -673,6 +674,56 @@ export class DatabaseEvaluationStore
       const reason = orUndefined(row.reason);
       return reason ? { ...verification, reason } : verification;
     });
+  }
+
+  async countDailyVerdicts(
+    query: Pick<
+      AccountQuery,
+      'accountIds' | 'readableEntityRefs' | 'hiddenEntityRefs'
+    >,
+    days: { from: string; to: string },
+  ): Promise<DailyVerdictCounts[]> {
+    // An empty accountIds list would not filter at all: no ids, no accounts.
+    if (matchesNothing(query) || query.accountIds?.length === 0) return [];
+    const accounts = this.db(ACCOUNTS_TABLE).select('account_id');
+    applyAccountFilter(accounts, this.dialect, query);
+    // Each account's last kept evaluation of each day (seq grows with time per account).
+    const lastOfDay = this.db(EVALUATION_HISTORY_TABLE)
+      .select('account_id')
+      .max({ seq: 'seq' })
+      .where('day', '>=', days.from)
+      .where('day', '<=', days.to)
+      .whereIn('account_id', accounts)
+      .groupBy('account_id', 'day');
+    const rows: Array<{
+      day: string;
+      verdict: string;
+      count: number | string;
+    }> = await this.db({ h: EVALUATION_HISTORY_TABLE })
+      .join(lastOfDay.as('l'), function joinLast() {
+        this.on('h.account_id', '=', 'l.account_id').andOn(
+          'h.seq',
+          '=',
+          'l.seq',
+        );
+      })
+      .select({ day: 'h.day', verdict: 'h.verdict' })
+      .count({ count: '*' })
+      .groupBy('h.day', 'h.verdict')
+      .orderBy('h.day', 'asc');
+    const byDay = new Map<
+      string,
+      Array<{ verdict: string; count: number | string }>
+    >();
+    for (const row of rows) {
+      const list = byDay.get(row.day) ?? [];
+      list.push(row);
+      byDay.set(row.day, list);
+    }
+    return [...byDay].map(([day, counts]) => ({
+      day,
+      totals: totalsFromCounts(counts),
+    }));
   }
 
   async pruneHistory(

@@ -184,6 +184,21 @@ export interface EvaluationStore {
   ): Promise<EvidenceVerification[]>;
 
   /**
+   * For each UTC day from `days.from` to `days.to` (YYYY-MM-DD, inclusive) on which any matching
+   * account has a verification, how many matching accounts had each verdict that day (the
+   * verdict of the day's last kept evaluation), oldest day first. Which accounts match: the
+   * query's account ids and visibility, applied to the current accounts. Days without any
+   * verification are absent (nothing evaluated them).
+   */
+  countDailyVerdicts(
+    query: Pick<
+      AccountQuery,
+      'accountIds' | 'readableEntityRefs' | 'hiddenEntityRefs'
+    >,
+    days: { from: string; to: string },
+  ): Promise<DailyVerdictCounts[]>;
+
+  /**
    * Deletes history older than `before`: verdict changes, kept evaluations (daily
    * verifications and those behind changes) and runs. The current result, each account's (and
    * each trail's) latest verdict change and its latest kept evaluation stay whatever their age,
@@ -298,4 +313,11 @@ export async function listAllAccounts(
     }
     afterAccountId = last;
   }
+}
+
+/** How many accounts had each verdict on one UTC day (their daily verification). */
+export interface DailyVerdictCounts {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  totals: VerdictTotals;
 }
