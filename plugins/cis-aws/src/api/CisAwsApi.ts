@@ -16,6 +16,7 @@ import {
   OwnersResponse,
   RevokeExceptionRequest,
   RunRequestResponse,
+  TrendResponse,
   Verdict,
 } from '@cis-aws/plugin-cis-aws-common';
 
@@ -36,6 +37,13 @@ export interface AccountsQuery {
   order?: 'asc' | 'desc';
   offset?: number;
   limit?: number;
+}
+
+/** The query of `GET /v1/trends`. */
+export interface TrendQuery {
+  entityRef?: string;
+  from?: string;
+  to?: string;
 }
 
 /** The cis-aws backend, as the frontend uses it. */
@@ -63,6 +71,11 @@ export interface CisAwsApi {
   getRun(runId: string): Promise<EvaluationRun>;
   /** Every owner's accounts by verdict, most failing first. */
   listOwners(): Promise<OwnersResponse>;
+  /**
+   * Accounts per verdict and the compliant share per UTC day, for the organization (no
+   * entityRef) or an entity; days YYYY-MM-DD, inclusive (default: the last 30 days).
+   */
+  getTrend(query?: TrendQuery): Promise<TrendResponse>;
   /** Every exception of an account, whatever its status, and their audit trail. */
   listAccountExceptions(accountId: string): Promise<AccountExceptionsResponse>;
   /**

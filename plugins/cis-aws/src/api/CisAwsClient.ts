@@ -17,9 +17,15 @@ import {
   ExceptionsListStatus,
   HistoryResponse,
   OwnersResponse,
+  TrendResponse,
   RevokeExceptionRequest,
 } from '@cis-aws/plugin-cis-aws-common';
-import { AccountsQuery, CisAwsApi, EvidenceDownload } from './CisAwsApi';
+import {
+  AccountsQuery,
+  CisAwsApi,
+  EvidenceDownload,
+  TrendQuery,
+} from './CisAwsApi';
 
 /**
  * The file name of an evidence packet when the response does not name one (a cross-origin
@@ -132,6 +138,14 @@ export class CisAwsClient implements CisAwsApi {
 
   listOwners(): Promise<OwnersResponse> {
     return this.get('/v1/owners');
+  }
+
+  getTrend(query: TrendQuery = {}): Promise<TrendResponse> {
+    const params = new URLSearchParams({ groupBy: 'day' });
+    if (query.entityRef) params.set('entityRef', query.entityRef);
+    if (query.from) params.set('from', query.from);
+    if (query.to) params.set('to', query.to);
+    return this.get(`/v1/trends?${params}`);
   }
 
   listAccountExceptions(accountId: string): Promise<AccountExceptionsResponse> {

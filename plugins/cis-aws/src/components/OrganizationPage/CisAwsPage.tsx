@@ -11,6 +11,7 @@ import { Grid } from '@material-ui/core';
 import { useCallback, useMemo, useState } from 'react';
 import { useAccounts } from '../../hooks';
 import { DiagnosticsCard } from '../Diagnostics';
+import { TrendChart } from '../Trends';
 import { AccountsTable } from './AccountsTable';
 import { AccountsToolbar } from './AccountsToolbar';
 import { ExceptionsSummary } from './ExceptionsSummary';
@@ -82,6 +83,9 @@ export function CisAwsPage() {
               selected={state.verdicts}
               onSelect={selectVerdict}
             />
+          </Grid>
+          <Grid item xs={12}>
+            <TrendChart />
           </Grid>
           {/* Users allowed to run evaluations only: renders nothing for the others. */}
           <Grid item xs={12}>
