@@ -1,8 +1,4 @@
-import {
-  InfoCard,
-  Progress,
-  ResponseErrorPanel,
-} from '@backstage/core-components';
+import { InfoCard, Progress } from '@backstage/core-components';
 import { Box, Button, ButtonGroup, Typography } from '@material-ui/core';
 import { useState } from 'react';
 import { useTrend } from '../../hooks';
