@@ -90,6 +90,8 @@ const ROUTES: RouteCase[] = [
       { path: '/v1/accounts?limit=0', message: /limit/ },
       { path: '/v1/accounts?offset=-1', message: /offset/ },
       { path: '/v1/accounts?sort=title', message: /Unrecognized key/ },
+      { path: '/v1/accounts?noOwner=yes', message: /noOwner/ },
+      { path: '/v1/accounts?orderBy=failingFor', message: /orderBy/ },
     ],
     serviceErrors: [],
   },

@@ -74,6 +74,7 @@ export async function createRouter(
       {
         verdicts: query.verdict,
         ownerRefs: query.owner,
+        noOwner: query.noOwner,
         entityRefs: query.entityRef,
         systemRefs: query.system,
         search: query.search,

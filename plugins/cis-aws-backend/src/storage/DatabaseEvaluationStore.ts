@@ -695,11 +695,7 @@ export class DatabaseEvaluationStore
       .where('day', '<=', days.to)
       .whereIn('account_id', accounts)
       .groupBy('account_id', 'day');
-    const rows: Array<{
-      day: string;
-      verdict: string;
-      count: number | string;
-    }> = await this.db({ h: EVALUATION_HISTORY_TABLE })
+    const rows = (await this.db({ h: EVALUATION_HISTORY_TABLE })
       .join(lastOfDay.as('l'), function joinLast() {
         this.on('h.account_id', '=', 'l.account_id').andOn(
           'h.seq',
@@ -710,7 +706,11 @@ export class DatabaseEvaluationStore
       .select({ day: 'h.day', verdict: 'h.verdict' })
       .count({ count: '*' })
       .groupBy('h.day', 'h.verdict')
-      .orderBy('h.day', 'asc');
+      .orderBy('h.day', 'asc')) as Array<{
+      day: string;
+      verdict: string;
+      count: number | string;
+    }>;
     const byDay = new Map<
       string,
       Array<{ verdict: string; count: number | string }>

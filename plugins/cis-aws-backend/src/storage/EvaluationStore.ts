@@ -21,7 +21,9 @@ export type AccountSortField =
   | 'title'
   | 'ownerRef'
   | 'systemRef'
-  | 'evaluatedAt';
+  | 'evaluatedAt'
+  /** Worst verdict first, then since when the account has had it (ascending: the oldest). */
+  | 'verdictSince';
 
 /**
  * Filters of the accounts list; an absent or empty list does not filter. Refs
@@ -30,6 +32,8 @@ export type AccountSortField =
 export interface AccountQuery {
   verdicts?: Verdict[];
   ownerRefs?: string[];
+  /** Only accounts whose entity names no owner (`spec.owner` absent). */
+  noOwner?: boolean;
   entityRefs?: string[];
   systemRefs?: string[];
   accountIds?: string[];

@@ -203,6 +203,46 @@ describe.each(databases.eachSupportedId())('listAccounts on %s', databaseId => {
     ).toEqual([1, 3, 2]);
   });
 
+  it('sorts by failing since: the worst verdict first, then the longest in it', async () => {
+    // 1 and 3 fail, 3 since earlier; 2 passes since the earliest of all.
+    for (const [n, verdict, minute] of [
+      [1, 'FAIL', 30],
+      [2, 'PASS', 5],
+      [3, 'FAIL', 10],
+    ] as Array<[number, Verdict, number]>) {
+      await store.saveResult({
+        mapping: aMapping(accountId(n)),
+        evaluation: anEvaluation(accountId(n), verdict, { minute }),
+      });
+    }
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'verdictSince', direction: 'asc' },
+        }),
+      ),
+    ).toEqual([3, 1, 2]);
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'verdictSince', direction: 'desc' },
+        }),
+      ),
+    ).toEqual([1, 3, 2]);
+  });
+
+  it('lists only the accounts without an owner when asked', async () => {
+    await seedOnePerVerdict();
+    await store.saveResult({
+      mapping: aMapping(accountId(6), { title: 'Nobody', ownerRef: undefined }),
+      evaluation: anEvaluation(accountId(6), 'FAIL'),
+    });
+    const page = await store.listAccounts({ noOwner: true });
+    expect(idsOf(page)).toEqual([6]);
+    expect(page.totals.FAIL).toBe(1);
+    expect(page.totalCount).toBe(1);
+  });
+
   it('pages with offset and limit; the limit defaults to 50 and stops at 1000', async () => {
     await seedAccounts(knex, 1100, () => 'PASS');
 
