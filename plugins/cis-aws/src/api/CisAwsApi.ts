@@ -24,6 +24,8 @@ import {
 export interface AccountsQuery {
   verdict?: Verdict[];
   owner?: string[];
+  /** Only accounts whose entity names no owner. */
+  noOwner?: boolean;
   system?: string[];
   entityRef?: string[];
   search?: string;
@@ -33,7 +35,8 @@ export interface AccountsQuery {
     | 'title'
     | 'ownerRef'
     | 'systemRef'
-    | 'evaluatedAt';
+    | 'evaluatedAt'
+    | 'verdictSince';
   order?: 'asc' | 'desc';
   offset?: number;
   limit?: number;

@@ -8,6 +8,7 @@ import {
   setupMswServer,
 } from '../../__testUtils__/render';
 import { CisAwsPage } from './CisAwsPage';
+import { NO_OWNER_TEXT } from './OwnersSummary';
 import {
   FIXTURE,
   rows,
@@ -143,6 +144,63 @@ describe('CisAwsPage', () => {
     expect(listRequests().at(-1)!.getAll('owner')).toEqual([
       'group:default/payments-team',
     ]);
+  });
+
+  it('lists the accounts nobody owns from the "No owner" row', async () => {
+    const unowned = {
+      ...FIXTURE.items[0],
+      accountId: '499999999999',
+      title: 'orphan',
+      entityRef: 'resource:default/orphan',
+      ownerRef: undefined,
+    };
+    const { listRequests } = setup([...FIXTURE.items, unowned]);
+    answer('/v1/owners', {
+      owners: [
+        ...ownersFixture.owners,
+        {
+          totalCount: 1,
+          totals: { PASS: 0, FAIL: 1, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+        },
+      ],
+    });
+    await renderWithApis(<CisAwsPage />);
+    await rows();
+    const ownerRows = await screen.findAllByTestId('cis-owner-row');
+    const nobody = ownerRows[ownerRows.length - 1];
+    expect(within(nobody).getByText(NO_OWNER_TEXT)).toBeInTheDocument();
+    fireEvent.click(
+      within(nobody).getByRole('button', { name: 'Show accounts' }),
+    );
+    await waitFor(() =>
+      expect(screen.getAllByTestId('cis-account-row')).toHaveLength(1),
+    );
+    expect(listRequests().at(-1)!.get('noOwner')).toBe('true');
+    expect(listRequests().at(-1)!.getAll('owner')).toEqual([]);
+    expect(screen.getByText('orphan')).toBeInTheDocument();
+    // The filter shows, and clears.
+    const chip = screen.getByTestId('cis-filter-no-owner');
+    fireEvent.click(chip.querySelector('svg')!);
+    await waitFor(() =>
+      expect(listRequests().at(-1)!.get('noOwner')).toBeNull(),
+    );
+  });
+
+  it('shows since when failing accounts fail, and sorts by it on the backend', async () => {
+    const { listRequests } = setup();
+    await renderWithApis(<CisAwsPage />);
+    const [first] = await rows();
+    expect(within(first).getByTestId('cis-failing-since')).toBeInTheDocument();
+    // A passing account has no failing since.
+    const passing = (await rows()).find(r =>
+      r.querySelector('[data-testid="cis-verdict"][data-verdict="PASS"]'),
+    );
+    expect(within(passing!).queryByTestId('cis-failing-since')).toBeNull();
+    fireEvent.click(screen.getByText('Failing since'));
+    await waitFor(() =>
+      expect(listRequests().at(-1)!.get('orderBy')).toBe('verdictSince'),
+    );
+    expect(listRequests().at(-1)!.get('order')).toBe('asc');
   });
 
   it('pages and sorts on the backend', async () => {

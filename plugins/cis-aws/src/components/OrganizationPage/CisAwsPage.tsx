@@ -55,7 +55,8 @@ export function CisAwsPage() {
   const selectVerdict = (verdict: Verdict | undefined) =>
     change({ verdicts: verdict ? [verdict] : [], page: 0 });
   const selectOwner = (ownerRef: string) =>
-    change({ owners: [ownerRef], page: 0 });
+    change({ owners: [ownerRef], noOwner: false, page: 0 });
+  const selectNoOwner = () => change({ owners: [], noOwner: true, page: 0 });
 
   return (
     <Page themeId="tool">
@@ -125,6 +126,7 @@ export function CisAwsPage() {
               loading={owners.loading}
               error={owners.error}
               onSelectOwner={selectOwner}
+              onSelectNoOwner={selectNoOwner}
             />
           </Grid>
           <Grid item xs={12}>

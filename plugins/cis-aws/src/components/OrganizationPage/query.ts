@@ -9,6 +9,8 @@ export interface TableState {
   search: string;
   verdicts: Verdict[];
   owners: string[];
+  /** Only the accounts nobody owns (the owners' "No owner" row). */
+  noOwner: boolean;
   orderBy: OrderBy;
   order: Order;
   page: number;
@@ -21,6 +23,7 @@ export const INITIAL_TABLE_STATE: TableState = {
   search: '',
   verdicts: [],
   owners: [],
+  noOwner: false,
   // The backend orders verdicts worst first when ascending.
   orderBy: 'verdict',
   order: 'asc',
@@ -34,6 +37,7 @@ export function filterQuery(state: TableState): AccountsQuery {
   return {
     ...(state.verdicts.length ? { verdict: state.verdicts } : {}),
     ...(state.owners.length ? { owner: state.owners } : {}),
+    ...(state.noOwner ? { noOwner: true } : {}),
     ...(search ? { search } : {}),
     orderBy: state.orderBy,
     order: state.order,
