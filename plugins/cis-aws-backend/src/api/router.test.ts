@@ -28,7 +28,7 @@ function mockedServices(): Mocked {
       getHistory: jest.fn(),
     },
     entities: { getEntityResult: jest.fn() },
-    owners: { rankOwners: jest.fn() },
+    owners: { rankOwners: jest.fn(), rankSystems: jest.fn() },
     trends: { getTrend: jest.fn() },
     evaluations: {
       evaluateAccount: jest.fn(),
@@ -102,6 +102,15 @@ const ROUTES: RouteCase[] = [
     calls: s => s.owners.rankOwners,
     ok: 200,
     badInput: [{ path: '/v1/owners?top=3', message: /Unrecognized key/ }],
+    serviceErrors: [],
+  },
+  {
+    route: 'GET /v1/systems',
+    method: 'get',
+    path: '/v1/systems',
+    calls: s => s.owners.rankSystems,
+    ok: 200,
+    badInput: [{ path: '/v1/systems?top=3', message: /Unrecognized key/ }],
     serviceErrors: [],
   },
   {

@@ -106,6 +106,11 @@ export async function createRouter(
     );
   });
 
+  router.get('/v1/systems', async (req, res) => {
+    parseInput(noQuerySchema, req.query);
+    res.json(await owners.rankSystems(await credentialsOf(req)));
+  });
+
   router.get('/v1/accounts/:accountId', async (req, res) => {
     const accountId = parseAccountId(req.params.accountId);
     parseInput(noQuerySchema, req.query);

@@ -10,6 +10,7 @@ import {
   EvaluationRun,
   EvidenceVerification,
   VerdictChange,
+  VerdictTotals,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Knex } from 'knex';
 import {
@@ -23,6 +24,7 @@ import {
   ExceptionStore,
   OwnerCounts,
   SaveOutcome,
+  SystemCounts,
   StoredAccountDetail,
 } from './EvaluationStore';
 import { DatabaseExceptionStore } from './DatabaseExceptionStore';
@@ -385,30 +387,50 @@ export class DatabaseEvaluationStore
   async countAccountsByOwner(
     query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
   ): Promise<OwnerCounts[]> {
+    return (await this.countAccountsBy('owner_ref', query)).map(
+      ({ ref, totals }) =>
+        ref === null ? { totals } : { ownerRef: ref, totals },
+    );
+  }
+
+  async countAccountsBySystem(
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+  ): Promise<SystemCounts[]> {
+    return (await this.countAccountsBy('system_ref', query)).map(
+      ({ ref, totals }) =>
+        ref === null ? { totals } : { systemRef: ref, totals },
+    );
+  }
+
+  /** Accounts per verdict grouped by a ref column, over the accounts the filter lets through. */
+  private async countAccountsBy(
+    column: 'owner_ref' | 'system_ref',
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+  ): Promise<Array<{ ref: string | null; totals: VerdictTotals }>> {
     if (matchesNothing(query)) return [];
     const builder = this.db<AccountRow>(ACCOUNTS_TABLE)
-      .select('owner_ref', 'verdict')
+      .select({ ref: column }, 'verdict')
       .count({ count: '*' })
-      .groupBy('owner_ref', 'verdict');
+      .groupBy(column, 'verdict');
     applyAccountFilter(builder, this.dialect, query);
     const rows = (await builder) as Array<{
-      owner_ref: string | null;
+      ref: string | null;
       verdict: string;
       count: number | string;
     }>;
-    const byOwner = new Map<string | null, OwnerCounts>();
+    const byRef = new Map<
+      string | null,
+      { ref: string | null; totals: VerdictTotals }
+    >();
     for (const row of rows) {
-      let owner = byOwner.get(row.owner_ref);
-      if (!owner) {
-        owner = {
-          ...(row.owner_ref === null ? {} : { ownerRef: row.owner_ref }),
-          totals: emptyTotals(),
-        };
-        byOwner.set(row.owner_ref, owner);
+      let group = byRef.get(row.ref);
+      if (!group) {
+        group = { ref: row.ref, totals: emptyTotals() };
+        byRef.set(row.ref, group);
       }
-      owner.totals[readVerdict(row.verdict)] += Number(row.count);
+      group.totals[readVerdict(row.verdict)] += Number(row.count);
     }
-    return [...byOwner.values()];
+    return [...byRef.values()];
   }
 
   async listEvaluatedAccountIds(

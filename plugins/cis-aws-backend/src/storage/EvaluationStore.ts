@@ -84,6 +84,11 @@ export interface OwnerCounts {
   totals: VerdictTotals;
 }
 
+export interface SystemCounts {
+  systemRef?: string;
+  totals: VerdictTotals;
+}
+
 /** What saving a result changed. */
 export interface SaveOutcome {
   /** The account verdict changed (or was recorded for the first time). */
@@ -135,6 +140,11 @@ export interface EvaluationStore {
   countAccountsByOwner(
     query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
   ): Promise<OwnerCounts[]>;
+
+  /** As {@link countAccountsByOwner}, per system (`systemRef: undefined`: in no system). */
+  countAccountsBySystem(
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+  ): Promise<SystemCounts[]>;
 
   /** The entity refs of every stored account, lower-cased. */
   listEntityRefs(): Promise<string[]>;

@@ -326,6 +326,25 @@ describe.each(databases.eachSupportedId())('listAccounts on %s', databaseId => {
     ).toEqual([]);
   });
 
+  it("counts systems' accounts per verdict the same way", async () => {
+    await seedOnePerVerdict();
+    const counts = await store.countAccountsBySystem({
+      hiddenEntityRefs: new Set([`resource:default/aws-${accountId(1)}`]),
+    });
+    const bySystem = Object.fromEntries(
+      counts.map(c => [c.systemRef ?? '(none)', c.totals]),
+    );
+    expect(bySystem).toEqual({
+      'system:default/payments': expect.objectContaining({ FAIL: 1, PASS: 0 }),
+      'system:default/Lake': expect.objectContaining({ ERROR: 1 }),
+      'system:default/lake': expect.objectContaining({ UNKNOWN: 1 }),
+      '(none)': expect.objectContaining({ EXEMPT: 1 }),
+    });
+    expect(
+      await store.countAccountsBySystem({ readableEntityRefs: new Set() }),
+    ).toEqual([]);
+  });
+
   it('listAllAccounts reads every account a page at a time after the last id, never the rows before', async () => {
     await seedAccounts(knex, 2100, () => 'PASS');
     let all: Awaited<ReturnType<typeof listAllAccounts>> = [];
