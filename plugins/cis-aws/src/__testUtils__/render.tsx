@@ -55,6 +55,8 @@ const defaultHandlers = [
       expiringWithinDays: 14,
     }),
   ),
+  // The systems' roll-up: none unless a test says otherwise.
+  http.get(`${BACKEND}/v1/systems`, () => HttpResponse.json({ systems: [] })),
   // The trend chart: nothing evaluated in the period asked for.
   http.get(`${BACKEND}/v1/trends`, ({ request }) => {
     const url = new URL(request.url);

@@ -16,6 +16,7 @@ import {
   OwnersResponse,
   RevokeExceptionRequest,
   RunRequestResponse,
+  SystemsResponse,
   TrendResponse,
   Verdict,
 } from '@cis-aws/plugin-cis-aws-common';
@@ -74,6 +75,8 @@ export interface CisAwsApi {
   getRun(runId: string): Promise<EvaluationRun>;
   /** Every owner's accounts by verdict, most failing first. */
   listOwners(): Promise<OwnersResponse>;
+  /** Every system's accounts by verdict, most failing first. */
+  listSystems(): Promise<SystemsResponse>;
   /**
    * Accounts per verdict and the compliant share per UTC day, for the organization (no
    * entityRef) or an entity; days YYYY-MM-DD, inclusive (default: the last 30 days).

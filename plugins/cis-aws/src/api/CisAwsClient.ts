@@ -17,6 +17,7 @@ import {
   ExceptionsListStatus,
   HistoryResponse,
   OwnersResponse,
+  SystemsResponse,
   TrendResponse,
   RevokeExceptionRequest,
 } from '@cis-aws/plugin-cis-aws-common';
@@ -138,6 +139,10 @@ export class CisAwsClient implements CisAwsApi {
 
   listOwners(): Promise<OwnersResponse> {
     return this.get('/v1/owners');
+  }
+
+  listSystems(): Promise<SystemsResponse> {
+    return this.get('/v1/systems');
   }
 
   getTrend(query: TrendQuery = {}): Promise<TrendResponse> {

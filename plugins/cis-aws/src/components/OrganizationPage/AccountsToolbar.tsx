@@ -93,6 +93,7 @@ export function AccountsToolbar(props: {
     state.verdicts.length > 0 ||
     state.owners.length > 0 ||
     state.noOwner ||
+    state.systems.length > 0 ||
     state.search !== '';
 
   return (
@@ -134,6 +135,7 @@ export function AccountsToolbar(props: {
                     verdicts: [],
                     owners: [],
                     noOwner: false,
+                    systems: [],
                     page: 0,
                   })
                 }
@@ -185,6 +187,24 @@ export function AccountsToolbar(props: {
                 onDelete={() => onChange({ noOwner: false, page: 0 })}
               />
             )}
+            {state.systems.map(systemRef => (
+              <Chip
+                key={systemRef}
+                size="small"
+                color="primary"
+                label={`System: ${systemRef.replace(
+                  /^system:(default\/)?/,
+                  '',
+                )}`}
+                data-testid="cis-filter-system"
+                onDelete={() =>
+                  onChange({
+                    systems: state.systems.filter(s => s !== systemRef),
+                    page: 0,
+                  })
+                }
+              />
+            ))}
             <Typography
               variant="body2"
               color="textSecondary"

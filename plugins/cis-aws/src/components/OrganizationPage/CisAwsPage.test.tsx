@@ -186,6 +186,49 @@ describe('CisAwsPage', () => {
     );
   });
 
+  it("rolls accounts up by system, and lists a system's accounts", async () => {
+    const { listRequests } = setup();
+    answer('/v1/systems', {
+      systems: [
+        {
+          systemRef: 'system:default/analytics',
+          totalCount: 2,
+          totals: { PASS: 0, FAIL: 2, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+        },
+        {
+          totalCount: 1,
+          totals: { PASS: 1, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+        },
+      ],
+    });
+    await renderWithApis(<CisAwsPage />);
+    await rows();
+    const systemRows = await screen.findAllByTestId('cis-system-row');
+    expect(systemRows).toHaveLength(2);
+    expect(
+      within(systemRows[0]).getByText('analytics').closest('a'),
+    ).toHaveAttribute('href', '/catalog/default/system/analytics');
+    expect(
+      within(systemRows[0])
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual(['analytics', '2', '0', '0', '0', '0', '2', 'Show accounts']);
+    expect(
+      within(systemRows[1]).getByText('Part of no system'),
+    ).toBeInTheDocument();
+    fireEvent.click(
+      within(systemRows[0]).getByRole('button', { name: 'Show accounts' }),
+    );
+    await waitFor(() =>
+      expect(listRequests().at(-1)!.getAll('system')).toEqual([
+        'system:default/analytics',
+      ]),
+    );
+    expect(screen.getByTestId('cis-filter-system')).toHaveTextContent(
+      'System: analytics',
+    );
+  });
+
   it('shows since when failing accounts fail, and sorts by it on the backend', async () => {
     const { listRequests } = setup();
     await renderWithApis(<CisAwsPage />);

@@ -25,7 +25,8 @@ import {
 import { RunNowButton } from './RunNowButton';
 import { TotalsHeader } from './TotalsHeader';
 import { useCsvExport } from './useCsvExport';
-import { useLastRun, useOwners } from './useOrganizationData';
+import { SystemsSummary } from './SystemsSummary';
+import { useLastRun, useOwners, useSystems } from './useOrganizationData';
 
 /** The organization-wide CIS AWS 2.4 scorecard: totals, every account, owners, CSV export. */
 export function CisAwsPage() {
@@ -40,6 +41,7 @@ export function CisAwsPage() {
   const headline = useAccounts({ limit: 1 });
   const page = useAccounts(pageQuery(state));
   const owners = useOwners();
+  const systems = useSystems();
   const lastRun = useLastRun();
   const currentFilter = useMemo(() => filterQuery(state), [state]);
   const csv = useCsvExport(currentFilter);
@@ -55,8 +57,11 @@ export function CisAwsPage() {
   const selectVerdict = (verdict: Verdict | undefined) =>
     change({ verdicts: verdict ? [verdict] : [], page: 0 });
   const selectOwner = (ownerRef: string) =>
-    change({ owners: [ownerRef], noOwner: false, page: 0 });
-  const selectNoOwner = () => change({ owners: [], noOwner: true, page: 0 });
+    change({ owners: [ownerRef], noOwner: false, systems: [], page: 0 });
+  const selectNoOwner = () =>
+    change({ owners: [], noOwner: true, systems: [], page: 0 });
+  const selectSystem = (systemRef: string) =>
+    change({ owners: [], noOwner: false, systems: [systemRef], page: 0 });
 
   return (
     <Page themeId="tool">
@@ -96,6 +101,7 @@ export function CisAwsPage() {
                 headline.retry();
                 page.retry();
                 owners.retry();
+                systems.retry();
               }}
             />
           </Grid>
@@ -127,6 +133,14 @@ export function CisAwsPage() {
               error={owners.error}
               onSelectOwner={selectOwner}
               onSelectNoOwner={selectNoOwner}
+            />
+          </Grid>
+          <Grid item xs={12}>
+            <SystemsSummary
+              systems={systems.value}
+              loading={systems.loading}
+              error={systems.error}
+              onSelectSystem={selectSystem}
             />
           </Grid>
           <Grid item xs={12}>

@@ -11,6 +11,8 @@ export interface TableState {
   owners: string[];
   /** Only the accounts nobody owns (the owners' "No owner" row). */
   noOwner: boolean;
+  /** Only the accounts of these systems (the systems' roll-up). */
+  systems: string[];
   orderBy: OrderBy;
   order: Order;
   page: number;
@@ -24,6 +26,7 @@ export const INITIAL_TABLE_STATE: TableState = {
   verdicts: [],
   owners: [],
   noOwner: false,
+  systems: [],
   // The backend orders verdicts worst first when ascending.
   orderBy: 'verdict',
   order: 'asc',
@@ -38,6 +41,7 @@ export function filterQuery(state: TableState): AccountsQuery {
     ...(state.verdicts.length ? { verdict: state.verdicts } : {}),
     ...(state.owners.length ? { owner: state.owners } : {}),
     ...(state.noOwner ? { noOwner: true } : {}),
+    ...(state.systems.length ? { system: state.systems } : {}),
     ...(search ? { search } : {}),
     orderBy: state.orderBy,
     order: state.order,
