@@ -259,6 +259,19 @@ export interface OwnerSummary {
   totals: VerdictTotals;
 }
 
+/** One system's accounts per verdict (the organization page's roll-up by system). */
+export interface SystemSummary {
+  /** The system's entity ref; absent for accounts that are part of no system. */
+  systemRef?: string;
+  totalCount: number;
+  totals: VerdictTotals;
+}
+
+export interface SystemsResponse {
+  /** Systems with the most failing accounts first (then erroring, then by name). */
+  systems: SystemSummary[];
+}
+
 export interface OwnersResponse {
   /** Owners with the most failing accounts first (then erroring, then by name). */
   owners: OwnerSummary[];

@@ -18,3 +18,4 @@ export * from './diagnostics';
 export * from './readerPolicy';
 export * from './apiErrors';
 export * from './detection';
+export * from './trends';

@@ -41,6 +41,8 @@ function facts(change: Partial<CisAwsFacts> = {}): CisAwsFacts {
     cisAwsExemptAccounts: 0,
     cisAwsPendingAccounts: 0,
     cisAwsOldestFailureDays: 0,
+    cisAwsNotPassingAccountRefs: [],
+    cisAwsFailingAccountRefs: [],
     ...change,
   };
 }
@@ -86,7 +88,9 @@ function storeWith(entityFactsValue?: CisAwsFacts): TechInsightsStore {
  */
 function checker(entityFactsValue?: CisAwsFacts) {
   return new JsonRulesEngineFactChecker({
-    checks: structuredClone(cisAwsChecks) as TechInsightJsonRuleCheck[],
+    checks: structuredClone(
+      cisAwsChecks,
+    ) as unknown as TechInsightJsonRuleCheck[],
     repository: storeWith(entityFactsValue),
     logger: mockServices.logger.mock(),
   });
@@ -103,7 +107,9 @@ describe('the CIS 2.4 checks, run by the json-rules-engine fact checker', () => 
     '%s is valid against the retriever schema',
     async (_id, check) => {
       await expect(
-        checker().validate(structuredClone(check) as TechInsightJsonRuleCheck),
+        checker().validate(
+          structuredClone(check) as unknown as TechInsightJsonRuleCheck,
+        ),
       ).resolves.toEqual({ valid: true });
     },
   );
@@ -166,8 +172,22 @@ describe('the CIS 2.4 checks, run by the json-rules-engine fact checker', () => 
         id: 'cis-aws-2-4-compliant',
         name: cisAwsCompliantCheck.name,
         description: cisAwsCompliantCheck.description,
-        links: cisAwsCompliantCheck.links,
+        // The fact checker answers a failure with the check's failureMetadata.
+        metadata: {
+          outcome: 'Not every AWS account of this entity passes CIS 2.4',
+          accountsFact: 'cisAwsNotPassingAccountRefs',
+        },
       });
+      // No link to AWS documentation in place of the accounts: the accounts themselves.
+      expect(result.check.links ?? []).toEqual([]);
+      // The accounts are a fact the rule does not read: a scorecard reads them from the
+      // entity's latest facts, named by the metadata.
+      expect(
+        entityFacts(checkoutTeamResult, NOW).cisAwsNotPassingAccountRefs,
+      ).toEqual([
+        'resource:default/aws-checkout-dev',
+        'resource:default/aws-storefront-staging',
+      ]);
       expect(result.facts.cisAwsVerdict).toMatchObject({
         value: 'FAIL',
         type: 'string',

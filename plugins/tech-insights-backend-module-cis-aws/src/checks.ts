@@ -17,14 +17,21 @@ export interface CisAwsCheckCondition {
  */
 export interface CisAwsJsonRuleCheck extends Check {
   type: 'json-rules-engine';
+  successMetadata: CisAwsCheckOutcome & Record<string, unknown>;
+  failureMetadata: CisAwsCheckOutcome & Record<string, unknown>;
   rule: { conditions: { all: CisAwsCheckCondition[] } };
 }
 
-/** The Security Hub page of the control, linked from both checks. */
-const CONTROL_DOCS = {
-  title: 'AWS: Security Hub control CloudTrail.5 (CIS 2.4)',
-  url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5',
-};
+/**
+ * What a scorecard shows for a check's result (Backstage's `successMetadata` /
+ * `failureMetadata`): the outcome in words ("this entity" stands for the entity's kind:
+ * team, system, …) and which list fact names the accounts behind a failure.
+ */
+export interface CisAwsCheckOutcome {
+  outcome: string;
+  /** A `set` fact of account entity refs, to be listed and linked. */
+  accountsFact?: 'cisAwsNotPassingAccountRefs' | 'cisAwsFailingAccountRefs';
+}
 
 /**
  * "CIS 2.4 compliant": every AWS account of the entity has been evaluated and
@@ -45,11 +52,17 @@ const CONTROL_DOCS = {
 export const cisAwsCompliantCheck: CisAwsJsonRuleCheck = {
   id: CIS_AWS_CHECK_IDS.compliant,
   type: 'json-rules-engine',
-  name: 'CIS AWS 2.4: CloudTrail delivers to CloudWatch Logs',
+  name: 'Every AWS account passes CIS 2.4',
   description:
-    'Every AWS account of this entity has been evaluated and passes CIS AWS Foundations 2.4 (or is exempt by an approved exception).',
+    'Passes when every AWS account of this entity has been evaluated and its CloudTrail delivers to CloudWatch Logs (CIS AWS Foundations 2.4), or it is exempt by an approved exception.',
   factIds: [CIS_AWS_FACT_RETRIEVER_ID],
-  links: [CONTROL_DOCS],
+  successMetadata: {
+    outcome: 'Every AWS account of this entity passes CIS 2.4',
+  },
+  failureMetadata: {
+    outcome: 'Not every AWS account of this entity passes CIS 2.4',
+    accountsFact: 'cisAwsNotPassingAccountRefs',
+  },
   rule: {
     conditions: {
       all: [
@@ -78,10 +91,16 @@ export const MAX_FAILURE_AGE_DAYS = 7;
 export const cisAwsFailuresFreshCheck: CisAwsJsonRuleCheck = {
   id: CIS_AWS_CHECK_IDS.failuresFresh,
   type: 'json-rules-engine',
-  name: `CIS AWS 2.4: failures fixed within ${MAX_FAILURE_AGE_DAYS} days`,
-  description: `No AWS account of this entity has been failing CIS AWS Foundations 2.4 for ${MAX_FAILURE_AGE_DAYS} days or more.`,
+  name: `CIS 2.4 failures are fixed within ${MAX_FAILURE_AGE_DAYS} days`,
+  description: `Passes when no AWS account of this entity has been failing CIS AWS Foundations 2.4 for ${MAX_FAILURE_AGE_DAYS} days or more.`,
   factIds: [CIS_AWS_FACT_RETRIEVER_ID],
-  links: [CONTROL_DOCS],
+  successMetadata: {
+    outcome: `No AWS account of this entity has failed CIS 2.4 for ${MAX_FAILURE_AGE_DAYS} days or more`,
+  },
+  failureMetadata: {
+    outcome: `An AWS account of this entity has failed CIS 2.4 for ${MAX_FAILURE_AGE_DAYS} days or more`,
+    accountsFact: 'cisAwsFailingAccountRefs',
+  },
   rule: {
     conditions: {
       all: [

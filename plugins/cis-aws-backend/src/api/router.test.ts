@@ -29,7 +29,8 @@ function mockedServices(): Mocked {
       getHistory: jest.fn(),
     },
     entities: { getEntityResult: jest.fn() },
-    owners: { rankOwners: jest.fn() },
+    owners: { rankOwners: jest.fn(), rankSystems: jest.fn() },
+    trends: { getTrend: jest.fn() },
     evaluations: {
       evaluateAccount: jest.fn(),
       getEvaluationAccess: jest.fn(),
@@ -92,6 +93,8 @@ const ROUTES: RouteCase[] = [
       { path: '/v1/accounts?limit=0', message: /limit/ },
       { path: '/v1/accounts?offset=-1', message: /offset/ },
       { path: '/v1/accounts?sort=title', message: /Unrecognized key/ },
+      { path: '/v1/accounts?noOwner=yes', message: /noOwner/ },
+      { path: '/v1/accounts?orderBy=failingFor', message: /orderBy/ },
     ],
     serviceErrors: [],
   },
@@ -103,6 +106,46 @@ const ROUTES: RouteCase[] = [
     ok: 200,
     badInput: [{ path: '/v1/owners?top=3', message: /Unrecognized key/ }],
     serviceErrors: [],
+  },
+  {
+    route: 'GET /v1/systems',
+    method: 'get',
+    path: '/v1/systems',
+    calls: s => s.owners.rankSystems,
+    ok: 200,
+    badInput: [{ path: '/v1/systems?top=3', message: /Unrecognized key/ }],
+    serviceErrors: [],
+  },
+  {
+    route: 'GET /v1/trends',
+    method: 'get',
+    path: '/v1/trends?entityRef=group:default/team-a&from=2026-11-01&to=2026-11-30&groupBy=day',
+    calls: s => s.trends.getTrend,
+    ok: 200,
+    badInput: [
+      {
+        path: '/v1/trends?from=2026-02-30',
+        message: /from: is not a calendar day/,
+      },
+      {
+        path: '/v1/trends?to=yesterday',
+        message: /to: expected a day as YYYY-MM-DD/,
+      },
+      {
+        path: '/v1/trends?from=2026-12-02&to=2026-12-01',
+        message: /"from" must not be after "to"/,
+      },
+      { path: '/v1/trends?groupBy=week', message: /groupBy/ },
+      {
+        path: '/v1/trends?entityRef=group:',
+        message: /entityRef: expected an entity ref/,
+      },
+      { path: '/v1/trends?team=a', message: /Unrecognized key/ },
+    ],
+    serviceErrors: [
+      notFound,
+      new InputError('A trend covers at most 800 days'),
+    ],
   },
   {
     route: 'GET /v1/accounts/:accountId',

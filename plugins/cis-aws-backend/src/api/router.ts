@@ -11,6 +11,7 @@ import {
 import { EvidenceService } from '../services/EvidenceService';
 import { ExceptionService } from '../services/ExceptionService';
 import { OwnerRankingService } from '../services/OwnerRankingService';
+import type { TrendService } from '../services/TrendService';
 import type { DiagnosticsService } from '../services/DiagnosticsService';
 import type { FreshnessService } from '../services/FreshnessService';
 import { createFreshnessRoutes } from './freshnessRoutes';
@@ -28,6 +29,7 @@ import {
   parseInput,
   parseRunId,
   runsQuerySchema,
+  trendsQuerySchema,
 } from './validation';
 
 export interface RouterOptions {
@@ -39,6 +41,7 @@ export interface RouterOptions {
   exceptions: ExceptionService;
   evidence: EvidenceService;
   freshness: FreshnessService;
+  trends: TrendService;
   /** Configured secrets (backend keys, static tokens, AWS keys) never to appear in a response. */
   knownSecrets?: readonly string[];
   /** `GET /v1/diagnostics` (admins); without it that route is absent. */
@@ -54,7 +57,7 @@ export interface RouterOptions {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { httpAuth, accounts, entities, owners, evaluations } = options;
+  const { httpAuth, accounts, entities, owners, evaluations, trends } = options;
   const router = Router();
   router.use(redactJsonResponses(options.knownSecrets));
   // Evidence packets sent back to be verified are larger than any other body.
@@ -78,6 +81,7 @@ export async function createRouter(
       {
         verdicts: query.verdict,
         ownerRefs: query.owner,
+        noOwner: query.noOwner,
         entityRefs: query.entityRef,
         systemRefs: query.system,
         search: query.search,
@@ -96,6 +100,22 @@ export async function createRouter(
   router.get('/v1/owners', async (req, res) => {
     parseInput(noQuerySchema, req.query);
     res.json(await owners.rankOwners(await credentialsOf(req)));
+  });
+
+  /** Per UTC day, accounts per verdict and the compliant share (organization or one entity). */
+  router.get('/v1/trends', async (req, res) => {
+    const query = parseInput(trendsQuerySchema, req.query);
+    res.json(
+      await trends.getTrend(
+        { entityRef: query.entityRef, from: query.from, to: query.to },
+        await credentialsOf(req),
+      ),
+    );
+  });
+
+  router.get('/v1/systems', async (req, res) => {
+    parseInput(noQuerySchema, req.query);
+    res.json(await owners.rankSystems(await credentialsOf(req)));
   });
 
   router.get('/v1/accounts/:accountId', async (req, res) => {

@@ -1,3 +1,4 @@
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
   EVIDENCE_FORMATS,
@@ -51,9 +52,14 @@ export const accountsQuerySchema = z
         'ownerRef',
         'systemRef',
         'evaluatedAt',
+        'verdictSince',
       ])
       .optional(),
     order: z.enum(['asc', 'desc']).optional(),
+    noOwner: z
+      .enum(['true', 'false'])
+      .transform(value => value === 'true')
+      .optional(),
     // PostgreSQL's OFFSET is a bigint: a larger number would be a database error, not a page.
     offset: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -151,6 +157,45 @@ export const entityQuerySchema = z
     limit: z.coerce.number().int().min(1).max(1000).optional(),
   })
   .strict();
+
+const utcDay = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a day as YYYY-MM-DD')
+  .refine(
+    day => {
+      const parsed = new Date(`${day}T00:00:00Z`);
+      return (
+        !Number.isNaN(parsed.getTime()) &&
+        parsed.toISOString().slice(0, 10) === day
+      );
+    },
+    { message: 'is not a calendar day' },
+  );
+
+export const trendsQuerySchema = z
+  .object({
+    entityRef: text(1000)
+      .optional()
+      .transform((value, ctx) => {
+        if (value === undefined || value.trim() === '') return undefined;
+        try {
+          return stringifyEntityRef(parseEntityRef(value.trim()));
+        } catch {
+          ctx.addIssue({
+            code: z.ZodIssueCode.custom,
+            message: 'expected an entity ref such as group:default/team-a',
+          });
+          return z.NEVER;
+        }
+      }),
+    from: utcDay.optional(),
+    to: utcDay.optional(),
+    groupBy: z.enum(['day']).optional(),
+  })
+  .strict()
+  .refine(q => !q.from || !q.to || q.from <= q.to, {
+    message: '"from" must not be after "to"',
+  });
 
 /** Routes that take no query parameters say so instead of ignoring a misspelt one. */
 export const noQuerySchema = z.object({}).strict();

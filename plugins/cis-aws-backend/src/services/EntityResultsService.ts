@@ -1,20 +1,12 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
-import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
-import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
-import { NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import {
-  AWS_ACCOUNT_ID_ANNOTATION,
-  EntityResultResponse,
-  MappingProblem,
-  parseAccountAnnotation,
-} from '@cis-aws/plugin-cis-aws-common';
+import { EntityResultResponse } from '@cis-aws/plugin-cis-aws-common';
 import { aggregateCounts } from '../rules';
 import { emptyTotals } from '../storage/accountListing';
 import { AccountPage, EvaluationStore } from '../storage/EvaluationStore';
+import { resolveEntityAccounts } from './entityAccounts';
 
-/** How many levels of child groups a group's aggregate reaches down. */
-export const MAX_GROUP_DEPTH = 10;
+export { MAX_GROUP_DEPTH } from './entityAccounts';
 
 /** The verdict of any catalog entity: the worst of the accounts it stands for. */
 export interface EntityResultsService {
@@ -66,15 +58,11 @@ export class DefaultEntityResultsService implements EntityResultsService {
   ): Promise<EntityResultResponse> {
     const offset = requested.offset ?? 0;
     const limit = requested.limit ?? DEFAULT_ENTITY_PAGE;
-    const entity = await this.catalog.getEntityByRef(entityRef, {
+    const { accountIds, problems } = await resolveEntityAccounts(
+      this.catalog,
+      entityRef,
       credentials,
-    });
-    if (!entity) throw new NotFoundError(`No entity ${entityRef}`);
-    const carriers = [
-      entity,
-      ...(await this.relatedAccountEntities(entity, entityRef, credentials)),
-    ];
-    const { accountIds, problems } = annotatedAccounts(carriers);
+    );
     // An empty accountIds filter would not filter at all: no ids, no accounts.
     const page: AccountPage =
       accountIds.length > 0
@@ -101,83 +89,4 @@ export class DefaultEntityResultsService implements EntityResultsService {
       problems,
     };
   }
-
-  /** The account-carrying entities a system, a user or a group stands for. */
-  private async relatedAccountEntities(
-    of: Entity,
-    ref: string,
-    credentials: BackstageCredentials,
-  ): Promise<Entity[]> {
-    const kind = of.kind.toLocaleLowerCase('en-US');
-    let filter: Record<string, string | string[]>;
-    if (kind === 'system') filter = { 'relations.partOf': ref };
-    else if (kind === 'user') filter = { 'relations.ownedBy': ref };
-    else if (kind === 'group') {
-      filter = {
-        'relations.ownedBy': await this.groupAndDescendants(ref, credentials),
-      };
-    } else return [];
-    const { items } = await this.catalog.getEntities(
-      {
-        filter: {
-          ...filter,
-          [`metadata.annotations.${AWS_ACCOUNT_ID_ANNOTATION}`]:
-            CATALOG_FILTER_EXISTS,
-        },
-        fields: [
-          'kind',
-          'metadata.name',
-          'metadata.namespace',
-          'metadata.annotations',
-        ],
-      },
-      { credentials },
-    );
-    return items;
-  }
-
-  /** The group and its descendants (childOf, level by level; a cycle or depth stops it). */
-  private async groupAndDescendants(
-    groupRef: string,
-    credentials: BackstageCredentials,
-  ): Promise<string[]> {
-    const seen = new Set([groupRef]);
-    let level = [groupRef];
-    for (let depth = 0; depth < MAX_GROUP_DEPTH && level.length > 0; depth++) {
-      const { items } = await this.catalog.getEntities(
-        {
-          filter: { kind: 'Group', 'relations.childOf': level },
-          fields: ['kind', 'metadata.name', 'metadata.namespace'],
-        },
-        { credentials },
-      );
-      level = items.map(stringifyEntityRef).filter(ref => !seen.has(ref));
-      level.forEach(ref => seen.add(ref));
-    }
-    return [...seen];
-  }
-}
-
-/** The account ids the entities' annotations name, and the annotations that do not parse. */
-function annotatedAccounts(carriers: Entity[]): {
-  accountIds: string[];
-  problems: MappingProblem[];
-} {
-  const problems: MappingProblem[] = [];
-  const accountIds = new Set<string>();
-  for (const carrier of carriers) {
-    const value = carrier.metadata.annotations?.[AWS_ACCOUNT_ID_ANNOTATION];
-    if (value === undefined) continue;
-    const parsed = parseAccountAnnotation(value);
-    if (parsed.ok) parsed.accountIds.forEach(id => accountIds.add(id));
-    else {
-      problems.push({
-        entityRef: stringifyEntityRef(carrier),
-        annotation: AWS_ACCOUNT_ID_ANNOTATION,
-        value,
-        message: parsed.message,
-      });
-    }
-  }
-  return { accountIds: [...accountIds], problems };
 }

@@ -1,4 +1,5 @@
-import { rankOwners } from './OwnerRankingService';
+import { mockCredentials } from '@backstage/backend-test-utils';
+import { DefaultOwnerRankingService, rankOwners } from './OwnerRankingService';
 
 describe('rankOwners', () => {
   it('puts the owners with the most failing accounts first, then the most erroring, then by name', () => {
@@ -39,5 +40,39 @@ describe('rankOwners', () => {
 
   it('has nothing to rank without accounts', () => {
     expect(rankOwners([])).toEqual([]);
+  });
+});
+
+describe('rankSystems', () => {
+  it('ranks systems like owners, over what the caller may see, the accounts of no system last among ties', async () => {
+    const visibility = { readableEntityRefs: new Set(['resource:default/a']) };
+    const store = {
+      countAccountsByOwner: jest.fn(),
+      countAccountsBySystem: jest.fn(async () => [
+        { totals: { PASS: 0, FAIL: 1, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 } },
+        {
+          systemRef: 'system:default/shop',
+          totals: { PASS: 2, FAIL: 1, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+        },
+        {
+          systemRef: 'system:default/lake',
+          totals: { PASS: 0, FAIL: 2, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+        },
+      ]),
+    };
+    const service = DefaultOwnerRankingService.create({
+      store,
+      access: { accountVisibility: async () => visibility } as any,
+    });
+    const { systems } = await service.rankSystems({
+      credentials: mockCredentials.user(),
+    });
+    expect(store.countAccountsBySystem).toHaveBeenCalledWith(visibility);
+    expect(systems.map(s => [s.systemRef, s.totalCount])).toEqual([
+      ['system:default/lake', 2],
+      ['system:default/shop', 3],
+      [undefined, 1],
+    ]);
+    expect(systems[2]).not.toHaveProperty('systemRef');
   });
 });

@@ -3,6 +3,7 @@ import {
   AccountSummary,
   OwnerSummary,
   OwnersResponse,
+  SystemsResponse,
 } from '@cis-aws/plugin-cis-aws-common';
 import { EvaluationStore, OwnerCounts } from '../storage/EvaluationStore';
 import { CatalogAccess } from './CatalogAccess';
@@ -12,6 +13,10 @@ export interface OwnerRankingService {
   rankOwners(options: {
     credentials: BackstageCredentials;
   }): Promise<OwnersResponse>;
+  /** The same roll-up by system: which product's accounts fail. */
+  rankSystems(options: {
+    credentials: BackstageCredentials;
+  }): Promise<SystemsResponse>;
 }
 
 /** `localeCompare`'s order, without building a collator for every comparison. */
@@ -56,7 +61,10 @@ export function rankOwners(
 
 /** What {@link DefaultOwnerRankingService} is made of. */
 export interface OwnerRankingServiceDeps {
-  store: Pick<EvaluationStore, 'countAccountsByOwner'>;
+  store: Pick<
+    EvaluationStore,
+    'countAccountsByOwner' | 'countAccountsBySystem'
+  >;
   access: CatalogAccess;
 }
 
@@ -77,5 +85,25 @@ export class DefaultOwnerRankingService implements OwnerRankingService {
       await this.deps.access.accountVisibility(credentials),
     );
     return { owners: rankOwnerCounts(counts) };
+  }
+
+  async rankSystems({
+    credentials,
+  }: {
+    credentials: BackstageCredentials;
+  }): Promise<SystemsResponse> {
+    const counts = await this.deps.store.countAccountsBySystem(
+      await this.deps.access.accountVisibility(credentials),
+    );
+    // The owners' order, keyed by system.
+    const ranked = rankOwnerCounts(
+      counts.map(({ systemRef, totals }) => ({ ownerRef: systemRef, totals })),
+    );
+    return {
+      systems: ranked.map(({ ownerRef, ...rest }) => ({
+        ...(ownerRef ? { systemRef: ownerRef } : {}),
+        ...rest,
+      })),
+    };
   }
 }

@@ -34,6 +34,7 @@ import {
   DefaultOwnerRankingService,
   OwnerRankingService,
 } from './OwnerRankingService';
+import { DefaultTrendService, TrendService } from './TrendService';
 
 export type { AccountResultsService } from './AccountResultsService';
 export type { EntityResultsService } from './EntityResultsService';
@@ -42,6 +43,7 @@ export type { EvidenceService } from './EvidenceService';
 export type { ExceptionService } from './ExceptionService';
 export type { OwnerRankingService } from './OwnerRankingService';
 export type { FreshnessService } from './FreshnessService';
+export type { TrendService } from './TrendService';
 
 /** The services behind the HTTP API, one per concern. */
 export interface ApiServices {
@@ -52,6 +54,7 @@ export interface ApiServices {
   exceptions: ExceptionService;
   evidence: EvidenceService;
   freshness: FreshnessService;
+  trends: TrendService;
 }
 
 /** Builds the API's services over the store, the engine and the catalog. */
@@ -103,6 +106,7 @@ export function createApiServices(deps: {
     }),
     entities: DefaultEntityResultsService.create({ catalog, store }),
     owners: DefaultOwnerRankingService.create({ store, access }),
+    trends: DefaultTrendService.create({ catalog, access, store, now }),
     evaluations: DefaultEvaluationService.create({
       engine,
       runner,

@@ -11,18 +11,21 @@ import {
   EvidenceVerification,
   VerdictChange,
   FailureEpisode,
+  VerdictTotals,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Knex } from 'knex';
 import {
   AccountPage,
   AccountQuery,
   ChainHead,
+  DailyVerdictCounts,
   EvaluationRecord,
   EvaluationStore,
   EvidenceChainStore,
   ExceptionStore,
   OwnerCounts,
   SaveOutcome,
+  SystemCounts,
   StoredAccountDetail,
 } from './EvaluationStore';
 import { DatabaseExceptionStore } from './DatabaseExceptionStore';
@@ -406,30 +409,50 @@ export class DatabaseEvaluationStore
   async countAccountsByOwner(
     query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
   ): Promise<OwnerCounts[]> {
+    return (await this.countAccountsBy('owner_ref', query)).map(
+      ({ ref, totals }) =>
+        ref === null ? { totals } : { ownerRef: ref, totals },
+    );
+  }
+
+  async countAccountsBySystem(
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+  ): Promise<SystemCounts[]> {
+    return (await this.countAccountsBy('system_ref', query)).map(
+      ({ ref, totals }) =>
+        ref === null ? { totals } : { systemRef: ref, totals },
+    );
+  }
+
+  /** Accounts per verdict grouped by a ref column, over the accounts the filter lets through. */
+  private async countAccountsBy(
+    column: 'owner_ref' | 'system_ref',
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+  ): Promise<Array<{ ref: string | null; totals: VerdictTotals }>> {
     if (matchesNothing(query)) return [];
     const builder = this.db<AccountRow>(ACCOUNTS_TABLE)
-      .select('owner_ref', 'verdict')
+      .select({ ref: column }, 'verdict')
       .count({ count: '*' })
-      .groupBy('owner_ref', 'verdict');
+      .groupBy(column, 'verdict');
     applyAccountFilter(builder, this.dialect, query);
     const rows = (await builder) as Array<{
-      owner_ref: string | null;
+      ref: string | null;
       verdict: string;
       count: number | string;
     }>;
-    const byOwner = new Map<string | null, OwnerCounts>();
+    const byRef = new Map<
+      string | null,
+      { ref: string | null; totals: VerdictTotals }
+    >();
     for (const row of rows) {
-      let owner = byOwner.get(row.owner_ref);
-      if (!owner) {
-        owner = {
-          ...(row.owner_ref === null ? {} : { ownerRef: row.owner_ref }),
-          totals: emptyTotals(),
-        };
-        byOwner.set(row.owner_ref, owner);
+      let group = byRef.get(row.ref);
+      if (!group) {
+        group = { ref: row.ref, totals: emptyTotals() };
+        byRef.set(row.ref, group);
       }
-      owner.totals[readVerdict(row.verdict)] += Number(row.count);
+      group.totals[readVerdict(row.verdict)] += Number(row.count);
     }
-    return [...byOwner.values()];
+    return [...byRef.values()];
   }
 
   async listEvaluatedAccountIds(
@@ -732,6 +755,56 @@ export class DatabaseEvaluationStore
       const reason = orUndefined(row.reason);
       return reason ? { ...verification, reason } : verification;
     });
+  }
+
+  async countDailyVerdicts(
+    query: Pick<
+      AccountQuery,
+      'accountIds' | 'readableEntityRefs' | 'hiddenEntityRefs'
+    >,
+    days: { from: string; to: string },
+  ): Promise<DailyVerdictCounts[]> {
+    // An empty accountIds list would not filter at all: no ids, no accounts.
+    if (matchesNothing(query) || query.accountIds?.length === 0) return [];
+    const accounts = this.db(ACCOUNTS_TABLE).select('account_id');
+    applyAccountFilter(accounts, this.dialect, query);
+    // Each account's last kept evaluation of each day (seq grows with time per account).
+    const lastOfDay = this.db(EVALUATION_HISTORY_TABLE)
+      .select('account_id')
+      .max({ seq: 'seq' })
+      .where('day', '>=', days.from)
+      .where('day', '<=', days.to)
+      .whereIn('account_id', accounts)
+      .groupBy('account_id', 'day');
+    const rows = (await this.db({ h: EVALUATION_HISTORY_TABLE })
+      .join(lastOfDay.as('l'), function joinLast() {
+        this.on('h.account_id', '=', 'l.account_id').andOn(
+          'h.seq',
+          '=',
+          'l.seq',
+        );
+      })
+      .select({ day: 'h.day', verdict: 'h.verdict' })
+      .count({ count: '*' })
+      .groupBy('h.day', 'h.verdict')
+      .orderBy('h.day', 'asc')) as Array<{
+      day: string;
+      verdict: string;
+      count: number | string;
+    }>;
+    const byDay = new Map<
+      string,
+      Array<{ verdict: string; count: number | string }>
+    >();
+    for (const row of rows) {
+      const list = byDay.get(row.day) ?? [];
+      list.push(row);
+      byDay.set(row.day, list);
+    }
+    return [...byDay].map(([day, counts]) => ({
+      day,
+      totals: totalsFromCounts(counts),
+    }));
   }
 
   async pruneHistory(

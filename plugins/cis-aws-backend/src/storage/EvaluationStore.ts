@@ -22,7 +22,9 @@ export type AccountSortField =
   | 'title'
   | 'ownerRef'
   | 'systemRef'
-  | 'evaluatedAt';
+  | 'evaluatedAt'
+  /** Worst verdict first, then since when the account has had it (ascending: the oldest). */
+  | 'verdictSince';
 
 /**
  * Filters of the accounts list; an absent or empty list does not filter. Refs
@@ -31,6 +33,8 @@ export type AccountSortField =
 export interface AccountQuery {
   verdicts?: Verdict[];
   ownerRefs?: string[];
+  /** Only accounts whose entity names no owner (`spec.owner` absent). */
+  noOwner?: boolean;
   entityRefs?: string[];
   systemRefs?: string[];
   accountIds?: string[];
@@ -78,6 +82,11 @@ export interface AccountPage {
 
 export interface OwnerCounts {
   ownerRef?: string;
+  totals: VerdictTotals;
+}
+
+export interface SystemCounts {
+  systemRef?: string;
   totals: VerdictTotals;
 }
 
@@ -132,6 +141,11 @@ export interface EvaluationStore {
   countAccountsByOwner(
     query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
   ): Promise<OwnerCounts[]>;
+
+  /** As {@link countAccountsByOwner}, per system (`systemRef: undefined`: in no system). */
+  countAccountsBySystem(
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+  ): Promise<SystemCounts[]>;
 
   /** The entity refs of every stored account, lower-cased. */
   listEntityRefs(): Promise<string[]>;
@@ -192,6 +206,21 @@ export interface EvaluationStore {
     accountId: string,
     range: { from: Date; to: Date },
   ): Promise<EvidenceVerification[]>;
+
+  /**
+   * For each UTC day from `days.from` to `days.to` (YYYY-MM-DD, inclusive) on which any matching
+   * account has a verification, how many matching accounts had each verdict that day (the
+   * verdict of the day's last kept evaluation), oldest day first. Which accounts match: the
+   * query's account ids and visibility, applied to the current accounts. Days without any
+   * verification are absent (nothing evaluated them).
+   */
+  countDailyVerdicts(
+    query: Pick<
+      AccountQuery,
+      'accountIds' | 'readableEntityRefs' | 'hiddenEntityRefs'
+    >,
+    days: { from: string; to: string },
+  ): Promise<DailyVerdictCounts[]>;
 
   /**
    * Deletes history older than `before`: verdict changes, kept evaluations (daily
@@ -308,4 +337,11 @@ export async function listAllAccounts(
     }
     afterAccountId = last;
   }
+}
+
+/** How many accounts had each verdict on one UTC day (their daily verification). */
+export interface DailyVerdictCounts {
+  /** YYYY-MM-DD, UTC. */
+  day: string;
+  totals: VerdictTotals;
 }

@@ -64,6 +64,7 @@ interface AccountFilter {
   verdicts?: Verdict[];
   accountIds?: string[];
   ownerRefs?: string[];
+  noOwner?: true;
   entityRefs?: string[];
   systemRefs?: string[];
   readableEntityRefs?: string[];
@@ -91,6 +92,7 @@ function toFilter(query: AccountQuery): AccountFilter {
         : undefined,
     accountIds: listOf(query.accountIds, id => id.trim()),
     ownerRefs: listOf(query.ownerRefs),
+    noOwner: query.noOwner === true ? true : undefined,
     entityRefs: listOf(query.entityRefs),
     systemRefs: listOf(query.systemRefs),
     // An empty set is a restriction too: the user may read no account entity at all.
@@ -124,6 +126,7 @@ export function applyAccountFilter(
   if (filter.accountIds) {
     whereInSet(builder, dialect, 'account_id', filter.accountIds);
   }
+  if (filter.noOwner) builder.whereNull('owner_ref');
   if (filter.ownerRefs) {
     whereInSet(builder, dialect, 'owner_ref_lower', filter.ownerRefs);
   }
@@ -190,6 +193,12 @@ export function applyAccountOrder(
     case 'evaluatedAt':
       builder.orderBy('evaluated_at', direction);
       break;
+    case 'verdictSince':
+      // Failing accounts first however it is sorted; within a verdict, by its age.
+      builder.orderBy('verdict_rank', 'asc');
+      builder.orderBy('verdict_since', direction);
+      builder.orderBy('account_id', 'asc');
+      return;
     default:
       throw new TypeError(`Unknown sort field ${String(field)}`);
   }

@@ -203,6 +203,46 @@ describe.each(databases.eachSupportedId())('listAccounts on %s', databaseId => {
     ).toEqual([1, 3, 2]);
   });
 
+  it('sorts by failing since: the worst verdict first, then the longest in it', async () => {
+    // 1 and 3 fail, 3 since earlier; 2 passes since the earliest of all.
+    for (const [n, verdict, minute] of [
+      [1, 'FAIL', 30],
+      [2, 'PASS', 5],
+      [3, 'FAIL', 10],
+    ] as Array<[number, Verdict, number]>) {
+      await store.saveResult({
+        mapping: aMapping(accountId(n)),
+        evaluation: anEvaluation(accountId(n), verdict, { minute }),
+      });
+    }
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'verdictSince', direction: 'asc' },
+        }),
+      ),
+    ).toEqual([3, 1, 2]);
+    expect(
+      idsOf(
+        await store.listAccounts({
+          orderBy: { field: 'verdictSince', direction: 'desc' },
+        }),
+      ),
+    ).toEqual([1, 3, 2]);
+  });
+
+  it('lists only the accounts without an owner when asked', async () => {
+    await seedOnePerVerdict();
+    await store.saveResult({
+      mapping: aMapping(accountId(6), { title: 'Nobody', ownerRef: undefined }),
+      evaluation: anEvaluation(accountId(6), 'FAIL'),
+    });
+    const page = await store.listAccounts({ noOwner: true });
+    expect(idsOf(page)).toEqual([6]);
+    expect(page.totals.FAIL).toBe(1);
+    expect(page.totalCount).toBe(1);
+  });
+
   it('pages with offset and limit; the limit defaults to 50 and stops at 1000', async () => {
     await seedAccounts(knex, 1100, () => 'PASS');
 
@@ -283,6 +323,25 @@ describe.each(databases.eachSupportedId())('listAccounts on %s', databaseId => {
     expect(statements[0].sql).toMatch(/group by/i);
     expect(
       await store.countAccountsByOwner({ readableEntityRefs: new Set() }),
+    ).toEqual([]);
+  });
+
+  it("counts systems' accounts per verdict the same way", async () => {
+    await seedOnePerVerdict();
+    const counts = await store.countAccountsBySystem({
+      hiddenEntityRefs: new Set([`resource:default/aws-${accountId(1)}`]),
+    });
+    const bySystem = Object.fromEntries(
+      counts.map(c => [c.systemRef ?? '(none)', c.totals]),
+    );
+    expect(bySystem).toEqual({
+      'system:default/payments': expect.objectContaining({ FAIL: 1, PASS: 0 }),
+      'system:default/Lake': expect.objectContaining({ ERROR: 1 }),
+      'system:default/lake': expect.objectContaining({ UNKNOWN: 1 }),
+      '(none)': expect.objectContaining({ EXEMPT: 1 }),
+    });
+    expect(
+      await store.countAccountsBySystem({ readableEntityRefs: new Set() }),
     ).toEqual([]);
   });
 

@@ -64,6 +64,21 @@ const defaultHandlers = [
       { status: 404 },
     ),
   ),
+  // The systems' roll-up: none unless a test says otherwise.
+  http.get(`${BACKEND}/v1/systems`, () => HttpResponse.json({ systems: [] })),
+  // The trend chart: nothing evaluated in the period asked for.
+  http.get(`${BACKEND}/v1/trends`, ({ request }) => {
+    const url = new URL(request.url);
+    return HttpResponse.json({
+      ...(url.searchParams.get('entityRef')
+        ? { entityRef: url.searchParams.get('entityRef') }
+        : {}),
+      from: url.searchParams.get('from') ?? '2026-11-07',
+      to: url.searchParams.get('to') ?? '2026-12-06',
+      groupBy: 'day',
+      points: [],
+    });
+  }),
   // The organization page's diagnostics card (admins): everything reachable.
   http.get(`${BACKEND}/v1/diagnostics`, () =>
     HttpResponse.json(diagnosticsHealthy),

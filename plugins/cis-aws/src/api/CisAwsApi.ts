@@ -18,6 +18,8 @@ import {
   OwnersResponse,
   RevokeExceptionRequest,
   RunRequestResponse,
+  SystemsResponse,
+  TrendResponse,
   Verdict,
 } from '@cis-aws/plugin-cis-aws-common';
 
@@ -25,6 +27,8 @@ import {
 export interface AccountsQuery {
   verdict?: Verdict[];
   owner?: string[];
+  /** Only accounts whose entity names no owner. */
+  noOwner?: boolean;
   system?: string[];
   entityRef?: string[];
   search?: string;
@@ -34,10 +38,18 @@ export interface AccountsQuery {
     | 'title'
     | 'ownerRef'
     | 'systemRef'
-    | 'evaluatedAt';
+    | 'evaluatedAt'
+    | 'verdictSince';
   order?: 'asc' | 'desc';
   offset?: number;
   limit?: number;
+}
+
+/** The query of `GET /v1/trends`. */
+export interface TrendQuery {
+  entityRef?: string;
+  from?: string;
+  to?: string;
 }
 
 /** The cis-aws backend, as the frontend uses it. */
@@ -76,6 +88,13 @@ export interface CisAwsApi {
   getRun(runId: string): Promise<EvaluationRun>;
   /** Every owner's accounts by verdict, most failing first. */
   listOwners(): Promise<OwnersResponse>;
+  /** Every system's accounts by verdict, most failing first. */
+  listSystems(): Promise<SystemsResponse>;
+  /**
+   * Accounts per verdict and the compliant share per UTC day, for the organization (no
+   * entityRef) or an entity; days YYYY-MM-DD, inclusive (default: the last 30 days).
+   */
+  getTrend(query?: TrendQuery): Promise<TrendResponse>;
   /** Every exception of an account, whatever its status, and their audit trail. */
   listAccountExceptions(accountId: string): Promise<AccountExceptionsResponse>;
   /**

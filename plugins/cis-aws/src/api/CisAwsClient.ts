@@ -19,9 +19,16 @@ import {
   ExceptionsListStatus,
   HistoryResponse,
   OwnersResponse,
+  SystemsResponse,
+  TrendResponse,
   RevokeExceptionRequest,
 } from '@cis-aws/plugin-cis-aws-common';
-import { AccountsQuery, CisAwsApi, EvidenceDownload } from './CisAwsApi';
+import {
+  AccountsQuery,
+  CisAwsApi,
+  EvidenceDownload,
+  TrendQuery,
+} from './CisAwsApi';
 
 /**
  * The file name of an evidence packet when the response does not name one (a cross-origin
@@ -144,6 +151,18 @@ export class CisAwsClient implements CisAwsApi {
 
   listOwners(): Promise<OwnersResponse> {
     return this.get('/v1/owners');
+  }
+
+  listSystems(): Promise<SystemsResponse> {
+    return this.get('/v1/systems');
+  }
+
+  getTrend(query: TrendQuery = {}): Promise<TrendResponse> {
+    const params = new URLSearchParams({ groupBy: 'day' });
+    if (query.entityRef) params.set('entityRef', query.entityRef);
+    if (query.from) params.set('from', query.from);
+    if (query.to) params.set('to', query.to);
+    return this.get(`/v1/trends?${params}`);
   }
 
   listAccountExceptions(accountId: string): Promise<AccountExceptionsResponse> {

@@ -91,3 +91,20 @@ export function useExceptionsToAttend(reload = 0) {
     };
   }, [api, reload]);
 }
+
+/**
+ * The daily compliance series of the organization (no entityRef) or an entity over the last
+ * `days` days, today (UTC) included.
+ */
+export function useTrend(entityRef: string | undefined, days: number) {
+  const api = useApi(cisAwsApiRef);
+  return useAsyncRetry(() => {
+    const to = new Date().toISOString().slice(0, 10);
+    const from = new Date(
+      Date.parse(`${to}T00:00:00Z`) - (days - 1) * 86_400_000,
+    )
+      .toISOString()
+      .slice(0, 10);
+    return api.getTrend({ entityRef, from, to });
+  }, [api, entityRef, days]);
+}

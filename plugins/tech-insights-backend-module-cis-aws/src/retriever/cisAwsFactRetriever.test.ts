@@ -143,6 +143,8 @@ describe('the CIS 2.4 fact retriever', () => {
           cisAwsExemptAccounts: 1,
           cisAwsPendingAccounts: 1,
           cisAwsOldestFailureDays: 0,
+          cisAwsNotPassingAccountRefs: [],
+          cisAwsFailingAccountRefs: [],
         },
       },
       {
@@ -157,6 +159,14 @@ describe('the CIS 2.4 fact retriever', () => {
           cisAwsExemptAccounts: 0,
           cisAwsPendingAccounts: 0,
           cisAwsOldestFailureDays: 10,
+          cisAwsNotPassingAccountRefs: [
+            'resource:default/aws-checkout-dev',
+            'resource:default/aws-storefront-staging',
+          ],
+          cisAwsFailingAccountRefs: [
+            'resource:default/aws-checkout-dev',
+            'resource:default/aws-storefront-staging',
+          ],
         },
       },
     ]);
@@ -226,6 +236,9 @@ describe('the CIS 2.4 fact retriever', () => {
     );
     const typeOf = (value: unknown) => {
       if (typeof value === 'string') return 'string';
+      if (Array.isArray(value)) {
+        return value.every(v => typeof v === 'string') ? 'set' : 'array';
+      }
       return Number.isInteger(value) ? 'integer' : typeof value;
     };
     for (const [name, value] of Object.entries(fact.facts)) {

@@ -104,6 +104,15 @@ describe('entityFacts', () => {
       cisAwsPendingAccounts: 0,
       // checkout-dev has failed since 2026-11-14T12:00Z: ten days
       cisAwsOldestFailureDays: 10,
+      // The accounts a scorecard links, longest-failing first.
+      cisAwsNotPassingAccountRefs: [
+        'resource:default/aws-checkout-dev',
+        'resource:default/aws-storefront-staging',
+      ],
+      cisAwsFailingAccountRefs: [
+        'resource:default/aws-checkout-dev',
+        'resource:default/aws-storefront-staging',
+      ],
     });
   });
 
@@ -117,6 +126,8 @@ describe('entityFacts', () => {
       cisAwsExemptAccounts: 1,
       cisAwsPendingAccounts: 1,
       cisAwsOldestFailureDays: 0,
+      cisAwsNotPassingAccountRefs: [],
+      cisAwsFailingAccountRefs: [],
     });
   });
 
@@ -130,7 +141,43 @@ describe('entityFacts', () => {
       cisAwsExemptAccounts: 0,
       cisAwsPendingAccounts: 0,
       cisAwsOldestFailureDays: 0,
+      cisAwsNotPassingAccountRefs: [],
+      cisAwsFailingAccountRefs: [],
     });
+  });
+
+  it('lists the accounts that do not pass worst first, then longest in their verdict, at most 50', () => {
+    const result = entityResult('system:default/mixed', 'FAIL', [
+      account('111111111111', 'UNKNOWN', '2026-11-01T00:00:00Z', 'unknown'),
+      account('222222222222', 'FAIL', '2026-11-20T00:00:00Z', 'fail-new'),
+      account('333333333333', 'ERROR', '2026-11-02T00:00:00Z', 'error'),
+      account('444444444444', 'FAIL', '2026-11-10T00:00:00Z', 'fail-old'),
+      account('555555555555', 'PASS', '2026-11-01T00:00:00Z', 'pass'),
+    ]);
+    const facts = entityFacts(result, NOW);
+    expect(facts.cisAwsNotPassingAccountRefs).toEqual([
+      'resource:default/fail-old',
+      'resource:default/fail-new',
+      'resource:default/error',
+      'resource:default/unknown',
+    ]);
+    expect(facts.cisAwsFailingAccountRefs).toEqual([
+      'resource:default/fail-old',
+      'resource:default/fail-new',
+    ]);
+    const many = entityResult(
+      'group:default/big',
+      'FAIL',
+      Array.from({ length: 60 }, (_, i) =>
+        account(
+          String(100000000000 + i),
+          'FAIL',
+          '2026-11-20T00:00:00Z',
+          `a${i}`,
+        ),
+      ),
+    );
+    expect(entityFacts(many, NOW).cisAwsFailingAccountRefs).toHaveLength(50);
   });
 
   it('counts erroring and unknown accounts apart', () => {

@@ -8,6 +8,7 @@ import {
 import { DateTime } from 'luxon';
 import {
   CIS_AWS_VERDICT_FACT_VALUES,
+  MAX_LISTED_ACCOUNTS,
   CisAwsFacts,
   CisAwsVerdictFact,
 } from './schema';
@@ -74,7 +75,37 @@ export function entityFacts(
     cisAwsExemptAccounts: countVerdict(accounts, 'EXEMPT'),
     cisAwsPendingAccounts: pendingAccountIds.length,
     cisAwsOldestFailureDays: oldest ? ageInDays(oldest, now) : 0,
+    cisAwsNotPassingAccountRefs: listedRefs(
+      accounts.filter(a => NOT_PASSING.includes(a.verdict)),
+    ),
+    cisAwsFailingAccountRefs: listedRefs(
+      accounts.filter(a => a.verdict === 'FAIL'),
+    ),
   };
+}
+
+/** What fails the "every account passes" check, worst first. */
+const NOT_PASSING: readonly Verdict[] = ['FAIL', 'ERROR', 'UNKNOWN'];
+
+/**
+ * The entity refs of some accounts, worst verdict first, then the one in its verdict longest,
+ * at most MAX_LISTED_ACCOUNTS: what a scorecard links under a failed check.
+ */
+export function listedRefs(
+  accounts: readonly Pick<
+    AccountSummary,
+    'entityRef' | 'verdict' | 'verdictSince'
+  >[],
+): string[] {
+  return [...accounts]
+    .sort(
+      (a, b) =>
+        NOT_PASSING.indexOf(a.verdict) - NOT_PASSING.indexOf(b.verdict) ||
+        Date.parse(a.verdictSince) - Date.parse(b.verdictSince) ||
+        a.entityRef.localeCompare(b.entityRef),
+    )
+    .slice(0, MAX_LISTED_ACCOUNTS)
+    .map(a => a.entityRef);
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

@@ -14,7 +14,7 @@ export const CIS_AWS_FACT_RETRIEVER_ID = 'cisAwsFactRetriever';
  * Bumped whenever a fact is added, removed or changes meaning: Tech Insights
  * keeps the schema of each version and checks read the latest.
  */
-export const CIS_AWS_FACT_RETRIEVER_VERSION = '0.1.0';
+export const CIS_AWS_FACT_RETRIEVER_VERSION = '0.2.0';
 
 /** An entity's verdict as a fact: the API's verdict, PENDING included. */
 export type CisAwsVerdictFact = EntityResultResponse['verdict'];
@@ -43,7 +43,14 @@ export type CisAwsFacts = {
   cisAwsExemptAccounts: number;
   cisAwsPendingAccounts: number;
   cisAwsOldestFailureDays: number;
+  /** Entity refs of the accounts that fail, error or are UNKNOWN, worst and oldest first. */
+  cisAwsNotPassingAccountRefs: string[];
+  /** Entity refs of the failing accounts, longest-failing first. */
+  cisAwsFailingAccountRefs: string[];
 };
+
+/** How many accounts a list fact names at most (a scorecard links each). */
+export const MAX_LISTED_ACCOUNTS = 50;
 
 /**
  * The facts' schema. The descriptions are what a scorecard shows next to a
@@ -52,8 +59,7 @@ export type CisAwsFacts = {
 export const cisAwsFactSchema: Record<keyof CisAwsFacts, FactSchema[string]> = {
   cisAwsVerdict: {
     type: 'string',
-    description:
-      'CIS 2.4 verdict (PASS, FAIL, ERROR, UNKNOWN, EXEMPT, NOT_MAPPED, PENDING)',
+    description: 'CIS 2.4 verdict',
   },
   cisAwsAccounts: {
     type: 'integer',
@@ -83,5 +89,13 @@ export const cisAwsFactSchema: Record<keyof CisAwsFacts, FactSchema[string]> = {
     type: 'float',
     description:
       'Days since the longest-failing account started failing: the start of its open failure episode (0 when none is open)',
+  },
+  cisAwsNotPassingAccountRefs: {
+    type: 'set',
+    description: 'Accounts that do not pass',
+  },
+  cisAwsFailingAccountRefs: {
+    type: 'set',
+    description: 'Failing accounts, longest-failing first',
   },
 };

@@ -1,7 +1,10 @@
 import { CheckResult } from '@backstage-community/plugin-tech-insights-common';
 import { Entity } from '@backstage/catalog-model';
 import { discoveryApiRef, fetchApiRef } from '@backstage/core-plugin-api';
-import { EntityProvider } from '@backstage/plugin-catalog-react';
+import {
+  EntityProvider,
+  entityRouteRef,
+} from '@backstage/plugin-catalog-react';
 import { renderInTestApp, TestApiProvider } from '@backstage/test-utils';
 import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
@@ -22,21 +25,17 @@ function checkResult(
   name: string,
   result: boolean,
   facts: Record<string, [value: string | number, description: string]>,
+  metadata?: Record<string, unknown>,
 ): CheckResult {
   return {
     check: {
       id,
       type: 'json-rules-engine',
       name,
-      description: `${name}, described`,
+      description: `Passes when ${name.toLowerCase()}`,
       factIds: ['cisAwsFactRetriever'],
-      links: [
-        {
-          title: 'AWS: Security Hub control CloudTrail.5 (CIS 2.4)',
-          url: 'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5',
-        },
-      ],
-    },
+      ...(metadata ? { metadata } : {}),
+    } as CheckResult['check'],
     result,
     facts: Object.fromEntries(
       Object.entries(facts).map(([factName, [value, description]]) => [
@@ -54,19 +53,48 @@ function checkResult(
 
 const compliantFailing = checkResult(
   'cis-aws-2-4-compliant',
-  'CIS AWS 2.4: CloudTrail delivers to CloudWatch Logs',
+  'Every AWS account passes CIS 2.4',
   false,
   {
     cisAwsVerdict: ['FAIL', 'CIS 2.4 verdict'],
     cisAwsFailingAccounts: [2, 'Accounts failing CIS 2.4'],
   },
+  // what the fact checker returns for a failure: the check's failureMetadata
+  {
+    outcome: 'Not every AWS account of this entity passes CIS 2.4',
+    accountsFact: 'cisAwsNotPassingAccountRefs',
+  },
 );
 const freshPassing = checkResult(
   'cis-aws-2-4-failures-fresh',
-  'CIS AWS 2.4: failures fixed within 7 days',
+  'CIS 2.4 failures are fixed within 7 days',
   true,
   { cisAwsOldestFailureDays: [1.5, 'Days since the oldest failure'] },
+  {
+    outcome:
+      'No AWS account of this entity has failed CIS 2.4 for 7 days or more',
+  },
 );
+
+/** The entity's latest facts, as GET /facts/latest answers them. */
+const latestFacts = {
+  status: 200,
+  body: {
+    cisAwsFactRetriever: {
+      id: 'cisAwsFactRetriever',
+      entity: { kind: 'Group', namespace: 'default', name: 'checkout-team' },
+      timestamp: '2026-12-06T08:00:00.000Z',
+      facts: {
+        cisAwsVerdict: 'FAIL',
+        cisAwsNotPassingAccountRefs: [
+          'resource:default/aws-checkout-dev',
+          'resource:default/aws-storefront-staging',
+        ],
+        cisAwsFailingAccountRefs: ['resource:default/aws-checkout-dev'],
+      },
+    },
+  },
+};
 
 /** A fetchApi answering each request with the next of `answers`, recording the requests. */
 function fakeFetch(...answers: { status: number; body: unknown }[]) {
@@ -98,15 +126,19 @@ async function renderCard(fetchApi: { fetch: jest.Mock }, entity = team) {
         <CisAwsScorecardCard />
       </EntityProvider>
     </TestApiProvider>,
+    { mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef } },
   );
 }
 
 describe('CisAwsScorecardCard', () => {
   it("runs the CIS 2.4 checks on the entity and shows each result with the facts behind it, in the scorecard's order", async () => {
-    const { fetchApi, requests } = fakeFetch({
-      status: 200,
-      body: [freshPassing, compliantFailing], // the checker's order varies
-    });
+    const { fetchApi, requests } = fakeFetch(
+      {
+        status: 200,
+        body: [freshPassing, compliantFailing], // the checker's order varies
+      },
+      latestFacts,
+    );
     await renderCard(fetchApi);
 
     const card = await screen.findByTestId('cis-aws-scorecard');
@@ -114,7 +146,11 @@ describe('CisAwsScorecardCard', () => {
       'cis-aws-scorecard-check',
     );
 
-    expect(requests).toHaveLength(1);
+    await within(card).findByTestId('cis-aws-scorecard-accounts');
+    expect(requests).toHaveLength(2);
+    expect(requests[1].url).toBe(
+      `${BASE}/facts/latest?entity=group%3Adefault%2Fcheckout-team&ids=cisAwsFactRetriever`,
+    );
     expect(requests[0].url).toBe(
       `${BASE}/checks/run/default/Group/checkout-team`,
     );
@@ -132,19 +168,32 @@ describe('CisAwsScorecardCard', () => {
     ]);
     const [compliant, fresh] = checks;
     expect(within(compliant).getByText('Failed')).toBeInTheDocument();
+    // The outcome, for this kind of entity; the pass criterion only as such.
     expect(
       within(compliant).getByText(
-        'CIS AWS 2.4: CloudTrail delivers to CloudWatch Logs',
+        'Not every AWS account of this team passes CIS 2.4',
       ),
     ).toBeInTheDocument();
     expect(
       within(compliant).getByText(
-        'CIS AWS 2.4: CloudTrail delivers to CloudWatch Logs, described',
+        'Check "Every AWS account passes CIS 2.4": Passes when every aws account passes cis 2.4',
       ),
     ).toBeInTheDocument();
+    // The accounts behind the failure, each linked to its page.
+    const accounts = within(compliant).getByTestId(
+      'cis-aws-scorecard-accounts',
+    );
     expect(
-      within(compliant).getByText('Accounts failing CIS 2.4:'),
-    ).toBeInTheDocument();
+      within(accounts)
+        .getAllByRole('link')
+        .map(link => [link.textContent, link.getAttribute('href')]),
+    ).toEqual([
+      ['aws-checkout-dev', '/catalog/default/resource/aws-checkout-dev'],
+      [
+        'aws-storefront-staging',
+        '/catalog/default/resource/aws-storefront-staging',
+      ],
+    ]);
     expect(
       compliant.querySelector('[data-fact="cisAwsFailingAccounts"]'),
     ).toHaveTextContent('2');
@@ -153,15 +202,43 @@ describe('CisAwsScorecardCard', () => {
     ).toHaveTextContent('FAIL');
     expect(within(fresh).getByText('Passed')).toBeInTheDocument();
     expect(
+      within(fresh).getByText(
+        'No AWS account of this team has failed CIS 2.4 for 7 days or more',
+      ),
+    ).toBeInTheDocument();
+    // A passing check lists no accounts, and nothing links to AWS documentation.
+    expect(
+      within(fresh).queryByTestId('cis-aws-scorecard-accounts'),
+    ).toBeNull();
+    expect(
       fresh.querySelector('[data-fact="cisAwsOldestFailureDays"]'),
     ).toHaveTextContent('1.5 days');
     expect(
-      within(fresh).getByRole('link', {
-        name: /^AWS: Security Hub control CloudTrail\.5 \(CIS 2\.4\)/,
-      }),
-    ).toHaveAttribute(
-      'href',
-      'https://docs.aws.amazon.com/securityhub/latest/userguide/cloudtrail-controls.html#cloudtrail-5',
+      screen
+        .queryAllByRole('link')
+        .filter(link =>
+          /docs\.aws\.amazon\.com/.test(link.getAttribute('href') ?? ''),
+        ),
+    ).toEqual([]);
+  });
+
+  it('says so when the accounts behind a failure cannot be read', async () => {
+    const { fetchApi } = fakeFetch(
+      { status: 200, body: [compliantFailing] },
+      {
+        status: 403,
+        body: { error: { name: 'NotAllowedError', message: 'Unauthorized' } },
+      },
+    );
+    await renderCard(fetchApi);
+    expect(
+      await screen.findByText(
+        /The accounts behind this result could not be read: Unauthorized \(HTTP 403\)/,
+      ),
+    ).toBeInTheDocument();
+    expect(screen.getByTestId('cis-aws-scorecard-check')).toHaveAttribute(
+      'data-result',
+      'fail',
     );
   });
 
@@ -209,6 +286,7 @@ describe('CisAwsScorecardCard', () => {
         },
       },
       { status: 200, body: [compliantFailing] },
+      latestFacts,
     );
     await renderCard(fetchApi);
 
@@ -224,6 +302,7 @@ describe('CisAwsScorecardCard', () => {
     expect(
       await screen.findByTestId('cis-aws-scorecard-check'),
     ).toHaveAttribute('data-result', 'fail');
-    expect(requests).toHaveLength(2);
+    await screen.findByTestId('cis-aws-scorecard-accounts');
+    expect(requests).toHaveLength(3);
   });
 });

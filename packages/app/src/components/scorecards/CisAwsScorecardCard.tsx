@@ -13,15 +13,50 @@ import {
   fetchApiRef,
   useApi,
 } from '@backstage/core-plugin-api';
-import { useEntity } from '@backstage/plugin-catalog-react';
+import { EntityRefLink, useEntity } from '@backstage/plugin-catalog-react';
 import { Box, Button, Divider, Typography } from '@material-ui/core';
 import { Fragment, useEffect, useState } from 'react';
-import { CIS_AWS_CHECK_IDS, runEntityChecks } from './runChecks';
+import {
+  CIS_AWS_CHECK_IDS,
+  latestFactLists,
+  runEntityChecks,
+} from './runChecks';
+
+/** The accounts named by list facts, by fact name; an error when they could not be read. */
+type AccountLists = { byFact: Record<string, string[]>; error?: Error };
 
 type LoadState =
   | { status: 'loading' }
   | { status: 'error'; error: Error }
-  | { status: 'loaded'; results: CheckResult[] };
+  | { status: 'loaded'; results: CheckResult[]; lists: AccountLists };
+
+/** The outcome a check's result metadata states, and the list fact behind a failure. */
+function outcomeOf(check: CheckResult['check']): {
+  outcome?: string;
+  accountsFact?: string;
+} {
+  const metadata = (check as { metadata?: Record<string, unknown> }).metadata;
+  return {
+    outcome:
+      typeof metadata?.outcome === 'string' ? metadata.outcome : undefined,
+    accountsFact:
+      typeof metadata?.accountsFact === 'string'
+        ? metadata.accountsFact
+        : undefined,
+  };
+}
+
+/** "this entity" in a check's words, for the kind of entity the scorecard is on. */
+export function kindWord(kind: string): string {
+  switch (kind.toLocaleLowerCase('en-US')) {
+    case 'group':
+      return 'team';
+    case 'resource':
+      return 'resource';
+    default:
+      return kind.toLocaleLowerCase('en-US');
+  }
+}
 
 /** Our checks first, in their order, then any other the backend answered. */
 function inScorecardOrder(results: CheckResult[]): CheckResult[] {
@@ -66,10 +101,44 @@ function FactList(props: { facts: CheckResult['facts'] }) {
   );
 }
 
-function CheckRow(props: { result: CheckResult }) {
+function AccountList(props: { fact: string; lists: AccountLists }) {
+  const { fact, lists } = props;
+  if (lists.error) {
+    return (
+      <Typography variant="body2" color="textSecondary">
+        The accounts behind this result could not be read:{' '}
+        {String(lists.error.message)}
+      </Typography>
+    );
+  }
+  const refs = lists.byFact[fact];
+  if (!refs || refs.length === 0) return null;
+  return (
+    <Box mt={0.5}>
+      <Typography variant="body2">Accounts:</Typography>
+      <Box component="ul" m={0} pl={3} data-testid="cis-aws-scorecard-accounts">
+        {refs.map(ref => (
+          <li key={ref}>
+            <EntityRefLink entityRef={ref} />
+          </li>
+        ))}
+      </Box>
+    </Box>
+  );
+}
+
+function CheckRow(props: {
+  result: CheckResult;
+  kind: string;
+  lists: AccountLists;
+}) {
   const { check, facts, result } = props.result;
   const passed = result === true;
   const notMapped = facts.cisAwsVerdict?.value === 'NOT_MAPPED';
+  const { outcome, accountsFact } = outcomeOf(check);
+  const heading = outcome
+    ? outcome.replace(/\bthis entity\b/g, `this ${kindWord(props.kind)}`)
+    : check.name;
   return (
     <Box
       py={1}
@@ -83,15 +152,24 @@ function CheckRow(props: { result: CheckResult }) {
         ) : (
           <StatusError>Failed</StatusError>
         )}
-        <Typography variant="subtitle2">{check.name}</Typography>
+        <Typography variant="subtitle2">{heading}</Typography>
       </Box>
-      <Typography variant="body2">{check.description}</Typography>
       {notMapped && (
         <Typography variant="body2" color="textSecondary">
           No AWS account maps to this entity, so nothing can fail.
         </Typography>
       )}
+      {!passed && accountsFact && (
+        <AccountList fact={accountsFact} lists={props.lists} />
+      )}
       <FactList facts={facts} />
+      {check.description && (
+        <Typography variant="caption" color="textSecondary" component="p">
+          {/* The pass criterion, named as such: never read as what happened. */}
+          {outcome ? `Check "${check.name}": ` : ''}
+          {check.description}
+        </Typography>
+      )}
       {check.links?.map(link => (
         <Typography key={link.url} variant="body2">
           <Link to={link.url}>{link.title}</Link>
@@ -101,7 +179,11 @@ function CheckRow(props: { result: CheckResult }) {
   );
 }
 
-function Scorecard(props: { results: CheckResult[] }) {
+function Scorecard(props: {
+  results: CheckResult[];
+  kind: string;
+  lists: AccountLists;
+}) {
   const results = inScorecardOrder(props.results);
   if (results.length === 0) {
     return (
@@ -121,7 +203,7 @@ function Scorecard(props: { results: CheckResult[] }) {
       {results.map((result, index) => (
         <Fragment key={result.check.id}>
           {index > 0 && <Divider />}
-          <CheckRow result={result} />
+          <CheckRow result={result} kind={props.kind} lists={props.lists} />
         </Fragment>
       ))}
     </>
@@ -145,14 +227,25 @@ export function CisAwsScorecardCard() {
   useEffect(() => {
     let current = true;
     setState({ status: 'loading' });
-    runEntityChecks(
-      { discoveryApi, fetchApi },
-      { kind, namespace, name },
-      CIS_AWS_CHECK_IDS,
-    ).then(
-      results => current && setState({ status: 'loaded', results }),
-      error => current && setState({ status: 'error', error }),
-    );
+    const apis = { discoveryApi, fetchApi };
+    const entityRef = { kind, namespace, name };
+    runEntityChecks(apis, entityRef, CIS_AWS_CHECK_IDS)
+      .then(async results => {
+        // The accounts behind a failure are a list fact the rules do not read, so the
+        // checker does not return it: read it from the entity's latest facts.
+        const wanted = results.some(
+          r => r.result !== true && outcomeOf(r.check).accountsFact,
+        );
+        let lists: AccountLists = { byFact: {} };
+        if (wanted) {
+          lists = await latestFactLists(apis, entityRef).then(
+            byFact => ({ byFact }),
+            (error: Error) => ({ byFact: {}, error }),
+          );
+        }
+        if (current) setState({ status: 'loaded', results, lists });
+      })
+      .catch(error => current && setState({ status: 'error', error }));
     return () => {
       current = false;
     };
@@ -175,7 +268,9 @@ export function CisAwsScorecardCard() {
       </WarningPanel>
     );
   } else {
-    body = <Scorecard results={state.results} />;
+    body = (
+      <Scorecard results={state.results} kind={kind} lists={state.lists} />
+    );
   }
 
   return (

@@ -1,5 +1,8 @@
 import { CheckResult } from '@backstage-community/plugin-tech-insights-common';
-import { CompoundEntityRef } from '@backstage/catalog-model';
+import {
+  CompoundEntityRef,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
 import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { CIS_AWS_CHECK_IDS as CHECK_IDS } from '@cis-aws/plugin-cis-aws-common';
 
@@ -58,4 +61,43 @@ export async function runEntityChecks(
     );
   }
   return (await response.json()) as CheckResult[];
+}
+
+/** The retriever whose facts the checks read (`CIS_AWS_FACT_RETRIEVER_ID` of the module). */
+export const CIS_AWS_FACT_RETRIEVER_ID = 'cisAwsFactRetriever';
+
+/**
+ * The entity's latest CIS 2.4 facts that are lists of entity refs (`set` facts such as
+ * `cisAwsNotPassingAccountRefs`), from `GET /api/tech-insights/facts/latest`.
+ */
+export async function latestFactLists(
+  apis: { discoveryApi: DiscoveryApi; fetchApi: FetchApi },
+  entity: CompoundEntityRef,
+): Promise<Record<string, string[]>> {
+  const baseUrl = await apis.discoveryApi.getBaseUrl('tech-insights');
+  const params = new URLSearchParams({
+    entity: stringifyEntityRef(entity),
+    ids: CIS_AWS_FACT_RETRIEVER_ID,
+  });
+  const response = await apis.fetchApi.fetch(
+    `${baseUrl}/facts/latest?${params}`,
+  );
+  if (!response.ok) {
+    throw new CheckRunError(
+      `${await errorMessage(response)} (HTTP ${response.status})`,
+      response.status,
+    );
+  }
+  const body = (await response.json()) as Record<
+    string,
+    { facts?: Record<string, unknown> } | undefined
+  >;
+  const facts = body[CIS_AWS_FACT_RETRIEVER_ID]?.facts ?? {};
+  return Object.fromEntries(
+    Object.entries(facts).flatMap(([name, value]) =>
+      Array.isArray(value) && value.every(v => typeof v === 'string')
+        ? [[name, value as string[]]]
+        : [],
+    ),
+  );
 }

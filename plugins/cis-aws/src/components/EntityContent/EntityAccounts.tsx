@@ -17,6 +17,7 @@ import { useState } from 'react';
 import { useEntityResult } from '../../hooks';
 import { reasonTitle, relativeTime, VerdictStatus } from '../common';
 import { AccountContent } from './AccountContent';
+import { TrendChart } from '../Trends';
 
 /** Failing first (the contract's order), then by title. */
 export function sortAccounts(accounts: AccountSummary[]): AccountSummary[] {
@@ -139,6 +140,9 @@ export function EntityAccounts(props: { entityRef: string }) {
           {p.entityRef}: annotation {p.annotation}="{p.value}" — {p.message}
         </Alert>
       ))}
+      <Box mb={2}>
+        <TrendChart entityRef={props.entityRef} />
+      </Box>
       {value.pendingAccountIds.length > 0 && (
         <Alert severity="info">
           Not evaluated yet: {value.pendingAccountIds.join(', ')}

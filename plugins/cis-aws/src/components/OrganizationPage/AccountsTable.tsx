@@ -18,12 +18,15 @@ import {
   Typography,
 } from '@material-ui/core';
 import WarningIcon from '@material-ui/icons/Warning';
+import { accountReasonCodes } from '@cis-aws/plugin-cis-aws-common';
 import {
   reasonExplanation,
   accountReasonTitle,
+  formatDateTime,
   relativeTime,
   VerdictStatus,
 } from '../common';
+import { failingSinceOf } from './failingSince';
 import { OrderBy, PAGE_SIZES, TableState } from './query';
 
 interface Column {
@@ -65,9 +68,23 @@ function AccountCell({ account }: { account: AccountSummary }) {
 function ReasonCell({ account }: { account: AccountSummary }) {
   const title = accountReasonTitle(account);
   if (!title) return <>—</>;
+  // The trails' own reasons (ROLE_CANNOT_WRITE), not the account's TRAIL_FAILED.
+  const codes = accountReasonCodes(account);
   return (
-    <Tooltip title={reasonExplanation(account.reason) ?? ''}>
-      <span>{title}</span>
+    <Tooltip
+      title={codes.map(code => reasonExplanation(code) ?? code).join(' ')}
+    >
+      <span data-testid="cis-account-reason">{title}</span>
+    </Tooltip>
+  );
+}
+
+function FailingSinceCell({ account }: { account: AccountSummary }) {
+  const since = failingSinceOf(account);
+  if (!since) return <>—</>;
+  return (
+    <Tooltip title={formatDateTime(since)}>
+      <span data-testid="cis-failing-since">{relativeTime(since)}</span>
     </Tooltip>
   );
 }
@@ -129,13 +146,9 @@ const COLUMNS: Column[] = [
     render: a => <RefCell entityRef={a.systemRef} missing="No system" />,
   },
   {
-    label: 'Last evaluated',
-    orderBy: 'evaluatedAt',
-    render: a => (
-      <Tooltip title={a.evaluatedAt}>
-        <span>{relativeTime(a.evaluatedAt)}</span>
-      </Tooltip>
-    ),
+    label: 'Failing since',
+    orderBy: 'verdictSince',
+    render: a => <FailingSinceCell account={a} />,
   },
   { label: 'Security Hub', render: a => <SecurityHubCell account={a} /> },
 ];

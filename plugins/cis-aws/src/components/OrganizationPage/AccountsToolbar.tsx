@@ -90,7 +90,11 @@ export function AccountsToolbar(props: {
       page: 0,
     });
   const filtered =
-    state.verdicts.length > 0 || state.owners.length > 0 || state.search !== '';
+    state.verdicts.length > 0 ||
+    state.owners.length > 0 ||
+    state.noOwner ||
+    state.systems.length > 0 ||
+    state.search !== '';
 
   return (
     <Box mb={1}>
@@ -108,7 +112,9 @@ export function AccountsToolbar(props: {
             options={ownerRefs}
             value={state.owners}
             getOptionLabel={ownerLabel}
-            onChange={(_event, owners) => onChange({ owners, page: 0 })}
+            onChange={(_event, owners) =>
+              onChange({ owners, noOwner: false, page: 0 })
+            }
             renderInput={params => (
               <TextField
                 {...params}
@@ -124,7 +130,14 @@ export function AccountsToolbar(props: {
             {filtered && (
               <Button
                 onClick={() =>
-                  onChange({ search: '', verdicts: [], owners: [], page: 0 })
+                  onChange({
+                    search: '',
+                    verdicts: [],
+                    owners: [],
+                    noOwner: false,
+                    systems: [],
+                    page: 0,
+                  })
                 }
               >
                 Clear filters
@@ -165,6 +178,33 @@ export function AccountsToolbar(props: {
                 />
               );
             })}
+            {state.noOwner && (
+              <Chip
+                size="small"
+                color="primary"
+                label="No owner"
+                data-testid="cis-filter-no-owner"
+                onDelete={() => onChange({ noOwner: false, page: 0 })}
+              />
+            )}
+            {state.systems.map(systemRef => (
+              <Chip
+                key={systemRef}
+                size="small"
+                color="primary"
+                label={`System: ${systemRef.replace(
+                  /^system:(default\/)?/,
+                  '',
+                )}`}
+                data-testid="cis-filter-system"
+                onDelete={() =>
+                  onChange({
+                    systems: state.systems.filter(s => s !== systemRef),
+                    page: 0,
+                  })
+                }
+              />
+            ))}
             <Typography
               variant="body2"
               color="textSecondary"

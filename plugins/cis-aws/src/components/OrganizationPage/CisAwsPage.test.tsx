@@ -8,6 +8,7 @@ import {
   setupMswServer,
 } from '../../__testUtils__/render';
 import { CisAwsPage } from './CisAwsPage';
+import { NO_OWNER_TEXT } from './OwnersSummary';
 import {
   FIXTURE,
   rows,
@@ -143,6 +144,106 @@ describe('CisAwsPage', () => {
     expect(listRequests().at(-1)!.getAll('owner')).toEqual([
       'group:default/payments-team',
     ]);
+  });
+
+  it('lists the accounts nobody owns from the "No owner" row', async () => {
+    const unowned = {
+      ...FIXTURE.items[0],
+      accountId: '499999999999',
+      title: 'orphan',
+      entityRef: 'resource:default/orphan',
+      ownerRef: undefined,
+    };
+    const { listRequests } = setup([...FIXTURE.items, unowned]);
+    answer('/v1/owners', {
+      owners: [
+        ...ownersFixture.owners,
+        {
+          totalCount: 1,
+          totals: { PASS: 0, FAIL: 1, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+        },
+      ],
+    });
+    await renderWithApis(<CisAwsPage />);
+    await rows();
+    const ownerRows = await screen.findAllByTestId('cis-owner-row');
+    const nobody = ownerRows[ownerRows.length - 1];
+    expect(within(nobody).getByText(NO_OWNER_TEXT)).toBeInTheDocument();
+    fireEvent.click(
+      within(nobody).getByRole('button', { name: 'Show accounts' }),
+    );
+    await waitFor(() =>
+      expect(screen.getAllByTestId('cis-account-row')).toHaveLength(1),
+    );
+    expect(listRequests().at(-1)!.get('noOwner')).toBe('true');
+    expect(listRequests().at(-1)!.getAll('owner')).toEqual([]);
+    expect(screen.getByText('orphan')).toBeInTheDocument();
+    // The filter shows, and clears.
+    const chip = screen.getByTestId('cis-filter-no-owner');
+    fireEvent.click(chip.querySelector('svg')!);
+    await waitFor(() =>
+      expect(listRequests().at(-1)!.get('noOwner')).toBeNull(),
+    );
+  });
+
+  it("rolls accounts up by system, and lists a system's accounts", async () => {
+    const { listRequests } = setup();
+    answer('/v1/systems', {
+      systems: [
+        {
+          systemRef: 'system:default/analytics',
+          totalCount: 2,
+          totals: { PASS: 0, FAIL: 2, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+        },
+        {
+          totalCount: 1,
+          totals: { PASS: 1, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+        },
+      ],
+    });
+    await renderWithApis(<CisAwsPage />);
+    await rows();
+    const systemRows = await screen.findAllByTestId('cis-system-row');
+    expect(systemRows).toHaveLength(2);
+    expect(
+      within(systemRows[0]).getByText('analytics').closest('a'),
+    ).toHaveAttribute('href', '/catalog/default/system/analytics');
+    expect(
+      within(systemRows[0])
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual(['analytics', '2', '0', '0', '0', '0', '2', 'Show accounts']);
+    expect(
+      within(systemRows[1]).getByText('Part of no system'),
+    ).toBeInTheDocument();
+    fireEvent.click(
+      within(systemRows[0]).getByRole('button', { name: 'Show accounts' }),
+    );
+    await waitFor(() =>
+      expect(listRequests().at(-1)!.getAll('system')).toEqual([
+        'system:default/analytics',
+      ]),
+    );
+    expect(screen.getByTestId('cis-filter-system')).toHaveTextContent(
+      'System: analytics',
+    );
+  });
+
+  it('shows since when failing accounts fail, and sorts by it on the backend', async () => {
+    const { listRequests } = setup();
+    await renderWithApis(<CisAwsPage />);
+    const [first] = await rows();
+    expect(within(first).getByTestId('cis-failing-since')).toBeInTheDocument();
+    // A passing account has no failing since.
+    const passing = (await rows()).find(r =>
+      r.querySelector('[data-testid="cis-verdict"][data-verdict="PASS"]'),
+    );
+    expect(within(passing!).queryByTestId('cis-failing-since')).toBeNull();
+    fireEvent.click(screen.getByText('Failing since'));
+    await waitFor(() =>
+      expect(listRequests().at(-1)!.get('orderBy')).toBe('verdictSince'),
+    );
+    expect(listRequests().at(-1)!.get('order')).toBe('asc');
   });
 
   it('pages and sorts on the backend', async () => {

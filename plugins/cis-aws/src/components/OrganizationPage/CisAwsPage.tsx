@@ -11,6 +11,7 @@ import { Grid } from '@material-ui/core';
 import { useCallback, useMemo, useState } from 'react';
 import { useAccounts } from '../../hooks';
 import { DiagnosticsCard } from '../Diagnostics';
+import { TrendChart } from '../Trends';
 import { AccountsTable } from './AccountsTable';
 import { AccountsToolbar } from './AccountsToolbar';
 import { ExceptionsSummary } from './ExceptionsSummary';
@@ -24,7 +25,8 @@ import {
 import { RunNowButton } from './RunNowButton';
 import { TotalsHeader } from './TotalsHeader';
 import { useCsvExport } from './useCsvExport';
-import { useLastRun, useOwners } from './useOrganizationData';
+import { SystemsSummary } from './SystemsSummary';
+import { useLastRun, useOwners, useSystems } from './useOrganizationData';
 
 /** The organization-wide CIS AWS 2.4 scorecard: totals, every account, owners, CSV export. */
 export function CisAwsPage() {
@@ -39,6 +41,7 @@ export function CisAwsPage() {
   const headline = useAccounts({ limit: 1 });
   const page = useAccounts(pageQuery(state));
   const owners = useOwners();
+  const systems = useSystems();
   const lastRun = useLastRun();
   const currentFilter = useMemo(() => filterQuery(state), [state]);
   const csv = useCsvExport(currentFilter);
@@ -54,7 +57,11 @@ export function CisAwsPage() {
   const selectVerdict = (verdict: Verdict | undefined) =>
     change({ verdicts: verdict ? [verdict] : [], page: 0 });
   const selectOwner = (ownerRef: string) =>
-    change({ owners: [ownerRef], page: 0 });
+    change({ owners: [ownerRef], noOwner: false, systems: [], page: 0 });
+  const selectNoOwner = () =>
+    change({ owners: [], noOwner: true, systems: [], page: 0 });
+  const selectSystem = (systemRef: string) =>
+    change({ owners: [], noOwner: false, systems: [systemRef], page: 0 });
 
   return (
     <Page themeId="tool">
@@ -83,6 +90,9 @@ export function CisAwsPage() {
               onSelect={selectVerdict}
             />
           </Grid>
+          <Grid item xs={12}>
+            <TrendChart />
+          </Grid>
           {/* Users allowed to run evaluations only: renders nothing for the others. */}
           <Grid item xs={12}>
             <RunNowButton
@@ -91,6 +101,7 @@ export function CisAwsPage() {
                 headline.retry();
                 page.retry();
                 owners.retry();
+                systems.retry();
               }}
             />
           </Grid>
@@ -121,6 +132,15 @@ export function CisAwsPage() {
               loading={owners.loading}
               error={owners.error}
               onSelectOwner={selectOwner}
+              onSelectNoOwner={selectNoOwner}
+            />
+          </Grid>
+          <Grid item xs={12}>
+            <SystemsSummary
+              systems={systems.value}
+              loading={systems.loading}
+              error={systems.error}
+              onSelectSystem={selectSystem}
             />
           </Grid>
           <Grid item xs={12}>

@@ -27,8 +27,10 @@ export function OwnersSummary(props: {
   loading: boolean;
   error?: Error;
   onSelectOwner: (ownerRef: string) => void;
+  /** Lists the accounts nobody owns. */
+  onSelectNoOwner?: () => void;
 }) {
-  const { owners, loading, error, onSelectOwner } = props;
+  const { owners, loading, error, onSelectOwner, onSelectNoOwner } = props;
   let body: React.ReactNode;
   if (error) {
     body = <ResponseErrorPanel error={error} />;
@@ -79,10 +81,14 @@ export function OwnersSummary(props: {
                 ))}
                 <TableCell align="right">{owner.totalCount}</TableCell>
                 <TableCell>
-                  {owner.ownerRef && (
+                  {(owner.ownerRef || onSelectNoOwner) && (
                     <Button
                       size="small"
-                      onClick={() => onSelectOwner(owner.ownerRef!)}
+                      onClick={() =>
+                        owner.ownerRef
+                          ? onSelectOwner(owner.ownerRef)
+                          : onSelectNoOwner?.()
+                      }
                     >
                       Show accounts
                     </Button>

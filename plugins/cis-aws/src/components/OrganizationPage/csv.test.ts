@@ -2,7 +2,7 @@ import { AccountSummary } from '@cis-aws/plugin-cis-aws-common';
 import { accountsToCsv, CSV_COLUMNS, csvField, csvFileName } from './csv';
 
 const HEADER =
-  'accountId,title,verdict,reason,ownerRef,systemRef,evaluatedAt,verdictSince,stale,securityHubStatus,securityHubAgrees,entityRef';
+  'accountId,title,verdict,reason,trailReasons,reasonText,ownerRef,systemRef,evaluatedAt,verdictSince,failingSince,stale,securityHubStatus,securityHubAgrees,entityRef';
 
 const account: AccountSummary = {
   accountId: '409900112233',
@@ -27,8 +27,8 @@ describe('csv', () => {
   it('writes one line per account in column order', () => {
     expect(accountsToCsv([account])).toBe(
       `${HEADER}\r\n` +
-        '409900112233,analytics-sandbox (409900112233),FAIL,NO_TRAILS,group:default/data-team,' +
-        'system:default/analytics,2026-11-24T08:52:40.128Z,2026-11-24T08:52:40.128Z,false,PASS,false,' +
+        '409900112233,analytics-sandbox (409900112233),FAIL,NO_TRAILS,,No trails,group:default/data-team,' +
+        'system:default/analytics,2026-11-24T08:52:40.128Z,2026-11-24T08:52:40.128Z,2026-11-24T08:52:40.128Z,false,PASS,false,' +
         'resource:default/aws-analytics-sandbox\r\n',
     );
   });
@@ -49,6 +49,9 @@ describe('csv', () => {
       '',
       '',
       '',
+      '',
+      '',
+      '2026-11-24T08:52:40.128Z',
       '2026-11-24T08:52:40.128Z',
       '2026-11-24T08:52:40.128Z',
       'false',
@@ -60,6 +63,27 @@ describe('csv', () => {
       '\r\n',
     )[1];
     expect(noHub).toContain(',false,,,resource:');
+  });
+
+  it("names the trails' own reasons, not only that a trail fails, and since when it fails", () => {
+    const line = accountsToCsv([
+      {
+        ...account,
+        reason: 'TRAIL_FAILED',
+        trailReasons: ['ROLE_CANNOT_WRITE', 'DELIVERY_STALE'],
+      },
+    ]).split('\r\n')[1];
+    expect(line).toContain(
+      ',FAIL,TRAIL_FAILED,ROLE_CANNOT_WRITE;DELIVERY_STALE,',
+    );
+    expect(line).toMatch(/,Role cannot write to the log group; [^,]+,/);
+    const passing = accountsToCsv([
+      { ...account, verdict: 'PASS', reason: undefined },
+    ]).split('\r\n')[1];
+    // No failing since for an account that passes.
+    expect(passing).toContain(
+      ',2026-11-24T08:52:40.128Z,2026-11-24T08:52:40.128Z,,false,',
+    );
   });
 
   it('quotes commas, quotes and newlines', () => {

@@ -1,4 +1,8 @@
-import { AccountSummary } from '@cis-aws/plugin-cis-aws-common';
+import {
+  AccountSummary,
+  accountReasonTitle,
+} from '@cis-aws/plugin-cis-aws-common';
+import { failingSinceOf } from './failingSince';
 
 /** The columns of the CSV export, in order. */
 export const CSV_COLUMNS = [
@@ -6,10 +10,13 @@ export const CSV_COLUMNS = [
   'title',
   'verdict',
   'reason',
+  'trailReasons',
+  'reasonText',
   'ownerRef',
   'systemRef',
   'evaluatedAt',
   'verdictSince',
+  'failingSince',
   'stale',
   'securityHubStatus',
   'securityHubAgrees',
@@ -45,10 +52,14 @@ export function csvValues(
     title: account.title,
     verdict: account.verdict,
     reason: account.reason,
+    // The trails' own reasons: why an account's trail fails, not only that one does.
+    trailReasons: (account.trailReasons ?? []).join(';') || undefined,
+    reasonText: accountReasonTitle(account),
     ownerRef: account.ownerRef,
     systemRef: account.systemRef,
     evaluatedAt: account.evaluatedAt,
     verdictSince: account.verdictSince,
+    failingSince: failingSinceOf(account),
     stale: account.stale,
     securityHubStatus: account.securityHub?.status,
     securityHubAgrees:

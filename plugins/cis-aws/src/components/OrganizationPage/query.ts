@@ -9,6 +9,10 @@ export interface TableState {
   search: string;
   verdicts: Verdict[];
   owners: string[];
+  /** Only the accounts nobody owns (the owners' "No owner" row). */
+  noOwner: boolean;
+  /** Only the accounts of these systems (the systems' roll-up). */
+  systems: string[];
   orderBy: OrderBy;
   order: Order;
   page: number;
@@ -21,6 +25,8 @@ export const INITIAL_TABLE_STATE: TableState = {
   search: '',
   verdicts: [],
   owners: [],
+  noOwner: false,
+  systems: [],
   // The backend orders verdicts worst first when ascending.
   orderBy: 'verdict',
   order: 'asc',
@@ -34,6 +40,8 @@ export function filterQuery(state: TableState): AccountsQuery {
   return {
     ...(state.verdicts.length ? { verdict: state.verdicts } : {}),
     ...(state.owners.length ? { owner: state.owners } : {}),
+    ...(state.noOwner ? { noOwner: true } : {}),
+    ...(state.systems.length ? { system: state.systems } : {}),
     ...(search ? { search } : {}),
     orderBy: state.orderBy,
     order: state.order,

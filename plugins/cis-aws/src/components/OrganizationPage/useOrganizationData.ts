@@ -8,6 +8,12 @@ export function useOwners() {
   return useAsyncRetry(async () => (await api.listOwners()).owners, [api]);
 }
 
+/** Every system's accounts by verdict, most failing first. */
+export function useSystems() {
+  const api = useApi(cisAwsApiRef);
+  return useAsyncRetry(async () => (await api.listSystems()).systems, [api]);
+}
+
 /** The latest evaluation run, if any. */
 export function useLastRun() {
   const api = useApi(cisAwsApiRef);

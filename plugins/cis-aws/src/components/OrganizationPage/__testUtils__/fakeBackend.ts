@@ -24,11 +24,15 @@ export function fakeAccounts(accounts: AccountSummary[]) {
       requests.push(params);
       const verdicts = params.getAll('verdict');
       const owners = params.getAll('owner');
+      const noOwner = params.get('noOwner') === 'true';
+      const systems = params.getAll('system');
       const search = params.get('search')?.toLowerCase();
       const matching = accounts.filter(
         a =>
           (!verdicts.length || verdicts.includes(a.verdict)) &&
           (!owners.length || owners.includes(a.ownerRef ?? '')) &&
+          (!noOwner || !a.ownerRef) &&
+          (!systems.length || systems.includes(a.systemRef ?? '')) &&
           (!search ||
             `${a.accountId} ${a.title}`.toLowerCase().includes(search)),
       );

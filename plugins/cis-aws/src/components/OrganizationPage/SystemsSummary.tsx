@@ -1,0 +1,104 @@
+import {
+  InfoCard,
+  Progress,
+  ResponseErrorPanel,
+} from '@backstage/core-components';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  SystemSummary,
+  VERDICT_SEVERITY_ORDER,
+} from '@cis-aws/plugin-cis-aws-common';
+import {
+  Button,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@material-ui/core';
+
+export const NO_SYSTEM_TEXT = 'Part of no system';
+
+/** Systems ranked by failing accounts (the backend's order), each with its accounts per verdict. */
+export function SystemsSummary(props: {
+  systems?: SystemSummary[];
+  loading: boolean;
+  error?: Error;
+  onSelectSystem: (systemRef: string) => void;
+}) {
+  const { systems, loading, error, onSelectSystem } = props;
+  let body: React.ReactNode;
+  if (error) {
+    body = <ResponseErrorPanel error={error} />;
+  } else if (!systems) {
+    body = loading ? <Progress /> : null;
+  } else if (systems.length === 0) {
+    body = <Typography>No accounts have been evaluated yet.</Typography>;
+  } else {
+    body = (
+      <TableContainer style={{ maxHeight: 480 }}>
+        <Table size="small" stickyHeader aria-label="Accounts per system">
+          <TableHead>
+            <TableRow>
+              <TableCell>System</TableCell>
+              {VERDICT_SEVERITY_ORDER.map(verdict => (
+                <TableCell key={verdict} align="right">
+                  {verdict}
+                </TableCell>
+              ))}
+              <TableCell align="right">Total</TableCell>
+              <TableCell />
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {systems.map(system => (
+              <TableRow
+                key={system.systemRef ?? '~none'}
+                data-testid="cis-system-row"
+              >
+                <TableCell>
+                  {system.systemRef ? (
+                    <EntityRefLink
+                      entityRef={system.systemRef}
+                      defaultKind="system"
+                    />
+                  ) : (
+                    <Typography variant="body2" color="textSecondary">
+                      {NO_SYSTEM_TEXT}
+                    </Typography>
+                  )}
+                </TableCell>
+                {VERDICT_SEVERITY_ORDER.map(verdict => (
+                  <TableCell key={verdict} align="right">
+                    {system.totals[verdict] ?? 0}
+                  </TableCell>
+                ))}
+                <TableCell align="right">{system.totalCount}</TableCell>
+                <TableCell>
+                  {system.systemRef && (
+                    <Button
+                      size="small"
+                      onClick={() => onSelectSystem(system.systemRef!)}
+                    >
+                      Show accounts
+                    </Button>
+                  )}
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
+    );
+  }
+  return (
+    <InfoCard
+      title="Systems"
+      subheader="Systems ranked by failing accounts: which products are exposed."
+    >
+      {body}
+    </InfoCard>
+  );
+}

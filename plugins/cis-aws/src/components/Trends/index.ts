@@ -1,0 +1,3 @@
+export { TrendChart, TREND_PERIODS } from './TrendChart';
+export { TrendSvg, describePoint } from './TrendSvg';
+export { trendToCsv, trendCsvFileName } from './trendCsv';
