@@ -25,7 +25,10 @@ function run(
   child.stdout!.on('data', d => (output += d));
   child.stderr!.on('data', d => (output += d));
   const exited = new Promise<number | null>(r =>
-    child.on('exit', code => r(code)),
+    child.on('exit', (code, signal) => {
+      output += `\n[exited: code ${code}, signal ${signal}]\n`;
+      r(code);
+    }),
   );
   return { child, output: () => output, exited };
 }
@@ -45,6 +48,11 @@ async function waitFor(
 }
 
 describe('aws-simulator CLI', () => {
+  // Once under CI (a quiet machine, 2 workers) the SIGINT test saw the process end by a signal
+  // instead of exiting 0; not reproduced since. One retry, with the first failure logged and the
+  // exit's code and signal in the output, until the cause is found.
+  jest.retryTimes(1, { logErrorsBeforeRetry: true });
+
   it('starts on the given port, logs its URL once, serves the SDK and stops cleanly on SIGTERM', async () => {
     const proc = run(['--world', 'worlds/demo.yaml', '--port', '0']);
     try {
@@ -80,7 +88,10 @@ describe('aws-simulator CLI', () => {
         30_000,
       );
       proc.child.kill('SIGINT');
-      expect(await proc.exited).toBe(0);
+      // (The output says how it ended: once, under CI, this exit was a signal, not 0.)
+      expect({ code: await proc.exited, output: proc.output() }).toMatchObject({
+        code: 0,
+      });
     } finally {
       proc.child.kill('SIGKILL');
     }

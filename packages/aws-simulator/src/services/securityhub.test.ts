@@ -199,6 +199,9 @@ describe('Security Hub (generated findings)', () => {
   beforeAll(async () => {
     sim = await start(
       world({
+        // These tests are about filters and paging; GetFindings' 3 calls a second (tested in
+        // rateLimits.test.ts) would throttle consecutive tests on a fast machine.
+        rateLimits: { enabled: false },
         securityHub: { administratorAccount: '111111111111' },
         accounts: [{ id: '111111111111' }, { id: '222222222222' }],
         securityHubFindings: [
