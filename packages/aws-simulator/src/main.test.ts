@@ -48,10 +48,6 @@ async function waitFor(
 }
 
 describe('aws-simulator CLI', () => {
-  // Once under CI (a quiet machine, 2 workers) the SIGINT test saw the process end by a signal
-  // instead of exiting 0; not reproduced since. One retry, with the first failure logged and the
-  // exit's code and signal in the output, until the cause is found.
-  jest.retryTimes(1, { logErrorsBeforeRetry: true });
 
   it('starts on the given port, logs its URL once, serves the SDK and stops cleanly on SIGTERM', async () => {
     const proc = run(['--world', 'worlds/demo.yaml', '--port', '0']);

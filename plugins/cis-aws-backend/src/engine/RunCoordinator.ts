@@ -404,6 +404,9 @@ export class RunCoordinator {
     let found = this.inScope.get(runId);
     if (!found) {
       found = this.deps.runs.inScope(runId).then(ids => new Set(ids));
+      // Whoever awaits it gets its failure; a batch that never comes (aborted, shut down) must
+      // not leave it rejecting unheard (e.g. the database closed under it).
+      found.catch(() => {});
       this.inScope.set(runId, found);
     }
     return found;
@@ -424,6 +427,8 @@ export class RunCoordinator {
           });
           return read;
         });
+      // As in inScopeOf: awaited by the batches, never left rejecting unheard.
+      found.catch(() => {});
       this.securityHub.set(runId, found);
     }
     return found;
