@@ -4,10 +4,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import {
-  OwnerSummary,
-  VERDICT_SEVERITY_ORDER,
-} from '@cis-aws/plugin-cis-aws-common';
+import { OwnerSummary } from '@cis-aws/plugin-cis-aws-common';
 import {
   Button,
   Table,
@@ -18,6 +15,10 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
+import {
+  VerdictCountCells,
+  VerdictCountHeaderCells,
+} from './VerdictCountCells';
 
 export const NO_OWNER_TEXT = 'No owner — failures cannot be routed';
 
@@ -46,12 +47,7 @@ export function OwnersSummary(props: {
             <TableRow>
               <TableCell>#</TableCell>
               <TableCell>Owner</TableCell>
-              {VERDICT_SEVERITY_ORDER.map(verdict => (
-                <TableCell key={verdict} align="right">
-                  {verdict}
-                </TableCell>
-              ))}
-              <TableCell align="right">Total</TableCell>
+              <VerdictCountHeaderCells />
               <TableCell />
             </TableRow>
           </TableHead>
@@ -74,12 +70,10 @@ export function OwnersSummary(props: {
                     </Typography>
                   )}
                 </TableCell>
-                {VERDICT_SEVERITY_ORDER.map(verdict => (
-                  <TableCell key={verdict} align="right">
-                    {owner.totals[verdict] ?? 0}
-                  </TableCell>
-                ))}
-                <TableCell align="right">{owner.totalCount}</TableCell>
+                <VerdictCountCells
+                  totals={owner.totals}
+                  totalCount={owner.totalCount}
+                />
                 <TableCell>
                   {(owner.ownerRef || onSelectNoOwner) && (
                     <Button

@@ -4,10 +4,7 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import {
-  SystemSummary,
-  VERDICT_SEVERITY_ORDER,
-} from '@cis-aws/plugin-cis-aws-common';
+import { SystemSummary } from '@cis-aws/plugin-cis-aws-common';
 import {
   Button,
   Table,
@@ -18,6 +15,10 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
+import {
+  VerdictCountCells,
+  VerdictCountHeaderCells,
+} from './VerdictCountCells';
 
 export const NO_SYSTEM_TEXT = 'Part of no system';
 
@@ -43,12 +44,7 @@ export function SystemsSummary(props: {
           <TableHead>
             <TableRow>
               <TableCell>System</TableCell>
-              {VERDICT_SEVERITY_ORDER.map(verdict => (
-                <TableCell key={verdict} align="right">
-                  {verdict}
-                </TableCell>
-              ))}
-              <TableCell align="right">Total</TableCell>
+              <VerdictCountHeaderCells />
               <TableCell />
             </TableRow>
           </TableHead>
@@ -70,12 +66,10 @@ export function SystemsSummary(props: {
                     </Typography>
                   )}
                 </TableCell>
-                {VERDICT_SEVERITY_ORDER.map(verdict => (
-                  <TableCell key={verdict} align="right">
-                    {system.totals[verdict] ?? 0}
-                  </TableCell>
-                ))}
-                <TableCell align="right">{system.totalCount}</TableCell>
+                <VerdictCountCells
+                  totals={system.totals}
+                  totalCount={system.totalCount}
+                />
                 <TableCell>
                   {system.systemRef && (
                     <Button
