@@ -55,12 +55,13 @@ const LAYERS: { name: string; matches: (path: string) => boolean }[] = [
 
 const SRC = __dirname;
 
-/** Test files and test helpers are not part of the structure. */
+/** Test files, test helpers and Jest's setup file are not part of the structure. */
 function isProductionFile(path: string): boolean {
   return (
     /\.tsx?$/.test(path) &&
     !/\.test\.tsx?$/.test(path) &&
     !path.endsWith('.d.ts') &&
+    path !== 'setupTests.ts' &&
     !path.split('/').some(part => part.startsWith('__'))
   );
 }
