@@ -227,3 +227,45 @@ export function worstDetectionVerdict(
       worst = v;
   return worst;
 }
+
+// ---------------------------------------------------------------- controls and the API
+
+/**
+ * The controls the product evaluates per account. `cis-2.4` is the original verdict (trail →
+ * role → log group → delivery); `cis-3.x-detection` is whether anyone is told about what arrives
+ * in the integrated log group (detection-content.md). Results are kept per account and control.
+ */
+export const CONTROL_IDS = ['cis-2.4', 'cis-3.x-detection'] as const;
+export type ControlId = (typeof CONTROL_IDS)[number];
+export const DETECTION_CONTROL_ID: ControlId = 'cis-3.x-detection';
+
+/** The short form of an account's detection status, in listings and roll-ups. */
+export interface DetectionSummary {
+  verdict: DetectionVerdict;
+  /** The reason of the first failing (or erroring) check, in check order. */
+  reason?: DetectionReasonCode;
+  /** The checks that are not PASS (FAIL or ERROR), in check order. */
+  failingChecks: DetectionCheckId[];
+  /** ISO 8601: start of the open failure episode of this control, when FAIL. */
+  failingSince?: string;
+  /** ISO 8601. */
+  evaluatedAt: string;
+}
+
+/**
+ * `GET /v1/accounts/{accountId}/controls/cis-3.x-detection`: an account's detection result.
+ * The account's verdict is the worst of its checks (FAIL, ERROR, PASS, NOT_APPLICABLE).
+ */
+export interface AccountDetectionResult extends DetectionSummary {
+  accountId: string;
+  controlId: 'cis-3.x-detection';
+  /** The checks evaluated (the baseline 3.3–3.5 by default; all fourteen when configured). */
+  checks: DetectionCheckResult[];
+  /**
+   * When the account is covered only by an organization trail: the owner (management) account
+   * whose log group, and so whose detection result, it takes.
+   */
+  inheritedFrom?: string;
+  /** The run that produced it. */
+  runId?: string;
+}
