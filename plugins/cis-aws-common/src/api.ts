@@ -10,6 +10,7 @@ import type {
   TrailSecurityHubOpinion,
 } from './results';
 import type { Verdict } from './verdicts';
+import type { DetectionSummary } from './detection/types';
 
 /** Where an AWS account sits in the catalog. */
 export interface AccountMapping {
@@ -70,6 +71,12 @@ export interface AccountSummary extends AccountMapping {
    * first, each once (e.g. `ROLE_CANNOT_WRITE`). Empty when none does.
    */
   trailReasons?: string[];
+  /**
+   * The account's detection content (CIS 3.x, control `cis-3.x-detection`): absent until it has
+   * been evaluated, or when detection is turned off (`cisAws.detection.enabled: false`). The full
+   * result is `GET /v1/accounts/{accountId}/controls/cis-3.x-detection`.
+   */
+  detection?: DetectionSummary;
 }
 
 /** Links into the AWS console for a trail's chain. */
