@@ -135,7 +135,9 @@ async function latestFacts(
   headers: Headers,
 ): Promise<{ timestamp: string; days: number } | undefined> {
   const response = await request.get(
-    `${target.backend}/api/tech-insights/facts/latest?entity=${encodeURIComponent(
+    `${
+      target.backend
+    }/api/tech-insights/facts/latest?entity=${encodeURIComponent(
       target.entityRef,
     )}&ids[]=${TECH_INSIGHTS_RETRIEVER}`,
     { headers },
@@ -172,9 +174,9 @@ export async function expectTechInsightsAge(
         return facts ? Date.parse(facts.timestamp) : 0;
       },
       {
-        message: `Tech Insights facts of ${target.entityRef} taken after ${new Date(
-          after,
-        ).toISOString()}`,
+        message: `Tech Insights facts of ${
+          target.entityRef
+        } taken after ${new Date(after).toISOString()}`,
         timeout: timeoutMs,
         intervals: [2000, 5000],
       },
