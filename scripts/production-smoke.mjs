@@ -14,7 +14,8 @@
 //      plus e2e-tests/production/app-config.smoke.yaml, which points AWS at
 //      the simulator and the catalog at examples/.
 //   4. Waits for readiness and for every demo account to be evaluated.
-//   5. Runs e2e-tests/production/*.smoke.ts in Chromium (Playwright).
+//   5. Runs e2e-tests/production/*.smoke.ts in Chromium (Playwright); other arguments are
+//      passed to it (test files, or its options after `--`, e.g. `-- --grep owner`).
 //   6. Stops what it started, drops its databases, prints `N passed, N failed`
 //      last and writes .test-results/production.json ({ passed, failed }).
 //
@@ -38,7 +39,10 @@ import { waitForHttp } from './lib/wait.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
-const { values } = parseArgs({
+// Other arguments go to Playwright: test files, or after `--` its options, e.g.
+// `npm run test:production -- --skip-build -- --grep "owner"`.
+const { values, positionals: playwrightArgs } = parseArgs({
+  allowPositionals: true,
   options: {
     build: { type: 'boolean', default: false },
     'skip-build': { type: 'boolean', default: false },
@@ -208,6 +212,7 @@ function runPlaywright() {
       'test',
       '--config',
       join(root, 'e2e-tests/production/playwright.config.ts'),
+      ...playwrightArgs,
     ],
     {
       cwd: root,
