@@ -101,11 +101,21 @@ const ROUTES: RouteCase[] = [
   {
     route: 'GET /v1/owners',
     method: 'get',
-    path: '/v1/owners',
+    path: '/v1/owners?from=2026-11-01&to=2026-11-30',
     calls: s => s.owners.rankOwners,
     ok: 200,
-    badInput: [{ path: '/v1/owners?top=3', message: /Unrecognized key/ }],
-    serviceErrors: [],
+    badInput: [
+      { path: '/v1/owners?top=3', message: /Unrecognized key/ },
+      {
+        path: '/v1/owners?from=2026-02-30',
+        message: /from: is not a calendar day/,
+      },
+      {
+        path: '/v1/owners?from=2026-12-02&to=2026-12-01',
+        message: /"from" must not be after "to"/,
+      },
+    ],
+    serviceErrors: [new InputError('A period covers at most 800 days')],
   },
   {
     route: 'GET /v1/systems',
@@ -496,6 +506,22 @@ describe('createRouter', () => {
       },
       { credentials: mockCredentials.user() },
     );
+  });
+
+  it("hands the owners' ranking its period as UTC days, or none for the default", async () => {
+    services.owners.rankOwners.mockResolvedValue({} as never);
+    await request(app).get('/v1/owners?from=2026-11-01&to=2026-11-30');
+    await request(app).get('/v1/owners');
+    expect(services.owners.rankOwners.mock.calls).toEqual([
+      [
+        { from: '2026-11-01', to: '2026-11-30' },
+        { credentials: mockCredentials.user() },
+      ],
+      [
+        { from: undefined, to: undefined },
+        { credentials: mockCredentials.user() },
+      ],
+    ]);
   });
 
   it('hands the service a history range as instants', async () => {

@@ -24,6 +24,7 @@ import {
   entityQuerySchema,
   historyQuerySchema,
   noQuerySchema,
+  ownersQuerySchema,
   parseAccountId,
   parseEntityRefParams,
   parseInput,
@@ -97,9 +98,15 @@ export async function createRouter(
     res.json(page);
   });
 
+  /** The owners' ranking, with failure age and the time to fix within `from`..`to`. */
   router.get('/v1/owners', async (req, res) => {
-    parseInput(noQuerySchema, req.query);
-    res.json(await owners.rankOwners(await credentialsOf(req)));
+    const query = parseInput(ownersQuerySchema, req.query);
+    res.json(
+      await owners.rankOwners(
+        { from: query.from, to: query.to },
+        await credentialsOf(req),
+      ),
+    );
   });
 
   /** Per UTC day, accounts per verdict and the compliant share (organization or one entity). */

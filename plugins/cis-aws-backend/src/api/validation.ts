@@ -197,6 +197,14 @@ export const trendsQuerySchema = z
     message: '"from" must not be after "to"',
   });
 
+/** `GET /v1/owners`: the period of the time to fix (UTC days, inclusive). */
+export const ownersQuerySchema = z
+  .object({ from: utcDay.optional(), to: utcDay.optional() })
+  .strict()
+  .refine(q => !q.from || !q.to || q.from <= q.to, {
+    message: '"from" must not be after "to"',
+  });
+
 /** Routes that take no query parameters say so instead of ignoring a misspelt one. */
 export const noQuerySchema = z.object({}).strict();
 

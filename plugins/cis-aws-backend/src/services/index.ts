@@ -105,7 +105,7 @@ export function createApiServices(deps: {
       historyRetentionMs: options.historyRetentionMs,
     }),
     entities: DefaultEntityResultsService.create({ catalog, store }),
-    owners: DefaultOwnerRankingService.create({ store, access }),
+    owners: DefaultOwnerRankingService.create({ store, access, now }),
     trends: DefaultTrendService.create({ catalog, access, store, now }),
     evaluations: DefaultEvaluationService.create({
       engine,

@@ -46,6 +46,11 @@ export interface AccountsQuery {
 }
 
 /** The query of `GET /v1/trends`. */
+export interface OwnersQuery {
+  from?: string;
+  to?: string;
+}
+
 export interface TrendQuery {
   entityRef?: string;
   from?: string;
@@ -86,8 +91,11 @@ export interface CisAwsApi {
   requestRun(): Promise<RunRequestResponse>;
   /** One run, with its counts so far while it is going. */
   getRun(runId: string): Promise<EvaluationRun>;
-  /** Every owner's accounts by verdict, most failing first. */
-  listOwners(): Promise<OwnersResponse>;
+  /**
+   * Every owner's accounts by verdict, most failing first, with its failure age and the time
+   * to fix of the failures fixed within `from`..`to` (UTC days, inclusive; default the last 30).
+   */
+  listOwners(query?: OwnersQuery): Promise<OwnersResponse>;
   /** Every system's accounts by verdict, most failing first. */
   listSystems(): Promise<SystemsResponse>;
   /**
