@@ -94,6 +94,7 @@ const ROUTES: RouteCase[] = [
       { path: '/v1/accounts?offset=-1', message: /offset/ },
       { path: '/v1/accounts?sort=title', message: /Unrecognized key/ },
       { path: '/v1/accounts?noOwner=yes', message: /noOwner/ },
+      { path: '/v1/accounts?mine=1', message: /mine/ },
       { path: '/v1/accounts?orderBy=failingFor', message: /orderBy/ },
     ],
     serviceErrors: [],
@@ -522,6 +523,18 @@ describe('createRouter', () => {
         { credentials: mockCredentials.user() },
       ],
     ]);
+  });
+
+  it('hands the service "mine": the caller\'s own accounts', async () => {
+    services.accounts.listAccounts.mockResolvedValue({} as never);
+    await request(app).get('/v1/accounts?mine=true&orderBy=verdict');
+    expect(services.accounts.listAccounts).toHaveBeenCalledWith(
+      expect.objectContaining({
+        mine: true,
+        orderBy: { field: 'verdict', direction: 'asc' },
+      }),
+      { credentials: mockCredentials.user() },
+    );
   });
 
   it('hands the service a history range as instants', async () => {

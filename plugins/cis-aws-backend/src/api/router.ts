@@ -83,6 +83,7 @@ export async function createRouter(
         verdicts: query.verdict,
         ownerRefs: query.owner,
         noOwner: query.noOwner,
+        mine: query.mine,
         entityRefs: query.entityRef,
         systemRefs: query.system,
         search: query.search,

@@ -60,6 +60,10 @@ export const accountsQuerySchema = z
       .enum(['true', 'false'])
       .transform(value => value === 'true')
       .optional(),
+    mine: z
+      .enum(['true', 'false'])
+      .transform(value => value === 'true')
+      .optional(),
     // PostgreSQL's OFFSET is a bigint: a larger number would be a database error, not a page.
     offset: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),

@@ -101,6 +101,7 @@ export function createApiServices(deps: {
     accounts: DefaultAccountResultsService.create({
       store,
       access,
+      userInfo: deps.userInfo,
       securityHubRegion,
       historyRetentionMs: options.historyRetentionMs,
     }),
