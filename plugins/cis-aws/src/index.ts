@@ -9,6 +9,8 @@ export {
   EntityCisAwsCard,
   EntityCisAwsContent,
   CisAwsPage,
+  HomePageCisAwsMyAccountsCard,
+  CisAwsMyAccountsList,
 } from './plugin';
 export { isCisAwsAvailable } from './conditions';
 export { cisAwsApiRef } from './api/CisAwsApi';

@@ -29,6 +29,8 @@ export interface AccountsQuery {
   owner?: string[];
   /** Only accounts whose entity names no owner. */
   noOwner?: boolean;
+  /** Only the signed-in user's accounts: owned by them or one of their groups. */
+  mine?: boolean;
   system?: string[];
   entityRef?: string[];
   search?: string;
