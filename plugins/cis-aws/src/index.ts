@@ -13,6 +13,10 @@ export {
   CisAwsMyAccountsList,
 } from './plugin';
 export { isCisAwsAvailable } from './conditions';
+export {
+  createCisAwsCatalogColumn,
+  CisAwsCatalogCell,
+} from './components/CatalogColumn';
 export { cisAwsApiRef } from './api/CisAwsApi';
 export type { CisAwsApi, AccountsQuery } from './api/CisAwsApi';
 export { CisAwsClient } from './api/CisAwsClient';
