@@ -27,6 +27,7 @@ import {
   AccountsQuery,
   CisAwsApi,
   EvidenceDownload,
+  OwnersQuery,
   TrendQuery,
 } from './CisAwsApi';
 

@@ -1,3 +1,4 @@
+import { AccountSummary } from '@cis-aws/plugin-cis-aws-common';
 import { screen, within } from '@testing-library/react';
 import { http, HttpResponse } from 'msw';
 import accountsList from '../../__fixtures__/accounts-list.json';
@@ -11,12 +12,15 @@ import { HomePageCisAwsMyAccountsCard } from './HomePageCisAwsMyAccountsCard';
 
 setupMswServer();
 
-const CHECKOUT = accountsList.items.filter(
+const CHECKOUT = (accountsList.items as AccountSummary[]).filter(
   a => a.ownerRef === 'group:default/checkout-team',
 );
 
 /** The backend answering `mine=true` with the checkout team's accounts, worst first. */
-function answerMine(items = CHECKOUT, totalCount = items.length) {
+function answerMine(
+  items: AccountSummary[] = CHECKOUT,
+  totalCount = items.length,
+) {
   const asked: URLSearchParams[] = [];
   server.use(
     http.get(`${BACKEND}/v1/accounts`, ({ request }) => {
