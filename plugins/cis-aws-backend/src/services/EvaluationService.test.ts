@@ -158,13 +158,11 @@ describe('DefaultEvaluationService', () => {
 
   it('lets an owner (through a group of their ownership refs) evaluate without the permission', async () => {
     const { service, engine } = setup({ allow: false });
-    await expect(
-      service.evaluateAccount(ACCOUNT, OWNER),
-    ).resolves.toMatchObject({ accountId: ACCOUNT });
+    await expect(service.evaluateAccount(ACCOUNT, OWNER)).resolves.toMatchObject(
+      { accountId: ACCOUNT },
+    );
     expect(engine.evaluateOne).toHaveBeenCalledTimes(1);
-    await expect(
-      service.getEvaluationAccess(ACCOUNT, OWNER),
-    ).resolves.toMatchObject({
+    await expect(service.getEvaluationAccess(ACCOUNT, OWNER)).resolves.toMatchObject({
       allowed: true,
       basis: 'OWNER',
     });
@@ -180,9 +178,7 @@ describe('DefaultEvaluationService', () => {
       message: expect.stringContaining('again in 40 s'),
     });
     expect(engine.evaluateOne).not.toHaveBeenCalled();
-    await expect(
-      service.getEvaluationAccess(ACCOUNT, OWNER),
-    ).resolves.toMatchObject({
+    await expect(service.getEvaluationAccess(ACCOUNT, OWNER)).resolves.toMatchObject({
       allowed: false,
       basis: 'RATE_LIMITED',
       retryAt: new Date(Date.parse(at(0)) + MINUTE).toISOString(),
@@ -201,17 +197,15 @@ describe('DefaultEvaluationService', () => {
       nowMinute: 150,
       scheduledRunAt: at(60),
     });
-    await expect(service.getEvaluationAccess(ACCOUNT, CALLER)).resolves.toEqual(
-      {
-        accountId: ACCOUNT,
-        allowed: false,
-        basis: 'NOT_OWNER',
-        message: expect.stringContaining(OWNER_GROUP),
-        // Runs at 01:00, hourly: 02:00 has passed at 02:30, the next is 03:00.
-        nextScheduledAt: at(180),
-        schedule: 'every 1 hour',
-      },
-    );
+    await expect(service.getEvaluationAccess(ACCOUNT, CALLER)).resolves.toEqual({
+      accountId: ACCOUNT,
+      allowed: false,
+      basis: 'NOT_OWNER',
+      message: expect.stringContaining(OWNER_GROUP),
+      // Runs at 01:00, hourly: 02:00 has passed at 02:30, the next is 03:00.
+      nextScheduledAt: at(180),
+      schedule: 'every 1 hour',
+    });
   });
 
   it('refuses a caller without cis-aws.account.evaluate with 403, evaluating nothing', async () => {

@@ -4,11 +4,7 @@ import {
   PermissionsService,
   UserInfoService,
 } from '@backstage/backend-plugin-api';
-import {
-  CustomErrorBase,
-  NotAllowedError,
-  NotFoundError,
-} from '@backstage/errors';
+import { CustomErrorBase, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   AccountDetail,
@@ -124,9 +120,7 @@ export class DefaultEvaluationService implements EvaluationService {
         decision.message,
         Math.max(
           1,
-          Math.ceil(
-            (Date.parse(decision.retryAt!) - this.now().getTime()) / 1000,
-          ),
+          Math.ceil((Date.parse(decision.retryAt!) - this.now().getTime()) / 1000),
         ),
       );
     }
@@ -215,9 +209,7 @@ export class DefaultEvaluationService implements EvaluationService {
         message: 'You may evaluate any account you can see.',
       };
     }
-    if (
-      !(await callerOwns(this.deps.userInfo, credentials, mapping?.ownerRef))
-    ) {
+    if (!(await callerOwns(this.deps.userInfo, credentials, mapping?.ownerRef))) {
       return {
         accountId,
         allowed: false,

@@ -227,7 +227,9 @@ export class DatabaseEvaluationStore
         .first();
       if (previous && isOlder(evaluation.evaluatedAt, previous.evaluated_at)) {
         // A slower, overlapping run must not hide a newer result, nor write history backwards.
-        const starts = await openAccountEpisodeStarts(trx, [mapping.accountId]);
+        const starts = await openAccountEpisodeStarts(trx, [
+          mapping.accountId,
+        ]);
         return {
           trailChanges: [],
           summary: summaryFromRow({
