@@ -564,6 +564,41 @@ describe('cis-aws backend plugin against the simulated AWS', () => {
       totalCount: 3,
       totals: { PASS: 1, FAIL: 1, ERROR: 1 },
     });
+    // Failure age from the episodes the run opened; nothing fixed yet.
+    expect(res.body.owners[0].failureAge).toEqual({
+      openCount: 2,
+      oldestFailingSince: expect.any(String),
+      fixedCount: 0,
+    });
+    expect(res.body.owners[3].failureAge).toEqual({
+      openCount: 0,
+      fixedCount: 0,
+    });
+    expect(res.body.period.to).toBe(new Date().toISOString().slice(0, 10));
+  });
+
+  it("lists the signed-in user's own accounts with mine=true, through their groups", async () => {
+    const server = await startCisAwsBackend({ sim });
+    await runAll(server);
+    const res = await request(server)
+      .get('/api/cis-aws/v1/accounts?mine=true')
+      .set('Authorization', GUEST);
+    expect(res.status).toBe(200);
+    expect(res.body.items.length).toBeGreaterThan(0);
+    expect(
+      res.body.items.every(
+        (a: { ownerRef?: string }) =>
+          a.ownerRef === 'group:default/security-team',
+      ),
+    ).toBe(true);
+    const all = await request(server)
+      .get('/api/cis-aws/v1/accounts')
+      .set('Authorization', GUEST);
+    expect(res.body.totalCount).toBeLessThan(all.body.totalCount);
+    const service = await request(server)
+      .get('/api/cis-aws/v1/accounts?mine=true')
+      .set('Authorization', mockCredentials.service.header());
+    expect(service.status).toBe(400);
   });
 
   it('filters the list by verdict and owner, with totals over the filtered set', async () => {

@@ -258,12 +258,31 @@ export interface HistoryResponse {
   retentionDays: number;
 }
 
+/**
+ * One owner's failure age and time to fix (contract "Failure age"), from its accounts' failure
+ * episodes: an episode starts with the first FAIL after a PASS and ends only with a PASS.
+ */
+export interface OwnerFailureAge {
+  /** Its accounts with an open failure episode (failing now, or ERROR/EXEMPT within one). */
+  openCount: number;
+  /** Start of the oldest open episode: how long its oldest failure has lasted. */
+  oldestFailingSince?: string;
+  /** Episodes of its accounts that were fixed (ended with a PASS) within the period. */
+  fixedCount: number;
+  /** Median length of those episodes, in ms; absent when none was fixed. */
+  medianTimeToFixMs?: number;
+  /** Longest of those episodes, in ms; absent when none was fixed. */
+  maxTimeToFixMs?: number;
+}
+
 /** One owner's accounts by verdict, for the organization page's ranking. */
 export interface OwnerSummary {
   /** The owner's entity ref; absent for accounts nobody owns. */
   ownerRef?: string;
   totalCount: number;
   totals: VerdictTotals;
+  /** Failure age now, and time to fix within {@link OwnersResponse.period}. */
+  failureAge: OwnerFailureAge;
 }
 
 /** One system's accounts per verdict (the organization page's roll-up by system). */
@@ -282,6 +301,8 @@ export interface SystemsResponse {
 export interface OwnersResponse {
   /** Owners with the most failing accounts first (then erroring, then by name). */
   owners: OwnerSummary[];
+  /** The UTC days (YYYY-MM-DD, both inclusive) whose fixed episodes time to fix is over. */
+  period: { from: string; to: string };
 }
 
 /** A CloudTrail event that caused an evaluation (cisAws.events, docs/events.md). */

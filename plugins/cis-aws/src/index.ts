@@ -9,8 +9,14 @@ export {
   EntityCisAwsCard,
   EntityCisAwsContent,
   CisAwsPage,
+  HomePageCisAwsMyAccountsCard,
+  CisAwsMyAccountsList,
 } from './plugin';
 export { isCisAwsAvailable } from './conditions';
+export {
+  createCisAwsCatalogColumn,
+  CisAwsCatalogCell,
+} from './components/CatalogColumn';
 export { cisAwsApiRef } from './api/CisAwsApi';
 export type { CisAwsApi, AccountsQuery } from './api/CisAwsApi';
 export { CisAwsClient } from './api/CisAwsClient';

@@ -54,3 +54,31 @@ export const CisAwsPage = cisAwsPlugin.provide(
     mountPoint: rootRouteRef,
   }),
 );
+
+/**
+ * "My AWS accounts": a home-page card with the CIS 2.4 status of the accounts the signed-in
+ * user's groups own. Put it on any home page (a Grid item; with `@backstage/plugin-home`, in
+ * the home page's grid like its other cards).
+ */
+export const HomePageCisAwsMyAccountsCard = cisAwsPlugin.provide(
+  createComponentExtension({
+    name: 'HomePageCisAwsMyAccountsCard',
+    component: {
+      lazy: () =>
+        import('./components/HomePage').then(
+          m => m.HomePageCisAwsMyAccountsCard,
+        ),
+    },
+  }),
+);
+
+/** The card's content alone (no card frame), for a home page that draws its own frames. */
+export const CisAwsMyAccountsList = cisAwsPlugin.provide(
+  createComponentExtension({
+    name: 'CisAwsMyAccountsList',
+    component: {
+      lazy: () =>
+        import('./components/HomePage').then(m => m.CisAwsMyAccountsList),
+    },
+  }),
+);

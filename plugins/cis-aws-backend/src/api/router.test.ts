@@ -94,6 +94,7 @@ const ROUTES: RouteCase[] = [
       { path: '/v1/accounts?offset=-1', message: /offset/ },
       { path: '/v1/accounts?sort=title', message: /Unrecognized key/ },
       { path: '/v1/accounts?noOwner=yes', message: /noOwner/ },
+      { path: '/v1/accounts?mine=1', message: /mine/ },
       { path: '/v1/accounts?orderBy=failingFor', message: /orderBy/ },
     ],
     serviceErrors: [],
@@ -101,11 +102,21 @@ const ROUTES: RouteCase[] = [
   {
     route: 'GET /v1/owners',
     method: 'get',
-    path: '/v1/owners',
+    path: '/v1/owners?from=2026-11-01&to=2026-11-30',
     calls: s => s.owners.rankOwners,
     ok: 200,
-    badInput: [{ path: '/v1/owners?top=3', message: /Unrecognized key/ }],
-    serviceErrors: [],
+    badInput: [
+      { path: '/v1/owners?top=3', message: /Unrecognized key/ },
+      {
+        path: '/v1/owners?from=2026-02-30',
+        message: /from: is not a calendar day/,
+      },
+      {
+        path: '/v1/owners?from=2026-12-02&to=2026-12-01',
+        message: /"from" must not be after "to"/,
+      },
+    ],
+    serviceErrors: [new InputError('A period covers at most 800 days')],
   },
   {
     route: 'GET /v1/systems',
@@ -494,6 +505,34 @@ describe('createRouter', () => {
         offset: 50,
         limit: 25,
       },
+      { credentials: mockCredentials.user() },
+    );
+  });
+
+  it("hands the owners' ranking its period as UTC days, or none for the default", async () => {
+    services.owners.rankOwners.mockResolvedValue({} as never);
+    await request(app).get('/v1/owners?from=2026-11-01&to=2026-11-30');
+    await request(app).get('/v1/owners');
+    expect(services.owners.rankOwners.mock.calls).toEqual([
+      [
+        { from: '2026-11-01', to: '2026-11-30' },
+        { credentials: mockCredentials.user() },
+      ],
+      [
+        { from: undefined, to: undefined },
+        { credentials: mockCredentials.user() },
+      ],
+    ]);
+  });
+
+  it('hands the service "mine": the caller\'s own accounts', async () => {
+    services.accounts.listAccounts.mockResolvedValue({} as never);
+    await request(app).get('/v1/accounts?mine=true&orderBy=verdict');
+    expect(services.accounts.listAccounts).toHaveBeenCalledWith(
+      expect.objectContaining({
+        mine: true,
+        orderBy: { field: 'verdict', direction: 'asc' },
+      }),
       { credentials: mockCredentials.user() },
     );
   });

@@ -24,6 +24,7 @@ import {
   entityQuerySchema,
   historyQuerySchema,
   noQuerySchema,
+  ownersQuerySchema,
   parseAccountId,
   parseEntityRefParams,
   parseInput,
@@ -82,6 +83,7 @@ export async function createRouter(
         verdicts: query.verdict,
         ownerRefs: query.owner,
         noOwner: query.noOwner,
+        mine: query.mine,
         entityRefs: query.entityRef,
         systemRefs: query.system,
         search: query.search,
@@ -97,9 +99,15 @@ export async function createRouter(
     res.json(page);
   });
 
+  /** The owners' ranking, with failure age and the time to fix within `from`..`to`. */
   router.get('/v1/owners', async (req, res) => {
-    parseInput(noQuerySchema, req.query);
-    res.json(await owners.rankOwners(await credentialsOf(req)));
+    const query = parseInput(ownersQuerySchema, req.query);
+    res.json(
+      await owners.rankOwners(
+        { from: query.from, to: query.to },
+        await credentialsOf(req),
+      ),
+    );
   });
 
   /** Per UTC day, accounts per verdict and the compliant share (organization or one entity). */

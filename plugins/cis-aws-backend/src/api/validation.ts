@@ -60,6 +60,10 @@ export const accountsQuerySchema = z
       .enum(['true', 'false'])
       .transform(value => value === 'true')
       .optional(),
+    mine: z
+      .enum(['true', 'false'])
+      .transform(value => value === 'true')
+      .optional(),
     // PostgreSQL's OFFSET is a bigint: a larger number would be a database error, not a page.
     offset: z.coerce.number().int().min(0).max(2_147_483_647).optional(),
     limit: z.coerce.number().int().min(1).max(1000).optional(),
@@ -192,6 +196,14 @@ export const trendsQuerySchema = z
     to: utcDay.optional(),
     groupBy: z.enum(['day']).optional(),
   })
+  .strict()
+  .refine(q => !q.from || !q.to || q.from <= q.to, {
+    message: '"from" must not be after "to"',
+  });
+
+/** `GET /v1/owners`: the period of the time to fix (UTC days, inclusive). */
+export const ownersQuerySchema = z
+  .object({ from: utcDay.optional(), to: utcDay.optional() })
   .strict()
   .refine(q => !q.from || !q.to || q.from <= q.to, {
     message: '"from" must not be after "to"',

@@ -1,3 +1,4 @@
+import { mockCredentials } from '@backstage/backend-test-utils';
 import {
   aMapping,
   accountId,
@@ -18,6 +19,14 @@ const READABLE = accountId(1);
 const HIDDEN = accountId(2);
 const DAY = 24 * 60;
 
+/** Alice, as Backstage's identity resolves her: a member of the platform group. */
+const ALICE_IN_PLATFORM = {
+  getUserInfo: async () => ({
+    userEntityRef: 'user:default/alice',
+    ownershipEntityRefs: ['user:default/alice', 'group:default/platform'],
+  }),
+};
+
 describe.each(databases.eachSupportedId())(
   'DefaultAccountResultsService on %s',
   databaseId => {
@@ -37,6 +46,7 @@ describe.each(databases.eachSupportedId())(
       const service = DefaultAccountResultsService.create({
         store,
         access: accessTo([accountEntity(READABLE)]),
+        userInfo: ALICE_IN_PLATFORM,
         securityHubRegion: 'us-east-1',
         historyRetentionMs: 400 * 86_400_000,
       });
@@ -48,6 +58,58 @@ describe.each(databases.eachSupportedId())(
       const page = await service.listAccounts({ limit: 10 }, CALLER);
       expect(page.items.map(a => a.accountId)).toEqual([READABLE]);
       expect(page).toMatchObject({ totalCount: 1, offset: 0, limit: 10 });
+    });
+
+    it('lists with "mine" the accounts of the caller\'s groups that the catalog lets them read', async () => {
+      const { store } = await createStore(databases, databaseId);
+      const owned = [accountId(11), accountId(12), accountId(13)];
+      await store.saveResult({
+        mapping: aMapping(owned[0]),
+        evaluation: anEvaluation(owned[0], 'FAIL'),
+      });
+      await store.saveResult({
+        mapping: aMapping(owned[1], { ownerRef: 'group:default/other' }),
+        evaluation: anEvaluation(owned[1], 'FAIL'),
+      });
+      await store.saveResult({
+        mapping: aMapping(owned[2]), // the platform group's, but not readable
+        evaluation: anEvaluation(owned[2], 'PASS'),
+      });
+      const service = DefaultAccountResultsService.create({
+        store,
+        access: accessTo([
+          accountEntity(owned[0]),
+          accountEntity(owned[1], { owner: 'group:default/other' }),
+        ]),
+        userInfo: ALICE_IN_PLATFORM,
+        securityHubRegion: 'us-east-1',
+        historyRetentionMs: 400 * 86_400_000,
+      });
+
+      const mine = await service.listAccounts({ mine: true }, CALLER);
+      expect(mine.items.map(a => a.accountId)).toEqual([owned[0]]);
+      expect(mine.totals.FAIL).toBe(1);
+      // With an owner filter: the owners both name, here none.
+      const none = await service.listAccounts(
+        { mine: true, ownerRefs: ['group:default/other'] },
+        CALLER,
+      );
+      expect(none).toMatchObject({ items: [], totalCount: 0 });
+      const all = await service.listAccounts({}, CALLER);
+      expect(all.totalCount).toBe(2);
+    });
+
+    it('refuses "mine" to a service, which owns nothing', async () => {
+      const { service } = await setup();
+      await expect(
+        service.listAccounts(
+          { mine: true },
+          { credentials: mockCredentials.service() },
+        ),
+      ).rejects.toMatchObject({
+        name: 'InputError',
+        message: /signed-in user/,
+      });
     });
 
     it('answers a readable account with console links per trail, and a hidden one like an unknown one', async () => {

@@ -1,18 +1,31 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import {
+  BackstageCredentials,
+  UserInfoService,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   AccountDetail,
   AccountsListResponse,
   HistoryResponse,
+  VERDICTS,
+  VerdictTotals,
 } from '@cis-aws/plugin-cis-aws-common';
 import { AccountQuery, EvaluationStore } from '../storage/EvaluationStore';
 import { CatalogAccess } from './CatalogAccess';
+import { callerOwnershipRefs } from './ownership';
 import { servedAccountDetail } from './servedAccountDetail';
 
 /** Filters, order and page of the accounts list, as the request gave them. */
 export type AccountListQuery = Omit<
   AccountQuery,
   'readableEntityRefs' | 'hiddenEntityRefs'
->;
+> & {
+  /**
+   * Only the accounts the caller owns: whose entity's owner is the signed-in user or one of
+   * their groups (their ownership refs). With `ownerRefs`, the owners both name.
+   */
+  mine?: boolean;
+};
 
 /**
  * The stored results of the accounts a caller may read: the list, one account with its trails
@@ -45,8 +58,14 @@ export interface AccountResultsServiceDeps {
     'listAccounts' | 'getAccount' | 'getHistory' | 'listEpisodes'
   >;
   access: CatalogAccess;
+  /** Who the caller is and which groups they belong to, for `mine`. */
+  userInfo: Pick<UserInfoService, 'getUserInfo'>;
   securityHubRegion: string;
   historyRetentionMs: number;
+}
+
+function emptyTotals(): VerdictTotals {
+  return Object.fromEntries(VERDICTS.map(v => [v, 0])) as VerdictTotals;
 }
 
 export class DefaultAccountResultsService implements AccountResultsService {
@@ -60,10 +79,34 @@ export class DefaultAccountResultsService implements AccountResultsService {
     query: AccountListQuery,
     { credentials }: { credentials: BackstageCredentials },
   ): Promise<AccountsListResponse> {
+    const { mine, ...filters } = query;
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 50;
+    if (mine) {
+      const owned = await callerOwnershipRefs(this.deps.userInfo, credentials);
+      if (!owned) {
+        throw new InputError(
+          '"mine" lists the accounts of a signed-in user\'s groups; a service owns none',
+        );
+      }
+      const lower = (ref: string) => ref.toLocaleLowerCase('en-US');
+      const asked = filters.ownerRefs?.length
+        ? new Set(filters.ownerRefs.map(lower))
+        : undefined;
+      filters.ownerRefs = owned.filter(ref => !asked || asked.has(lower(ref)));
+      if (filters.ownerRefs.length === 0) {
+        // Nobody to match: an empty owner list would not filter at all.
+        return {
+          items: [],
+          totalCount: 0,
+          totals: emptyTotals(),
+          offset,
+          limit,
+        };
+      }
+    }
     const page = await this.deps.store.listAccounts({
-      ...query,
+      ...filters,
       offset,
       limit,
       ...(await this.deps.access.accountVisibility(credentials)),

@@ -48,6 +48,7 @@ describe('rankSystems', () => {
     const visibility = { readableEntityRefs: new Set(['resource:default/a']) };
     const store = {
       countAccountsByOwner: jest.fn(),
+      listOwnerEpisodes: jest.fn(),
       countAccountsBySystem: jest.fn(async () => [
         { totals: { PASS: 0, FAIL: 1, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 } },
         {

@@ -1,18 +1,42 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
 import {
   AccountSummary,
+  OwnerFailureAge,
   OwnerSummary,
   OwnersResponse,
   SystemsResponse,
 } from '@cis-aws/plugin-cis-aws-common';
-import { EvaluationStore, OwnerCounts } from '../storage/EvaluationStore';
+import {
+  EvaluationStore,
+  OwnerCounts,
+  OwnerEpisodes,
+} from '../storage/EvaluationStore';
 import { CatalogAccess } from './CatalogAccess';
+import {
+  DEFAULT_TREND_DAYS,
+  MAX_TREND_DAYS,
+  addDays,
+  dayOf,
+  daysBetween,
+} from './TrendService';
 
-/** The platform team's ranking: every owner's accounts by verdict, worst first. */
+/** An owner's (or a system's) accounts by verdict, before failure age is added. */
+export type RankedCounts = Omit<OwnerSummary, 'failureAge'>;
+
+/**
+ * The platform team's ranking: every owner's accounts by verdict, worst first, with the failure
+ * age of each and the time its failures took to fix.
+ */
 export interface OwnerRankingService {
-  rankOwners(options: {
-    credentials: BackstageCredentials;
-  }): Promise<OwnersResponse>;
+  /**
+   * Time to fix is over the episodes that ended within the period: `from` and `to` (UTC days,
+   * YYYY-MM-DD, inclusive) default to the last 30 days, as the organization page's trend.
+   */
+  rankOwners(
+    request: { from?: string; to?: string },
+    options: { credentials: BackstageCredentials },
+  ): Promise<OwnersResponse>;
   /** The same roll-up by system: which product's accounts fail. */
   rankSystems(options: {
     credentials: BackstageCredentials;
@@ -25,7 +49,7 @@ const byName = new Intl.Collator();
 /** Owners by failing accounts, then erroring ones, then by name; nobody's accounts last. */
 export function rankOwnerCounts(
   counts: readonly OwnerCounts[],
-): OwnerSummary[] {
+): RankedCounts[] {
   return counts
     .map(({ ownerRef, totals }) => ({
       ...(ownerRef ? { ownerRef } : {}),
@@ -45,7 +69,7 @@ export function rankOwnerCounts(
 /** The ranking of individual accounts' owners (what the store's grouped counts stand for). */
 export function rankOwners(
   accounts: readonly Pick<AccountSummary, 'ownerRef' | 'verdict'>[],
-): OwnerSummary[] {
+): RankedCounts[] {
   const byOwner = new Map<string, OwnerCounts>();
   for (const account of accounts) {
     const key = account.ownerRef ?? '';
@@ -63,9 +87,32 @@ export function rankOwners(
 export interface OwnerRankingServiceDeps {
   store: Pick<
     EvaluationStore,
-    'countAccountsByOwner' | 'countAccountsBySystem'
+    'countAccountsByOwner' | 'countAccountsBySystem' | 'listOwnerEpisodes'
   >;
-  access: CatalogAccess;
+  access: Pick<CatalogAccess, 'accountVisibility'>;
+  now?: () => Date;
+}
+
+/** An owner's failure age from its episodes as stored (none: nothing open, nothing fixed). */
+export function failureAgeOf(episodes?: OwnerEpisodes): OwnerFailureAge {
+  const durations = [...(episodes?.fixDurationsMs ?? [])].sort((a, b) => a - b);
+  const middle = Math.floor(durations.length / 2);
+  return {
+    openCount: episodes?.openCount ?? 0,
+    ...(episodes?.oldestOpenSince
+      ? { oldestFailingSince: episodes.oldestOpenSince }
+      : {}),
+    fixedCount: durations.length,
+    ...(durations.length > 0
+      ? {
+          medianTimeToFixMs:
+            durations.length % 2 === 1
+              ? durations[middle]
+              : Math.round((durations[middle - 1] + durations[middle]) / 2),
+          maxTimeToFixMs: durations[durations.length - 1],
+        }
+      : {}),
+  };
 }
 
 /** One grouped count in the database over the accounts the caller may read. */
@@ -76,15 +123,42 @@ export class DefaultOwnerRankingService implements OwnerRankingService {
 
   private constructor(private readonly deps: OwnerRankingServiceDeps) {}
 
-  async rankOwners({
-    credentials,
-  }: {
-    credentials: BackstageCredentials;
-  }): Promise<OwnersResponse> {
-    const counts = await this.deps.store.countAccountsByOwner(
-      await this.deps.access.accountVisibility(credentials),
-    );
-    return { owners: rankOwnerCounts(counts) };
+  async rankOwners(
+    request: { from?: string; to?: string },
+    { credentials }: { credentials: BackstageCredentials },
+  ): Promise<OwnersResponse> {
+    const period = this.periodOf(request);
+    const visibility = await this.deps.access.accountVisibility(credentials);
+    const [counts, episodes] = await Promise.all([
+      this.deps.store.countAccountsByOwner(visibility),
+      this.deps.store.listOwnerEpisodes(visibility, {
+        from: new Date(`${period.from}T00:00:00.000Z`),
+        to: new Date(`${period.to}T23:59:59.999Z`),
+      }),
+    ]);
+    const episodesByOwner = new Map(episodes.map(e => [e.ownerRef ?? '', e]));
+    return {
+      owners: rankOwnerCounts(counts).map(owner => ({
+        ...owner,
+        failureAge: failureAgeOf(episodesByOwner.get(owner.ownerRef ?? '')),
+      })),
+      period,
+    };
+  }
+
+  private periodOf(request: { from?: string; to?: string }): {
+    from: string;
+    to: string;
+  } {
+    const to = request.to ?? dayOf((this.deps.now ?? (() => new Date()))());
+    const from = request.from ?? addDays(to, -(DEFAULT_TREND_DAYS - 1));
+    if (from > to) throw new InputError('"from" must not be after "to"');
+    if (daysBetween(from, to) > MAX_TREND_DAYS) {
+      throw new InputError(
+        `A period covers at most ${MAX_TREND_DAYS} days; ask for a shorter one`,
+      );
+    }
+    return { from, to };
   }
 
   async rankSystems({

@@ -101,11 +101,12 @@ export function createApiServices(deps: {
     accounts: DefaultAccountResultsService.create({
       store,
       access,
+      userInfo: deps.userInfo,
       securityHubRegion,
       historyRetentionMs: options.historyRetentionMs,
     }),
     entities: DefaultEntityResultsService.create({ catalog, store }),
-    owners: DefaultOwnerRankingService.create({ store, access }),
+    owners: DefaultOwnerRankingService.create({ store, access, now }),
     trends: DefaultTrendService.create({ catalog, access, store, now }),
     evaluations: DefaultEvaluationService.create({
       engine,

@@ -209,7 +209,7 @@ describe.each(databases.eachSupportedId())(
     it('Alice sees exactly the accounts the catalog lets her read, in every view, with one catalog stream', async () => {
       const alice = { credentials: ALICE };
       const list = await services.accounts.listAccounts({ limit: 1000 }, alice);
-      const owners = await services.owners.rankOwners(alice);
+      const owners = await services.owners.rankOwners({}, alice);
       const org = await services.entities.getEntityResult(
         'group:default/org',
         alice,
@@ -250,7 +250,7 @@ describe.each(databases.eachSupportedId())(
           (await services.accounts.listAccounts({}, { credentials }))
             .totalCount,
         ).toBe(ACCOUNTS);
-        const owners = await services.owners.rankOwners({ credentials });
+        const owners = await services.owners.rankOwners({}, { credentials });
         expect(
           owners.owners.reduce((sum, owner) => sum + owner.totalCount, 0),
         ).toBe(ACCOUNTS);
@@ -264,7 +264,10 @@ describe.each(databases.eachSupportedId())(
         {},
         { credentials: NOBODY },
       );
-      const owners = await services.owners.rankOwners({ credentials: NOBODY });
+      const owners = await services.owners.rankOwners(
+        {},
+        { credentials: NOBODY },
+      );
       expect(list.totalCount).toBe(0);
       expect(list.items).toEqual([]);
       expect(owners.owners).toEqual([]);

@@ -24,6 +24,7 @@ import {
   EvidenceChainStore,
   ExceptionStore,
   OwnerCounts,
+  OwnerEpisodes,
   SaveOutcome,
   SystemCounts,
   StoredAccountDetail,
@@ -49,6 +50,7 @@ import {
   whereInSet,
 } from './accountListing';
 import { runFromRow } from './runRows';
+import { listOwnerEpisodes } from './ownerFailureAge';
 import {
   advanceEpisodes,
   listEpisodes,
@@ -413,6 +415,13 @@ export class DatabaseEvaluationStore
       ({ ref, totals }) =>
         ref === null ? { totals } : { ownerRef: ref, totals },
     );
+  }
+
+  async listOwnerEpisodes(
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+    period: { from: Date; to: Date },
+  ): Promise<OwnerEpisodes[]> {
+    return listOwnerEpisodes(this.db, this.dialect, query, period);
   }
 
   async countAccountsBySystem(

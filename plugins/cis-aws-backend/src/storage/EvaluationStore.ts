@@ -85,6 +85,18 @@ export interface OwnerCounts {
   totals: VerdictTotals;
 }
 
+/** One owner's episodes as stored; the numbers are derived by the service. */
+export interface OwnerEpisodes {
+  /** The account entity's owner as stored; absent for accounts nobody owns. */
+  ownerRef?: string;
+  /** Accounts with an open episode. */
+  openCount: number;
+  /** Start of the oldest open episode. */
+  oldestOpenSince?: string;
+  /** Lengths of the episodes that ended within the period, in ms. */
+  fixDurationsMs: number[];
+}
+
 export interface SystemCounts {
   systemRef?: string;
   totals: VerdictTotals;
@@ -146,6 +158,16 @@ export interface EvaluationStore {
   countAccountsBySystem(
     query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
   ): Promise<SystemCounts[]>;
+
+  /**
+   * Per owner of the accounts the filter lets through: their accounts' open failure episodes
+   * and the lengths of those that ended in the period (both ends inclusive). Owners without
+   * any episode are absent.
+   */
+  listOwnerEpisodes(
+    query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
+    period: { from: Date; to: Date },
+  ): Promise<OwnerEpisodes[]>;
 
   /** The entity refs of every stored account, lower-cased. */
   listEntityRefs(): Promise<string[]>;

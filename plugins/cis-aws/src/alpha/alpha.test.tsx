@@ -8,6 +8,7 @@ import {
 import plugin, {
   cisAwsEntityCard,
   cisAwsEntityContent,
+  cisAwsMyAccountsPage,
   cisAwsPage,
 } from './index';
 
@@ -39,6 +40,7 @@ describe('cis-aws for the new frontend system', () => {
       'entity-card:cis-aws/cis-aws',
       'entity-content:cis-aws/cis-aws',
       'page:cis-aws',
+      'page:cis-aws/my-accounts',
     ]) {
       expect(plugin.getExtension(id as never)).toBeDefined();
     }
@@ -64,5 +66,13 @@ describe('cis-aws for the new frontend system', () => {
     expect(
       createExtensionTester(cisAwsPage).get(coreExtensionData.routePath),
     ).toBe('/cis-aws');
+  });
+
+  it('mounts "My AWS accounts" at /cis-aws/my-accounts', () => {
+    expect(
+      createExtensionTester(cisAwsMyAccountsPage).get(
+        coreExtensionData.routePath,
+      ),
+    ).toBe('/cis-aws/my-accounts');
   });
 });

@@ -65,10 +65,33 @@ export const cisAwsPage = PageBlueprint.make({
   },
 });
 
+/**
+ * "My AWS accounts" as a page at /cis-aws/my-accounts: the CIS 2.4 status of the accounts the
+ * signed-in user's groups own. The new frontend system's home page takes widgets from
+ * `@backstage/plugin-home-react/alpha`'s HomePageWidgetBlueprint, which this package does not
+ * depend on; the README shows the five lines that make the same card a home-page widget.
+ * @alpha
+ */
+export const cisAwsMyAccountsPage = PageBlueprint.make({
+  name: 'my-accounts',
+  params: {
+    path: '/cis-aws/my-accounts',
+    title: 'My AWS accounts',
+    loader: () =>
+      import('../components/HomePage').then(m => <m.MyAccountsPage />),
+  },
+});
+
 /** @alpha */
 export default createFrontendPlugin({
   pluginId: 'cis-aws',
   title: 'CIS AWS 2.4',
   routes: { root: rootRouteRef },
-  extensions: [cisAwsApi, cisAwsEntityCard, cisAwsEntityContent, cisAwsPage],
+  extensions: [
+    cisAwsApi,
+    cisAwsEntityCard,
+    cisAwsEntityContent,
+    cisAwsPage,
+    cisAwsMyAccountsPage,
+  ],
 });

@@ -29,6 +29,8 @@ export interface AccountsQuery {
   owner?: string[];
   /** Only accounts whose entity names no owner. */
   noOwner?: boolean;
+  /** Only the signed-in user's accounts: owned by them or one of their groups. */
+  mine?: boolean;
   system?: string[];
   entityRef?: string[];
   search?: string;
@@ -46,6 +48,11 @@ export interface AccountsQuery {
 }
 
 /** The query of `GET /v1/trends`. */
+export interface OwnersQuery {
+  from?: string;
+  to?: string;
+}
+
 export interface TrendQuery {
   entityRef?: string;
   from?: string;
@@ -86,8 +93,11 @@ export interface CisAwsApi {
   requestRun(): Promise<RunRequestResponse>;
   /** One run, with its counts so far while it is going. */
   getRun(runId: string): Promise<EvaluationRun>;
-  /** Every owner's accounts by verdict, most failing first. */
-  listOwners(): Promise<OwnersResponse>;
+  /**
+   * Every owner's accounts by verdict, most failing first, with its failure age and the time
+   * to fix of the failures fixed within `from`..`to` (UTC days, inclusive; default the last 30).
+   */
+  listOwners(query?: OwnersQuery): Promise<OwnersResponse>;
   /** Every system's accounts by verdict, most failing first. */
   listSystems(): Promise<SystemsResponse>;
   /**

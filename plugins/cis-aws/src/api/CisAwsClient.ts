@@ -27,6 +27,7 @@ import {
   AccountsQuery,
   CisAwsApi,
   EvidenceDownload,
+  OwnersQuery,
   TrendQuery,
 } from './CisAwsApi';
 
@@ -149,8 +150,12 @@ export class CisAwsClient implements CisAwsApi {
     return this.get(`/v1/runs/${encodeURIComponent(runId)}`);
   }
 
-  listOwners(): Promise<OwnersResponse> {
-    return this.get('/v1/owners');
+  listOwners(query: OwnersQuery = {}): Promise<OwnersResponse> {
+    const params = new URLSearchParams();
+    if (query.from) params.set('from', query.from);
+    if (query.to) params.set('to', query.to);
+    const search = params.toString();
+    return this.get(search ? `/v1/owners?${search}` : '/v1/owners');
   }
 
   listSystems(): Promise<SystemsResponse> {

@@ -161,8 +161,10 @@ describe('CisAwsPage', () => {
         {
           totalCount: 1,
           totals: { PASS: 0, FAIL: 1, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+          failureAge: { openCount: 1, fixedCount: 0 },
         },
       ],
+      period: ownersFixture.period,
     });
     await renderWithApis(<CisAwsPage />);
     await rows();
@@ -291,8 +293,10 @@ describe('CisAwsPage', () => {
         {
           totalCount: 2,
           totals: { PASS: 0, FAIL: 2, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+          failureAge: { openCount: 2, fixedCount: 0 },
         },
       ],
+      period: ownersFixture.period,
     });
     await renderWithApis(<CisAwsPage />);
     const ownerRows = await screen.findAllByTestId('cis-owner-row');

@@ -11,7 +11,7 @@ import { Grid } from '@material-ui/core';
 import { useCallback, useMemo, useState } from 'react';
 import { useAccounts } from '../../hooks';
 import { DiagnosticsCard } from '../Diagnostics';
-import { TrendChart } from '../Trends';
+import { TREND_PERIODS, TrendChart } from '../Trends';
 import { AccountsTable } from './AccountsTable';
 import { AccountsToolbar } from './AccountsToolbar';
 import { ExceptionsSummary } from './ExceptionsSummary';
@@ -40,7 +40,8 @@ export function CisAwsPage() {
   // The headline counts the whole organization: no filters, one row.
   const headline = useAccounts({ limit: 1 });
   const page = useAccounts(pageQuery(state));
-  const owners = useOwners();
+  const [ownersDays, setOwnersDays] = useState<number>(TREND_PERIODS[0]);
+  const owners = useOwners(ownersDays);
   const systems = useSystems();
   const lastRun = useLastRun();
   const currentFilter = useMemo(() => filterQuery(state), [state]);
@@ -48,7 +49,7 @@ export function CisAwsPage() {
 
   const ownerRefs = useMemo(
     () =>
-      (owners.value ?? []).flatMap(owner =>
+      (owners.value?.owners ?? []).flatMap(owner =>
         owner.ownerRef ? [owner.ownerRef] : [],
       ),
     [owners.value],
@@ -128,7 +129,9 @@ export function CisAwsPage() {
           </Grid>
           <Grid item xs={12}>
             <OwnersSummary
-              owners={owners.value}
+              response={owners.value}
+              days={ownersDays}
+              onDaysChange={setOwnersDays}
               loading={owners.loading}
               error={owners.error}
               onSelectOwner={selectOwner}

@@ -4,9 +4,13 @@ import {
   ResponseErrorPanel,
 } from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import { OwnerSummary } from '@cis-aws/plugin-cis-aws-common';
+import {
+  OwnerFailureAge,
+  OwnersResponse,
+} from '@cis-aws/plugin-cis-aws-common';
 import {
   Button,
+  ButtonGroup,
   Table,
   TableBody,
   TableCell,
@@ -19,19 +23,76 @@ import {
   VerdictCountCells,
   VerdictCountHeaderCells,
 } from './VerdictCountCells';
+import { formatDuration } from '../common/duration';
+import { formatDateTime } from '../common/text';
+import { TREND_PERIODS } from '../Trends';
+
+/** How long the owner's oldest open failure has lasted, and since when. */
+function OldestFailureCell(props: { age: OwnerFailureAge; now: Date }) {
+  const { age, now } = props;
+  if (!age.oldestFailingSince) {
+    return <TableCell data-testid="cis-owner-oldest-failure">—</TableCell>;
+  }
+  return (
+    <TableCell data-testid="cis-owner-oldest-failure">
+      <Typography variant="body2">
+        {formatDuration(now.getTime() - Date.parse(age.oldestFailingSince))}
+      </Typography>
+      <Typography variant="caption" color="textSecondary">
+        since {formatDateTime(age.oldestFailingSince)}
+        {age.openCount > 1 ? ` · ${age.openCount} failing` : ''}
+      </Typography>
+    </TableCell>
+  );
+}
+
+/** The median and longest time to fix of the failures fixed in the period. */
+function TimeToFixCell(props: { age: OwnerFailureAge }) {
+  const { age } = props;
+  if (
+    age.fixedCount === 0 ||
+    age.medianTimeToFixMs === undefined ||
+    age.maxTimeToFixMs === undefined
+  ) {
+    return (
+      <TableCell data-testid="cis-owner-time-to-fix">None fixed</TableCell>
+    );
+  }
+  return (
+    <TableCell data-testid="cis-owner-time-to-fix">
+      <Typography variant="body2">
+        {formatDuration(age.medianTimeToFixMs)} median
+      </Typography>
+      <Typography variant="caption" color="textSecondary">
+        {formatDuration(age.maxTimeToFixMs)} longest · {age.fixedCount} fixed
+      </Typography>
+    </TableCell>
+  );
+}
 
 export const NO_OWNER_TEXT = 'No owner — failures cannot be routed';
 
-/** Teams ranked by failing accounts (the backend's order), each with its accounts per verdict. */
+/**
+ * Teams ranked by failing accounts (the backend's order), each with its accounts per verdict,
+ * the age of its oldest open failure and how long its failures took to fix in the period.
+ */
 export function OwnersSummary(props: {
-  owners?: OwnerSummary[];
+  response?: OwnersResponse;
   loading: boolean;
   error?: Error;
   onSelectOwner: (ownerRef: string) => void;
   /** Lists the accounts nobody owns. */
   onSelectNoOwner?: () => void;
+  /** The period of the time to fix, in days (one of TREND_PERIODS). */
+  days: number;
+  onDaysChange: (days: number) => void;
+  /** The clock failure ages are measured against; tests set it. */
+  now?: Date;
 }) {
-  const { owners, loading, error, onSelectOwner, onSelectNoOwner } = props;
+  const { response, loading, error, onSelectOwner, onSelectNoOwner } = props;
+  const { days, onDaysChange } = props;
+  const owners = response?.owners;
+  const now = props.now ?? new Date();
   let body: React.ReactNode;
   if (error) {
     body = <ResponseErrorPanel error={error} />;
@@ -48,6 +109,13 @@ export function OwnersSummary(props: {
               <TableCell>#</TableCell>
               <TableCell>Owner</TableCell>
               <VerdictCountHeaderCells />
+              <TableCell>Oldest open failure</TableCell>
+              <TableCell>
+                Time to fix
+                {response
+                  ? ` (${response.period.from} – ${response.period.to})`
+                  : ''}
+              </TableCell>
               <TableCell />
             </TableRow>
           </TableHead>
@@ -74,6 +142,8 @@ export function OwnersSummary(props: {
                   totals={owner.totals}
                   totalCount={owner.totalCount}
                 />
+                <OldestFailureCell age={owner.failureAge} now={now} />
+                <TimeToFixCell age={owner.failureAge} />
                 <TableCell>
                   {(owner.ownerRef || onSelectNoOwner) && (
                     <Button
@@ -98,7 +168,22 @@ export function OwnersSummary(props: {
   return (
     <InfoCard
       title="Owners"
-      subheader="Teams ranked by failing accounts; each failure is routed to its owner."
+      subheader="Teams ranked by failing accounts; each failure is routed to its owner. A failure lasts from its first FAIL until a PASS (errors and exceptions in between do not end it)."
+      action={
+        <ButtonGroup size="small" aria-label="Time to fix period">
+          {TREND_PERIODS.map(period => (
+            <Button
+              key={period}
+              aria-pressed={period === days}
+              variant={period === days ? 'contained' : 'outlined'}
+              color="primary"
+              onClick={() => onDaysChange(period)}
+            >
+              {period} days
+            </Button>
+          ))}
+        </ButtonGroup>
+      }
     >
       {body}
     </InfoCard>

@@ -1,0 +1,4 @@
+export {
+  CisAwsCatalogCell,
+  createCisAwsCatalogColumn,
+} from './CisAwsCatalogColumn';

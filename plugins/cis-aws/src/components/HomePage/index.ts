@@ -1,0 +1,5 @@
+export {
+  HomePageCisAwsMyAccountsCard,
+  MyAccountsPage,
+} from './HomePageCisAwsMyAccountsCard';
+export { CisAwsMyAccountsList } from './MyAccountsList';
