@@ -40,6 +40,7 @@ import {
 import {
   Dialect,
   MAX_LIMIT,
+  accountFilter,
   applyAccountFilter,
   applyAccountOrder,
   dialectOf,
@@ -227,9 +228,7 @@ export class DatabaseEvaluationStore
         .first();
       if (previous && isOlder(evaluation.evaluatedAt, previous.evaluated_at)) {
         // A slower, overlapping run must not hide a newer result, nor write history backwards.
-        const starts = await openAccountEpisodeStarts(trx, [
-          mapping.accountId,
-        ]);
+        const starts = await openAccountEpisodeStarts(trx, [mapping.accountId]);
         return {
           trailChanges: [],
           summary: summaryFromRow({
@@ -372,9 +371,10 @@ export class DatabaseEvaluationStore
       return { items: [], totalCount: 0, totals: emptyTotals() };
     }
     const { offset, limit } = pageBounds(query);
+    const applyFilter = accountFilter(this.dialect, query);
     const filtered = () => {
       const builder = this.db<AccountRow>(ACCOUNTS_TABLE);
-      applyAccountFilter(builder, this.dialect, query);
+      applyFilter(builder);
       return builder;
     };
     // "Failing since" in the same statement: the open account episode, through its index.

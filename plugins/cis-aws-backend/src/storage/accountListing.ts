@@ -37,7 +37,11 @@ export function whereInSet(
   dialect: Dialect,
   column: string,
   values: readonly string[],
-  options: { not?: boolean } = {},
+  options: {
+    not?: boolean;
+    /** `boundSet(dialect, values)`, when the caller binds the same set more than once. */
+    bound?: string | string[];
+  } = {},
 ): void {
   const not = options.not ? 'NOT ' : '';
   if (values.length <= INLINE_SET_SIZE) {
@@ -49,14 +53,22 @@ export function whereInSet(
     // against the set (a bloom filter, then a lookup), and stops after the page.
     builder.whereRaw(`+?? ${not}IN (SELECT value FROM json_each(?))`, [
       column,
-      JSON.stringify(values),
+      options.bound ?? boundSet(dialect, values),
     ]);
   } else {
     builder.whereRaw(`${not}(?? = ANY(?::text[]))`, [
       column,
-      values as string[],
+      options.bound ?? boundSet(dialect, values),
     ]);
   }
+}
+
+/** The one parameter a large set is bound as: a JSON array on SQLite, an array on PostgreSQL. */
+function boundSet(
+  dialect: Dialect,
+  values: readonly string[],
+): string | string[] {
+  return dialect === 'sqlite' ? JSON.stringify(values) : (values as string[]);
 }
 
 /** The filters of a query, with refs lower-cased once; `undefined` does not filter. */
@@ -121,39 +133,72 @@ export function applyAccountFilter(
   dialect: Dialect,
   query: AccountQuery,
 ): void {
+  accountFilter(dialect, query)(builder);
+}
+
+/**
+ * The query's filters, normalized once, for several statements (a page and its totals): a set
+ * of tens of thousands of refs or ids is lower-cased, de-duplicated and serialized once.
+ */
+export function accountFilter(
+  dialect: Dialect,
+  query: AccountQuery,
+): (builder: Knex.QueryBuilder) => void {
   const filter = toFilter(query);
-  if (filter.verdicts) builder.whereIn('verdict', filter.verdicts);
+  const sets: Array<{
+    column: string;
+    values: string[];
+    not?: boolean;
+  }> = [];
   if (filter.accountIds) {
-    whereInSet(builder, dialect, 'account_id', filter.accountIds);
+    sets.push({ column: 'account_id', values: filter.accountIds });
   }
-  if (filter.noOwner) builder.whereNull('owner_ref');
   if (filter.ownerRefs) {
-    whereInSet(builder, dialect, 'owner_ref_lower', filter.ownerRefs);
+    sets.push({ column: 'owner_ref_lower', values: filter.ownerRefs });
   }
   if (filter.entityRefs) {
-    whereInSet(builder, dialect, 'entity_ref_lower', filter.entityRefs);
+    sets.push({ column: 'entity_ref_lower', values: filter.entityRefs });
   }
   if (filter.systemRefs) {
-    whereInSet(builder, dialect, 'system_ref_lower', filter.systemRefs);
+    sets.push({ column: 'system_ref_lower', values: filter.systemRefs });
   }
   if (filter.readableEntityRefs) {
-    whereInSet(builder, dialect, 'entity_ref_lower', filter.readableEntityRefs);
+    sets.push({
+      column: 'entity_ref_lower',
+      values: filter.readableEntityRefs,
+    });
   }
   if (filter.hiddenEntityRefs) {
-    whereInSet(builder, dialect, 'entity_ref_lower', filter.hiddenEntityRefs, {
+    sets.push({
+      column: 'entity_ref_lower',
+      values: filter.hiddenEntityRefs,
       not: true,
     });
   }
-  if (filter.search) {
-    // A substring, not a pattern: no wildcard in the user's text means anything.
-    builder.whereRaw(
-      dialect === 'sqlite' ? 'instr(??, ?) > 0' : 'strpos(??, ?) > 0',
-      ['search_text', filter.search],
-    );
-  }
-  if (filter.afterAccountId) {
-    builder.where('account_id', '>', filter.afterAccountId);
-  }
+  const prepared = sets.map(set => ({
+    ...set,
+    bound: boundSet(dialect, set.values),
+  }));
+  return builder => {
+    if (filter.verdicts) builder.whereIn('verdict', filter.verdicts);
+    if (filter.noOwner) builder.whereNull('owner_ref');
+    for (const set of prepared) {
+      whereInSet(builder, dialect, set.column, set.values, {
+        not: set.not,
+        bound: set.bound,
+      });
+    }
+    if (filter.search) {
+      // A substring, not a pattern: no wildcard in the user's text means anything.
+      builder.whereRaw(
+        dialect === 'sqlite' ? 'instr(??, ?) > 0' : 'strpos(??, ?) > 0',
+        ['search_text', filter.search],
+      );
+    }
+    if (filter.afterAccountId) {
+      builder.where('account_id', '>', filter.afterAccountId);
+    }
+  };
 }
 
 type Direction = 'asc' | 'desc';
