@@ -37,6 +37,7 @@ import { AwsClientFactory } from '../src/aws/clients';
 import { EvaluationEngine } from '../src/engine/EvaluationEngine';
 import { readCisAwsOptions } from '../src/config';
 import { DatabaseEvaluationStore } from '../src/storage/DatabaseEvaluationStore';
+import { splitProfile } from './profileSplit';
 import { benchmarkEntities, benchmarkWorld } from './world';
 
 function arg(name: string, fallback: string): string {
@@ -47,7 +48,10 @@ function arg(name: string, fallback: string): string {
 const SIZES = arg('sizes', '100,1000,5000').split(',').map(Number);
 const LATENCY_MS = Number(arg('latency', '20'));
 const CONCURRENCY = Number(arg('concurrency', '16'));
-/** `--profile <dir>`: a CPU profile of each scheduled run (open it in Chrome DevTools). */
+/**
+ * `--profile <dir>`: a CPU profile of each scheduled run (open it in Chrome DevTools), and the
+ * share of its samples by owner: this plugin, the AWS SDK, the database, Node (see profileSplit).
+ */
 const PROFILE_DIR = arg('profile', '');
 
 async function startProfiler() {
@@ -339,10 +343,13 @@ async function benchmark(n: number, workDir: string) {
     credentials.expire();
     const profiler = PROFILE_DIR ? await startProfiler() : undefined;
     const scheduled = await measureRun(engine, sim.url, n, store);
+    let split: Array<[string, number]> | undefined;
     if (profiler) {
       const file = join(PROFILE_DIR, `scheduled-run-${n}.cpuprofile`);
-      writeFileSync(file, JSON.stringify(await profiler.stop()));
+      const profile = await profiler.stop();
+      writeFileSync(file, JSON.stringify(profile));
       process.stderr.write(`CPU profile of the scheduled run: ${file}\n`);
+      split = splitProfile(profile);
     }
     const withBound = (r: typeof first) => {
       const bound = physicalBound(
@@ -357,7 +364,7 @@ async function benchmark(n: number, workDir: string) {
       n,
       load: [loadBefore, loadavg()[0]],
       first: withBound(first),
-      scheduled: withBound(scheduled),
+      scheduled: { ...withBound(scheduled), split },
     };
   } finally {
     await db.destroy();
@@ -470,6 +477,16 @@ async function main() {
       console.log(
         `    GetFindings calls  ${run.getFindingsCalls} (${b.findingPages} pages); throttled answers ${run.throttled}`,
       );
+      if ('split' in run && run.split) {
+        console.log(
+          '    CPU by owner       (share of profile samples; the profiler itself adds CPU)',
+        );
+        for (const [owner, share] of run.split as Array<[string, number]>) {
+          console.log(
+            `      ${(share * 100).toFixed(1).padStart(5)} %  ${owner}`,
+          );
+        }
+      }
     }
   }
 }
