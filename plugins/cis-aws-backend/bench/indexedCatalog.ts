@@ -152,11 +152,9 @@ export class IndexedCatalog extends InMemoryCatalogClient {
   private readonly entities: Entity[];
   private readonly byRef = new Map<string, Entity>();
   private readonly positionOf = new Map<Entity, number>();
-  /** Per entity (by position), its search rows as key → values. */
-  private readonly rows: Array<Map<string, Set<string | null>>> = [];
-  /** key → value → positions; key → positions having it. */
+  /** key → value → positions having it; key → positions having the key at all. */
   private readonly index = new Map<string, Map<string | null, number[]>>();
-  private readonly withKey = new Map<string, number[]>();
+  private readonly withKey = new Map<string, Set<number>>();
 
   constructor(options: { entities: Entity[] }) {
     super(options);
@@ -164,24 +162,20 @@ export class IndexedCatalog extends InMemoryCatalogClient {
     this.entities.forEach((entity, position) => {
       this.byRef.set(stringifyEntityRef(entity), entity);
       this.positionOf.set(entity, position);
-      const byKey = new Map<string, Set<string | null>>();
+      const seen = new Set<string>();
       for (const [key, value] of searchRows(entity)) {
-        if (!byKey.has(key)) {
-          byKey.set(key, new Set());
-          const having = this.withKey.get(key) ?? [];
-          having.push(position);
-          this.withKey.set(key, having);
-        }
-        const values = byKey.get(key)!;
-        if (values.has(value)) continue;
-        values.add(value);
+        const row = `${key}\u0000${value}`;
+        if (seen.has(row)) continue;
+        seen.add(row);
+        let having = this.withKey.get(key);
+        if (!having) this.withKey.set(key, (having = new Set()));
+        having.add(position);
         let byValue = this.index.get(key);
         if (!byValue) this.index.set(key, (byValue = new Map()));
         const positions = byValue.get(value) ?? [];
         positions.push(position);
         byValue.set(value, positions);
       }
-      this.rows.push(byKey);
     });
   }
 
@@ -265,60 +259,42 @@ export class IndexedCatalog extends InMemoryCatalogClient {
 
   /** The entities matching any of the filters, in the catalog's order. */
   private select(filterOrFilters: EntityFilterQuery): Entity[] {
-    const filters = compile(filterOrFilters);
     const positions = new Set<number>();
-    for (const filter of filters) {
-      for (const position of this.candidates(filter)) {
-        if (this.matchesFilter(position, filter)) positions.add(position);
+    for (const filter of compile(filterOrFilters)) {
+      const sets = this.positionSets(filter);
+      if (sets.length === 0) {
+        this.entities.forEach((_, p) => positions.add(p));
+        continue;
+      }
+      const [smallest, ...others] = sets.sort((a, b) => a.size - b.size);
+      for (const position of smallest) {
+        if (others.every(set => set.has(position))) positions.add(position);
       }
     }
     return [...positions].sort((a, b) => a - b).map(p => this.entities[p]);
   }
 
-  /** The positions that may match: those of the filter's most selective key, from the index. */
-  private candidates(filter: CompiledFilter): Iterable<number> {
-    let best: number[] | undefined;
-    for (const [key, wanted] of filter) {
-      let found: number[];
-      if (wanted === 'exists') {
-        found = this.withKey.get(key) ?? [];
-      } else {
-        const byValue = this.index.get(key);
-        found = [];
-        for (const value of wanted) found.push(...(byValue?.get(value) ?? []));
+  /** For each key of the filter, the positions having it with one of its values, from the index. */
+  private positionSets(filter: CompiledFilter): Set<number>[] {
+    return filter.map(([key, wanted]) => {
+      if (wanted === 'exists') return this.withKey.get(key) ?? new Set();
+      const byValue = this.index.get(key);
+      const found = new Set<number>();
+      for (const value of wanted) {
+        for (const position of byValue?.get(value) ?? []) found.add(position);
       }
-      if (!best || found.length < best.length) best = found;
-    }
-    return best ?? this.entities.keys();
-  }
-
-  /** Every key of the filter has one of its values (or exists), as in the catalog backend. */
-  private matchesFilter(position: number, filter: CompiledFilter): boolean {
-    const rows = this.rows[position];
-    for (const [key, wanted] of filter) {
-      const values = rows.get(key);
-      if (!values) return false;
-      if (wanted === 'exists') continue;
-      let found = false;
-      for (const value of values) {
-        if (value !== null && wanted.has(value)) {
-          found = true;
-          break;
-        }
-      }
-      if (!found) return false;
-    }
-    return true;
+      return found;
+    });
   }
 
   private matcher(filter?: EntityFilterQuery): (entity: Entity) => boolean {
     if (!filter) return () => true;
-    const filters = compile(filter);
+    const filters = compile(filter).map(f => this.positionSets(f));
     return entity => {
       const position = this.positionOf.get(entity);
       return (
         position !== undefined &&
-        filters.some(f => this.matchesFilter(position, f))
+        filters.some(sets => sets.every(set => set.has(position)))
       );
     };
   }
