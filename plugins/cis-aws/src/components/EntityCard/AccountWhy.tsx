@@ -10,7 +10,13 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { explainApiError, reasonExplanation, reasonTitle } from '../common';
+import {
+  Details,
+  explainApiError,
+  FactList,
+  reasonExplanation,
+  reasonTitle,
+} from '../common';
 import { ExemptionDetails } from '../common';
 import { ago, trailName } from './text';
 
@@ -36,18 +42,13 @@ export function AccountWhy(props: { account: AccountDetail }) {
       <Typography variant="body2">
         {detail ?? reasonExplanation(reason)}
       </Typography>
-      {!detail &&
-        evaluation?.detail &&
-        ['ERROR', 'UNKNOWN'].includes(account.verdict) && (
-          <Typography variant="caption" color="textSecondary" component="div">
-            {evaluation.detail}
-          </Typography>
-        )}
       {badTrails.length > 0 && (
         <List dense disablePadding>
           {badTrails.map(trail => (
             <ListItem key={trail.trailArn} disableGutters>
+              {/* Wraps: a trail's explanation is read whole, never cut mid-sentence. */}
               <ListItemText
+                style={{ overflowWrap: 'anywhere' }}
                 primary={`${trailName(trail.trailArn)}: ${
                   reasonTitle(trail.reason) ?? trail.verdict
                 }`}
@@ -57,7 +58,31 @@ export function AccountWhy(props: { account: AccountDetail }) {
           ))}
         </List>
       )}
+      <WhyDetails account={account} />
     </Box>
+  );
+}
+
+/** The codes, ARNs and AWS's own words behind the plain explanation, for those who quote them. */
+function WhyDetails(props: { account: AccountDetail }) {
+  const { account } = props;
+  const evaluation = account.evaluation;
+  const reason = evaluation?.reason ?? account.reason;
+  const facts: [string, string][] = [];
+  if (reason) facts.push(['Reason code', reason]);
+  if (evaluation?.detail) facts.push(['Specifics', evaluation.detail]);
+  for (const trail of evaluation?.trails ?? []) {
+    if (!['FAIL', 'ERROR', 'UNKNOWN'].includes(trail.verdict)) continue;
+    facts.push([
+      trailName(trail.trailArn),
+      `${trail.trailArn} (${trail.reason ?? trail.verdict})`,
+    ]);
+  }
+  facts.push(['Evaluated at', account.evaluatedAt]);
+  return (
+    <Details name="Details of why" testId="cis-why-details">
+      <FactList facts={facts} />
+    </Details>
   );
 }
 
