@@ -149,6 +149,26 @@ describe('EntityCisAwsCard on an account', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('wraps its explanations instead of cutting them: nothing but the verdict badge is kept on one line', async () => {
+    answer('/v1/accounts/407788990011', roleCannotWrite);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('407788990011', 'aws-checkout-dev'),
+    });
+    const why = await screen.findByTestId('cis-why');
+    const card = screen.getByTestId('cis-aws-card');
+    const unwrapped = Array.from(card.querySelectorAll('*')).filter(
+      el =>
+        getComputedStyle(el).whiteSpace === 'nowrap' &&
+        !el.closest('[data-testid="cis-verdict"]'),
+    );
+    expect(unwrapped).toEqual([]);
+    const explanation = within(why).getByText(
+      /permissions do not allow creating log streams/,
+    );
+    expect(getComputedStyle(explanation).textOverflow).not.toBe('ellipsis');
+    expect(getComputedStyle(explanation).overflow).not.toBe('hidden');
+  });
+
   it('shows an EXEMPT account: until when, why, who approved, the ticket, and the underlying FAIL', async () => {
     answer('/v1/accounts/404455667788', accountExempt);
     await renderWithApis(<EntityCisAwsCard />, {

@@ -18,7 +18,7 @@ import {
   reasonTitle,
 } from '../common';
 import { ExemptionDetails } from '../common';
-import { ago, trailName } from './text';
+import { ago, trailName, WRAPPED_LIST_TEXT } from './text';
 
 /** Why an account is not passing, in plain words: the account's reason and each bad trail's. */
 export function AccountWhy(props: { account: AccountDetail }) {
@@ -46,9 +46,8 @@ export function AccountWhy(props: { account: AccountDetail }) {
         <List dense disablePadding>
           {badTrails.map(trail => (
             <ListItem key={trail.trailArn} disableGutters>
-              {/* Wraps: a trail's explanation is read whole, never cut mid-sentence. */}
               <ListItemText
-                style={{ overflowWrap: 'anywhere' }}
+                style={WRAPPED_LIST_TEXT}
                 primary={`${trailName(trail.trailArn)}: ${
                   reasonTitle(trail.reason) ?? trail.verdict
                 }`}

@@ -55,3 +55,13 @@ export function annotationSnippet(accountId = '123456789012'): string {
 
 /** Relative time as the whole plugin shows it (hours up to three days). */
 export const ago = relativeTime;
+
+/**
+ * Backstage's theme keeps a dense list item's text on one line (`nowrap`, overflow hidden): an
+ * explanation in the card's narrow column was cut mid-sentence. The card's lists wrap instead.
+ */
+export const WRAPPED_LIST_TEXT = {
+  whiteSpace: 'normal',
+  overflow: 'visible',
+  overflowWrap: 'anywhere',
+} as const;

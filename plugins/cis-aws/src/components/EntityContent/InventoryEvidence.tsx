@@ -14,7 +14,7 @@ function ErrorLine(props: { error: ApiError }) {
         variant="caption"
         color="textSecondary"
         component="div"
-        style={{ wordBreak: 'break-all' }}
+        style={{ overflowWrap: 'anywhere' }}
       >
         AWS said: {error.message}
       </Typography>
