@@ -6,9 +6,9 @@ import {
   parseAccountAnnotation,
   VERDICT_SEVERITY_ORDER,
 } from '@cis-aws/plugin-cis-aws-common';
-import { relativeTime, trailName } from '../common';
+import { relativeTime, trailName, WRAPPED_LIST_TEXT } from '../common';
 
-export { trailName };
+export { trailName, WRAPPED_LIST_TEXT };
 
 /** What the card shows for an entity, decided from the entity alone. */
 export type CardMode =
@@ -55,13 +55,3 @@ export function annotationSnippet(accountId = '123456789012'): string {
 
 /** Relative time as the whole plugin shows it (hours up to three days). */
 export const ago = relativeTime;
-
-/**
- * Backstage's theme keeps a dense list item's text on one line (`nowrap`, overflow hidden): an
- * explanation in the card's narrow column was cut mid-sentence. The card's lists wrap instead.
- */
-export const WRAPPED_LIST_TEXT = {
-  whiteSpace: 'normal',
-  overflow: 'visible',
-  overflowWrap: 'anywhere',
-} as const;

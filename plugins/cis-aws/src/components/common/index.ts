@@ -19,6 +19,7 @@ export {
 export { downloadBlob } from './download';
 export { Details, FactList } from './Details';
 export { Time } from './Time';
+export { WRAPPED_LIST_TEXT } from './wrap';
 export {
   ExceptionDecisionText,
   ExemptionDetails,
