@@ -149,6 +149,27 @@ describe('EntityCisAwsCard on an account', () => {
     ).not.toBeInTheDocument();
   });
 
+  it('says a failing organization trail of another account is fixed in its owner account', async () => {
+    const fixture = JSON.parse(JSON.stringify(roleCannotWrite));
+    const org = fixture.evaluation.trails.find(
+      (t: { inheritedFrom?: object }) => t.inheritedFrom,
+    );
+    Object.assign(org, {
+      verdict: 'FAIL',
+      underlyingVerdict: 'FAIL',
+      reason: 'NOT_LOGGING',
+    });
+    answer('/v1/accounts/407788990011', fixture);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('407788990011', 'aws-checkout-dev'),
+    });
+    expect(
+      await screen.findByText(
+        'acme-org-trail: Trail is stopped (organization trail of account 401122334455, fixed there)',
+      ),
+    ).toBeInTheDocument();
+  });
+
   it('wraps its explanations instead of cutting them: nothing but the verdict badge is kept on one line', async () => {
     answer('/v1/accounts/407788990011', roleCannotWrite);
     await renderWithApis(<EntityCisAwsCard />, {

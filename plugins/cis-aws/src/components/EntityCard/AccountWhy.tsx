@@ -50,6 +50,10 @@ export function AccountWhy(props: { account: AccountDetail }) {
                 style={WRAPPED_LIST_TEXT}
                 primary={`${trailName(trail.trailArn)}: ${
                   reasonTitle(trail.reason) ?? trail.verdict
+                }${
+                  trail.inheritedFrom
+                    ? ` (organization trail of account ${trail.inheritedFrom.accountId}, fixed there)`
+                    : ''
                 }`}
                 secondary={reasonExplanation(trail.reason)}
               />

@@ -21,7 +21,7 @@ const DECISION_WORD: Record<string, string> = {
 };
 const decisionWord = (d: string) => DECISION_WORD[d] ?? d;
 
-/** "6 days ago (18 Nov, 08:52 UTC)", the exact time in its title. */
+/** "6 days ago (Nov 18, 2026, 8:52 AM)", the exact time in its title. */
 const when = (iso: string | null | undefined) => <Time iso={iso} withDate />;
 /** The exact time, as AWS sent it: for the details. */
 const exact = (iso: string | null | undefined) => iso ?? 'never';
