@@ -98,3 +98,39 @@ test('the organization page totals equal the API’s', async ({
     page.getByRole('link', { name: /^(checkout-team|Checkout Team)$/ }).first(),
   ).toBeVisible();
 });
+
+test('the account tab reads in plain words: details on demand, and an organization trail links to its owner’s chain', async ({
+  page,
+}) => {
+  await signInAsGuest(page);
+  await page.goto('/catalog/default/resource/aws-checkout-dev/cis-aws');
+  const detail = page.getByTestId('account-detail');
+  await expect(detail.getByTestId('bad-trails')).toHaveText(
+    /Trail checkout-dev-trail: role cannot write to the log group/,
+  );
+  // reason codes and ARNs only once asked for
+  await expect(detail.getByTestId('account-explanation')).not.toContainText(
+    'arn:aws:',
+  );
+  const details = detail.getByRole('button', {
+    name: "Details of the account's result",
+  });
+  await expect(details).toHaveAttribute('aria-expanded', 'false');
+  await details.click();
+  await expect(details).toHaveAttribute('aria-expanded', 'true');
+  await expect(
+    detail.getByRole('region', { name: "Details of the account's result" }),
+  ).toContainText('ROLE_CANNOT_WRITE');
+
+  // the member account's view of the organization trail is one line, linking to its owner
+  const inherited = detail.getByTestId('inherited');
+  await expect(inherited).toContainText(
+    'Covered by the organization trail acme-org-trail of account',
+  );
+  const owner = inherited.getByRole('link');
+  await expect(owner).toHaveAttribute('href', /\/cis-aws$/);
+  await owner.click();
+  await expect(
+    page.getByRole('heading', { name: 'Trail acme-org-trail' }),
+  ).toBeVisible();
+});

@@ -57,6 +57,13 @@ const defaultHandlers = [
       expiringWithinDays: 14,
     }),
   ),
+  // Any other account (an organization trail's owner, which the tab links to): not evaluated.
+  http.get(`${BACKEND}/v1/accounts/:accountId`, () =>
+    HttpResponse.json(
+      { error: { name: 'NotFoundError', message: 'not evaluated' } },
+      { status: 404 },
+    ),
+  ),
   // How a result came about (ResultFreshness): by default a backend that cannot say (no line).
   http.get(`${BACKEND}/v1/accounts/:accountId/freshness`, () =>
     HttpResponse.json(

@@ -62,17 +62,23 @@ describe('EntityCisAwsCard on an account', () => {
     expect(owner?.getAttribute('href')).toContain(
       '/catalog/default/group/payments-team',
     );
+    expect(screen.getByTestId('cis-last-evaluated')).toHaveTextContent(
+      /^Last evaluated 2 minutes ago$/,
+    );
+    // the exact time is one hover away, not in the text
     expect(
-      screen.getByText('Last evaluated 2 minutes ago'),
-    ).toBeInTheDocument();
+      within(screen.getByTestId('cis-last-evaluated')).getByText(
+        '2 minutes ago',
+      ),
+    ).toHaveAttribute('title', accountPass.evaluatedAt);
     // since when, as a date people can quote and how long ago
     expect(screen.getByTestId('cis-aws-since')).toHaveTextContent(
       /^Passing since Nov 24, 2026, \d{1,2}:\d{2} [AP]M \(2 minutes ago\)$/,
     );
     expect(screen.queryByTestId('cis-aws-exemption')).not.toBeInTheDocument();
-    expect(
-      screen.getByText('Last delivery to CloudWatch Logs 6 minutes ago'),
-    ).toBeInTheDocument();
+    expect(screen.getByTestId('cis-last-delivery')).toHaveTextContent(
+      /^Last delivery to CloudWatch Logs 6 minutes ago$/,
+    );
     expect(screen.getByTestId('cis-security-hub')).toHaveTextContent(
       'Security Hub: PASSED — agrees',
     );
@@ -111,6 +117,77 @@ describe('EntityCisAwsCard on an account', () => {
     expect(owner?.getAttribute('href')).toContain(
       '/catalog/default/group/checkout-team',
     );
+  });
+
+  it('says why in plain words first; the reason codes, ARNs and exact times are behind Details', async () => {
+    answer('/v1/accounts/407788990011', roleCannotWrite);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('407788990011', 'aws-checkout-dev'),
+    });
+    const card = await screen.findByTestId('cis-aws-card');
+    await screen.findByText('Failing');
+    const ISO_TIME = /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z/;
+    expect(card).not.toHaveTextContent('ROLE_CANNOT_WRITE');
+    expect(card).not.toHaveTextContent('TRAIL_FAILED');
+    expect(card).not.toHaveTextContent('arn:aws:');
+    expect(card.textContent).not.toMatch(ISO_TIME);
+
+    const button = screen.getByRole('button', { name: 'Details of why' });
+    expect(button).toHaveAttribute('aria-expanded', 'false');
+    await userEvent.click(button);
+    expect(button).toHaveAttribute('aria-expanded', 'true');
+    const details = screen.getByRole('region', { name: 'Details of why' });
+    expect(details).toHaveTextContent('Reason codeTRAIL_FAILED');
+    expect(details).toHaveTextContent(
+      'arn:aws:cloudtrail:us-east-1:407788990011:trail/checkout-dev-trail (ROLE_CANNOT_WRITE)',
+    );
+    expect(details).toHaveTextContent(roleCannotWrite.evaluatedAt);
+
+    await userEvent.click(button);
+    expect(
+      screen.queryByRole('region', { name: 'Details of why' }),
+    ).not.toBeInTheDocument();
+  });
+
+  it('says a failing organization trail of another account is fixed in its owner account', async () => {
+    const fixture = JSON.parse(JSON.stringify(roleCannotWrite));
+    const org = fixture.evaluation.trails.find(
+      (t: { inheritedFrom?: object }) => t.inheritedFrom,
+    );
+    Object.assign(org, {
+      verdict: 'FAIL',
+      underlyingVerdict: 'FAIL',
+      reason: 'NOT_LOGGING',
+    });
+    answer('/v1/accounts/407788990011', fixture);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('407788990011', 'aws-checkout-dev'),
+    });
+    expect(
+      await screen.findByText(
+        'acme-org-trail: Trail is stopped (organization trail of account 401122334455, fixed there)',
+      ),
+    ).toBeInTheDocument();
+  });
+
+  it('wraps its explanations instead of cutting them: nothing but the verdict badge is kept on one line', async () => {
+    answer('/v1/accounts/407788990011', roleCannotWrite);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: accountEntity('407788990011', 'aws-checkout-dev'),
+    });
+    const why = await screen.findByTestId('cis-why');
+    const card = screen.getByTestId('cis-aws-card');
+    const unwrapped = Array.from(card.querySelectorAll('*')).filter(
+      el =>
+        getComputedStyle(el).whiteSpace === 'nowrap' &&
+        !el.closest('[data-testid="cis-verdict"]'),
+    );
+    expect(unwrapped).toEqual([]);
+    const explanation = within(why).getByText(
+      /permissions do not allow creating log streams/,
+    );
+    expect(getComputedStyle(explanation).textOverflow).not.toBe('ellipsis');
+    expect(getComputedStyle(explanation).overflow).not.toBe('hidden');
   });
 
   it('shows an EXEMPT account: until when, why, who approved, the ticket, and the underlying FAIL', async () => {
@@ -181,9 +258,9 @@ describe('EntityCisAwsCard on an account', () => {
     expect(
       await screen.findByText('storefront-staging-trail: Delivery has stopped'),
     ).toBeInTheDocument();
-    expect(
-      screen.getByText('Last delivery to CloudWatch Logs 30 hours ago'),
-    ).toBeInTheDocument();
+    expect(screen.getByTestId('cis-last-delivery')).toHaveTextContent(
+      /^Last delivery to CloudWatch Logs 30 hours ago$/,
+    );
   });
 
   it('explains an account without any trail', async () => {
@@ -194,9 +271,9 @@ describe('EntityCisAwsCard on an account', () => {
 
     expect(await screen.findByText('No trails')).toBeInTheDocument();
     expect(screen.getByText(/has no CloudTrail trail/)).toBeInTheDocument();
-    expect(
-      screen.getByText('Last delivery to CloudWatch Logs unknown'),
-    ).toBeInTheDocument();
+    expect(screen.getByTestId('cis-last-delivery')).toHaveTextContent(
+      /^Last delivery to CloudWatch Logs unknown$/,
+    );
   });
 
   it('says why an account could not be checked (reader role not assumable)', async () => {
@@ -229,9 +306,16 @@ describe('EntityCisAwsCard on an account', () => {
     expect(screen.getByTestId('cis-stale')).toHaveTextContent(
       'Last definitive result: PASS, 3 minutes ago',
     );
+    // AWS's own words are behind the details, under the plain explanation
+    expect(screen.getByTestId('cis-why')).not.toHaveTextContent(
+      'InternalFailure',
+    );
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Details of why' }),
+    );
     expect(
-      screen.getByText(/cloudtrail:ListTrails InternalFailure \(HTTP 500\)/),
-    ).toBeInTheDocument();
+      screen.getByRole('region', { name: 'Details of why' }),
+    ).toHaveTextContent('cloudtrail:ListTrails InternalFailure (HTTP 500)');
   });
 
   it('says an unknown account has not been evaluated yet (404)', async () => {

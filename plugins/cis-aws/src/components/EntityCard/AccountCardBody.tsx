@@ -11,8 +11,7 @@ import { AccountWhy, Exemptions, StaleNotice } from './AccountWhy';
 import { isNotFound, LoadError, NotEvaluatedYet } from './LoadState';
 import { VerdictHeadline } from './VerdictHeadline';
 import { ResultFreshness } from '../ResultFreshness';
-import { dateAndAgo } from '../common';
-import { ago } from './text';
+import { dateAndAgo, Time } from '../common';
 
 /**
  * The card of one account: loads its result and shows it. `fromOrganization`: the entity comes
@@ -107,12 +106,16 @@ export function AccountResult(props: {
             {description.title} since {dateAndAgo(account.verdictSince)}
           </Fact>
         )}
-        <Fact>Last evaluated {ago(account.evaluatedAt)}</Fact>
-        <Fact>
+        <Fact testId="cis-last-evaluated">
+          Last evaluated <Time iso={account.evaluatedAt} />
+        </Fact>
+        <Fact testId="cis-last-delivery">
           Last delivery to CloudWatch Logs{' '}
-          {account.latestDeliveryTime
-            ? ago(account.latestDeliveryTime)
-            : 'unknown'}
+          {account.latestDeliveryTime ? (
+            <Time iso={account.latestDeliveryTime} />
+          ) : (
+            'unknown'
+          )}
         </Fact>
         {hub && (
           <Fact testId="cis-security-hub">

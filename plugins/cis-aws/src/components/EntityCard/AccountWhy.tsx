@@ -10,9 +10,15 @@ import {
   Typography,
 } from '@material-ui/core';
 import { Alert } from '@material-ui/lab';
-import { explainApiError, reasonExplanation, reasonTitle } from '../common';
+import {
+  Details,
+  explainApiError,
+  FactList,
+  reasonExplanation,
+  reasonTitle,
+} from '../common';
 import { ExemptionDetails } from '../common';
-import { ago, trailName } from './text';
+import { ago, trailName, WRAPPED_LIST_TEXT } from './text';
 
 /** Why an account is not passing, in plain words: the account's reason and each bad trail's. */
 export function AccountWhy(props: { account: AccountDetail }) {
@@ -36,20 +42,18 @@ export function AccountWhy(props: { account: AccountDetail }) {
       <Typography variant="body2">
         {detail ?? reasonExplanation(reason)}
       </Typography>
-      {!detail &&
-        evaluation?.detail &&
-        ['ERROR', 'UNKNOWN'].includes(account.verdict) && (
-          <Typography variant="caption" color="textSecondary" component="div">
-            {evaluation.detail}
-          </Typography>
-        )}
       {badTrails.length > 0 && (
         <List dense disablePadding>
           {badTrails.map(trail => (
             <ListItem key={trail.trailArn} disableGutters>
               <ListItemText
+                style={WRAPPED_LIST_TEXT}
                 primary={`${trailName(trail.trailArn)}: ${
                   reasonTitle(trail.reason) ?? trail.verdict
+                }${
+                  trail.inheritedFrom
+                    ? ` (organization trail of account ${trail.inheritedFrom.accountId}, fixed there)`
+                    : ''
                 }`}
                 secondary={reasonExplanation(trail.reason)}
               />
@@ -57,7 +61,31 @@ export function AccountWhy(props: { account: AccountDetail }) {
           ))}
         </List>
       )}
+      <WhyDetails account={account} />
     </Box>
+  );
+}
+
+/** The codes, ARNs and AWS's own words behind the plain explanation, for those who quote them. */
+function WhyDetails(props: { account: AccountDetail }) {
+  const { account } = props;
+  const evaluation = account.evaluation;
+  const reason = evaluation?.reason ?? account.reason;
+  const facts: [string, string][] = [];
+  if (reason) facts.push(['Reason code', reason]);
+  if (evaluation?.detail) facts.push(['Specifics', evaluation.detail]);
+  for (const trail of evaluation?.trails ?? []) {
+    if (!['FAIL', 'ERROR', 'UNKNOWN'].includes(trail.verdict)) continue;
+    facts.push([
+      trailName(trail.trailArn),
+      `${trail.trailArn} (${trail.reason ?? trail.verdict})`,
+    ]);
+  }
+  facts.push(['Evaluated at', account.evaluatedAt]);
+  return (
+    <Details name="Details of why" testId="cis-why-details">
+      <FactList facts={facts} />
+    </Details>
   );
 }
 

@@ -34,6 +34,22 @@ const noCounts = {
 };
 
 describe('EntityCisAwsCard on a system or a group', () => {
+  it('wraps each account row’s why instead of cutting it (the theme keeps dense list text on one line)', async () => {
+    answer('/v1/entities/system/default/payments', systemPayments);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: systemEntity('payments'),
+    });
+    await screen.findByText('Failing');
+    for (const row of rows()) {
+      const unwrapped = Array.from(row.querySelectorAll('*')).filter(
+        el =>
+          getComputedStyle(el).whiteSpace === 'nowrap' &&
+          !el.closest('[data-testid="cis-verdict"]'),
+      );
+      expect(unwrapped).toEqual([]);
+    }
+  });
+
   it('aggregates a system: worst verdict, counts, failing accounts first with links', async () => {
     // the backend sends worst first; the card does not rely on it
     const shuffled = {

@@ -19,7 +19,7 @@ import { accountReasonTitle, VerdictStatus } from '../common';
 import { LoadError } from './LoadState';
 import { MappingProblems, NotMapped } from './NotMapped';
 import { VerdictHeadline } from './VerdictHeadline';
-import { ago, DISPLAY_ORDER, displayRank } from './text';
+import { ago, DISPLAY_ORDER, displayRank, WRAPPED_LIST_TEXT } from './text';
 
 /** How many accounts the card lists before pointing at the details tab. */
 const MAX_ACCOUNTS = 8;
@@ -62,6 +62,7 @@ function AccountRow(props: { account: AccountSummary }) {
         <VerdictStatus verdict={account.verdict} stale={account.stale} />
       </Box>
       <ListItemText
+        style={WRAPPED_LIST_TEXT}
         primary={
           <EntityRefLink entityRef={account.entityRef} defaultKind="resource">
             {account.title}

@@ -6,9 +6,9 @@ import {
   parseAccountAnnotation,
   VERDICT_SEVERITY_ORDER,
 } from '@cis-aws/plugin-cis-aws-common';
-import { relativeTime, trailName } from '../common';
+import { relativeTime, trailName, WRAPPED_LIST_TEXT } from '../common';
 
-export { trailName };
+export { trailName, WRAPPED_LIST_TEXT };
 
 /** What the card shows for an entity, decided from the entity alone. */
 export type CardMode =

@@ -2,6 +2,7 @@ import { InfoCard, WarningPanel } from '@backstage/core-components';
 import {
   AccountDetail,
   ServedAccountEvaluation,
+  VERDICT_DESCRIPTIONS,
   WARNING_DESCRIPTIONS,
   verdictSeverity,
 } from '@cis-aws/plugin-cis-aws-common';
@@ -10,13 +11,17 @@ import { Alert } from '@material-ui/lab';
 import { ReactNode } from 'react';
 import {
   dateAndAgo,
+  Details,
   ExemptionDetails,
+  FactList,
+  formatDateTime,
   reasonExplanation,
   reasonTitle,
   relativeTime,
+  Time,
+  trailName,
   VerdictStatus,
 } from '../common';
-import { time } from './chainLinks';
 import { InventoryEvidence } from './InventoryEvidence';
 import { RemediationView } from './Remediation';
 import { accountRemediation } from './remediation';
@@ -49,6 +54,54 @@ function SecurityHubOpinionLine(props: { detail: AccountDetail }) {
         ? ` ${ignored} finding(s) about trails this account no longer has are ignored.`
         : ''}
     </Typography>
+  );
+}
+
+/**
+ * Which trails make the account fail or undecided, by name and reason in words: the account's
+ * reason says "a trail is failing", this says which and why (the codes are in the details).
+ */
+function BadTrailsLine(props: { evaluation: ServedAccountEvaluation }) {
+  const bad = props.evaluation.trails.filter(trail =>
+    ['FAIL', 'ERROR', 'UNKNOWN'].includes(trail.verdict),
+  );
+  if (bad.length === 0) return null;
+  return (
+    <Typography variant="body1" data-testid="bad-trails">
+      {bad.length === 1 ? 'Trail' : 'Trails'}{' '}
+      {bad
+        .map(
+          trail =>
+            `${trailName(trail.trailArn)}: ${(
+              reasonTitle(trail.reason) ??
+              VERDICT_DESCRIPTIONS[trail.verdict].title
+            ).toLocaleLowerCase('en-US')}`,
+        )
+        .join('; ')}
+      .
+    </Typography>
+  );
+}
+
+/** The raw evidence of the account's verdict: codes, ids and exact times, for those who quote them. */
+function AccountDetails(props: { detail: AccountDetail }) {
+  const { detail } = props;
+  const evaluation = detail.evaluation;
+  const facts: [string, string][] = [
+    ['Account ID', detail.accountId],
+    ['Verdict', detail.verdict],
+  ];
+  if (detail.reason) facts.push(['Reason code', detail.reason]);
+  if (evaluation.detail) facts.push(['Specifics', evaluation.detail]);
+  facts.push(
+    ['Evaluated at', detail.evaluatedAt],
+    ['Verdict since', detail.verdictSince],
+  );
+  if (detail.failingSince) facts.push(['Failing since', detail.failingSince]);
+  return (
+    <Details name="Details of the account's result" testId="account-details">
+      <FactList facts={facts} />
+    </Details>
   );
 }
 
@@ -97,20 +150,26 @@ export function AccountDetailView(props: {
           {actions}
         </Box>
         {detail.reason && (
-          <Typography variant="body1">
+          <Typography variant="body1" data-testid="account-explanation">
             {reasonExplanation(detail.reason)}
-            {evaluation.detail ? ` (${evaluation.detail})` : ''}
           </Typography>
         )}
+        <BadTrailsLine evaluation={evaluation} />
         <Typography variant="body2" color="textSecondary">
-          Evaluated {time(detail.evaluatedAt)}; {detail.verdict} since{' '}
-          {dateAndAgo(detail.verdictSince)}.
+          Evaluated <Time iso={detail.evaluatedAt} withDate />
+          {!(detail.failingSince && detail.verdict === 'FAIL') && (
+            <>
+              ;{' '}
+              {VERDICT_DESCRIPTIONS[detail.verdict].title.toLocaleLowerCase(
+                'en-US',
+              )}{' '}
+              since {dateAndAgo(detail.verdictSince)}
+            </>
+          )}
+          .
         </Typography>
         {detail.failingSince && (
-          <Typography
-            variant="body2"
-            data-testid="cis-aws-failing-since"
-          >
+          <Typography variant="body2" data-testid="cis-aws-failing-since">
             Failing since {dateAndAgo(detail.failingSince)}
             {detail.verdict === 'FAIL'
               ? '.'
@@ -118,6 +177,7 @@ export function AccountDetailView(props: {
           </Typography>
         )}
         <SecurityHubOpinionLine detail={detail} />
+        <AccountDetails detail={detail} />
         {evaluation.exception && (
           <Alert severity="info" data-testid="cis-aws-account-exemption">
             <ExemptionDetails
@@ -140,7 +200,7 @@ export function AccountDetailView(props: {
               {reasonTitle(detail.reason) ?? detail.verdict}
               {evaluation.detail ? `: ${evaluation.detail}` : ''}); the last
               definitive result was {last.verdict},{' '}
-              {relativeTime(last.evaluatedAt)} ({last.evaluatedAt}).
+              <Time iso={last.evaluatedAt} withDate />.
             </WarningPanel>
           </Box>
         )}
@@ -167,7 +227,7 @@ export function AccountDetailView(props: {
             <Typography variant="h6" component="h3" gutterBottom>
               Trails at the last definitive result (
               {detail.lastDefinitiveEvaluation.verdict},{' '}
-              {time(detail.lastDefinitiveEvaluation.evaluatedAt)})
+              {formatDateTime(detail.lastDefinitiveEvaluation.evaluatedAt)})
             </Typography>
             <Trails evaluation={detail.lastDefinitiveEvaluation} />
           </Box>

@@ -7,6 +7,7 @@ import {
 } from '@backstage/core-components';
 import { Box, Typography } from '@material-ui/core';
 import { ReactNode } from 'react';
+import { Details, FactList } from '../common';
 
 /** ok: in order; fail: breaks the chain; warn: could not be fully checked; unknown: not visible. */
 export type LinkStatus = 'ok' | 'fail' | 'warn' | 'unknown';
@@ -20,7 +21,10 @@ export interface ChainLinkProps {
   summary: string;
   /** The status in words when the usual word would mislead (Security Hub "Disagrees"). */
   statusLabel?: string;
+  /** What the link is, in plain words (yes/no, names, how long ago). */
   facts: [string, ReactNode][];
+  /** The raw evidence behind it (ARNs, exact times, AWS's own answers): behind "Details". */
+  details?: [string, ReactNode][];
   consoleUrl?: string;
   consoleLabel: string;
 }
@@ -54,6 +58,7 @@ export function ChainLink(props: ChainLinkProps) {
     status,
     summary,
     facts,
+    details = [],
     consoleUrl,
     consoleLabel,
     statusLabel,
@@ -88,30 +93,15 @@ export function ChainLink(props: ChainLinkProps) {
           </Link>
         )}
       </Box>
-      <Box
-        component="dl"
-        display="grid"
-        style={{
-          gridTemplateColumns: 'max-content 1fr',
-          gap: '2px 16px',
-          margin: '8px 0 0',
-        }}
-      >
-        {facts.map(([label, value]) => (
-          <Box key={label} display="contents">
-            <Typography component="dt" variant="body2" color="textSecondary">
-              {label}
-            </Typography>
-            <Typography
-              component="dd"
-              variant="body2"
-              style={{ margin: 0, wordBreak: 'break-all' }}
-            >
-              {value}
-            </Typography>
-          </Box>
-        ))}
-      </Box>
+      {facts.length > 0 && <FactList facts={facts} />}
+      {details.length > 0 && (
+        <Details
+          name={`Details of the ${title} link`}
+          testId="chain-link-details"
+        >
+          <FactList facts={details} />
+        </Details>
+      )}
     </Box>
   );
 }

@@ -1,5 +1,6 @@
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import deliveryStale from '../../__fixtures__/account-delivery-stale.json';
 import errorAccount from '../../__fixtures__/account-error.json';
 import noLogGroup from '../../__fixtures__/account-no-log-group.json';
@@ -36,6 +37,14 @@ const trailSection = (arn: string) =>
     .getAllByTestId('trail-section')
     .find(el => el.getAttribute('data-trail') === arn)!;
 
+/** Opens a link's "Details" (ARNs, exact times, AWS's answers) and returns what it shows. */
+async function openDetails(link: HTMLElement) {
+  await userEvent.click(
+    within(link).getByRole('button', { name: /^Details of the / }),
+  );
+  return within(link).getByRole('region');
+}
+
 describe('EntityCisAwsContent on an account', () => {
   it('PASS: shows every trail with the 5 links of its chain and their console links', async () => {
     await showAccount(pass);
@@ -67,9 +76,9 @@ describe('EntityCisAwsContent on an account', () => {
         expect.stringContaining('console.aws.amazon.com'),
       );
     }
-    expect(
-      within(links[1]).getByText(/decided by IAM policy simulation/),
-    ).toBeInTheDocument();
+    expect(links[1]).toHaveTextContent(
+      'May writeyes, by IAM policy simulation',
+    );
     expect(screen.getByTestId('security-hub-opinion')).toHaveTextContent(
       'says PASS, which agrees',
     );
@@ -86,7 +95,14 @@ describe('EntityCisAwsContent on an account', () => {
     );
     const role = within(section).getAllByTestId('chain-link')[1];
     expect(role).toHaveAttribute('data-status', 'fail');
-    expect(role).toHaveTextContent('DENIED (decided by IAM policy simulation)');
+    expect(role).toHaveTextContent('May writeno, by IAM policy simulation');
+    expect(role).toHaveTextContent('Trusted by CloudTrailyes');
+    expect(role).not.toHaveTextContent('arn:aws:iam::');
+    const roleDetails = await openDetails(role);
+    expect(roleDetails).toHaveTextContent(
+      'Role ARNarn:aws:iam::407788990011:role/CloudTrail_CloudWatchLogs_Role',
+    );
+    expect(roleDetails).toHaveTextContent('implicitDeny');
     const fix = within(section).getByTestId('remediation');
     expect(fix).toHaveTextContent('Role cannot write to the log group');
     expect(fix.textContent).toContain(
@@ -110,8 +126,20 @@ describe('EntityCisAwsContent on an account', () => {
     );
     const delivery = within(section).getAllByTestId('chain-link')[3];
     expect(delivery).toHaveAttribute('data-status', 'fail');
-    expect(delivery).toHaveTextContent('2026-11-23T02:52:40.179Z');
-    expect(delivery).toHaveTextContent('30 h old');
+    // how long ago and when, in plain words; the exact time in its title and the details
+    expect(delivery).toHaveTextContent(
+      /Last CloudWatch Logs delivery\d+ (hours|days) ago \(Nov 2[23], 2026, \d{1,2}:\d{2} [AP]M\)/,
+    );
+    expect(delivery).toHaveTextContent(
+      /The last delivery was \d+ (hours|days) ago/,
+    );
+    expect(delivery).not.toHaveTextContent('2026-11-23T02:52:40.179Z');
+    expect(
+      delivery.querySelector('time[datetime="2026-11-23T02:52:40.179Z"]'),
+    ).toHaveAttribute('title', '2026-11-23T02:52:40.179Z');
+    expect(await openDetails(delivery)).toHaveTextContent(
+      'LatestCloudWatchLogsDeliveryTime2026-11-23T02:52:40.179Z',
+    );
     expect(within(section).getByTestId('remediation').textContent).toContain(
       'aws cloudtrail get-trail-status --name arn:aws:cloudtrail:eu-west-1:406677889900:trail/storefront-staging-trail --region eu-west-1',
     );
@@ -153,15 +181,19 @@ describe('EntityCisAwsContent on an account', () => {
     expect(screen.getByTestId('inventory-error')).toHaveTextContent(
       'arn:aws:iam::411122334455:role/CisAwsReader',
     );
+    // the account's reason in words; AWS's answer in the details
+    expect(screen.getByTestId('account-explanation')).not.toHaveTextContent(
+      'AccessDenied',
+    );
     expect(screen.getByTestId('remediation').textContent).toContain(
       'aws iam update-assume-role-policy --role-name CisAwsReader',
     );
   });
 
-  it('org member: the organization trail says it is inherited from its owner', async () => {
+  it('org member: the organization trail is one line naming its owner, who fixes it', async () => {
     await showAccount(orgMember);
-    expect(screen.getByTestId('inherited')).toHaveTextContent(
-      'Organization trail owned by account 401122334455: its evaluation there applies',
+    expect(await screen.findByTestId('inherited')).toHaveTextContent(
+      'Covered by the organization trail acme-org-trail of account 401122334455 — passing',
     );
     expect(screen.queryByTestId('remediation')).not.toBeInTheDocument();
   });
@@ -218,10 +250,16 @@ describe('EntityCisAwsContent on an account', () => {
     const old = screen.getByTestId('last-definitive-trails');
     expect(within(old).getAllByTestId('trail-section')).toHaveLength(2);
     // The last definitive result's trails come with their own console links from the backend.
-    const links = within(old).getAllByRole('link');
-    expect(links[0]).toHaveAttribute(
-      'href',
-      stale.lastDefinitiveEvaluation.trails[0].consoleLinks.trail,
-    );
+    const own = stale.lastDefinitiveEvaluation.trails.find(
+      t => !('inheritedFrom' in t),
+    )!;
+    const ownSection = within(old)
+      .getAllByTestId('trail-section')
+      .find(el => el.getAttribute('data-trail') === own.trailArn)!;
+    expect(
+      within(ownSection).getByRole('link', {
+        name: /Open trail in CloudTrail console/,
+      }),
+    ).toHaveAttribute('href', own.consoleLinks.trail);
   });
 });

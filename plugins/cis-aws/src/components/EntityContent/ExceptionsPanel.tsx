@@ -30,6 +30,7 @@ import {
   PersonRef,
   relativeTime,
   TicketLink,
+  WRAPPED_LIST_TEXT,
 } from '../common';
 import { LoadError } from '../EntityCard/LoadState';
 import {
@@ -298,6 +299,7 @@ export function ExceptionsPanel(props: {
                   disableGutters
                 >
                   <ListItemText
+                    style={WRAPPED_LIST_TEXT}
                     primary={
                       <>
                         <PersonRef value={event.actor} />{' '}

@@ -3,8 +3,7 @@ import {
   ApiError,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
-import { explainApiError } from '../common';
-import { time } from './chainLinks';
+import { explainApiError, Time } from '../common';
 
 function ErrorLine(props: { error: ApiError }) {
   const { error } = props;
@@ -15,7 +14,7 @@ function ErrorLine(props: { error: ApiError }) {
         variant="caption"
         color="textSecondary"
         component="div"
-        style={{ wordBreak: 'break-all' }}
+        style={{ overflowWrap: 'anywhere' }}
       >
         AWS said: {error.message}
       </Typography>
@@ -35,7 +34,7 @@ export function InventoryEvidence(props: { inventory: AccountInventoryFacts }) {
         Inventory &amp; evidence
       </Typography>
       <Typography variant="body2">
-        Collected {time(inventory.collectedAt)} in partition{' '}
+        Collected <Time iso={inventory.collectedAt} withDate /> in partition{' '}
         {inventory.partition}.
       </Typography>
       <Typography variant="body2">

@@ -3,6 +3,14 @@ import { Box, Typography } from '@material-ui/core';
 import { reasonTitle } from '../common';
 import { Remediation } from './remediation';
 
+/** A policy document: at most about 20 lines high, scrolling both ways inside its box. */
+export const POLICY_BLOCK_STYLE = {
+  maxHeight: '24em',
+  maxWidth: '100%',
+  overflow: 'auto',
+  boxSizing: 'border-box',
+} as const;
+
 /** How to fix the failing link: one sentence, then copyable commands and the documents they read. */
 export function RemediationView(props: { remediation: Remediation }) {
   const { remediation } = props;
@@ -27,11 +35,15 @@ export function RemediationView(props: { remediation: Remediation }) {
               mt={1}
             >
               <Typography variant="caption">Save as {doc.fileName}:</Typography>
-              <CodeSnippet
-                text={doc.content}
-                language="json"
-                showCopyCodeButton
-              />
+              {/* A long policy scrolls in its own box instead of widening the page. */}
+              <Box maxWidth="100%" minWidth={0}>
+                <CodeSnippet
+                  text={doc.content}
+                  language="json"
+                  showCopyCodeButton
+                  customStyle={POLICY_BLOCK_STYLE}
+                />
+              </Box>
             </Box>
           ))}
           {step.command && (

@@ -8,14 +8,23 @@ import {
   ChainLinkStatus,
   ServedTrailEvaluation,
 } from '@cis-aws/plugin-cis-aws-common';
-import { apiErrorCode, describeApiError, relativeTime } from '../common';
+import { apiErrorCode, describeApiError, relativeTime, Time } from '../common';
 import { ChainLinkProps, LinkStatus } from './ChainLink';
 
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 
-export function time(iso: string | null | undefined): string {
-  return iso ? `${relativeTime(iso)} (${iso})` : 'never';
-}
+/** An IAM decision in words: ALLOWED is "yes", DENIED "no". */
+const DECISION_WORD: Record<string, string> = {
+  ALLOWED: 'yes',
+  DENIED: 'no',
+  UNDETERMINED: 'could not be decided',
+};
+const decisionWord = (d: string) => DECISION_WORD[d] ?? d;
+
+/** "6 days ago (Nov 18, 2026, 8:52 AM)", the exact time in its title. */
+const when = (iso: string | null | undefined) => <Time iso={iso} withDate />;
+/** The exact time, as AWS sent it: for the details. */
+const exact = (iso: string | null | undefined) => iso ?? 'never';
 
 const DECISION_STATUS: Record<string, LinkStatus> = {
   ALLOWED: 'ok',
@@ -67,9 +76,6 @@ export function trailLink(trail: ServedTrailEvaluation): ChainLinkProps {
   const f = trail.facts;
   const s = f.status;
   const facts: ChainLinkProps['facts'] = [
-    ['Name', f.name],
-    ['ARN', f.arn],
-    ['Home region', f.homeRegion],
     ['Multi-region', yesNo(f.isMultiRegion)],
     [
       'Organization trail',
@@ -78,21 +84,28 @@ export function trailLink(trail: ServedTrailEvaluation): ChainLinkProps {
         : 'no',
     ],
   ];
+  const details: ChainLinkProps['facts'] = [
+    ['Name', f.name],
+    ['ARN', f.arn],
+    ['Home region', f.homeRegion],
+  ];
   let status: LinkStatus;
   let summary: string;
   if (s.state === 'READ') {
-    facts.push(['IsLogging', yesNo(s.isLogging)], ['Status read in', s.region]);
+    facts.push(['Logging', yesNo(s.isLogging)]);
+    details.push(
+      ['IsLogging', String(s.isLogging)],
+      ['Status read in', s.region],
+    );
     status = s.isLogging ? 'ok' : 'fail';
     summary = s.isLogging ? 'The trail is logging.' : 'Logging is stopped.';
   } else if (s.state === 'HIDDEN') {
-    facts.push(['IsLogging', 'hidden from this account']);
+    facts.push(['Logging', 'hidden from this account']);
     status = 'unknown';
     summary = "The trail's status is not readable from this account.";
   } else {
-    facts.push([
-      'IsLogging',
-      `could not be read: ${describeApiError(s.error)}`,
-    ]);
+    facts.push(['Logging', 'could not be read']);
+    details.push(['GetTrailStatus', describeApiError(s.error)]);
     status = 'warn';
     summary = `GetTrailStatus failed (${apiErrorCode(s.error)}).`;
   }
@@ -107,6 +120,7 @@ export function trailLink(trail: ServedTrailEvaluation): ChainLinkProps {
     status,
     summary,
     facts,
+    details,
     consoleUrl: trail.consoleLinks.trail,
     consoleLabel: 'Open trail in CloudTrail console',
   };
@@ -114,7 +128,8 @@ export function trailLink(trail: ServedTrailEvaluation): ChainLinkProps {
 
 export function roleLink(trail: ServedTrailEvaluation): ChainLinkProps {
   const r = trail.facts.role;
-  const facts: ChainLinkProps['facts'] = [
+  const facts: ChainLinkProps['facts'] = [];
+  const details: ChainLinkProps['facts'] = [
     ['Role ARN', trail.facts.roleArn ?? 'none configured'],
   ];
   let status: LinkStatus;
@@ -122,36 +137,34 @@ export function roleLink(trail: ServedTrailEvaluation): ChainLinkProps {
   if (r.state === 'FOUND') {
     facts.push(
       ['Exists', 'yes'],
-      [
-        'Trusted by CloudTrail',
-        `${r.trust.allowsCloudTrail}: ${r.trust.details}`,
-      ],
+      ['Trusted by CloudTrail', decisionWord(r.trust.allowsCloudTrail)],
     );
+    details.push(['Trust policy', r.trust.details]);
     const p = r.permission;
     if (p.state === 'DECIDED') {
-      facts.push(
-        [
-          'May write',
-          `${p.decision} (decided by ${
-            p.decidedBy === 'SIMULATION'
-              ? 'IAM policy simulation'
-              : 'static analysis of the policies'
-          })`,
-        ],
-        ['Details', p.details],
-        ['Asked about', `${p.actions.join(', ')} on ${p.resources.join(', ')}`],
-      );
+      const method =
+        p.decidedBy === 'SIMULATION'
+          ? 'IAM policy simulation'
+          : 'static analysis of the policies';
+      facts.push(['May write', `${decisionWord(p.decision)}, by ${method}`]);
       if (p.policies.length)
         facts.push([
           'Policies read',
           p.policies.map(x => `${x.name} (${x.kind})`).join(', '),
         ]);
+      // The one place the simulation's answer is shown: the trail's reason points here.
+      details.push(
+        [
+          p.decidedBy === 'SIMULATION' ? 'Simulation result' : 'Analysis',
+          p.details,
+        ],
+        ['Asked about', `${p.actions.join(', ')} on ${p.resources.join(', ')}`],
+      );
     } else {
-      facts.push([
-        'May write',
-        `could not be decided: ${p.errors
-          .map(e => describeApiError(e))
-          .join('; ')}`,
+      facts.push(['May write', 'could not be decided']);
+      details.push([
+        'Why not',
+        p.errors.map(e => describeApiError(e)).join('; '),
       ]);
     }
     const trust = decisionStatus(r.trust.allowsCloudTrail);
@@ -175,7 +188,7 @@ export function roleLink(trail: ServedTrailEvaluation): ChainLinkProps {
         ? 'The trail names no role.'
         : "The role is in another account's IAM and was not checked.";
   } else {
-    facts.push(['Error', describeApiError(r.error)]);
+    details.push(['Error', describeApiError(r.error)]);
     status = 'warn';
     summary = 'IAM could not be read.';
   }
@@ -191,6 +204,7 @@ export function roleLink(trail: ServedTrailEvaluation): ChainLinkProps {
     status,
     summary,
     facts,
+    details,
     consoleUrl: trail.consoleLinks.role,
     consoleLabel: 'Open role in IAM console',
   };
@@ -198,7 +212,8 @@ export function roleLink(trail: ServedTrailEvaluation): ChainLinkProps {
 
 export function logGroupLink(trail: ServedTrailEvaluation): ChainLinkProps {
   const g = trail.facts.logGroup;
-  const facts: ChainLinkProps['facts'] = [
+  const facts: ChainLinkProps['facts'] = [];
+  const details: ChainLinkProps['facts'] = [
     ['Log group ARN', trail.facts.logGroupArn ?? 'none configured'],
   ];
   let status: LinkStatus;
@@ -232,7 +247,7 @@ export function logGroupLink(trail: ServedTrailEvaluation): ChainLinkProps {
         ? 'The trail names no log group.'
         : 'The log group is in another account and was not checked.';
   } else {
-    facts.push(['Error', describeApiError(g.error)]);
+    details.push(['Error', describeApiError(g.error)]);
     status = 'warn';
     summary = 'The log group could not be read.';
   }
@@ -244,6 +259,7 @@ export function logGroupLink(trail: ServedTrailEvaluation): ChainLinkProps {
     status,
     summary,
     facts,
+    details,
     consoleUrl: trail.consoleLinks.logGroup,
     consoleLabel: 'Open log group in CloudWatch console',
   };
@@ -257,21 +273,31 @@ export function deliveryLink(trail: ServedTrailEvaluation): ChainLinkProps {
   let status: LinkStatus;
   let summary: string;
   const facts: ChainLinkProps['facts'] = [];
+  const details: ChainLinkProps['facts'] = [];
   if (s.state === 'READ') {
     facts.push(
       [
         'Last CloudWatch Logs delivery',
-        time(s.latestCloudWatchLogsDeliveryTime),
+        when(s.latestCloudWatchLogsDeliveryTime),
       ],
       ['Delivery error', s.latestCloudWatchLogsDeliveryError ?? 'none'],
-      ['Last S3 delivery (evidence only)', time(s.latestDeliveryTime)],
+      ['Last S3 delivery (evidence only)', when(s.latestDeliveryTime)],
+    );
+    details.push(
+      [
+        'LatestCloudWatchLogsDeliveryTime',
+        exact(s.latestCloudWatchLogsDeliveryTime),
+      ],
+      ['LatestDeliveryTime', exact(s.latestDeliveryTime)],
     );
     if (!s.latestCloudWatchLogsDeliveryTime) {
       status = 'fail';
       summary = 'CloudTrail has never delivered to CloudWatch Logs.';
     } else if (reason === 'DELIVERY_STALE') {
       status = 'fail';
-      summary = trail.detail ?? 'The last delivery is too old.';
+      summary = `The last delivery was ${relativeTime(
+        s.latestCloudWatchLogsDeliveryTime,
+      )}, longer ago than allowed.`;
     } else {
       status = s.latestCloudWatchLogsDeliveryError ? 'warn' : 'ok';
       summary = s.latestCloudWatchLogsDeliveryError
@@ -293,6 +319,7 @@ export function deliveryLink(trail: ServedTrailEvaluation): ChainLinkProps {
     status,
     summary,
     facts,
+    details,
     consoleUrl: trail.consoleLinks.logGroup,
     consoleLabel: 'Open log streams',
   };
@@ -302,6 +329,7 @@ export function securityHubLink(trail: ServedTrailEvaluation): ChainLinkProps {
   const opinion = trail.securityHub;
   const finding = opinion?.finding;
   const facts: ChainLinkProps['facts'] = [];
+  const details: ChainLinkProps['facts'] = [];
   let status: LinkStatus = 'unknown';
   let summary = opinion
     ? 'Security Hub has no CloudTrail.5 finding for this trail.'
@@ -324,8 +352,11 @@ export function securityHubLink(trail: ServedTrailEvaluation): ChainLinkProps {
           ? opinion.comparedWith
           : `${opinion.comparedWith} (the verdict without the exception)`,
       ],
-      ['Updated', time(finding.updatedAt)],
+      ['Updated', when(finding.updatedAt)],
+    );
+    details.push(
       ['Finding', finding.findingId],
+      ['Updated at', exact(finding.updatedAt)],
     );
     // Disagreeing is the news, whatever Security Hub's own status: never a green tick.
     status =
@@ -347,6 +378,7 @@ export function securityHubLink(trail: ServedTrailEvaluation): ChainLinkProps {
     ...(opinion?.agrees === false ? { statusLabel: 'Disagrees' } : {}),
     summary,
     facts,
+    details,
     consoleUrl: trail.consoleLinks.securityHubControl,
     consoleLabel: 'Open CloudTrail.5 in Security Hub',
   };

@@ -3,6 +3,7 @@ export {
   accountReasonTitle,
   dateAndAgo,
   formatDateTime,
+  plainTime,
   reasonTitle,
   reasonExplanation,
   relativeTime,
@@ -16,6 +17,9 @@ export {
   explainApiError,
 } from './errors';
 export { downloadBlob } from './download';
+export { Details, FactList } from './Details';
+export { Time } from './Time';
+export { WRAPPED_LIST_TEXT } from './wrap';
 export {
   ExceptionDecisionText,
   ExemptionDetails,

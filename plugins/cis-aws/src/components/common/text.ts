@@ -69,3 +69,16 @@ export function trailName(trailArn: string): string {
   const index = trailArn.lastIndexOf(':trail/');
   return index >= 0 ? trailArn.slice(index + ':trail/'.length) : trailArn;
 }
+
+/**
+ * "6 days ago (Nov 18, 2026, 8:52 AM)": how long ago first, then when, in the same form as every
+ * other date of the plugin (the exact ISO time goes in a title or the details).
+ */
+export function plainTime(
+  iso: string | undefined | null,
+  now: Date = new Date(),
+): string {
+  if (!iso) return 'never';
+  const relative = relativeTime(iso, now);
+  return relative === iso ? iso : `${relative} (${formatDateTime(iso)})`;
+}
