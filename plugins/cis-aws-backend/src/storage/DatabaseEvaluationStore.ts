@@ -57,6 +57,12 @@ import {
 } from './failureEpisodes';
 import { DatabaseRunCoordination } from './runCoordination';
 import {
+  DatabaseControlResultStore,
+  controlListingColumn,
+  controlListings,
+} from './DatabaseControlResultStore';
+import { DETECTION_CONTROL } from '../rules/controls';
+import {
   ACCOUNTS_TABLE,
   ACCOUNT_SUMMARY_COLUMNS,
   AccountRow,
@@ -192,6 +198,11 @@ export class DatabaseEvaluationStore
     this.dialect = dialectOf(db);
   }
 
+  /** Results of the controls besides 2.4, on the same database (see ControlResultStore). */
+  controls(): DatabaseControlResultStore {
+    return new DatabaseControlResultStore(this.db);
+  }
+
   /** Leases and run queues on the same database (see DatabaseRunCoordination). */
   coordination(): DatabaseRunCoordination {
     return new DatabaseRunCoordination(this.db, this.now);
@@ -225,9 +236,7 @@ export class DatabaseEvaluationStore
         .first();
       if (previous && isOlder(evaluation.evaluatedAt, previous.evaluated_at)) {
         // A slower, overlapping run must not hide a newer result, nor write history backwards.
-        const starts = await openAccountEpisodeStarts(trx, [
-          mapping.accountId,
-        ]);
+        const starts = await openAccountEpisodeStarts(trx, [mapping.accountId]);
         return {
           trailChanges: [],
           summary: summaryFromRow({
@@ -361,8 +370,16 @@ export class DatabaseEvaluationStore
       .where('account_id', accountId)
       .first();
     if (!row) return undefined;
-    const starts = await openAccountEpisodeStarts(this.db, [accountId]);
-    return detailFromRow({ ...row, failing_since: starts.get(accountId) });
+    const [starts, detection] = await Promise.all([
+      openAccountEpisodeStarts(this.db, [accountId]),
+      controlListings(this.db, DETECTION_CONTROL.id, [accountId]),
+    ]);
+    const listing = detection.get(accountId);
+    return detailFromRow({
+      ...row,
+      failing_since: starts.get(accountId),
+      detection_listing: listing ? JSON.stringify(listing) : null,
+    });
   }
 
   async listAccounts(query: AccountQuery): Promise<AccountPage> {
@@ -379,6 +396,9 @@ export class DatabaseEvaluationStore
     const pageQuery = filtered().select([
       ...ACCOUNT_SUMMARY_COLUMNS,
       openEpisodeStart(this.db).as('failing_since'),
+      controlListingColumn(this.db, DETECTION_CONTROL.id).as(
+        'detection_listing',
+      ),
     ]);
     applyAccountOrder(pageQuery, query.orderBy);
     pageQuery.offset(offset).limit(limit);
