@@ -251,6 +251,11 @@ export interface DetectionSummary {
   /** ISO 8601. */
   evaluatedAt: string;
   /**
+   * When the account is covered only by an organization trail: the owner account whose log
+   * group decided it.
+   */
+  inheritedFrom?: string;
+  /**
    * True when the latest result is not definitive (ERROR) and an older definitive one (PASS,
    * FAIL, NOT_APPLICABLE) exists: show `lastDefinitive`, marked stale. An error never erases it.
    */
