@@ -294,6 +294,7 @@ export const cisAwsPlugin = createBackendPlugin({
               auth: deps.auth,
               logger,
               store,
+              controls: store.controls(),
               engine: gate.gatedEngine('request'),
               runner,
               runs,

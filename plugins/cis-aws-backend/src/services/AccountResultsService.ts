@@ -5,7 +5,9 @@ import {
   HistoryResponse,
 } from '@cis-aws/plugin-cis-aws-common';
 import { AccountQuery, EvaluationStore } from '../storage/EvaluationStore';
+import { InputError } from '@backstage/errors';
 import { CatalogAccess } from './CatalogAccess';
+import { servedDetection } from './detectionSummaries';
 import { servedAccountDetail } from './servedAccountDetail';
 
 /** Filters, order and page of the accounts list, as the request gave them. */
@@ -47,6 +49,8 @@ export interface AccountResultsServiceDeps {
   access: CatalogAccess;
   securityHubRegion: string;
   historyRetentionMs: number;
+  /** `cisAws.detection.enabled` (default true): false leaves `detection` out, refuses its filter. */
+  detectionEnabled?: boolean;
 }
 
 export class DefaultAccountResultsService implements AccountResultsService {
@@ -62,13 +66,24 @@ export class DefaultAccountResultsService implements AccountResultsService {
   ): Promise<AccountsListResponse> {
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 50;
+    const detectionEnabled = this.deps.detectionEnabled ?? true;
+    if (!detectionEnabled && query.detectionVerdicts?.length) {
+      throw new InputError(
+        'Invalid request: detection: detection content is not evaluated here (cisAws.detection.enabled is false)',
+      );
+    }
     const page = await this.deps.store.listAccounts({
       ...query,
       offset,
       limit,
       ...(await this.deps.access.accountVisibility(credentials)),
     });
-    return { ...page, offset, limit };
+    return {
+      ...page,
+      items: page.items.map(a => servedDetection(a, detectionEnabled)),
+      offset,
+      limit,
+    };
   }
 
   async getAccount(
@@ -80,7 +95,10 @@ export class DefaultAccountResultsService implements AccountResultsService {
       accountId,
       credentials,
     );
-    return servedAccountDetail(stored, this.deps.securityHubRegion);
+    return servedAccountDetail(
+      servedDetection(stored, this.deps.detectionEnabled ?? true),
+      this.deps.securityHubRegion,
+    );
   }
 
   async getHistory(
