@@ -57,6 +57,7 @@ import {
 } from './failureEpisodes';
 import { DatabaseRunCoordination } from './runCoordination';
 import {
+  CONTROL_CHANGES_TABLE,
   DatabaseControlResultStore,
   controlListingColumn,
   controlListings,
@@ -869,7 +870,18 @@ export class DatabaseEvaluationStore
           anchors.set(link.account_id, { seq: link.seq, hash: link.hash });
         }
       }
-      const changes = await doomedChanges().delete();
+      const changes =
+        (await doomedChanges().delete()) +
+        // The controls besides 2.4 likewise keep each account's latest change per control.
+        (await trx(CONTROL_CHANGES_TABLE)
+          .where('changed_at', '<', cutoff)
+          .whereNotIn(
+            'id',
+            trx(CONTROL_CHANGES_TABLE)
+              .max('id')
+              .groupBy('account_id', 'control_id'),
+          )
+          .delete());
       const verifications = await doomedEvaluations().delete();
       for (const [accountId, anchor] of anchors) {
         await trx<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE)

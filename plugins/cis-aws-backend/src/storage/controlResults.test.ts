@@ -177,6 +177,25 @@ describe.each(databases.eachSupportedId())(
       ]);
     });
 
+    it('pruning history keeps each account’s latest change per control, however old', async () => {
+      await save(aResult(ACCOUNT, 'PASS', 1));
+      await save(aResult(ACCOUNT, 'FAIL', 2, { reason: 'NO_ALARM' }));
+      await save(aResult(accountId(2), 'PASS', 1));
+      await save(aResult(ACCOUNT, 'PASS', 10));
+      const pruned = await store.pruneHistory(new Date(at(5)));
+      expect(pruned.changes).toBe(2);
+      expect(
+        (
+          await store.controls().getControlHistory(ACCOUNT, 'cis-3.x-detection')
+        ).map(c => c.changedAt),
+      ).toEqual([at(10)]);
+      expect(
+        await store
+          .controls()
+          .getControlHistory(accountId(2), 'cis-3.x-detection'),
+      ).toHaveLength(1);
+    });
+
     it('an older result (an overlapping, slower run) is not saved', async () => {
       await save(aResult(ACCOUNT, 'PASS', 5));
       const outcome = await save(aResult(ACCOUNT, 'FAIL', 4));
