@@ -7,6 +7,7 @@ import {
   AccountDetectionResult,
   AccountsListResponse,
   EntityResultResponse,
+  EvidencePacket,
 } from '@cis-aws/plugin-cis-aws-common';
 import { RunningSimulator } from '@internal/aws-simulator';
 import request from 'supertest';
@@ -136,6 +137,47 @@ describe('detection content through the HTTP API (demo world)', () => {
       system.accounts.find(a => a.accountId === CHECKOUT_DEV)?.detection
         ?.verdict,
     ).toBe('FAIL');
+
+    // The evidence packet has a detection section, sealed with the rest of the packet.
+    const packet: EvidencePacket = (
+      await request(server)
+        .get(`/api/cis-aws/v1/accounts/${CHECKOUT_DEV}/evidence?format=json`)
+        .set('Authorization', GUEST)
+    ).body;
+    expect(packet.detection?.result).toMatchObject({
+      verdict: 'FAIL',
+      reason: 'ALARM_ACTIONS_DISABLED',
+    });
+    expect(packet.detection?.changes).toEqual([
+      expect.objectContaining({ to: 'FAIL', reason: 'ALARM_ACTIONS_DISABLED' }),
+    ]);
+    expect(packet.detection?.episodes).toEqual([
+      { startedAt: result.evaluatedAt, reason: 'ALARM_ACTIONS_DISABLED' },
+    ]);
+    const verified = await request(server)
+      .post('/api/cis-aws/v1/evidence/verify')
+      .set('Authorization', GUEST)
+      .send({ packet });
+    expect(verified.body.ok).toBe(true);
+    const tampered = await request(server)
+      .post('/api/cis-aws/v1/evidence/verify')
+      .set('Authorization', GUEST)
+      .send({
+        packet: {
+          ...packet,
+          detection: {
+            ...packet.detection,
+            result: { ...packet.detection!.result, verdict: 'PASS' },
+          },
+        },
+      });
+    expect(tampered.body.ok).toBe(false);
+    const markdown = await request(server)
+      .get(`/api/cis-aws/v1/accounts/${CHECKOUT_DEV}/evidence?format=md`)
+      .set('Authorization', GUEST);
+    const md = String(markdown.text ?? markdown.body);
+    expect(md).toContain('## Detection content (CIS 3.x, beside 2.4)');
+    expect(md).toMatch(/3\.5 \|[^\n]*FILTER_MISSES_EVENTS/);
 
     // Bad input, anonymous callers, accounts the caller may not read.
     const bad = await request(server)

@@ -75,7 +75,10 @@ export function createApiServices(deps: {
   logger: LoggerService;
   store: EvaluationStore & ExceptionStore & EvidenceChainStore;
   /** Results of the controls besides 2.4 (detection content). */
-  controls: Pick<ControlResultStore, 'getControlResult'>;
+  controls: Pick<
+    ControlResultStore,
+    'getControlResult' | 'getControlHistory' | 'listControlEpisodes'
+  >;
   /** `evaluateOne` through the account gate (AccountGate.gatedEngine). */
   engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne'>;
   runner: EvaluationServiceDeps['runner'];
@@ -170,6 +173,7 @@ export function createApiServices(deps: {
       options,
       logger,
       knownSecrets: deps.knownSecrets,
+      ...(detectionEnabled ? { controls: deps.controls } : {}),
       now,
     }),
   };
