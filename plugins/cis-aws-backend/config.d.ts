@@ -195,6 +195,29 @@ export interface Config {
     };
 
     /**
+     * Detection content on the log group a trail delivers to (CIS v1.2 3.1–3.14: metric filter
+     * → alarm on its metric → SNS topic → confirmed subscription; detection-content.md), a
+     * control of its own (`cis-3.x-detection`) beside 2.4.
+     */
+    detection?: {
+      /** Evaluate detection content on every run. Default: true. */
+      enabled?: boolean;
+      /**
+       * Which checks are required: `baseline` (3.3 root use, 3.4 IAM policy changes, 3.5
+       * CloudTrail changes), `all` (3.1 to 3.14), or a list of check ids such as
+       * `['3.1', '3.3']`. Default: baseline.
+       */
+      checks?: 'baseline' | 'all' | string[];
+      /**
+       * Ask CloudWatch Logs to judge each pattern against the canonical events
+       * (`logs:TestMetricFilter`, the authoritative answer); false: judge them with the local
+       * implementation of the filter-pattern syntax only (a reader without that action).
+       * Default: true.
+       */
+      testMetricFilter?: boolean;
+    };
+
+    /**
      * How replicas share evaluations (README: "Running several replicas"). Every evaluation of
      * an account holds a lease on it in the database; a run's accounts are queued there and
      * claimed in batches by every replica's worker, which renews its claims and leases every

@@ -341,6 +341,7 @@ async function startApi(store: DatabaseEvaluationStore, count: number) {
     auth: mockServices.auth({ pluginId: 'cis-aws' }),
     logger: quietLogger,
     store,
+    controls: store.controls(),
     engine: {
       readCatalog: () => Promise.reject(new Error('not in the bench')),
       evaluateOne: () => Promise.reject(new Error('not in the bench')),

@@ -316,6 +316,73 @@ describe('cisAws.events', () => {
   });
 });
 
+describe('cisAws.detection', () => {
+  const detectionOf = (detection: unknown) =>
+    readCisAwsOptions(new ConfigReader({ cisAws: { detection } } as never))
+      .detection;
+
+  it('evaluates the seed baseline (3.3, 3.4, 3.5) with TestMetricFilter by default', () => {
+    expect(readCisAwsOptions(new ConfigReader({})).detection).toEqual({
+      enabled: true,
+      checks: ['3.3', '3.4', '3.5'],
+      testMetricFilter: true,
+    });
+    expect(detectionOf({ checks: 'baseline' }).checks).toEqual([
+      '3.3',
+      '3.4',
+      '3.5',
+    ]);
+  });
+
+  it('reads all fourteen, or a list in check order, and the other keys', () => {
+    expect(detectionOf({ checks: 'all' }).checks).toEqual([
+      '3.1',
+      '3.2',
+      '3.3',
+      '3.4',
+      '3.5',
+      '3.6',
+      '3.7',
+      '3.8',
+      '3.9',
+      '3.10',
+      '3.11',
+      '3.12',
+      '3.13',
+      '3.14',
+    ]);
+    expect(
+      detectionOf({
+        enabled: false,
+        checks: ['3.10', '3.1', '3.10'],
+        testMetricFilter: false,
+      }),
+    ).toEqual({
+      enabled: false,
+      checks: ['3.1', '3.10'],
+      testMetricFilter: false,
+    });
+  });
+
+  it('stops start-up on a wrong value, naming the key', () => {
+    expect(problemsOf({ detection: { checks: 'everything' } })).toContain(
+      'cisAws.detection.checks: must be "baseline", "all" or a list of check ids',
+    );
+    expect(problemsOf({ detection: { checks: ['3.3', '3.15'] } })).toContain(
+      'cisAws.detection.checks: "3.15" is not a check id',
+    );
+    expect(problemsOf({ detection: { checks: [] } })).toContain(
+      'cisAws.detection.checks:',
+    );
+    const message = problemsOf({
+      detection: { enabled: 'sometimes', testMetricFilter: 3, check: 'all' },
+    });
+    expect(message).toContain('cisAws.detection.enabled:');
+    expect(message).toContain('cisAws.detection.testMetricFilter:');
+    expect(message).toContain('cisAws.detection.check');
+  });
+});
+
 /** The message of the error readCisAwsConfig throws for `cisAws`, or undefined when it reads. */
 function problemsOf(cisAws: unknown): string | undefined {
   try {

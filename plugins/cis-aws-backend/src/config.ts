@@ -11,6 +11,12 @@ import {
   scheduleProblems,
 } from '@cis-aws/plugin-cis-aws-node';
 import { InputError, toError } from '@backstage/errors';
+import {
+  BASELINE_DETECTION_CHECKS,
+  DETECTION_CHECK_IDS,
+  DetectionCheckId,
+  isDetectionCheckId,
+} from '@cis-aws/plugin-cis-aws-common';
 import type { AwsClientOptions } from './aws/clients';
 import type { InventoryMode } from './aws/inventory';
 import type { EvidenceOptions } from './evidence/buildEvidencePacket';
@@ -79,6 +85,18 @@ export interface CisAwsOptions extends AwsClientOptions, EvidenceOptions {
    * (`cisAws.evaluate.minInterval`, default a minute).
    */
   evaluateMinIntervalMs: number;
+  /** Detection content on the integrated log groups (`cisAws.detection`, detection-content.md). */
+  detection: DetectionOptions;
+}
+
+/** `cisAws.detection`: the CIS v1.2 3.x checks on the log group a trail delivers to. */
+export interface DetectionOptions {
+  /** `cisAws.detection.enabled` (default true). */
+  enabled: boolean;
+  /** The checks evaluated, in check order: the seed's baseline 3.3, 3.4, 3.5 by default. */
+  checks: DetectionCheckId[];
+  /** Ask CloudWatch Logs (`logs:TestMetricFilter`) to judge patterns; false: local only. */
+  testMetricFilter: boolean;
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -151,6 +169,7 @@ const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
     errorAfter: { runs: true, duration: true },
   },
   securityHub: { enabled: true, administratorAccountId: true, region: true },
+  detection: { enabled: true, checks: true, testMetricFilter: true },
   runs: {
     replicaId: true,
     batchSize: true,
@@ -551,6 +570,7 @@ function readOptions(root: Config, problems: ConfigProblems): CisAwsOptions {
     maxAttempts: readInteger(aws, 'maxAttempts', problems),
     requestTimeoutMs: readInteger(aws, 'requestTimeoutMs', problems),
     partition: root.getOptionalString('aws.accountDefaults.partition') ?? 'aws',
+    detection: readDetection(config, problems),
     securityHub: {
       enabled: readBoolean(
         securityHub,
@@ -585,6 +605,65 @@ export function readCisAwsOptions(root: Config): CisAwsOptions {
   const options = readOptions(root, problems);
   problems.throwIfAny();
   return options;
+}
+
+/**
+ * `cisAws.detection.checks`: `baseline` (3.3, 3.4, 3.5), `all` (3.1 to 3.14), or a list of check
+ * ids (`['3.1', '3.3']`, in any order; evaluated in check order).
+ */
+function readDetection(
+  config: Config | undefined,
+  problems: ConfigProblems,
+): DetectionOptions {
+  const detection = section(config, 'detection', problems);
+  const key = 'cisAws.detection.checks';
+  const value = problems.read<unknown>(
+    key,
+    () => detection?.getOptional('checks'),
+    undefined,
+  );
+  let checks: DetectionCheckId[] = [...BASELINE_DETECTION_CHECKS];
+  const expected = `"baseline", "all" or a list of check ids (${DETECTION_CHECK_IDS.join(
+    ', ',
+  )})`;
+  if (value === 'all') {
+    checks = [...DETECTION_CHECK_IDS];
+  } else if (value === undefined || value === 'baseline') {
+    checks = [...BASELINE_DETECTION_CHECKS];
+  } else if (Array.isArray(value) && value.length > 0) {
+    const unknown = value.filter(
+      id => typeof id !== 'string' || !isDetectionCheckId(id),
+    );
+    if (unknown.length > 0) {
+      problems.add(
+        key,
+        `${unknown
+          .map(id => JSON.stringify(id))
+          .join(', ')} is not a check id; expected ${expected}`,
+      );
+    } else {
+      checks = DETECTION_CHECK_IDS.filter(id => value.includes(id));
+    }
+  } else {
+    problems.add(key, `must be ${expected}, got ${JSON.stringify(value)}`);
+  }
+  return {
+    enabled: readBoolean(
+      detection,
+      'enabled',
+      'cisAws.detection.enabled',
+      true,
+      problems,
+    ),
+    checks,
+    testMetricFilter: readBoolean(
+      detection,
+      'testMetricFilter',
+      'cisAws.detection.testMetricFilter',
+      true,
+      problems,
+    ),
+  };
 }
 
 function readNotifications(

@@ -117,6 +117,7 @@ export const cisAwsPlugin = createBackendPlugin({
           logger,
           options,
           exceptions: store,
+          controls: store.controls(),
         });
 
         // The CloudTrail event behind each event-driven evaluation is kept with its result
@@ -293,6 +294,7 @@ export const cisAwsPlugin = createBackendPlugin({
               auth: deps.auth,
               logger,
               store,
+              controls: store.controls(),
               engine: gate.gatedEngine('request'),
               runner,
               runs,

@@ -7,6 +7,7 @@
  * call. No credential, token or secret is ever part of it.
  */
 import type { ComplianceException, ExceptionAuditEvent } from './exceptions';
+import type { AccountDetectionResult } from './detection/types';
 import type {
   LogGroupFacts,
   PolicyDocumentEvidence,
@@ -216,4 +217,29 @@ export interface EvidencePacket {
   };
   /** The chain head and digest of the packet (absent only in packets of older versions). */
   integrity?: EvidenceIntegrity;
+  /**
+   * Detection content (control `cis-3.x-detection`, CIS 3.x on the integrated log groups), beside
+   * the 2.4 verdict and never folded into it. Absent when detection is not evaluated.
+   */
+  detection?: EvidenceDetection;
+}
+
+/** The detection section of a packet, as it stood at `asOf`. */
+export interface EvidenceDetection {
+  /**
+   * The detection result in force at `asOf`, with every check's judged patterns and their test
+   * events (why a pattern passed). Only the latest result and the last definitive one are kept:
+   * absent when neither had been made by `asOf`.
+   */
+  result?: AccountDetectionResult;
+  /** Changes of the detection verdict or reason in the packet's period, up to `asOf`. */
+  changes: {
+    from?: string;
+    to: string;
+    reason?: string;
+    changedAt: string;
+    runId?: string;
+  }[];
+  /** Detection failure episodes overlapping the period, as they stood at `asOf`. */
+  episodes: { startedAt: string; reason?: string; endedAt?: string }[];
 }

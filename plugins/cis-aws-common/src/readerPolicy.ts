@@ -25,6 +25,13 @@ export const READER_ACTIONS: readonly string[] = [
   'organizations:DescribeOrganization',
   // Security Hub's second opinion, read in the administrator account with the same role name
   'securityhub:GetFindings',
+  // detection content on each integrated log group (CIS 3.x, detection-content.md): its metric
+  // filters, each pattern tested against the canonical events, the alarms on each filter's
+  // metric, the subscriptions of each alarm's SNS topic (never their endpoints)
+  'logs:DescribeMetricFilters',
+  'logs:TestMetricFilter',
+  'cloudwatch:DescribeAlarmsForMetric',
+  'sns:ListSubscriptionsByTopic',
 ];
 
 /** The reader role's permission policy, as users are told to attach it. */

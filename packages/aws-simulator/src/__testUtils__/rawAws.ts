@@ -96,6 +96,34 @@ export async function cloudWatchCbor(
   };
 }
 
+/** A CloudWatch call in AWS JSON 1.0 (what the SDK sends today): status, headers, parsed body. */
+export async function cloudWatchJson(
+  sim: RunningSimulator,
+  operation: string,
+  input: object,
+  options: RawOptions = {},
+) {
+  const region = options.region ?? 'us-east-1';
+  const response = await post(
+    sim.url,
+    {
+      'x-amz-target': `GraniteServiceVersion20100801.${operation}`,
+      'content-type': 'application/x-amz-json-1.0',
+      ...authorization(
+        options.credentials ?? CALLER_CREDENTIALS,
+        region,
+        'monitoring',
+      ),
+    },
+    JSON.stringify(input),
+  );
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: JSON.parse(response.body.toString('utf8')) as Record<string, any>,
+  };
+}
+
 /** An awsQuery call (form body, XML answer). */
 export async function awsQuery(
   sim: RunningSimulator,

@@ -4,6 +4,7 @@ import { decodeCbor } from '../protocols/cbor';
 import {
   awsQuery,
   cloudWatchCbor,
+  cloudWatchJson,
   post,
   xmlValues,
 } from '../__testUtils__/rawAws';
@@ -56,6 +57,32 @@ describe('CloudWatch alarms', () => {
     );
   });
   afterAll(() => sim.close());
+
+  it('DescribeAlarmsForMetric in AWS JSON 1.0 (the SDK today): the same alarms, errors query-compatible', async () => {
+    const { status, body } = await cloudWatchJson(
+      sim,
+      'DescribeAlarmsForMetric',
+      { MetricName: 'RootAccountUsage', Namespace: 'CISBenchmark' },
+    );
+    expect(status).toBe(200);
+    expect(body.MetricAlarms.map((a: any) => a.AlarmName)).toEqual([
+      'root-usage',
+      'root-usage-muted',
+    ]);
+    expect(body.MetricAlarms[1]).toMatchObject({
+      ActionsEnabled: false,
+      AlarmActions: [],
+      StateValue: 'INSUFFICIENT_DATA',
+    });
+    const bad = await cloudWatchJson(sim, 'DescribeAlarmsForMetric', {
+      MetricName: 'RootAccountUsage',
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.__type).toMatch(/InvalidParameterValue$/);
+    expect(bad.headers['x-amzn-query-error']).toBe(
+      'InvalidParameterValue;Sender',
+    );
+  });
 
   it('DescribeAlarmsForMetric in RPC v2 CBOR: the alarms on that metric name and namespace, in this region', async () => {
     const { status, headers, body } = await cloudWatchCbor(

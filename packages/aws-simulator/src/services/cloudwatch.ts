@@ -8,12 +8,17 @@ import {
 import { QueryInput } from '../protocols/query';
 import { AlarmSpec } from '../world/schema';
 import { resolveDate } from '../world/time';
-import { CborService, QueryService, RequestContext } from './types';
+import {
+  CborService,
+  JsonService,
+  QueryService,
+  RequestContext,
+} from './types';
 
 /**
  * CloudWatch metric alarms, region-scoped, read-only: DescribeAlarmsForMetric and
- * DescribeAlarms. Spoken as Smithy RPC v2 CBOR (what the AWS SDK for JavaScript v3 sends) and
- * as awsQuery (what CloudWatch accepted before, and other SDKs and the CLI may still send); both
+ * DescribeAlarms. Spoken as AWS JSON 1.0 (what the AWS SDK for JavaScript v3 sends today), as
+ * Smithy RPC v2 CBOR (what it sent before) and as awsQuery (what CloudWatch accepted before, and other SDKs and the CLI may still send); both
  * share the handlers below. CloudWatch is awsQueryCompatible: CBOR errors also carry
  * `x-amzn-query-error`.
  */
@@ -120,6 +125,24 @@ export const cloudwatch: CborService = {
   protocol: 'rpcv2Cbor',
   global: false,
   serviceName: 'GraniteServiceVersion20100801',
+  queryCompatible: true,
+  invalid,
+  operations: {
+    DescribeAlarmsForMetric: (ctx, input) =>
+      describeAlarmsForMetric(ctx, fromJson(input)),
+    DescribeAlarms: (ctx, input) => describeAlarms(ctx, fromJson(input)),
+  },
+};
+
+/**
+ * The same operations in AWS JSON 1.0 (`X-Amz-Target: GraniteServiceVersion20100801.…`): what
+ * the AWS SDK for JavaScript v3 sends since CloudWatch moved to it (3.8xx and later).
+ */
+export const cloudwatchJson: JsonService = {
+  name: 'cloudwatch',
+  protocol: 'json',
+  global: false,
+  targetPrefix: 'GraniteServiceVersion20100801',
   queryCompatible: true,
   invalid,
   operations: {

@@ -5,7 +5,7 @@ import { matchRoute } from '../protocols/restJson';
 import { AwsError } from '../protocols/errors';
 import { CborError, decodeCbor } from '../protocols/cbor';
 import { cloudtrail } from './cloudtrail';
-import { cloudwatch, cloudwatchQuery } from './cloudwatch';
+import { cloudwatch, cloudwatchJson, cloudwatchQuery } from './cloudwatch';
 import { iam } from './iam';
 import { logs } from './logs';
 import { organizations } from './organizations';
@@ -22,13 +22,16 @@ import {
 
 /**
  * Which service and operation a request is for, decided by protocol:
- * X-Amz-Target → JSON 1.1; a form body (or GET ?Action=) → awsQuery, the
+ * X-Amz-Target → JSON 1.1 (1.0 for CloudWatch); a form body (or GET ?Action=) → awsQuery, the
  * service taken from the SigV4 scope or the Version parameter; otherwise
  * method + path → REST-JSON.
  */
 
 const JSON_SERVICES = new Map<string, JsonService>(
-  [cloudtrail, logs, organizations].map(s => [s.targetPrefix, s]),
+  [cloudtrail, logs, organizations, cloudwatchJson].map(s => [
+    s.targetPrefix,
+    s,
+  ]),
 );
 const QUERY_SERVICES = new Map<string, QueryService>(
   [sts, iam, cloudwatchQuery, sns].flatMap(

@@ -304,6 +304,7 @@ describe('every route under hostile input', () => {
           userInfo: mockServices.userInfo(),
           logger,
           store,
+          controls: store.controls(),
           engine,
           runner,
           runs,

@@ -47,6 +47,7 @@ function mockedServices(): Mocked {
     },
     evidence: { producePacket: jest.fn(), verify: jest.fn() },
     freshness: { getFreshness: jest.fn() },
+    detection: { getAccountDetection: jest.fn() },
   };
 }
 
@@ -96,8 +97,28 @@ const ROUTES: RouteCase[] = [
       { path: '/v1/accounts?noOwner=yes', message: /noOwner/ },
       { path: '/v1/accounts?mine=1', message: /mine/ },
       { path: '/v1/accounts?orderBy=failingFor', message: /orderBy/ },
+      { path: '/v1/accounts?detection=MAYBE', message: /detection/ },
+      { path: '/v1/accounts?detection=PASS,EXEMPT', message: /detection/ },
     ],
-    serviceErrors: [],
+    serviceErrors: [new InputError('detection content is not evaluated here')],
+  },
+  {
+    route: 'GET /v1/accounts/:accountId/controls/cis-3.x-detection',
+    method: 'get',
+    path: `/v1/accounts/${ACCOUNT}/controls/cis-3.x-detection`,
+    calls: s => s.detection.getAccountDetection,
+    ok: 200,
+    badInput: [
+      {
+        path: '/v1/accounts/12345/controls/cis-3.x-detection',
+        message: /12 digits/,
+      },
+      {
+        path: `/v1/accounts/${ACCOUNT}/controls/cis-3.x-detection?check=3.3`,
+        message: /Unrecognized key/,
+      },
+    ],
+    serviceErrors: [notFound, new NotFoundError('not been evaluated yet')],
   },
   {
     route: 'GET /v1/owners',
@@ -492,11 +513,12 @@ describe('createRouter', () => {
   it('hands the service the parsed list query with the caller', async () => {
     services.accounts.listAccounts.mockResolvedValue({} as never);
     await request(app).get(
-      '/v1/accounts?verdict=FAIL,ERROR&owner=group:default/a&orderBy=title&order=desc&offset=50&limit=25',
+      '/v1/accounts?verdict=FAIL,ERROR&detection=FAIL&detection=NOT_APPLICABLE&owner=group:default/a&orderBy=title&order=desc&offset=50&limit=25',
     );
     expect(services.accounts.listAccounts).toHaveBeenCalledWith(
       {
         verdicts: ['FAIL', 'ERROR'],
+        detectionVerdicts: ['FAIL', 'NOT_APPLICABLE'],
         ownerRefs: ['group:default/a'],
         entityRefs: undefined,
         systemRefs: undefined,

@@ -14,6 +14,8 @@ import { OwnerRankingService } from '../services/OwnerRankingService';
 import type { TrendService } from '../services/TrendService';
 import type { DiagnosticsService } from '../services/DiagnosticsService';
 import type { FreshnessService } from '../services/FreshnessService';
+import type { DetectionResultsService } from '../services/DetectionResultsService';
+import { NotFoundError } from '@backstage/errors';
 import { createFreshnessRoutes } from './freshnessRoutes';
 import { createDiagnosticsRoutes } from './diagnosticsRoutes';
 import { createEvidenceRoutes, VERIFY_BODY_LIMIT } from './evidenceRoutes';
@@ -47,6 +49,8 @@ export interface RouterOptions {
   knownSecrets?: readonly string[];
   /** `GET /v1/diagnostics` (admins); without it that route is absent. */
   diagnostics?: DiagnosticsService;
+  /** Accounts' detection results (control `cis-3.x-detection`). */
+  detection?: DetectionResultsService;
 }
 
 /**
@@ -81,6 +85,7 @@ export async function createRouter(
     const page = await accounts.listAccounts(
       {
         verdicts: query.verdict,
+        detectionVerdicts: query.detection,
         ownerRefs: query.owner,
         noOwner: query.noOwner,
         mine: query.mine,
@@ -131,6 +136,24 @@ export async function createRouter(
     parseInput(noQuerySchema, req.query);
     res.json(await accounts.getAccount(accountId, await credentialsOf(req)));
   });
+
+  /** The account's detection result (detection-content.md); 404 until it was evaluated. */
+  router.get(
+    '/v1/accounts/:accountId/controls/cis-3.x-detection',
+    async (req, res) => {
+      const accountId = parseAccountId(req.params.accountId);
+      parseInput(noQuerySchema, req.query);
+      const { credentials } = await credentialsOf(req);
+      if (!options.detection) {
+        throw new NotFoundError('Detection results are not served here');
+      }
+      res.json(
+        await options.detection.getAccountDetection(accountId, {
+          credentials,
+        }),
+      );
+    },
+  );
 
   router.get('/v1/accounts/:accountId/history', async (req, res) => {
     const accountId = parseAccountId(req.params.accountId);

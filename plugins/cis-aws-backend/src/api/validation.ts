@@ -1,6 +1,7 @@
 import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError } from '@backstage/errors';
 import {
+  DETECTION_VERDICTS,
   EVIDENCE_FORMATS,
   isAwsAccountId,
   VERDICTS,
@@ -40,6 +41,8 @@ const list = z
 export const accountsQuerySchema = z
   .object({
     verdict: list.pipe(z.array(z.enum(VERDICTS)).optional()),
+    /** The detection control's verdicts (`cis-3.x-detection`). */
+    detection: list.pipe(z.array(z.enum(DETECTION_VERDICTS)).optional()),
     owner: list,
     entityRef: list,
     system: list,

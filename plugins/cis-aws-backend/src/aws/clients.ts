@@ -1,8 +1,10 @@
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { MetadataBearer, MiddlewareStack } from '@aws-sdk/types';
 import { Agent as HttpAgent } from 'node:http';
@@ -107,6 +109,10 @@ export interface AccountClients {
   iam(): IAMClient;
   organizations(): OrganizationsClient;
   securityHub(region: string): SecurityHubClient;
+  /** CloudWatch alarms (detection content). */
+  cloudWatch(region: string): CloudWatchClient;
+  /** SNS topics' subscriptions (detection content). */
+  sns(region: string): SNSClient;
 }
 
 /**
@@ -216,6 +222,14 @@ export class AwsClientFactory {
       securityHub: region =>
         cached(`securityhub/${region}`, () =>
           this.counted('securityhub', new SecurityHubClient(config(region))),
+        ),
+      cloudWatch: region =>
+        cached(`cloudwatch/${region}`, () =>
+          this.counted('cloudwatch', new CloudWatchClient(config(region))),
+        ),
+      sns: region =>
+        cached(`sns/${region}`, () =>
+          this.counted('sns', new SNSClient(config(region))),
         ),
     };
   }

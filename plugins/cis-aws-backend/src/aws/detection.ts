@@ -3,6 +3,9 @@ import {
   TestMetricFilterCommand,
   type CloudWatchLogsClient,
 } from '@aws-sdk/client-cloudwatch-logs';
+import { DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
+import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
+import type { AccountClients } from './clients';
 import {
   AlarmFacts,
   Collected,
@@ -26,10 +29,9 @@ import { errorCode, isAccessDenied, isNotFound, toApiError } from './errors';
  * `DetectionCollection` per run memoizes them. A failed call is data (`Collected` FAILED, with
  * the redacted error), never an exception.
  *
- * CloudWatch and SNS are reached through `DetectionClients`: this repository does not install
- * `@aws-sdk/client-cloudwatch` or `@aws-sdk/client-sns` yet, so the caller supplies the two
- * calls. Their input and output shapes are the SDK commands' own, so with the clients installed
- * each is one line (`(region, input) => cloudWatch(region).send(new DescribeAlarmsForMetricCommand(input))`).
+ * CloudWatch and SNS are reached through `DetectionClients`, whose input and output shapes are
+ * the SDK commands' own: `sdkDetectionClients` builds them from an account's SDK clients
+ * (aws/clients.ts), tests may supply others.
  */
 
 /** The fields of the SDK's `MetricAlarm` this collection reads. */
@@ -66,6 +68,22 @@ export interface DetectionClients {
     region: string,
     input: { TopicArn: string; NextToken?: string },
   ): Promise<{ Subscriptions?: SdkSubscription[]; NextToken?: string }>;
+}
+
+/** The detection calls through an account's SDK clients (endpoint, credentials, retries, counting). */
+export function sdkDetectionClients(
+  clients: Pick<AccountClients, 'accountId' | 'logs' | 'cloudWatch' | 'sns'>,
+): DetectionClients {
+  return {
+    accountId: clients.accountId,
+    logs: region => clients.logs(region),
+    describeAlarmsForMetric: (region, input) =>
+      clients
+        .cloudWatch(region)
+        .send(new DescribeAlarmsForMetricCommand(input)),
+    listSubscriptionsByTopic: (region, input) =>
+      clients.sns(region).send(new ListSubscriptionsByTopicCommand(input)),
+  };
 }
 
 export interface DetectionCollectionOptions {

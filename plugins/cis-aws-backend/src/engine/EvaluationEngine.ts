@@ -42,6 +42,8 @@ import {
 } from './awsReads';
 import { RolePolicyMemory } from '../aws/rolePolicyMemory';
 import type { CisAwsOptions } from '../config';
+import { DetectionEvaluator, DetectionRun } from './DetectionEvaluator';
+import type { ControlResultStore } from '../storage/ControlResultStore';
 
 /**
  * Where exceptions come from (the store). Every exception is listed, in force or not: the rules
@@ -92,6 +94,7 @@ export class EvaluationEngine {
       exceptions: ExceptionSource;
       options: CisAwsOptions;
       now: () => Date;
+      detection?: DetectionEvaluator;
     },
   ) {
     this.rolePolicies = RolePolicyMemory.create({
@@ -108,9 +111,25 @@ export class EvaluationEngine {
     options: CisAwsOptions;
     exceptions?: ExceptionSource;
     now?: () => Date;
+    /**
+     * Where the controls besides 2.4 are saved: with it, and `cisAws.detection.enabled`, the
+     * detection control (`cis-3.x-detection`) is evaluated beside 2.4 from the same collected
+     * trails.
+     */
+    controls?: ControlResultStore;
   }) {
+    const { controls, ...rest } = deps;
     return new EvaluationEngine({
-      ...deps,
+      ...rest,
+      detection:
+        controls && deps.options.detection.enabled
+          ? DetectionEvaluator.create({
+              store: controls,
+              logger: deps.logger,
+              options: deps.options.detection,
+              now: deps.now,
+            })
+          : undefined,
       exceptions: deps.exceptions ?? { listExceptions: async () => [] },
       now: deps.now ?? (() => new Date()),
     });
@@ -231,6 +250,7 @@ export class EvaluationEngine {
       securityHubRead = read;
       errors.push(...read.errors);
     });
+    const detection = this.deps.detection?.startRun(aws);
     const gate = new OwnerGate<{
       mapping: AccountMapping;
       facts: AccountFacts;
@@ -292,6 +312,11 @@ export class EvaluationEngine {
           ) {
             deferred.push(mapping.accountId);
             return;
+          }
+          if (detection) {
+            saves.push(
+              this.saveDetection(detection, facts, inScope, runId, signal),
+            );
           }
           for (const trail of facts.trails) {
             if (
@@ -381,6 +406,8 @@ export class EvaluationEngine {
       findings.findings,
     );
     const outcome = await this.save(mapping, evaluation);
+    const detection = this.deps.detection?.startRun(aws);
+    if (detection) await this.saveDetection(detection, facts, inScope);
     return { outcome, calls: counter.toJSON() };
   }
 
@@ -494,6 +521,20 @@ export class EvaluationEngine {
       : evaluation;
     await this.save(mapping, final, runId);
     return final;
+  }
+
+  /** The account's detection result, saved unless the run was aborted meanwhile. */
+  private async saveDetection(
+    detection: DetectionRun,
+    facts: AccountFacts,
+    inScope: ReadonlySet<string>,
+    runId?: string,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    await detection.evaluateAndSave(facts, inScope, {
+      runId,
+      skip: () => signal?.aborted ?? false,
+    });
   }
 
   private async save(

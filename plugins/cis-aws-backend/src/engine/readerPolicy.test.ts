@@ -3,6 +3,8 @@
  * that list against what a real evaluation of the demo world calls, as the simulator counted it:
  * every operation the run made is in the list, and every action in the list was called.
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { READER_ACTIONS } from '@cis-aws/plugin-cis-aws-common';
 import { RunningSimulator } from '@internal/aws-simulator';
 import {
@@ -43,5 +45,30 @@ describe('the reader policy', () => {
       .filter(operation => !PORTAL_ACTIONS.includes(operation))
       .sort();
     expect(called).toEqual([...READER_ACTIONS].sort());
+    // Detection content is part of the run: its four actions are among those called.
+    expect(called).toEqual(
+      expect.arrayContaining([
+        'cloudwatch:DescribeAlarmsForMetric',
+        'logs:DescribeMetricFilters',
+        'logs:TestMetricFilter',
+        'sns:ListSubscriptionsByTopic',
+      ]),
+    );
+  });
+
+  it('is the policy the README documents, action for action', () => {
+    const readme = readFileSync(join(__dirname, '../../README.md'), 'utf8');
+    const start = readme.indexOf('The reader role needs exactly the actions');
+    expect(start).toBeGreaterThan(-1);
+    // Up to what the portal's own credentials need (not the reader role's policy).
+    const paragraph = readme
+      .slice(start, readme.indexOf('\n\n', start))
+      .split(/The\s+portal's own credentials/)[0];
+    const documented = [...paragraph.matchAll(/`([a-z0-9-]+:[A-Za-z]+)`/g)].map(
+      m => m[1],
+    );
+    expect(
+      documented.filter(action => !PORTAL_ACTIONS.includes(action)).sort(),
+    ).toEqual([...READER_ACTIONS].sort());
   });
 });

@@ -14,6 +14,8 @@ import {
   ExceptionStore,
 } from '../storage/EvaluationStore';
 import { EVIDENCE_CHAIN } from '../storage/evidenceChain';
+import { ControlResultStore } from '../storage/ControlResultStore';
+import { detectionEvidence } from './detectionEvidence';
 import { evidenceTrail } from './evidenceTrail';
 import {
   INTEGRITY_METHOD,
@@ -40,6 +42,11 @@ export interface EvidenceSources {
   options: EvidenceOptions;
   /** Configured secrets to redact wherever they occur (see `configuredSecrets`). */
   knownSecrets?: readonly string[];
+  /** Detection content (`cis-3.x-detection`); without it the packet has no detection section. */
+  controls?: Pick<
+    ControlResultStore,
+    'getControlResult' | 'getControlHistory' | 'listControlEpisodes'
+  >;
 }
 
 export interface EvidenceRequest {
@@ -117,7 +124,13 @@ export async function produceEvidencePacket(
     producedBy: request.producedBy,
     generator: evidenceGenerator(),
   });
-  const guarded = redactSecretsDeep(packet, sources.knownSecrets);
+  const detection = sources.controls
+    ? await detectionEvidence(sources.controls, accountId, { from, asOf })
+    : undefined;
+  const guarded = redactSecretsDeep(
+    detection ? { ...packet, detection } : packet,
+    sources.knownSecrets,
+  );
   // Hashes only: nothing here can hold a secret, and the digest covers the redacted packet.
   return sealPacket(
     {

@@ -450,6 +450,102 @@ function footer(packet: EvidencePacket): string {
   ].join('\n');
 }
 
+/** Detection content (CIS 3.x), beside the 2.4 verdict: each check, and the tests behind it. */
+function detectionSection(packet: EvidencePacket): string {
+  const detection = packet.detection;
+  if (!detection) return '';
+  const { result } = detection;
+  const lines = ['## Detection content (CIS 3.x, beside 2.4)', ''];
+  if (!result) {
+    lines.push('No detection result in force at this time is kept.');
+  } else {
+    lines.push(
+      facts([
+        [
+          'Verdict',
+          `${result.verdict}${
+            result.reason ? ` (${code(result.reason)})` : ''
+          }`,
+        ],
+        ['Evaluated at', when(result.evaluatedAt)],
+        ...(result.inheritedFrom
+          ? ([
+              [
+                'Decided by',
+                `the organization trail's log group of account ${code(
+                  result.inheritedFrom,
+                )}`,
+              ],
+            ] as [string, string][])
+          : []),
+      ]),
+      '',
+      table(
+        ['Check', 'Log group', 'Verdict', 'Reason', 'Why'],
+        result.checks.map(check => [
+          check.checkId,
+          check.logGroup ? code(check.logGroup.arn) : '—',
+          check.verdict,
+          optional(check.reason),
+          text(check.detail),
+        ]),
+      ),
+    );
+    const judged = result.checks.flatMap(check =>
+      check.judgements.flatMap(j =>
+        j.state === 'JUDGED'
+          ? [
+              [
+                check.checkId,
+                code(j.filterName),
+                j.source,
+                `${
+                  j.outcomes.filter(o => o.matched === (o.expected === 'MATCH'))
+                    .length
+                } of ${j.outcomes.length}`,
+                j.missed.length > 0 ? j.missed.map(code).join(', ') : '—',
+              ],
+            ]
+          : [],
+      ),
+    );
+    if (judged.length > 0) {
+      lines.push(
+        '',
+        'Each filter pattern judged by behaviour against canonical CloudTrail events:',
+        '',
+        table(
+          [
+            'Check',
+            'Filter',
+            'Judged by',
+            'Test events as expected',
+            'Missed must-match events',
+          ],
+          judged,
+        ),
+      );
+    }
+  }
+  if (detection.changes.length > 0) {
+    lines.push(
+      '',
+      '### Detection verdict changes',
+      '',
+      table(
+        ['When', 'From', 'To', 'Reason'],
+        detection.changes.map(change => [
+          when(change.changedAt),
+          change.from ?? '(first result)',
+          change.to,
+          optional(change.reason),
+        ]),
+      ),
+    );
+  }
+  return lines.join('\n');
+}
+
 export function renderEvidenceMarkdown(packet: EvidencePacket): string {
   return `${[
     header(packet),
@@ -457,6 +553,7 @@ export function renderEvidenceMarkdown(packet: EvidencePacket): string {
     trailsSection(packet),
     securityHubSection(packet),
     historySection(packet),
+    detectionSection(packet),
     exceptionsSection(packet),
     answersSection(packet),
     integritySection(packet),

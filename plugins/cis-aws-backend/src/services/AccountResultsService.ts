@@ -12,6 +12,7 @@ import {
 } from '@cis-aws/plugin-cis-aws-common';
 import { AccountQuery, EvaluationStore } from '../storage/EvaluationStore';
 import { CatalogAccess } from './CatalogAccess';
+import { servedDetection } from './detectionSummaries';
 import { callerOwnershipRefs } from './ownership';
 import { servedAccountDetail } from './servedAccountDetail';
 
@@ -62,6 +63,8 @@ export interface AccountResultsServiceDeps {
   userInfo: Pick<UserInfoService, 'getUserInfo'>;
   securityHubRegion: string;
   historyRetentionMs: number;
+  /** `cisAws.detection.enabled` (default true): false leaves `detection` out, refuses its filter. */
+  detectionEnabled?: boolean;
 }
 
 function emptyTotals(): VerdictTotals {
@@ -82,6 +85,12 @@ export class DefaultAccountResultsService implements AccountResultsService {
     const { mine, ...filters } = query;
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 50;
+    const detectionEnabled = this.deps.detectionEnabled ?? true;
+    if (!detectionEnabled && query.detectionVerdicts?.length) {
+      throw new InputError(
+        'Invalid request: detection: detection content is not evaluated here (cisAws.detection.enabled is false)',
+      );
+    }
     if (mine) {
       const owned = await callerOwnershipRefs(this.deps.userInfo, credentials);
       if (!owned) {
@@ -111,7 +120,12 @@ export class DefaultAccountResultsService implements AccountResultsService {
       limit,
       ...(await this.deps.access.accountVisibility(credentials)),
     });
-    return { ...page, offset, limit };
+    return {
+      ...page,
+      items: page.items.map(a => servedDetection(a, detectionEnabled)),
+      offset,
+      limit,
+    };
   }
 
   async getAccount(
@@ -123,7 +137,10 @@ export class DefaultAccountResultsService implements AccountResultsService {
       accountId,
       credentials,
     );
-    return servedAccountDetail(stored, this.deps.securityHubRegion);
+    return servedAccountDetail(
+      servedDetection(stored, this.deps.detectionEnabled ?? true),
+      this.deps.securityHubRegion,
+    );
   }
 
   async getHistory(

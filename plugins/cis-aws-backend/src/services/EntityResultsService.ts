@@ -1,4 +1,5 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { servedDetection } from './detectionSummaries';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { EntityResultResponse } from '@cis-aws/plugin-cis-aws-common';
 import { aggregateCounts } from '../rules';
@@ -25,6 +26,8 @@ export interface EntityResultsService {
 export interface EntityResultsServiceDeps {
   catalog: CatalogService;
   store: Pick<EvaluationStore, 'listAccounts' | 'listEvaluatedAccountIds'>;
+  /** `cisAws.detection.enabled` (default true): false leaves accounts' `detection` out. */
+  detectionEnabled?: boolean;
 }
 
 export const DEFAULT_ENTITY_PAGE = 50;
@@ -38,12 +41,17 @@ export const DEFAULT_ENTITY_PAGE = 50;
  */
 export class DefaultEntityResultsService implements EntityResultsService {
   static create(deps: EntityResultsServiceDeps): EntityResultsService {
-    return new DefaultEntityResultsService(deps.catalog, deps.store);
+    return new DefaultEntityResultsService(
+      deps.catalog,
+      deps.store,
+      deps.detectionEnabled ?? true,
+    );
   }
 
   private constructor(
     private readonly catalog: CatalogService,
     private readonly store: EntityResultsServiceDeps['store'],
+    private readonly detectionEnabled: boolean,
   ) {}
 
   async getEntityResult(
@@ -81,7 +89,7 @@ export class DefaultEntityResultsService implements EntityResultsService {
       entityRef,
       verdict,
       counts: aggregate.counts,
-      accounts: page.items,
+      accounts: page.items.map(a => servedDetection(a, this.detectionEnabled)),
       accountCount: page.totalCount,
       offset,
       limit,

@@ -12,6 +12,7 @@ import { EvidenceOptions } from '../evidence/buildEvidencePacket';
 import {
   EVIDENCE_CONTENT_TYPES,
   evidenceFileName,
+  EvidenceSources,
   produceEvidencePacket,
   serializeEvidence,
 } from '../evidence/produceEvidence';
@@ -76,6 +77,8 @@ export interface EvidenceServiceDeps {
   logger: LoggerService;
   /** Configured secrets never to echo: `configuredSecrets(config)`. */
   knownSecrets?: readonly string[];
+  /** Detection content for the packet's detection section; none without it. */
+  controls?: EvidenceSources['controls'];
   /** The clock; tests pin it. */
   now?: () => Date;
 }
@@ -97,7 +100,7 @@ export class DefaultEvidenceService implements EvidenceService {
     request: { format: EvidenceFormat; at?: Date },
     { credentials }: { credentials: BackstageCredentials },
   ): Promise<EvidenceDownload> {
-    const { store, exceptions, options, knownSecrets } = this.deps;
+    const { store, exceptions, options, knownSecrets, controls } = this.deps;
     const producedAt = this.deps.now();
     const asOf = request.at ?? producedAt;
     if (asOf.getTime() > producedAt.getTime()) {
@@ -111,7 +114,7 @@ export class DefaultEvidenceService implements EvidenceService {
       credentials,
     );
     const packet = await produceEvidencePacket(
-      { store, exceptions, options, knownSecrets },
+      { store, exceptions, options, knownSecrets, controls },
       {
         mapping: stored,
         current: stored,

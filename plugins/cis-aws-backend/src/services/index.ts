@@ -27,6 +27,11 @@ import {
   EvaluationServiceDeps,
 } from './EvaluationService';
 import { DefaultEvidenceService, EvidenceService } from './EvidenceService';
+import {
+  DefaultDetectionResultsService,
+  DetectionResultsService,
+} from './DetectionResultsService';
+import type { ControlResultStore } from '../storage/ControlResultStore';
 import { DefaultExceptionService, ExceptionService } from './ExceptionService';
 import { DefaultFreshnessService, FreshnessService } from './FreshnessService';
 import type { EvaluationCauseStore } from '../storage/evaluationCauses';
@@ -40,6 +45,7 @@ export type { AccountResultsService } from './AccountResultsService';
 export type { EntityResultsService } from './EntityResultsService';
 export type { EvaluationService } from './EvaluationService';
 export type { EvidenceService } from './EvidenceService';
+export type { DetectionResultsService } from './DetectionResultsService';
 export type { ExceptionService } from './ExceptionService';
 export type { OwnerRankingService } from './OwnerRankingService';
 export type { FreshnessService } from './FreshnessService';
@@ -55,6 +61,7 @@ export interface ApiServices {
   evidence: EvidenceService;
   freshness: FreshnessService;
   trends: TrendService;
+  detection: DetectionResultsService;
 }
 
 /** Builds the API's services over the store, the engine and the catalog. */
@@ -67,6 +74,11 @@ export function createApiServices(deps: {
   auth?: AuthService;
   logger: LoggerService;
   store: EvaluationStore & ExceptionStore & EvidenceChainStore;
+  /** Results of the controls besides 2.4 (detection content). */
+  controls: Pick<
+    ControlResultStore,
+    'getControlResult' | 'getControlHistory' | 'listControlEpisodes'
+  >;
   /** `evaluateOne` through the account gate (AccountGate.gatedEngine). */
   engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne'>;
   runner: EvaluationServiceDeps['runner'];
@@ -76,6 +88,8 @@ export function createApiServices(deps: {
     maxExceptionDurationMs: number;
     /** `cisAws.evaluate.minInterval`; default a minute. */
     evaluateMinIntervalMs?: number;
+    /** `cisAws.detection.enabled`; default true. */
+    detection?: { enabled: boolean };
   };
   /** The full run's schedule (period when not cron, and in words), for "next check". */
   schedule?: { frequencyMs?: number; description: string };
@@ -97,6 +111,7 @@ export function createApiServices(deps: {
     store,
   });
   const securityHubRegion = options.securityHub.region;
+  const detectionEnabled = options.detection?.enabled ?? true;
   return {
     accounts: DefaultAccountResultsService.create({
       store,
@@ -104,8 +119,19 @@ export function createApiServices(deps: {
       userInfo: deps.userInfo,
       securityHubRegion,
       historyRetentionMs: options.historyRetentionMs,
+      detectionEnabled,
     }),
-    entities: DefaultEntityResultsService.create({ catalog, store }),
+    entities: DefaultEntityResultsService.create({
+      catalog,
+      store,
+      detectionEnabled,
+    }),
+    detection: DefaultDetectionResultsService.create({
+      store,
+      controls: deps.controls,
+      access,
+      enabled: detectionEnabled,
+    }),
     owners: DefaultOwnerRankingService.create({ store, access, now }),
     trends: DefaultTrendService.create({ catalog, access, store, now }),
     evaluations: DefaultEvaluationService.create({
@@ -148,6 +174,7 @@ export function createApiServices(deps: {
       options,
       logger,
       knownSecrets: deps.knownSecrets,
+      ...(detectionEnabled ? { controls: deps.controls } : {}),
       now,
     }),
   };

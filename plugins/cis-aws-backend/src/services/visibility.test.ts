@@ -188,6 +188,7 @@ describe.each(databases.eachSupportedId())(
         auth: mockServices.auth({ pluginId: 'cis-aws' }),
         logger: mockServices.logger.mock(),
         store,
+        controls: store.controls(),
         engine: {
           readCatalog: jest.fn(),
           evaluateOne: jest.fn(),

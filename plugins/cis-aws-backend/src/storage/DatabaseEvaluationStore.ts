@@ -60,6 +60,13 @@ import {
 } from './failureEpisodes';
 import { DatabaseRunCoordination } from './runCoordination';
 import {
+  CONTROL_CHANGES_TABLE,
+  DatabaseControlResultStore,
+  controlListingColumn,
+  controlListings,
+} from './DatabaseControlResultStore';
+import { DETECTION_CONTROL } from '../rules/controls';
+import {
   ACCOUNTS_TABLE,
   ACCOUNT_SUMMARY_COLUMNS,
   AccountRow,
@@ -193,6 +200,11 @@ export class DatabaseEvaluationStore
   ) {
     this.exceptions = DatabaseExceptionStore.create({ db });
     this.dialect = dialectOf(db);
+  }
+
+  /** Results of the controls besides 2.4, on the same database (see ControlResultStore). */
+  controls(): DatabaseControlResultStore {
+    return new DatabaseControlResultStore(this.db);
   }
 
   /** Leases and run queues on the same database (see DatabaseRunCoordination). */
@@ -362,8 +374,16 @@ export class DatabaseEvaluationStore
       .where('account_id', accountId)
       .first();
     if (!row) return undefined;
-    const starts = await openAccountEpisodeStarts(this.db, [accountId]);
-    return detailFromRow({ ...row, failing_since: starts.get(accountId) });
+    const [starts, detection] = await Promise.all([
+      openAccountEpisodeStarts(this.db, [accountId]),
+      controlListings(this.db, DETECTION_CONTROL.id, [accountId]),
+    ]);
+    const listing = detection.get(accountId);
+    return detailFromRow({
+      ...row,
+      failing_since: starts.get(accountId),
+      detection_listing: listing ? JSON.stringify(listing) : null,
+    });
   }
 
   async listAccounts(query: AccountQuery): Promise<AccountPage> {
@@ -381,6 +401,9 @@ export class DatabaseEvaluationStore
     const pageQuery = filtered().select([
       ...ACCOUNT_SUMMARY_COLUMNS,
       openEpisodeStart(this.db).as('failing_since'),
+      controlListingColumn(this.db, DETECTION_CONTROL.id).as(
+        'detection_listing',
+      ),
     ]);
     applyAccountOrder(pageQuery, query.orderBy);
     pageQuery.offset(offset).limit(limit);
@@ -858,7 +881,18 @@ export class DatabaseEvaluationStore
           anchors.set(link.account_id, { seq: link.seq, hash: link.hash });
         }
       }
-      const changes = await doomedChanges().delete();
+      const changes =
+        (await doomedChanges().delete()) +
+        // The controls besides 2.4 likewise keep each account's latest change per control.
+        (await trx(CONTROL_CHANGES_TABLE)
+          .where('changed_at', '<', cutoff)
+          .whereNotIn(
+            'id',
+            trx(CONTROL_CHANGES_TABLE)
+              .max('id')
+              .groupBy('account_id', 'control_id'),
+          )
+          .delete());
       const verifications = await doomedEvaluations().delete();
       for (const [accountId, anchor] of anchors) {
         await trx<EvidenceChainRow>(EVIDENCE_CHAINS_TABLE)

@@ -4,6 +4,7 @@ import {
   AccountEvaluation,
   AccountMapping,
   AccountSummary,
+  DetectionVerdict,
   EvaluationRun,
   FailureEpisode,
   Verdict,
@@ -32,6 +33,8 @@ export type AccountSortField =
  */
 export interface AccountQuery {
   verdicts?: Verdict[];
+  /** Only accounts whose detection result (`cis-3.x-detection`) has one of these verdicts. */
+  detectionVerdicts?: DetectionVerdict[];
   ownerRefs?: string[];
   /** Only accounts whose entity names no owner (`spec.owner` absent). */
   noOwner?: boolean;

@@ -9,6 +9,8 @@
  * into chunks that could not be counted or paged together.
  */
 import {
+  DETECTION_CONTROL_ID,
+  DetectionVerdict,
   VERDICTS,
   Verdict,
   VerdictTotals,
@@ -74,6 +76,7 @@ function boundSet(
 /** The filters of a query, with refs lower-cased once; `undefined` does not filter. */
 interface AccountFilter {
   verdicts?: Verdict[];
+  detectionVerdicts?: DetectionVerdict[];
   accountIds?: string[];
   ownerRefs?: string[];
   noOwner?: true;
@@ -101,6 +104,10 @@ function toFilter(query: AccountQuery): AccountFilter {
     verdicts:
       query.verdicts && query.verdicts.length > 0
         ? [...new Set(query.verdicts)]
+        : undefined,
+    detectionVerdicts:
+      query.detectionVerdicts && query.detectionVerdicts.length > 0
+        ? [...new Set(query.detectionVerdicts)]
         : undefined,
     accountIds: listOf(query.accountIds, id => id.trim()),
     ownerRefs: listOf(query.ownerRefs),
@@ -181,6 +188,17 @@ export function accountFilter(
   }));
   return builder => {
     if (filter.verdicts) builder.whereIn('verdict', filter.verdicts);
+    if (filter.detectionVerdicts) {
+      // The control results' table (migrations/20261207010000_control_results.js).
+      const verdicts = filter.detectionVerdicts;
+      builder.whereIn('account_id', sub =>
+        sub
+          .select('account_id')
+          .from('cis_aws_control_results')
+          .where('control_id', DETECTION_CONTROL_ID)
+          .whereIn('verdict', verdicts),
+      );
+    }
     if (filter.noOwner) builder.whereNull('owner_ref');
     for (const set of prepared) {
       whereInSet(builder, dialect, set.column, set.values, {

@@ -7,6 +7,7 @@ import {
   AccountMapping,
   AccountSummary,
   DefinitiveResult,
+  DetectionSummary,
   SecurityHubStatus,
   VERDICT_SEVERITY_ORDER,
   Verdict,
@@ -214,6 +215,9 @@ export function summaryFromRow(row: AccountSummaryRow): AccountSummary {
     securityHub: readSecurityHub(row),
     latestDeliveryTime: readOptionalTimestamp(row.latest_delivery_time),
     trailReasons: row.trail_reasons ? row.trail_reasons.split(',') : [],
+    ...(row.detection_listing
+      ? { detection: JSON.parse(row.detection_listing) as DetectionSummary }
+      : {}),
   };
 }
 

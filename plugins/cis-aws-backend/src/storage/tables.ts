@@ -45,6 +45,11 @@ export interface AccountSummaryRow {
    * (src/storage/failureEpisodes.ts) and merged in before the row is served.
    */
   failing_since?: DbTimestamp | null;
+  /**
+   * Not a column: the listing JSON of the account's detection result (cis_aws_control_results,
+   * src/storage/DatabaseControlResultStore.ts), when it has one.
+   */
+  detection_listing?: string | null;
 }
 
 /**

@@ -250,6 +250,24 @@ export interface DetectionSummary {
   failingSince?: string;
   /** ISO 8601. */
   evaluatedAt: string;
+  /**
+   * When the account is covered only by an organization trail: the owner account whose log
+   * group decided it.
+   */
+  inheritedFrom?: string;
+  /**
+   * True when the latest result is not definitive (ERROR) and an older definitive one (PASS,
+   * FAIL, NOT_APPLICABLE) exists: show `lastDefinitive`, marked stale. An error never erases it.
+   */
+  stale?: boolean;
+  /** The last definitive result, when the latest is not definitive. */
+  lastDefinitive?: {
+    verdict: DetectionVerdict;
+    reason?: DetectionReasonCode;
+    failingChecks: DetectionCheckId[];
+    /** ISO 8601. */
+    evaluatedAt: string;
+  };
 }
 
 /**
@@ -268,4 +286,9 @@ export interface AccountDetectionResult extends DetectionSummary {
   inheritedFrom?: string;
   /** The run that produced it. */
   runId?: string;
+  /**
+   * With `stale`: the checks of the last definitive result (`lastDefinitive`), which the latest
+   * (an ERROR) did not erase.
+   */
+  lastDefinitiveChecks?: DetectionCheckResult[];
 }

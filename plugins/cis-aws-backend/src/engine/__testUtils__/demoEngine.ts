@@ -19,6 +19,12 @@ export function demoEngine(options: {
   simulatorUrl: string;
   store: DatabaseEvaluationStore;
   entities?: Entity[];
+  /** `cisAws.detection` (default: the baseline, with TestMetricFilter). */
+  detection?: {
+    enabled?: boolean;
+    checks?: string | string[];
+    testMetricFilter?: boolean;
+  };
 }): EvaluationEngine {
   const config = new ConfigReader({
     aws: {
@@ -31,6 +37,7 @@ export function demoEngine(options: {
     cisAws: {
       aws: { endpoint: options.simulatorUrl, maxAttempts: 2 },
       securityHub: { administratorAccountId: '402233445566' },
+      ...(options.detection ? { detection: options.detection } : {}),
     },
   });
   const cisAws = readCisAwsOptions(config);
@@ -46,5 +53,6 @@ export function demoEngine(options: {
     logger: mockServices.logger.mock(),
     options: cisAws,
     exceptions: options.store,
+    controls: options.store.controls(),
   });
 }

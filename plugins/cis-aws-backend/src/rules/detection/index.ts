@@ -1,3 +1,4 @@
 export * from './judgePattern';
 export * from './evaluateDetection';
 export * from './accountDetection';
+export * from './accountScope';
