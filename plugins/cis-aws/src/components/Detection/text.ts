@@ -12,6 +12,9 @@ import type {
   DetectionWarning,
 } from '@cis-aws/plugin-cis-aws-common';
 import { detectionCheck } from '@cis-aws/plugin-cis-aws-common';
+import { dateAndAgo } from '../common/text';
+
+export const DETECTION_TITLE = 'Detection (CIS 3.x)';
 
 /** What each check watches, as the subject of a sentence (and whether it takes "is" or "are"). */
 const SUBJECTS: Record<DetectionCheckId, [string, 'is' | 'are']> = {
@@ -67,7 +70,6 @@ function count(n: number, noun: string): string {
 export function checkSentence(check: DetectionCheckResult): string {
   const [subject, verb] = SUBJECTS[check.checkId];
   const chain = check.chain;
-  const lower = subject.charAt(0).toLowerCase() + subject.slice(1);
   if (check.verdict === 'PASS') {
     return `${subject} ${verb} detected and alerts reach ${count(
       chain?.confirmedSubscriptions ?? 0,
@@ -86,7 +88,7 @@ export function checkSentence(check: DetectionCheckResult): string {
       } misses ${(check.missedEvents ?? []).join(', ')}.`;
     }
     case 'NO_ALARM':
-      return `No alarm on the metric of filter ${chain?.filterName} (${chain?.metricNamespace}/${chain?.metricName}): ${lower} ${verb} detected, but nobody is told.`;
+      return `No alarm on the metric of filter ${chain?.filterName} (${chain?.metricNamespace}/${chain?.metricName}): the events are detected, but nobody is told.`;
     case 'ALARM_ACTIONS_DISABLED':
       return `Alarm ${chain?.alarmName} has its actions disabled: it changes state, but nobody is told.`;
     case 'NO_ALARM_TOPIC':
@@ -138,7 +140,11 @@ export function warningText(warning: DetectionWarning): string {
         ', ',
       )}): its alarm may be noisy.`;
     case 'ALARM_INSUFFICIENT_DATA':
-      return `Alarm ${warning.alarmName} has been in INSUFFICIENT_DATA since ${warning.since}: check that its metric receives data.`;
+      return `Alarm ${
+        warning.alarmName
+      } has been in INSUFFICIENT_DATA since ${dateAndAgo(
+        warning.since,
+      )}: check that its metric receives data.`;
     case 'ALARM_THRESHOLD_ABOVE_ONE':
       return `Alarm ${warning.alarmName} fires only at a threshold of ${warning.threshold} (${warning.comparisonOperator}): a single event should alert.`;
     case 'PATTERN_NOT_EVALUATED':

@@ -12,6 +12,7 @@ import { isNotFound, LoadError, NotEvaluatedYet } from './LoadState';
 import { VerdictHeadline } from './VerdictHeadline';
 import { ResultFreshness } from '../ResultFreshness';
 import { dateAndAgo } from '../common';
+import { DetectionCardLine } from '../Detection/DetectionCardLine';
 import { ago } from './text';
 
 /**
@@ -81,6 +82,7 @@ export function AccountResult(props: {
       <AccountWhy account={account} />
       <Exemptions account={account} />
       <StaleNotice account={account} />
+      <DetectionCardLine summary={account.detection} />
 
       <Box mt={2}>
         <Fact testId="cis-owner">
