@@ -62,6 +62,10 @@ export const DETECTION_VERDICT_TITLES: Record<DetectionVerdict, string> = {
   NOT_APPLICABLE: 'Not applicable',
 };
 
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
 function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }
@@ -190,16 +194,16 @@ export function summaryLine(summary: DetectionSummary): string {
       return first
         ? `${checkSubject(first)} (${first}) could not be checked${
             summary.reason
-              ? `: ${DETECTION_REASON_TITLES[summary.reason].toLowerCase()}`
+              ? `: ${lowerFirst(DETECTION_REASON_TITLES[summary.reason])}`
               : ''
           }${also}.`
         : 'Could not be checked.';
     case 'FAIL':
     default:
       return first
-        ? `${checkSubject(first)} (${first}) is not watched${
+        ? `${checkSubject(first)} (${first}) ${SUBJECTS[first][1]} not watched${
             summary.reason
-              ? `: ${DETECTION_REASON_TITLES[summary.reason].toLowerCase()}`
+              ? `: ${lowerFirst(DETECTION_REASON_TITLES[summary.reason])}`
               : ''
           }${also}.`
         : 'Not watched.';
