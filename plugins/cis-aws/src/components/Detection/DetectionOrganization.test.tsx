@@ -66,7 +66,7 @@ describe('detection on the organization page', () => {
     ).toBeNull();
     expect(cells[2]).toHaveTextContent('ERROR — Could not be checked3.4');
     expect(cells[3]).toHaveTextContent('not evaluated');
-  });
+  }, 120_000);
 
   it('filters by detection verdict through the `detection` query parameter, and clears it', async () => {
     const { listRequests } = setup(ACCOUNTS);
@@ -101,7 +101,7 @@ describe('detection on the organization page', () => {
       ),
     );
     expect(listRequests().at(-1)!.getAll('detection')).toEqual([]);
-  });
+  }, 120_000);
 
   it('exports the detection verdict, reason and failing checks in the CSV', () => {
     expect(CSV_COLUMNS.slice(-3)).toEqual([

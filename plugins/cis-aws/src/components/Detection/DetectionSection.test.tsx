@@ -206,6 +206,22 @@ describe('DetectionSection', () => {
     },
   );
 
+  it('NO_FILTER: shows no filter as the decisive one; the filters for other events are in the details', async () => {
+    await show(accountDetection([ROOT_NO_FILTER]));
+    const root = within(check('3.3'));
+    expect(root.queryByTestId('cis-detection-filter')).toBeNull();
+    expect(root.queryByTestId('cis-detection-events')).toBeNull();
+    await userEvent.click(
+      root.getByRole('button', { name: /Details of 3\.3/ }),
+    );
+    expect(root.getByTestId('cis-detection-other-filter')).toHaveTextContent(
+      'IAMPolicyChanges:',
+    );
+    expect(root.getByTestId('cis-detection-other-filter')).toHaveTextContent(
+      'misses 2 of 2 events to detect (judged by CloudWatch Logs (TestMetricFilter))',
+    );
+  });
+
   it('names the events a filter with a typo misses', async () => {
     await show(accountDetection([TRAIL_FILTER_MISSES]));
     const trail = within(check('3.5'));

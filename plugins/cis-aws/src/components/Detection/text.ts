@@ -119,11 +119,18 @@ export function checkSentence(check: DetectionCheckResult): string {
   }
 }
 
-/** The judgement the FILTER_MISSES_EVENTS verdict is about: the filter that misses the fewest. */
+/**
+ * The judgement the FILTER_MISSES_EVENTS verdict is about: of the filters that detect some but
+ * not all of the events, the one that misses the fewest (a filter for other events is not it).
+ */
 export function missingJudgement(check: DetectionCheckResult) {
   return check.judgements
     .flatMap(j => (j.state === 'JUDGED' ? [j] : []))
-    .filter(j => j.missed.length > 0)
+    .filter(
+      j =>
+        j.missed.length > 0 &&
+        j.outcomes.some(o => o.expected === 'MATCH' && o.matched),
+    )
     .sort((a, b) => a.missed.length - b.missed.length)[0];
 }
 
