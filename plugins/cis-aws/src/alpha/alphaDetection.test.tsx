@@ -35,10 +35,8 @@ setupMswServer();
 const ACCOUNT = accountPass as AccountDetail;
 const { checks: _checks, ...SUMMARY } = DETECTION_FAIL;
 
-/** The card or tab as the new frontend system mounts it, for the account, over the fake backend. */
-async function renderExtension(
-  extension: typeof cisAwsEntityCard | typeof cisAwsEntityContent,
-) {
+/** The card's or tab's element as the new frontend system makes it, for the account, over the fake backend. */
+async function renderExtension(element: JSX.Element) {
   answer(`/v1/accounts/${ACCOUNT.accountId}`, {
     ...ACCOUNT,
     detection: SUMMARY,
@@ -61,7 +59,6 @@ async function renderExtension(
     discoveryApi: { getBaseUrl: async () => BACKEND },
     fetchApi: { fetch: (input, init) => fetch(input, init) },
   });
-  const element = createExtensionTester(extension).reactElement();
   return renderInTestApp(
     <EntityProvider entity={accountEntity(ACCOUNT.accountId)}>
       {element}
@@ -84,7 +81,9 @@ async function renderExtension(
 
 describe('detection in the new frontend system', () => {
   it('the entity card carries the detection line', async () => {
-    await renderExtension(cisAwsEntityCard);
+    await renderExtension(
+      createExtensionTester(cisAwsEntityCard).reactElement(),
+    );
     expect(await screen.findByTestId('cis-detection-line')).toHaveAttribute(
       'data-verdict',
       'FAIL',
@@ -92,7 +91,9 @@ describe('detection in the new frontend system', () => {
   });
 
   it('the entity tab carries the "Detection (CIS 3.x)" section', async () => {
-    await renderExtension(cisAwsEntityContent);
+    await renderExtension(
+      createExtensionTester(cisAwsEntityContent).reactElement(),
+    );
     const result = await screen.findByTestId('cis-detection-result');
     expect(
       screen.getByRole('heading', { name: 'Detection (CIS 3.x)' }),
