@@ -71,6 +71,13 @@ const defaultHandlers = [
       { status: 404 },
     ),
   ),
+  // Detection content (CIS 3.x): not evaluated unless a test says otherwise.
+  http.get(`${BACKEND}/v1/accounts/:accountId/controls/cis-3.x-detection`, () =>
+    HttpResponse.json(
+      { error: { name: 'NotFoundError', message: 'not evaluated' } },
+      { status: 404 },
+    ),
+  ),
   // The systems' roll-up: none unless a test says otherwise.
   http.get(`${BACKEND}/v1/systems`, () => HttpResponse.json({ systems: [] })),
   // The trend chart: nothing evaluated in the period asked for.

@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/core-plugin-api';
 import {
   AccountDetail,
+  AccountDetectionResult,
   AccountFreshnessResponse,
   AccountExceptionsResponse,
   AccountsListResponse,
@@ -21,11 +22,14 @@ import {
   SystemsResponse,
   TrendResponse,
   Verdict,
+  DetectionVerdict,
 } from '@cis-aws/plugin-cis-aws-common';
 
 /** The accounts list query of `GET /v1/accounts`. */
 export interface AccountsQuery {
   verdict?: Verdict[];
+  /** Only accounts whose detection content (CIS 3.x) has one of these verdicts. */
+  detection?: DetectionVerdict[];
   owner?: string[];
   /** Only accounts whose entity names no owner. */
   noOwner?: boolean;
@@ -63,6 +67,11 @@ export interface TrendQuery {
 export interface CisAwsApi {
   listAccounts(query?: AccountsQuery): Promise<AccountsListResponse>;
   getAccount(accountId: string): Promise<AccountDetail>;
+  /**
+   * The account's detection content result (CIS 3.x, control `cis-3.x-detection`). Rejects with
+   * a 404 ResponseError when it has not been evaluated yet, is not visible, or detection is off.
+   */
+  getAccountDetection(accountId: string): Promise<AccountDetectionResult>;
   /** The verdict changes of an account and its trails in a range (ISO bounds, inclusive). */
   getAccountHistory(
     accountId: string,

@@ -1,5 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import { http, HttpResponse } from 'msw';
+import { DETECTION_FAIL } from '../__fixtures__/detection';
 import { BACKEND, server, setupMswServer } from '../__testUtils__/render';
 import {
   CisAwsClient,
@@ -136,6 +137,69 @@ describe('CisAwsClient', () => {
       `${BACKEND}/v1/accounts/404455667788/history?from=2026-10-25T08%3A55%3A41.000Z`,
       `${BACKEND}/v1/exceptions?status=ACTIVE`,
       `${BACKEND}/v1/exceptions?status=ALL`,
+    ]);
+  });
+});
+
+describe('CisAwsClient and detection content (CIS 3.x)', () => {
+  it("GETs an account's detection result at its control's route, with the user token", async () => {
+    const seen: { url: string; auth: string | null }[] = [];
+    server.use(
+      http.get(
+        `${BACKEND}/v1/accounts/:id/controls/cis-3.x-detection`,
+        ({ request }) => {
+          seen.push({
+            url: request.url,
+            auth: request.headers.get('authorization'),
+          });
+          return HttpResponse.json(DETECTION_FAIL);
+        },
+      ),
+    );
+    await expect(client().getAccountDetection('403344556677')).resolves.toEqual(
+      DETECTION_FAIL,
+    );
+    expect(seen).toEqual([
+      {
+        url: `${BACKEND}/v1/accounts/403344556677/controls/cis-3.x-detection`,
+        auth: 'Bearer user-token',
+      },
+    ]);
+  });
+
+  it('rejects with a 404 ResponseError when the account has no detection result', async () => {
+    server.use(
+      http.get(`${BACKEND}/v1/accounts/:id/controls/cis-3.x-detection`, () =>
+        HttpResponse.json(
+          { error: { name: 'NotFoundError', message: 'not evaluated' } },
+          { status: 404 },
+        ),
+      ),
+    );
+    const error = await client()
+      .getAccountDetection('403344556677')
+      .catch(e => e);
+    expect(ResponseError.is(error)).toBe(true);
+    expect(error.statusCode).toBe(404);
+  });
+
+  it('filters the accounts list by detection verdict, one parameter per verdict', async () => {
+    const urls: string[] = [];
+    server.use(
+      http.get(`${BACKEND}/v1/accounts`, ({ request }) => {
+        urls.push(request.url);
+        return HttpResponse.json({
+          items: [],
+          totalCount: 0,
+          totals: {},
+          offset: 0,
+          limit: 25,
+        });
+      }),
+    );
+    await client().listAccounts({ detection: ['FAIL', 'ERROR'], limit: 25 });
+    expect(urls).toEqual([
+      `${BACKEND}/v1/accounts?detection=FAIL&detection=ERROR&limit=25`,
     ]);
   });
 });

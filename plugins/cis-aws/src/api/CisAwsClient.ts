@@ -3,6 +3,7 @@ import { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import {
   AccountDetail,
+  AccountDetectionResult,
   AccountFreshnessResponse,
   AccountExceptionsResponse,
   AccountsListResponse,
@@ -22,6 +23,7 @@ import {
   SystemsResponse,
   TrendResponse,
   RevokeExceptionRequest,
+  DETECTION_CONTROL_ID,
 } from '@cis-aws/plugin-cis-aws-common';
 import {
   AccountsQuery,
@@ -90,6 +92,14 @@ export class CisAwsClient implements CisAwsApi {
 
   getAccount(accountId: string): Promise<AccountDetail> {
     return this.get(`/v1/accounts/${encodeURIComponent(accountId)}`);
+  }
+
+  getAccountDetection(accountId: string): Promise<AccountDetectionResult> {
+    return this.get(
+      `/v1/accounts/${encodeURIComponent(
+        accountId,
+      )}/controls/${DETECTION_CONTROL_ID}`,
+    );
   }
 
   getAccountHistory(

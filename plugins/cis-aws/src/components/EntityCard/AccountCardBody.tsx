@@ -12,6 +12,7 @@ import { isNotFound, LoadError, NotEvaluatedYet } from './LoadState';
 import { VerdictHeadline } from './VerdictHeadline';
 import { ResultFreshness } from '../ResultFreshness';
 import { dateAndAgo, Time } from '../common';
+import { DetectionCardLine } from '../Detection/DetectionCardLine';
 
 /**
  * The card of one account: loads its result and shows it. `fromOrganization`: the entity comes
@@ -80,6 +81,7 @@ export function AccountResult(props: {
       <AccountWhy account={account} />
       <Exemptions account={account} />
       <StaleNotice account={account} />
+      <DetectionCardLine summary={account.detection} />
 
       <Box mt={2}>
         <Fact testId="cis-owner">

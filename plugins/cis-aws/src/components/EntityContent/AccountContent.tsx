@@ -3,6 +3,7 @@ import { AccountDetail } from '@cis-aws/plugin-cis-aws-common';
 import { Box, Typography } from '@material-ui/core';
 import { useCallback, useState } from 'react';
 import { useAccountResult } from '../../hooks';
+import { DetectionSection } from '../Detection';
 import { AccountDetailView } from './AccountDetailView';
 import { EvaluateButton } from './EvaluateButton';
 import { EvidencePanel } from './EvidencePanel';
@@ -38,6 +39,7 @@ export function AccountContent(props: { accountId: string }) {
     return (
       <Box display="flex" flexDirection="column" style={{ gap: 24 }}>
         <AccountDetailView detail={detail} actions={button} />
+        <DetectionSection accountId={accountId} reload={reload} />
         <ExceptionsPanel
           detail={detail}
           reload={reload}

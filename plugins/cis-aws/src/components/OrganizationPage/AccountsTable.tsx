@@ -26,6 +26,7 @@ import {
   relativeTime,
   VerdictStatus,
 } from '../common';
+import { DetectionCell } from '../Detection';
 import { failingSinceOf } from './failingSince';
 import { OrderBy, PAGE_SIZES, TableState } from './query';
 
@@ -135,6 +136,7 @@ const COLUMNS: Column[] = [
     render: a => <AccountCell account={a} />,
   },
   { label: 'Reason', render: a => <ReasonCell account={a} /> },
+  { label: 'Detection', render: a => <DetectionCell account={a} /> },
   {
     label: 'Owner',
     orderBy: 'ownerRef',

@@ -17,6 +17,7 @@ import GetAppIcon from '@material-ui/icons/GetApp';
 import Autocomplete from '@material-ui/lab/Autocomplete';
 import { useEffect, useRef, useState } from 'react';
 import useDebounce from 'react-use/esm/useDebounce';
+import { DetectionFilter } from '../Detection';
 import { TableState } from './query';
 
 /** Milliseconds the search box waits for typing to stop before asking the backend. */
@@ -91,6 +92,7 @@ export function AccountsToolbar(props: {
     });
   const filtered =
     state.verdicts.length > 0 ||
+    state.detection.length > 0 ||
     state.owners.length > 0 ||
     state.noOwner ||
     state.systems.length > 0 ||
@@ -133,6 +135,7 @@ export function AccountsToolbar(props: {
                   onChange({
                     search: '',
                     verdicts: [],
+                    detection: [],
                     owners: [],
                     noOwner: false,
                     systems: [],
@@ -178,6 +181,10 @@ export function AccountsToolbar(props: {
                 />
               );
             })}
+            <DetectionFilter
+              selected={state.detection}
+              onChange={detection => onChange({ detection, page: 0 })}
+            />
             {state.noOwner && (
               <Chip
                 size="small"

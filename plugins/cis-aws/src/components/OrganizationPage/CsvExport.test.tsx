@@ -70,12 +70,12 @@ describe('CSV export', () => {
     }
     const lines = (await blobText(created[0])).split('\r\n');
     expect(lines[0]).toBe(
-      'accountId,title,verdict,reason,trailReasons,reasonText,ownerRef,systemRef,evaluatedAt,verdictSince,failingSince,stale,securityHubStatus,securityHubAgrees,entityRef',
+      'accountId,title,verdict,reason,trailReasons,reasonText,ownerRef,systemRef,evaluatedAt,verdictSince,failingSince,stale,securityHubStatus,securityHubAgrees,entityRef,detectionVerdict,detectionReason,detectionFailingChecks',
     );
     expect(lines).toHaveLength(1 + 1205 + 1); // header, rows, final CRLF
     expect(lines[1]).toBe(
       '500000000000,account-0000,FAIL,NO_TRAILS,,No trails,group:default/data-team,system:default/analytics,' +
-        '2026-11-24T09:10:56.695Z,2026-11-24T08:52:40.128Z,2026-11-24T08:52:40.128Z,false,UNKNOWN,,resource:default/account-0',
+        '2026-11-24T09:10:56.695Z,2026-11-24T08:52:40.128Z,2026-11-24T08:52:40.128Z,false,UNKNOWN,,resource:default/account-0,,,',
     );
     expect(created[0].type).toContain('text/csv');
   }, 120_000);

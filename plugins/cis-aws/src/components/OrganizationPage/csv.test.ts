@@ -2,7 +2,7 @@ import { AccountSummary } from '@cis-aws/plugin-cis-aws-common';
 import { accountsToCsv, CSV_COLUMNS, csvField, csvFileName } from './csv';
 
 const HEADER =
-  'accountId,title,verdict,reason,trailReasons,reasonText,ownerRef,systemRef,evaluatedAt,verdictSince,failingSince,stale,securityHubStatus,securityHubAgrees,entityRef';
+  'accountId,title,verdict,reason,trailReasons,reasonText,ownerRef,systemRef,evaluatedAt,verdictSince,failingSince,stale,securityHubStatus,securityHubAgrees,entityRef,detectionVerdict,detectionReason,detectionFailingChecks';
 
 const account: AccountSummary = {
   accountId: '409900112233',
@@ -29,7 +29,7 @@ describe('csv', () => {
       `${HEADER}\r\n` +
         '409900112233,analytics-sandbox (409900112233),FAIL,NO_TRAILS,,No trails,group:default/data-team,' +
         'system:default/analytics,2026-11-24T08:52:40.128Z,2026-11-24T08:52:40.128Z,2026-11-24T08:52:40.128Z,false,PASS,false,' +
-        'resource:default/aws-analytics-sandbox\r\n',
+        'resource:default/aws-analytics-sandbox,,,\r\n',
     );
   });
 
@@ -58,6 +58,9 @@ describe('csv', () => {
       'UNKNOWN',
       '',
       'resource:default/aws-analytics-sandbox',
+      '',
+      '',
+      '',
     ]);
     const noHub = accountsToCsv([{ ...account, securityHub: undefined }]).split(
       '\r\n',

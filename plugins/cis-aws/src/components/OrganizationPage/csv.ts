@@ -2,6 +2,7 @@ import {
   AccountSummary,
   accountReasonTitle,
 } from '@cis-aws/plugin-cis-aws-common';
+import { DETECTION_CSV_COLUMNS, detectionCsvValues } from '../Detection/csv';
 import { failingSinceOf } from './failingSince';
 
 /** The columns of the CSV export, in order. */
@@ -21,6 +22,7 @@ export const CSV_COLUMNS = [
   'securityHubStatus',
   'securityHubAgrees',
   'entityRef',
+  ...DETECTION_CSV_COLUMNS,
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -65,6 +67,7 @@ export function csvValues(
     securityHubAgrees:
       agrees === null || agrees === undefined ? undefined : agrees,
     entityRef: account.entityRef,
+    ...detectionCsvValues(account),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Verdict } from '@cis-aws/plugin-cis-aws-common';
+import { DetectionVerdict, Verdict } from '@cis-aws/plugin-cis-aws-common';
 import { AccountsQuery } from '../../api/CisAwsApi';
 
 export type OrderBy = NonNullable<AccountsQuery['orderBy']>;
@@ -8,6 +8,8 @@ export type Order = NonNullable<AccountsQuery['order']>;
 export interface TableState {
   search: string;
   verdicts: Verdict[];
+  /** Only accounts whose detection content (CIS 3.x) has one of these verdicts. */
+  detection: DetectionVerdict[];
   owners: string[];
   /** Only the accounts nobody owns (the owners' "No owner" row). */
   noOwner: boolean;
@@ -24,6 +26,7 @@ export const PAGE_SIZES = [25, 50, 100];
 export const INITIAL_TABLE_STATE: TableState = {
   search: '',
   verdicts: [],
+  detection: [],
   owners: [],
   noOwner: false,
   systems: [],
@@ -39,6 +42,7 @@ export function filterQuery(state: TableState): AccountsQuery {
   const search = state.search.trim();
   return {
     ...(state.verdicts.length ? { verdict: state.verdicts } : {}),
+    ...(state.detection.length ? { detection: state.detection } : {}),
     ...(state.owners.length ? { owner: state.owners } : {}),
     ...(state.noOwner ? { noOwner: true } : {}),
     ...(state.systems.length ? { system: state.systems } : {}),

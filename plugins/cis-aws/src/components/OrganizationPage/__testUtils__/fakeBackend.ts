@@ -23,6 +23,7 @@ export function fakeAccounts(accounts: AccountSummary[]) {
       const params = new URL(request.url).searchParams;
       requests.push(params);
       const verdicts = params.getAll('verdict');
+      const detection = params.getAll('detection');
       const owners = params.getAll('owner');
       const noOwner = params.get('noOwner') === 'true';
       const systems = params.getAll('system');
@@ -30,6 +31,8 @@ export function fakeAccounts(accounts: AccountSummary[]) {
       const matching = accounts.filter(
         a =>
           (!verdicts.length || verdicts.includes(a.verdict)) &&
+          (!detection.length ||
+            detection.includes(a.detection?.verdict ?? '')) &&
           (!owners.length || owners.includes(a.ownerRef ?? '')) &&
           (!noOwner || !a.ownerRef) &&
           (!systems.length || systems.includes(a.systemRef ?? '')) &&
