@@ -15,9 +15,11 @@ export {
   type CisAwsFactRetrieverOptions,
 } from './retriever/cisAwsFactRetriever';
 export {
+  CIS_AWS_DETECTION_VERDICT_FACT_VALUES,
   CIS_AWS_FACT_RETRIEVER_ID,
   CIS_AWS_VERDICT_FACT_VALUES,
   cisAwsFactSchema,
+  type CisAwsDetectionVerdictFact,
   type CisAwsFacts,
   type CisAwsVerdictFact,
 } from './retriever/schema';
@@ -26,6 +28,7 @@ export {
   cisAwsChecks,
   cisAwsChecksConfig,
   cisAwsCompliantCheck,
+  cisAwsDetectionAlertedCheck,
   cisAwsFailuresFreshCheck,
   MAX_FAILURE_AGE_DAYS,
   type CisAwsCheckCondition,
