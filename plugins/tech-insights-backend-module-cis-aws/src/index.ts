@@ -2,8 +2,9 @@
  * Tech Insights for CIS AWS Foundations 2.4: a backend module of
  * `@backstage-community/plugin-tech-insights-backend` whose fact retriever
  * records, per AWS account, system and team, the CIS 2.4 verdict, the
- * accounts by verdict and the age of the oldest failure; and ready checks
- * for the json-rules-engine fact checker.
+ * accounts by verdict and the age of the oldest failure, and the detection
+ * content (CIS 3.x) status beside it; and ready checks for the
+ * json-rules-engine fact checker.
  *
  * @packageDocumentation
  */
