@@ -8,4 +8,6 @@ export const CIS_AWS_CHECK_IDS = {
   compliant: 'cis-aws-2-4-compliant',
   /** No account failing for 7 days or more. */
   failuresFresh: 'cis-aws-2-4-failures-fresh',
+  /** Detection content (CIS 3.x): someone is alerted on the required events in every account. */
+  detectionAlerted: 'cis-aws-detection-alerted',
 } as const;

@@ -18,6 +18,7 @@ import {
   cisAwsChecks,
   cisAwsChecksConfig,
   cisAwsCompliantCheck,
+  cisAwsDetectionAlertedCheck,
   cisAwsFailuresFreshCheck,
 } from './checks';
 import { entityFacts } from './retriever/entityFacts';
@@ -43,6 +44,12 @@ function facts(change: Partial<CisAwsFacts> = {}): CisAwsFacts {
     cisAwsOldestFailureDays: 0,
     cisAwsNotPassingAccountRefs: [],
     cisAwsFailingAccountRefs: [],
+    cisAwsDetectionVerdict: 'PASS',
+    cisAwsDetectionFailingAccounts: 0,
+    cisAwsDetectionErroringAccounts: 0,
+    cisAwsDetectionNotEvaluatedAccounts: 0,
+    cisAwsDetectionFailingChecks: [],
+    cisAwsDetectionFailingAccountRefs: [],
     ...change,
   };
 }
@@ -221,7 +228,99 @@ describe('the CIS 2.4 checks, run by the json-rules-engine fact checker', () => 
     );
   });
 
-  it('the demo entities: a failing team fails both, a passing system passes both', async () => {
+  describe('cis-aws-detection-alerted', () => {
+    it.each<[string, Partial<CisAwsFacts>]>([
+      ['every account alerts someone', {}],
+      [
+        'an account has no integrated trail (NOT_APPLICABLE: the 2.4 check fails it)',
+        { cisAwsDetectionVerdict: 'NOT_APPLICABLE' },
+      ],
+      [
+        'detection is turned off or not evaluated yet',
+        {
+          cisAwsDetectionVerdict: 'NOT_EVALUATED',
+          cisAwsDetectionNotEvaluatedAccounts: 2,
+        },
+      ],
+      [
+        'some accounts are not evaluated for detection, the others alert someone',
+        { cisAwsDetectionNotEvaluatedAccounts: 1 },
+      ],
+      [
+        'no account maps to the entity',
+        { cisAwsDetectionVerdict: 'NOT_MAPPED', cisAwsAccounts: 0 },
+      ],
+      [
+        'the entity fails 2.4 but alerts someone',
+        { cisAwsVerdict: 'FAIL', cisAwsFailingAccounts: 1 },
+      ],
+    ])('passes when %s', async (_what, change) => {
+      expect(
+        (await run(cisAwsDetectionAlertedCheck.id, facts(change))).result,
+      ).toBe(true);
+    });
+
+    it.each<[string, Partial<CisAwsFacts>]>([
+      [
+        'an account alerts nobody',
+        {
+          cisAwsDetectionVerdict: 'FAIL',
+          cisAwsDetectionFailingAccounts: 1,
+          cisAwsDetectionFailingChecks: ['3.3'],
+        },
+      ],
+      [
+        "an account's alarms could not be read",
+        {
+          cisAwsDetectionVerdict: 'ERROR',
+          cisAwsDetectionErroringAccounts: 1,
+        },
+      ],
+      [
+        'an account alerts nobody while the others are not evaluated',
+        {
+          cisAwsDetectionVerdict: 'FAIL',
+          cisAwsDetectionFailingAccounts: 1,
+          cisAwsDetectionNotEvaluatedAccounts: 3,
+        },
+      ],
+      [
+        'the entity passes 2.4 but an account alerts nobody',
+        {
+          cisAwsDetectionVerdict: 'FAIL',
+          cisAwsDetectionFailingAccounts: 1,
+        },
+      ],
+    ])('fails when %s', async (_what, change) => {
+      expect(
+        (await run(cisAwsDetectionAlertedCheck.id, facts(change))).result,
+      ).toBe(false);
+    });
+
+    it('names the accounts behind a failure, as the other checks do', async () => {
+      const value = entityFacts(checkoutTeamResult, NOW);
+      const result = await run(cisAwsDetectionAlertedCheck.id, value);
+      expect(result.result).toBe(false);
+      expect(result.check).toMatchObject({
+        id: 'cis-aws-detection-alerted',
+        name: 'Someone is alerted on root use, IAM policy and CloudTrail changes',
+        metadata: {
+          outcome: cisAwsDetectionAlertedCheck.failureMetadata.outcome,
+          accountsFact: 'cisAwsDetectionFailingAccountRefs',
+        },
+      });
+      expect(value.cisAwsDetectionFailingAccountRefs).toEqual([
+        'resource:default/aws-storefront-prod',
+        'resource:default/aws-storefront-staging',
+      ]);
+      expect(result.facts.cisAwsDetectionFailingAccounts).toMatchObject({
+        value: 1,
+        type: 'integer',
+      });
+    });
+  });
+
+  it('the demo entities: a failing team fails all, a passing system passes all', async () => {
     const ids = cisAwsChecks.map(check => check.id);
     const team = await checker(entityFacts(checkoutTeamResult, NOW)).runChecks(
       ENTITY,
@@ -233,6 +332,7 @@ describe('the CIS 2.4 checks, run by the json-rules-engine fact checker', () => 
     expect(byId(team)).toEqual({
       'cis-aws-2-4-compliant': false,
       'cis-aws-2-4-failures-fresh': false,
+      'cis-aws-detection-alerted': false,
     });
     const system = await checker(
       entityFacts({ ...paymentsSystemResult, pendingAccountIds: [] }, NOW),
@@ -240,6 +340,8 @@ describe('the CIS 2.4 checks, run by the json-rules-engine fact checker', () => 
     expect(byId(system)).toEqual({
       'cis-aws-2-4-compliant': true,
       'cis-aws-2-4-failures-fresh': true,
+      // detection not evaluated: nothing shown failing
+      'cis-aws-detection-alerted': true,
     });
     const unmapped = await checker(entityFacts(notMappedResult, NOW)).runChecks(
       ENTITY,
@@ -248,6 +350,7 @@ describe('the CIS 2.4 checks, run by the json-rules-engine fact checker', () => 
     expect(byId(unmapped)).toEqual({
       'cis-aws-2-4-compliant': true,
       'cis-aws-2-4-failures-fresh': true,
+      'cis-aws-detection-alerted': true,
     });
   });
 

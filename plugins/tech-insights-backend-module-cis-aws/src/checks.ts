@@ -30,7 +30,10 @@ export interface CisAwsJsonRuleCheck extends Check {
 export interface CisAwsCheckOutcome {
   outcome: string;
   /** A `set` fact of account entity refs, to be listed and linked. */
-  accountsFact?: 'cisAwsNotPassingAccountRefs' | 'cisAwsFailingAccountRefs';
+  accountsFact?:
+    | 'cisAwsNotPassingAccountRefs'
+    | 'cisAwsFailingAccountRefs'
+    | 'cisAwsDetectionFailingAccountRefs';
 }
 
 /**
@@ -114,10 +117,63 @@ export const cisAwsFailuresFreshCheck: CisAwsJsonRuleCheck = {
   },
 };
 
-/** Both checks, in the order a scorecard shows them. */
+/**
+ * "Someone is alerted on root use, IAM policy and CloudTrail changes": no AWS account of the
+ * entity fails its detection content (control `cis-3.x-detection`: a metric filter on the log
+ * group its trail delivers to that detects the events, an alarm on the filter's metric, an SNS
+ * topic in the alarm's actions and a confirmed subscriber, for each required check; by default
+ * the seed's baseline 3.3, 3.4, 3.5).
+ *
+ * - FAIL fails the check: nobody is told about some of these events.
+ * - ERROR fails it too, as an ERROR fails the 2.4 check: an account whose alarms could not be
+ *   read is not shown to alert anyone (a reader role without the detection actions makes every
+ *   account ERROR, and that is worth a red check).
+ * - NOT_APPLICABLE (no trail delivers to a log group) passes here: the 2.4 check already fails
+ *   that account, and detection is beside 2.4, never folded into it (detection-content.md).
+ * - No detection result (turned off with `cisAws.detection.enabled: false`, not evaluated yet,
+ *   or no account at all) passes: nothing shown failing, rather than a failure made of an absent
+ *   result. `cisAwsDetectionNotEvaluatedAccounts` says how many accounts that is.
+ */
+export const cisAwsDetectionAlertedCheck: CisAwsJsonRuleCheck = {
+  id: CIS_AWS_CHECK_IDS.detectionAlerted,
+  type: 'json-rules-engine',
+  name: 'Someone is alerted on root use, IAM policy and CloudTrail changes',
+  description:
+    'Passes when no evaluated AWS account of this entity fails its detection content (CIS AWS Foundations 3.x; by default 3.3 root use, 3.4 IAM policy changes, 3.5 CloudTrail changes): a metric filter on the log group its CloudTrail delivers to detects the events, and an alarm on it notifies an SNS topic with a confirmed subscriber. An account whose detection could not be checked fails it; one not evaluated for detection does not.',
+  factIds: [CIS_AWS_FACT_RETRIEVER_ID],
+  successMetadata: {
+    outcome:
+      'Someone is alerted on root use, IAM policy and CloudTrail changes in every evaluated AWS account of this entity',
+  },
+  failureMetadata: {
+    outcome:
+      'Nobody is shown to be alerted on some of root use, IAM policy and CloudTrail changes in an AWS account of this entity',
+    accountsFact: 'cisAwsDetectionFailingAccountRefs',
+  },
+  rule: {
+    conditions: {
+      all: [
+        {
+          fact: 'cisAwsDetectionVerdict',
+          operator: 'notIn',
+          value: ['FAIL', 'ERROR'],
+        },
+        { fact: 'cisAwsDetectionFailingAccounts', operator: 'equal', value: 0 },
+        {
+          fact: 'cisAwsDetectionErroringAccounts',
+          operator: 'equal',
+          value: 0,
+        },
+      ],
+    },
+  },
+};
+
+/** The checks, in the order a scorecard shows them. */
 export const cisAwsChecks: readonly CisAwsJsonRuleCheck[] = [
   cisAwsCompliantCheck,
   cisAwsFailuresFreshCheck,
+  cisAwsDetectionAlertedCheck,
 ];
 
 /**

@@ -2,8 +2,9 @@
  * Tech Insights for CIS AWS Foundations 2.4: a backend module of
  * `@backstage-community/plugin-tech-insights-backend` whose fact retriever
  * records, per AWS account, system and team, the CIS 2.4 verdict, the
- * accounts by verdict and the age of the oldest failure; and ready checks
- * for the json-rules-engine fact checker.
+ * accounts by verdict and the age of the oldest failure, and the detection
+ * content (CIS 3.x) status beside it; and ready checks for the
+ * json-rules-engine fact checker.
  *
  * @packageDocumentation
  */
@@ -15,9 +16,11 @@ export {
   type CisAwsFactRetrieverOptions,
 } from './retriever/cisAwsFactRetriever';
 export {
+  CIS_AWS_DETECTION_VERDICT_FACT_VALUES,
   CIS_AWS_FACT_RETRIEVER_ID,
   CIS_AWS_VERDICT_FACT_VALUES,
   cisAwsFactSchema,
+  type CisAwsDetectionVerdictFact,
   type CisAwsFacts,
   type CisAwsVerdictFact,
 } from './retriever/schema';
@@ -26,6 +29,7 @@ export {
   cisAwsChecks,
   cisAwsChecksConfig,
   cisAwsCompliantCheck,
+  cisAwsDetectionAlertedCheck,
   cisAwsFailuresFreshCheck,
   MAX_FAILURE_AGE_DAYS,
   type CisAwsCheckCondition,

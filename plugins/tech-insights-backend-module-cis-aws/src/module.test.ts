@@ -19,6 +19,7 @@ import {
   checkoutTeamResult,
   entityResult,
   paymentsSystemResult,
+  withDetection,
 } from './__fixtures__/entityResults';
 import { cisAwsChecks, cisAwsChecksConfig } from './checks';
 import { readConcurrency, techInsightsModuleCisAws } from './module';
@@ -227,10 +228,13 @@ describe.each(databases.eachSupportedId())(
       expect(await runChecks('default/group/checkout-team')).toEqual({
         'cis-aws-2-4-compliant': false,
         'cis-aws-2-4-failures-fresh': false,
+        'cis-aws-detection-alerted': false,
       });
       expect(await runChecks('default/system/payments')).toEqual({
         'cis-aws-2-4-compliant': true,
         'cis-aws-2-4-failures-fresh': true,
+        // its detection was not evaluated: not a failure
+        'cis-aws-detection-alerted': true,
       });
 
       const latest = await fetch(
@@ -241,6 +245,11 @@ describe.each(databases.eachSupportedId())(
       expect(facts[CIS_AWS_FACT_RETRIEVER_ID].facts).toMatchObject({
         cisAwsVerdict: 'FAIL',
         cisAwsFailingAccounts: 2,
+        cisAwsDetectionVerdict: 'FAIL',
+        cisAwsDetectionFailingAccountRefs: [
+          'resource:default/aws-storefront-prod',
+          'resource:default/aws-storefront-staging',
+        ],
       });
     });
 
@@ -265,6 +274,40 @@ describe.each(databases.eachSupportedId())(
         'cis-aws-2-4-compliant': false,
         // failing since just now: still fresh
         'cis-aws-2-4-failures-fresh': true,
+        // never evaluated for detection
+        'cis-aws-detection-alerted': true,
+      });
+    });
+
+    it("an alarm losing its subscriber turns its team's detection check red at the next run, 2.4 unchanged", async () => {
+      const alerted = withDetection(
+        account('401122334455', 'PASS', '2026-11-01T00:00:00.000Z'),
+        'PASS',
+      );
+      results['group:default/platform-team'] = entityResult(
+        'group:default/platform-team',
+        'PASS',
+        [alerted],
+      );
+      await startTechInsights({ databaseId, techInsights: configured });
+      await probe.scheduler!.triggerTask(CIS_AWS_FACT_RETRIEVER_ID);
+      expect(
+        (await runChecks('default/group/platform-team'))[
+          'cis-aws-detection-alerted'
+        ],
+      ).toBe(true);
+
+      results['group:default/platform-team'] = entityResult(
+        'group:default/platform-team',
+        'PASS',
+        [withDetection(alerted, 'FAIL', ['3.5'], new Date().toISOString())],
+      );
+      await probe.scheduler!.triggerTask(CIS_AWS_FACT_RETRIEVER_ID);
+
+      expect(await runChecks('default/group/platform-team')).toEqual({
+        'cis-aws-2-4-compliant': true,
+        'cis-aws-2-4-failures-fresh': true,
+        'cis-aws-detection-alerted': false,
       });
     });
 

@@ -10,6 +10,8 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { AccountDetectionResult } from '@cis-aws/plugin-cis-aws-common';
+import { DETECTION_CONTROL } from '../rules/controls';
 import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
 import {
   aMapping,
@@ -29,6 +31,28 @@ jest.setTimeout(60_000);
 let root: string;
 const backendDir = () => join(root, 'packages', 'backend');
 const databaseFile = () => join(root, '.data', 'sqlite', 'cis-aws.sqlite');
+
+/** Account 2's detection content: no filter detects root use (3.3). */
+const detection: AccountDetectionResult = {
+  accountId: accountId(2),
+  controlId: 'cis-3.x-detection',
+  verdict: 'FAIL',
+  reason: 'NO_FILTER',
+  failingChecks: ['3.3'],
+  evaluatedAt: at(90),
+  checks: [
+    {
+      checkId: '3.3',
+      verdict: 'FAIL',
+      reason: 'NO_FILTER',
+      detail: 'No metric filter on the log group detects use of the root user',
+      judgements: [],
+      warnings: [],
+      errors: [],
+    },
+  ],
+  runId: 'run-90',
+};
 
 async function run(argv: string[], cwd: string) {
   const out: string[] = [];
@@ -79,6 +103,16 @@ beforeAll(async () => {
     await store.saveResult({
       mapping: aMapping(accountId(2), { title: 'Sandbox' }),
       evaluation: anEvaluation(accountId(2), 'FAIL', { minute: 90 }),
+    });
+    await store.controls().saveControlResult(DETECTION_CONTROL, {
+      accountId: detection.accountId,
+      controlId: detection.controlId,
+      verdict: detection.verdict,
+      reason: detection.reason,
+      summary: { failingChecks: detection.failingChecks },
+      result: detection,
+      evaluatedAt: detection.evaluatedAt,
+      runId: detection.runId,
     });
   } finally {
     await knex.destroy();
@@ -143,6 +177,83 @@ describe('runEvidenceCli', () => {
         ),
       ),
     ).toBe(true);
+  });
+
+  it("writes the detection section as the API's packet has it, sealed with the rest; none when detection is off", async () => {
+    const { code, stderr } = await run(['--out', 'with-detection'], root);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const dir = (account: string) =>
+      join(root, 'with-detection', account, '2026-01-11');
+    const packet = JSON.parse(
+      readFileSync(join(dir(accountId(2)), 'cis-2.4-evidence.json'), 'utf8'),
+    );
+    expect(packet.detection).toEqual({
+      result: detection,
+      changes: [
+        { to: 'FAIL', reason: 'NO_FILTER', changedAt: at(90), runId: 'run-90' },
+      ],
+      episodes: [{ startedAt: at(90), reason: 'NO_FILTER' }],
+    });
+    expect(
+      readFileSync(join(dir(accountId(2)), 'cis-2.4-evidence.md'), 'utf8'),
+    ).toContain('## Detection content (CIS 3.x, beside 2.4)');
+    // An account whose detection was never evaluated has no section.
+    expect(
+      JSON.parse(
+        readFileSync(join(dir(accountId(1)), 'cis-2.4-evidence.json'), 'utf8'),
+      ).detection,
+    ).toBeUndefined();
+
+    // The digest covers the section: the packet verifies, and an edit of it is caught.
+    const packetFile = join(dir(accountId(2)), 'cis-2.4-evidence.json');
+    const intact = await run(['verify', '--packet', packetFile], root);
+    expect(intact.stdout).toContain(`Intact: ${packetFile}`);
+    expect(intact.code).toBe(0);
+    const edited = structuredClone(packet);
+    edited.detection.result.verdict = 'PASS';
+    const editedFile = join(root, 'detection-edited.json');
+    writeFileSync(editedFile, JSON.stringify(edited));
+    const caught = await run(['verify', '--packet', editedFile], root);
+    expect(caught.code).toBe(1);
+    expect(caught.stdout).toMatch(
+      /failed\s+packet digest: the packet was changed/,
+    );
+
+    // With `cisAws.detection.enabled: false`, as the API does, no section.
+    writeFileSync(
+      join(root, 'detection-off.yaml'),
+      'cisAws:\n  detection:\n    enabled: false\n',
+    );
+    const off = await run(
+      [
+        '--out',
+        'without-detection',
+        '--account',
+        accountId(2),
+        '--config',
+        join(root, 'app-config.yaml'),
+        '--config',
+        join(root, 'detection-off.yaml'),
+      ],
+      root,
+    );
+    expect(off.stderr).toBe('');
+    expect(off.code).toBe(0);
+    expect(
+      JSON.parse(
+        readFileSync(
+          join(
+            root,
+            'without-detection',
+            accountId(2),
+            '2026-01-11',
+            'cis-2.4-evidence.json',
+          ),
+          'utf8',
+        ),
+      ).detection,
+    ).toBeUndefined();
   });
 
   it('fails with a plain message when the configured database does not exist', async () => {

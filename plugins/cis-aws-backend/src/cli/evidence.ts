@@ -148,6 +148,8 @@ async function exportFromDatabase(
       accountIds: args.accountIds,
       producedBy: env.producedBy,
       knownSecrets: configuredSecrets(config),
+      // The detection section, as in the API's packet (none when detection is turned off).
+      ...(options.detection.enabled ? { controls: store.controls() } : {}),
     });
     const totals = Object.entries(index.totals)
       .filter(([, count]) => count > 0)

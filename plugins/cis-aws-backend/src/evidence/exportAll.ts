@@ -19,6 +19,7 @@ import { evidenceGenerator } from './generator';
 import { code, table, text, when } from './markdown';
 import {
   evidenceDay,
+  EvidenceSources,
   produceEvidencePacket,
   serializeEvidence,
 } from './produceEvidence';
@@ -64,6 +65,11 @@ export interface ExportEvidenceOptions {
   accountIds?: string[];
   producedBy?: string;
   knownSecrets?: readonly string[];
+  /**
+   * Detection content (`cis-3.x-detection`): each packet gets its detection section, as the
+   * API's packet does. Leave it out when `cisAws.detection.enabled` is false.
+   */
+  controls?: EvidenceSources['controls'];
   now?: () => Date;
 }
 
@@ -152,7 +158,8 @@ export function renderIndexMarkdown(index: EvidenceIndex): string {
 export async function exportEvidence(
   input: ExportEvidenceOptions,
 ): Promise<ExportEvidenceResult> {
-  const { store, exceptions, options, outDir, at, knownSecrets } = input;
+  const { store, exceptions, options, outDir, at, knownSecrets, controls } =
+    input;
   const producedAt = (input.now ?? (() => new Date()))();
   const producedBy = input.producedBy ?? 'cis-aws evidence export';
   const requested = input.accountIds
@@ -178,7 +185,7 @@ export async function exportEvidence(
   let redactions = 0;
   await forEachWithConcurrency(accounts, 4, async (account, position) => {
     const packet = await produceEvidencePacket(
-      { store, exceptions, options, knownSecrets },
+      { store, exceptions, options, knownSecrets, controls },
       { mapping: account, current: account, asOf: at, producedAt, producedBy },
     );
     const dir = `${account.accountId}/${day}`;

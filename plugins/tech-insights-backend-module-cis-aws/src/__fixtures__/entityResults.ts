@@ -1,5 +1,6 @@
 import {
   AccountSummary,
+  DetectionSummary,
   EntityResultResponse,
   EntityVerdictValue,
   Verdict,
@@ -26,6 +27,28 @@ export function account(
     verdictSince,
     stale: false,
     trailReasons: verdict === 'FAIL' ? ['ROLE_CANNOT_WRITE'] : [],
+  };
+}
+
+/** The account with a detection summary (control `cis-3.x-detection`), as the API lists it. */
+export function withDetection(
+  summary: AccountSummary,
+  verdict: DetectionSummary['verdict'],
+  failingChecks: DetectionSummary['failingChecks'] = [],
+  failingSince?: string,
+): AccountSummary {
+  const reasons = { FAIL: 'NO_FILTER', ERROR: 'API_ERROR' } as const;
+  return {
+    ...summary,
+    detection: {
+      verdict,
+      ...(verdict === 'FAIL' || verdict === 'ERROR'
+        ? { reason: reasons[verdict] }
+        : {}),
+      failingChecks,
+      ...(failingSince ? { failingSince } : {}),
+      evaluatedAt: '2026-11-24T11:00:00.000Z',
+    },
   };
 }
 
@@ -58,33 +81,53 @@ export function entityResult(
   };
 }
 
-/** The demo's checkout team: one healthy account, two failing since different days. */
+/**
+ * The demo's checkout team: one healthy account, two failing since different days. Detection:
+ * the healthy one alerts nobody on root use and CloudTrail changes (FAIL), staging's alarms
+ * could not be read (ERROR), dev has no integrated trail
+ * (NOT_APPLICABLE).
+ */
 export const checkoutTeamResult = entityResult(
   'group:default/checkout-team',
   'FAIL',
   [
-    account(
-      '407788990011',
-      'FAIL',
-      '2026-11-14T12:00:00.000Z',
-      'aws-checkout-dev',
+    withDetection(
+      account(
+        '407788990011',
+        'FAIL',
+        '2026-11-14T12:00:00.000Z',
+        'aws-checkout-dev',
+      ),
+      'NOT_APPLICABLE',
     ),
-    account(
-      '406677889900',
-      'FAIL',
-      '2026-11-22T06:00:00.000Z',
-      'aws-storefront-staging',
+    withDetection(
+      account(
+        '406677889900',
+        'FAIL',
+        '2026-11-22T06:00:00.000Z',
+        'aws-storefront-staging',
+      ),
+      'ERROR',
+      ['3.4'],
     ),
-    account(
-      '405566778899',
-      'PASS',
-      '2026-11-01T00:00:00.000Z',
-      'aws-storefront-prod',
+    withDetection(
+      account(
+        '405566778899',
+        'PASS',
+        '2026-11-01T00:00:00.000Z',
+        'aws-storefront-prod',
+      ),
+      'FAIL',
+      ['3.5', '3.3'],
+      '2026-11-20T00:00:00.000Z',
     ),
   ],
 );
 
-/** The demo's payments system: a pass, an exempt account, and one not evaluated yet. */
+/**
+ * The demo's payments system: a pass, an exempt account, and one not evaluated yet; detection
+ * not evaluated for any of them (as with `cisAws.detection.enabled: false`).
+ */
 export const paymentsSystemResult = entityResult(
   'system:default/payments',
   'EXEMPT',

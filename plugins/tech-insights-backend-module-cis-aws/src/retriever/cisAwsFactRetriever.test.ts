@@ -145,6 +145,12 @@ describe('the CIS 2.4 fact retriever', () => {
           cisAwsOldestFailureDays: 0,
           cisAwsNotPassingAccountRefs: [],
           cisAwsFailingAccountRefs: [],
+          cisAwsDetectionVerdict: 'NOT_EVALUATED',
+          cisAwsDetectionFailingAccounts: 0,
+          cisAwsDetectionErroringAccounts: 0,
+          cisAwsDetectionNotEvaluatedAccounts: 3,
+          cisAwsDetectionFailingChecks: [],
+          cisAwsDetectionFailingAccountRefs: [],
         },
       },
       {
@@ -165,6 +171,15 @@ describe('the CIS 2.4 fact retriever', () => {
           ],
           cisAwsFailingAccountRefs: [
             'resource:default/aws-checkout-dev',
+            'resource:default/aws-storefront-staging',
+          ],
+          cisAwsDetectionVerdict: 'FAIL',
+          cisAwsDetectionFailingAccounts: 1,
+          cisAwsDetectionErroringAccounts: 1,
+          cisAwsDetectionNotEvaluatedAccounts: 0,
+          cisAwsDetectionFailingChecks: ['3.3', '3.4', '3.5'],
+          cisAwsDetectionFailingAccountRefs: [
+            'resource:default/aws-storefront-prod',
             'resource:default/aws-storefront-staging',
           ],
         },

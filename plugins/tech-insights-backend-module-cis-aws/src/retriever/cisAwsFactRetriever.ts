@@ -30,7 +30,8 @@ export interface CisAwsFactRetrieverOptions {
 /**
  * The CIS 2.4 fact retriever: for every system, group and AWS account in the
  * catalog, the entity's verdict, its accounts by verdict and the age of its
- * oldest failure, as the cis-aws backend sees them now.
+ * oldest failure, and its detection content status (control
+ * `cis-3.x-detection`) beside it, as the cis-aws backend sees them now.
  *
  * An entity whose result cannot be read (the cis-aws backend is down, answers
  * 5xx or something that is not a result) gets no facts in this run rather
@@ -49,7 +50,7 @@ export function createCisAwsFactRetriever(
     version: CIS_AWS_FACT_RETRIEVER_VERSION,
     title: 'CIS AWS 2.4',
     description:
-      'CIS AWS Foundations 2.4 (CloudTrail delivers to CloudWatch Logs) per AWS account, system and team: verdict, accounts by verdict, age of the oldest failure.',
+      'CIS AWS Foundations 2.4 (CloudTrail delivers to CloudWatch Logs) per AWS account, system and team: verdict, accounts by verdict, age of the oldest failure; and, beside it, the detection content status (CIS 3.x: is anyone alerted on what arrives), its failing accounts and checks.',
     // Informative (Tech Insights stores it with the schema); which entities
     // are asked about is CIS_AWS_ENTITY_FILTERS, which can also say "only
     // resources that carry an AWS account id".

@@ -5,9 +5,11 @@ import {
   entityResult,
   notMappedResult,
   paymentsSystemResult,
+  withDetection,
 } from '../__fixtures__/entityResults';
 import {
   ageInDays,
+  detectionFacts,
   entityFacts,
   oldestFailureSince,
   parseEntityResult,
@@ -113,6 +115,16 @@ describe('entityFacts', () => {
         'resource:default/aws-checkout-dev',
         'resource:default/aws-storefront-staging',
       ],
+      // Detection, beside 2.4: storefront-prod passes 2.4 but alerts nobody (FAIL).
+      cisAwsDetectionVerdict: 'FAIL',
+      cisAwsDetectionFailingAccounts: 1,
+      cisAwsDetectionErroringAccounts: 1,
+      cisAwsDetectionNotEvaluatedAccounts: 0,
+      cisAwsDetectionFailingChecks: ['3.3', '3.4', '3.5'],
+      cisAwsDetectionFailingAccountRefs: [
+        'resource:default/aws-storefront-prod',
+        'resource:default/aws-storefront-staging',
+      ],
     });
   });
 
@@ -128,6 +140,12 @@ describe('entityFacts', () => {
       cisAwsOldestFailureDays: 0,
       cisAwsNotPassingAccountRefs: [],
       cisAwsFailingAccountRefs: [],
+      cisAwsDetectionVerdict: 'NOT_EVALUATED',
+      cisAwsDetectionFailingAccounts: 0,
+      cisAwsDetectionErroringAccounts: 0,
+      cisAwsDetectionNotEvaluatedAccounts: 3,
+      cisAwsDetectionFailingChecks: [],
+      cisAwsDetectionFailingAccountRefs: [],
     });
   });
 
@@ -143,6 +161,12 @@ describe('entityFacts', () => {
       cisAwsOldestFailureDays: 0,
       cisAwsNotPassingAccountRefs: [],
       cisAwsFailingAccountRefs: [],
+      cisAwsDetectionVerdict: 'NOT_MAPPED',
+      cisAwsDetectionFailingAccounts: 0,
+      cisAwsDetectionErroringAccounts: 0,
+      cisAwsDetectionNotEvaluatedAccounts: 0,
+      cisAwsDetectionFailingChecks: [],
+      cisAwsDetectionFailingAccountRefs: [],
     });
   });
 
@@ -209,6 +233,105 @@ describe('entityFacts', () => {
   });
 });
 
+describe('detectionFacts', () => {
+  const since = '2026-11-01T00:00:00.000Z';
+  const passing = (id: string) => account(id, 'PASS', since, `aws-${id}`);
+
+  it('is the worst of the accounts: FAIL over ERROR over PASS over NOT_APPLICABLE', () => {
+    const verdictOf = (
+      ...verdicts: ('PASS' | 'FAIL' | 'ERROR' | 'NOT_APPLICABLE')[]
+    ) =>
+      detectionFacts(
+        entityResult(
+          'group:default/t',
+          'PASS',
+          verdicts.map((v, i) => withDetection(passing(`40000000000${i}`), v)),
+        ),
+      ).cisAwsDetectionVerdict;
+    expect(verdictOf('PASS', 'ERROR', 'FAIL', 'NOT_APPLICABLE')).toBe('FAIL');
+    expect(verdictOf('PASS', 'ERROR', 'NOT_APPLICABLE')).toBe('ERROR');
+    expect(verdictOf('NOT_APPLICABLE', 'PASS')).toBe('PASS');
+    expect(verdictOf('NOT_APPLICABLE')).toBe('NOT_APPLICABLE');
+  });
+
+  it('judges only the accounts that have a detection result, and counts the others', () => {
+    const facts = detectionFacts(
+      entityResult(
+        'group:default/t',
+        'PASS',
+        [
+          withDetection(passing('400000000001'), 'PASS'),
+          passing('400000000002'),
+        ],
+        ['400000000003'],
+      ),
+    );
+    expect(facts).toEqual({
+      cisAwsDetectionVerdict: 'PASS',
+      cisAwsDetectionFailingAccounts: 0,
+      cisAwsDetectionErroringAccounts: 0,
+      // one evaluated for 2.4 only, one not evaluated at all
+      cisAwsDetectionNotEvaluatedAccounts: 2,
+      cisAwsDetectionFailingChecks: [],
+      cisAwsDetectionFailingAccountRefs: [],
+    });
+  });
+
+  it('counts a stale ERROR as the ERROR it is now, its last definitive result aside', () => {
+    const stale = withDetection(passing('400000000001'), 'ERROR', ['3.4']);
+    stale.detection = {
+      ...stale.detection!,
+      stale: true,
+      lastDefinitive: {
+        verdict: 'PASS',
+        failingChecks: [],
+        evaluatedAt: '2026-11-23T11:00:00.000Z',
+      },
+    };
+    expect(
+      detectionFacts(entityResult('group:default/t', 'PASS', [stale])),
+    ).toMatchObject({
+      cisAwsDetectionVerdict: 'ERROR',
+      cisAwsDetectionErroringAccounts: 1,
+      cisAwsDetectionFailingChecks: ['3.4'],
+      cisAwsDetectionFailingAccountRefs: ['resource:default/aws-400000000001'],
+    });
+  });
+
+  it('lists FAIL before ERROR, then the longest failing, at most 50', () => {
+    const accounts = [
+      withDetection(passing('400000000001'), 'ERROR', ['3.3']),
+      withDetection(
+        passing('400000000002'),
+        'FAIL',
+        ['3.3'],
+        '2026-11-20T00:00:00.000Z',
+      ),
+      withDetection(
+        passing('400000000003'),
+        'FAIL',
+        ['3.3'],
+        '2026-11-10T00:00:00.000Z',
+      ),
+      ...Array.from({ length: 60 }, (_, i) =>
+        withDetection(passing(String(410000000000 + i)), 'ERROR', ['3.5']),
+      ),
+    ];
+    const facts = detectionFacts(
+      entityResult('group:default/t', 'PASS', accounts),
+    );
+    expect(facts.cisAwsDetectionFailingAccounts).toBe(2);
+    expect(facts.cisAwsDetectionErroringAccounts).toBe(61);
+    expect(facts.cisAwsDetectionFailingAccountRefs).toHaveLength(50);
+    expect(facts.cisAwsDetectionFailingAccountRefs.slice(0, 3)).toEqual([
+      'resource:default/aws-400000000003',
+      'resource:default/aws-400000000002',
+      'resource:default/aws-400000000001',
+    ]);
+    expect(facts.cisAwsDetectionFailingChecks).toEqual(['3.3', '3.5']);
+  });
+});
+
 describe('parseEntityResult', () => {
   it('accepts a result of the cis-aws API', () => {
     const body = JSON.parse(JSON.stringify(checkoutTeamResult));
@@ -244,6 +367,39 @@ describe('parseEntityResult', () => {
         ],
       },
       /account #1 lacks/,
+    ],
+    [
+      'an account with a detection summary of an unknown verdict',
+      {
+        ...checkoutTeamResult,
+        accounts: [
+          {
+            ...checkoutTeamResult.accounts[0],
+            detection: {
+              verdict: 'RED',
+              failingChecks: [],
+              evaluatedAt: '2026-11-24T11:00:00.000Z',
+            },
+          },
+        ],
+      },
+      /account #1 has a detection summary without/,
+    ],
+    [
+      'an account with a detection summary without failing checks',
+      {
+        ...checkoutTeamResult,
+        accounts: [
+          {
+            ...checkoutTeamResult.accounts[0],
+            detection: {
+              verdict: 'FAIL',
+              evaluatedAt: '2026-11-24T11:00:00.000Z',
+            },
+          },
+        ],
+      },
+      /account #1 has a detection summary without/,
     ],
     [
       'no pending account ids',

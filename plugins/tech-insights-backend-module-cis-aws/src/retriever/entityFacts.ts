@@ -1,14 +1,19 @@
 import { InputError } from '@backstage/errors';
 import {
   AccountSummary,
+  DETECTION_CHECK_IDS,
+  DETECTION_VERDICTS,
+  DetectionVerdict,
   EntityResultResponse,
   Verdict,
   VERDICTS,
+  worstDetectionVerdict,
 } from '@cis-aws/plugin-cis-aws-common';
 import { DateTime } from 'luxon';
 import {
   CIS_AWS_VERDICT_FACT_VALUES,
   MAX_LISTED_ACCOUNTS,
+  CisAwsDetectionVerdictFact,
   CisAwsFacts,
   CisAwsVerdictFact,
 } from './schema';
@@ -81,7 +86,77 @@ export function entityFacts(
     cisAwsFailingAccountRefs: listedRefs(
       accounts.filter(a => a.verdict === 'FAIL'),
     ),
+    ...detectionFacts(result),
   };
+}
+
+type DetectionFacts = Pick<
+  CisAwsFacts,
+  | 'cisAwsDetectionVerdict'
+  | 'cisAwsDetectionFailingAccounts'
+  | 'cisAwsDetectionErroringAccounts'
+  | 'cisAwsDetectionNotEvaluatedAccounts'
+  | 'cisAwsDetectionFailingChecks'
+  | 'cisAwsDetectionFailingAccountRefs'
+>;
+
+/** What fails the detection check, worst first. */
+const DETECTION_NOT_PASSING: readonly DetectionVerdict[] = ['FAIL', 'ERROR'];
+
+/**
+ * The detection content facts of an entity (control `cis-3.x-detection`, detection-content.md),
+ * from its accounts' `detection` summaries, beside the 2.4 facts and never mixed into them. The
+ * entity's status is the worst of its accounts' (FAIL, ERROR, PASS, NOT_APPLICABLE). An account
+ * without a summary (detection turned off, not evaluated yet, or the account itself still
+ * pending) is counted as not evaluated and judged neither way; when no account has one the
+ * verdict is NOT_EVALUATED. A stale ERROR (an older definitive result kept behind it) counts as
+ * the ERROR it is now, as the 2.4 facts count a stale account.
+ */
+export function detectionFacts(result: EntityResultResponse): DetectionFacts {
+  const evaluated = result.accounts.filter(a => a.detection !== undefined);
+  const verdictOf = (a: AccountSummary) => a.detection!.verdict;
+  const worst = worstDetectionVerdict(evaluated.map(verdictOf));
+  let verdict: CisAwsDetectionVerdictFact;
+  if (worst) verdict = worst;
+  else if (result.verdict === 'NOT_MAPPED') verdict = 'NOT_MAPPED';
+  else verdict = 'NOT_EVALUATED';
+  const notPassing = evaluated.filter(a =>
+    DETECTION_NOT_PASSING.includes(verdictOf(a)),
+  );
+  const failingChecks = new Set<string>(
+    notPassing.flatMap(a => a.detection!.failingChecks),
+  );
+  return {
+    cisAwsDetectionVerdict: verdict,
+    cisAwsDetectionFailingAccounts: evaluated.filter(
+      a => verdictOf(a) === 'FAIL',
+    ).length,
+    cisAwsDetectionErroringAccounts: evaluated.filter(
+      a => verdictOf(a) === 'ERROR',
+    ).length,
+    cisAwsDetectionNotEvaluatedAccounts:
+      result.accounts.length -
+      evaluated.length +
+      result.pendingAccountIds.length,
+    cisAwsDetectionFailingChecks: DETECTION_CHECK_IDS.filter(id =>
+      failingChecks.has(id),
+    ),
+    cisAwsDetectionFailingAccountRefs: [...notPassing]
+      .sort(
+        (a, b) =>
+          DETECTION_NOT_PASSING.indexOf(verdictOf(a)) -
+            DETECTION_NOT_PASSING.indexOf(verdictOf(b)) ||
+          Date.parse(detectionSince(a)) - Date.parse(detectionSince(b)) ||
+          a.entityRef.localeCompare(b.entityRef),
+      )
+      .slice(0, MAX_LISTED_ACCOUNTS)
+      .map(a => a.entityRef),
+  };
+}
+
+/** Since when an account's detection has been failing (its episode), or when it was evaluated. */
+function detectionSince(account: AccountSummary): string {
+  return account.detection!.failingSince ?? account.detection!.evaluatedAt;
 }
 
 /** What fails the "every account passes" check, worst first. */
@@ -114,6 +189,21 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function isVerdict(value: unknown): value is Verdict {
   return VERDICTS.includes(value as Verdict);
+}
+
+/** The parts of an account's `detection` summary the facts are made of. */
+function isDetectionSummary(value: unknown): boolean {
+  return (
+    isRecord(value) &&
+    DETECTION_VERDICTS.includes(value.verdict as DetectionVerdict) &&
+    Array.isArray(value.failingChecks) &&
+    value.failingChecks.every(id => typeof id === 'string') &&
+    typeof value.evaluatedAt === 'string' &&
+    DateTime.fromISO(value.evaluatedAt).isValid &&
+    (value.failingSince === undefined ||
+      (typeof value.failingSince === 'string' &&
+        DateTime.fromISO(value.failingSince).isValid))
+  );
 }
 
 /**
@@ -155,6 +245,16 @@ export function parseEntityResult(body: unknown): EntityResultResponse {
         `the CIS 2.4 entity result's account #${
           index + 1
         } lacks an account id, a verdict or a valid verdictSince (or has an invalid failingSince)`,
+      );
+    }
+    if (
+      account.detection !== undefined &&
+      !isDetectionSummary(account.detection)
+    ) {
+      throw new InputError(
+        `the CIS 2.4 entity result's account #${
+          index + 1
+        } has a detection summary without a known verdict, a list of failing checks or a valid evaluatedAt`,
       );
     }
   });

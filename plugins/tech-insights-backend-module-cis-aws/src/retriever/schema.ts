@@ -1,5 +1,8 @@
 import { FactSchema } from '@backstage-community/plugin-tech-insights-common';
-import { EntityResultResponse } from '@cis-aws/plugin-cis-aws-common';
+import {
+  DetectionVerdict,
+  EntityResultResponse,
+} from '@cis-aws/plugin-cis-aws-common';
 
 /**
  * The id of the fact retriever. It is three things at once, which is why it
@@ -14,7 +17,7 @@ export const CIS_AWS_FACT_RETRIEVER_ID = 'cisAwsFactRetriever';
  * Bumped whenever a fact is added, removed or changes meaning: Tech Insights
  * keeps the schema of each version and checks read the latest.
  */
-export const CIS_AWS_FACT_RETRIEVER_VERSION = '0.2.0';
+export const CIS_AWS_FACT_RETRIEVER_VERSION = '0.3.0';
 
 /** An entity's verdict as a fact: the API's verdict, PENDING included. */
 export type CisAwsVerdictFact = EntityResultResponse['verdict'];
@@ -29,6 +32,21 @@ export const CIS_AWS_VERDICT_FACT_VALUES: readonly CisAwsVerdictFact[] = [
   'NOT_MAPPED',
   'PENDING',
 ];
+
+/**
+ * An entity's detection content status (control `cis-3.x-detection`) as a fact: the worst
+ * detection verdict of its accounts (FAIL, ERROR, PASS, NOT_APPLICABLE, in that order);
+ * NOT_EVALUATED when none of its accounts has a detection result (detection is turned off,
+ * `cisAws.detection.enabled: false`, or has not run yet); NOT_MAPPED when no account maps to it.
+ */
+export type CisAwsDetectionVerdictFact =
+  | DetectionVerdict
+  | 'NOT_EVALUATED'
+  | 'NOT_MAPPED';
+
+/** Every value `cisAwsDetectionVerdict` can take. */
+export const CIS_AWS_DETECTION_VERDICT_FACT_VALUES: readonly CisAwsDetectionVerdictFact[] =
+  ['PASS', 'FAIL', 'ERROR', 'NOT_APPLICABLE', 'NOT_EVALUATED', 'NOT_MAPPED'];
 
 /**
  * The facts written for one entity (a type, not an interface, so that it is
@@ -47,6 +65,18 @@ export type CisAwsFacts = {
   cisAwsNotPassingAccountRefs: string[];
   /** Entity refs of the failing accounts, longest-failing first. */
   cisAwsFailingAccountRefs: string[];
+  /** Detection content (CIS 3.x), beside the 2.4 verdict, never folded into it. */
+  cisAwsDetectionVerdict: CisAwsDetectionVerdictFact;
+  /** Accounts whose detection result is FAIL. */
+  cisAwsDetectionFailingAccounts: number;
+  /** Accounts whose detection could not be checked (ERROR). */
+  cisAwsDetectionErroringAccounts: number;
+  /** Accounts (evaluated for 2.4 or pending) without a detection result. */
+  cisAwsDetectionNotEvaluatedAccounts: number;
+  /** The detection checks (`3.3`, …) that some account fails or could not check, in check order. */
+  cisAwsDetectionFailingChecks: string[];
+  /** Entity refs of the accounts whose detection is FAIL or ERROR, FAIL first, longest first. */
+  cisAwsDetectionFailingAccountRefs: string[];
 };
 
 /** How many accounts a list fact names at most (a scorecard links each). */
@@ -97,5 +127,32 @@ export const cisAwsFactSchema: Record<keyof CisAwsFacts, FactSchema[string]> = {
   cisAwsFailingAccountRefs: {
     type: 'set',
     description: 'Failing accounts, longest-failing first',
+  },
+  cisAwsDetectionVerdict: {
+    type: 'string',
+    description: 'Detection content (CIS 3.x) verdict',
+  },
+  cisAwsDetectionFailingAccounts: {
+    type: 'integer',
+    description:
+      'Accounts where nobody is alerted on a required event (detection FAIL)',
+  },
+  cisAwsDetectionErroringAccounts: {
+    type: 'integer',
+    description:
+      'Accounts whose detection content could not be checked (ERROR)',
+  },
+  cisAwsDetectionNotEvaluatedAccounts: {
+    type: 'integer',
+    description: 'Accounts whose detection content has not been evaluated',
+  },
+  cisAwsDetectionFailingChecks: {
+    type: 'set',
+    description: 'Detection checks (CIS 3.x) failing in some account',
+  },
+  cisAwsDetectionFailingAccountRefs: {
+    type: 'set',
+    description:
+      'Accounts whose detection content fails or could not be checked',
   },
 };

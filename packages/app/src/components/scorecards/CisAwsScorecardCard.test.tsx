@@ -156,7 +156,11 @@ describe('CisAwsScorecardCard', () => {
     );
     expect(requests[0].init?.method).toBe('POST');
     expect(JSON.parse(String(requests[0].init?.body))).toEqual({
-      checks: ['cis-aws-2-4-compliant', 'cis-aws-2-4-failures-fresh'],
+      checks: [
+        'cis-aws-2-4-compliant',
+        'cis-aws-2-4-failures-fresh',
+        'cis-aws-detection-alerted',
+      ],
     });
 
     expect(

@@ -14,6 +14,7 @@ import { CIS_AWS_CHECK_IDS as CHECK_IDS } from '@cis-aws/plugin-cis-aws-common';
 export const CIS_AWS_CHECK_IDS = [
   CHECK_IDS.compliant,
   CHECK_IDS.failuresFresh,
+  CHECK_IDS.detectionAlerted,
 ] as const;
 
 /** A failed request, with the backend's own message when it sent one. */
