@@ -1,3 +1,4 @@
+import { Verdict } from '@cis-aws/plugin-cis-aws-common';
 import {
   ControlVerdict,
   decideNotification,
