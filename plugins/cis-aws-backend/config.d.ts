@@ -179,6 +179,24 @@ export interface Config {
          */
         duration?: string | HumanDuration;
       };
+      /**
+       * The detection control (`cis-3.x-detection`, CIS 3.x on the integrated log group): its
+       * own notification per account (topic `CIS AWS 3.x detection`), beside the 2.4 one.
+       * `fail`: PASS → FAIL (at once); `error`: ERROR that persists; `recovery`: → PASS from a
+       * notified FAIL or ERROR. NOT_APPLICABLE notifies nothing. `notifyFirstResult` and
+       * `unownedRecipient` are shared with 2.4.
+       */
+      detection?: {
+        /** Default: true (nothing is sent when `cisAws.notifications.enabled` is false). */
+        enabled?: boolean;
+        /** Which changes notify; any other name is refused. Default: all three. */
+        transitions?: Array<'fail' | 'error' | 'recovery'>;
+        /** As `cisAws.notifications.errorAfter`, which it defaults to. */
+        errorAfter?: {
+          runs?: number;
+          duration?: string | HumanDuration;
+        };
+      };
     };
 
     securityHub?: {

@@ -133,7 +133,80 @@ describe('readNotificationOptions', () => {
       notifyFirstResult: false,
       unownedRecipient: 'group:default/platform-team',
       errorAfter: { runs: 3, durationMs: 2 * 60 * 60 * 1000 },
+      // Detection notifies by its own settings; its errorAfter follows 2.4's unless set.
+      detection: {
+        enabled: true,
+        transitions: new Set(['fail', 'error', 'recovery']),
+        errorAfter: { runs: 3, durationMs: 2 * 60 * 60 * 1000 },
+      },
     });
+  });
+
+  it('reads the detection notifications (cisAws.notifications.detection), on by default', () => {
+    expect(read().detection).toEqual({
+      enabled: true,
+      transitions: new Set(['fail', 'error', 'recovery']),
+      errorAfter: { runs: 2 },
+    });
+    expect(
+      read({
+        transitions: ['fail'],
+        detection: {
+          enabled: false,
+          transitions: ['fail', 'recovery'],
+          errorAfter: { runs: 5 },
+        },
+      }),
+    ).toMatchObject({
+      transitions: new Set(['fail']),
+      detection: {
+        enabled: false,
+        transitions: new Set(['fail', 'recovery']),
+        errorAfter: { runs: 5 },
+      },
+    });
+    expect(
+      read({ detection: { errorAfter: { duration: 'PT1H' } } }).detection
+        .errorAfter,
+    ).toEqual({ runs: 1, durationMs: 60 * 60 * 1000 });
+    expect(
+      read({ detection: { transitions: [] } }).detection.transitions.size,
+    ).toBe(0);
+  });
+
+  it('rejects bad detection notification settings, naming each key', () => {
+    let message = '';
+    try {
+      readCisAwsConfig(
+        new ConfigReader({
+          cisAws: {
+            notifications: {
+              detection: {
+                enabled: 'sometimes',
+                transitions: ['fail', 'resolved'],
+                errorAfter: { runs: 0 },
+                notifyFirstResult: false,
+              },
+            },
+          },
+        }),
+      );
+    } catch (error) {
+      message = String(error);
+    }
+    expect(message).toContain('cisAws.notifications.detection.enabled');
+    expect(message).toContain(
+      'cisAws.notifications.detection.transitions: "resolved" is not one of fail, error, recovery',
+    );
+    expect(message).toContain(
+      'cisAws.notifications.detection.errorAfter.runs: expected a whole number from 1 to 1000, got 0',
+    );
+    expect(message).toContain(
+      'cisAws.notifications.detection.notifyFirstResult: is not a setting of the cis-aws plugin',
+    );
+    expect(() => read({ detection: true })).toThrow(
+      /cisAws\.notifications\.detection/,
+    );
   });
 
   it('tells of ERROR and UNKNOWN after two results in a row by default; a duration alone decides by itself', () => {

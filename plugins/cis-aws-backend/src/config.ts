@@ -24,6 +24,7 @@ import {
   DEFAULT_ERROR_AFTER,
   DEFAULT_NOTIFICATION_OPTIONS,
   NOTIFICATION_TRANSITIONS,
+  ControlNotificationOptions,
   NotificationOptions,
   NotificationTransition,
   PersistenceThreshold,
@@ -167,6 +168,11 @@ const KNOWN_KEYS: { [key: string]: true | typeof KNOWN_KEYS } = {
     notifyFirstResult: true,
     unownedRecipient: true,
     errorAfter: { runs: true, duration: true },
+    detection: {
+      enabled: true,
+      transitions: true,
+      errorAfter: { runs: true, duration: true },
+    },
   },
   securityHub: { enabled: true, administratorAccountId: true, region: true },
   detection: { enabled: true, checks: true, testMetricFilter: true },
@@ -677,22 +683,17 @@ function readNotifications(
   );
   if (!config) return DEFAULT_NOTIFICATION_OPTIONS;
 
-  const transitionNames = problems.read(
+  const transitions = readTransitions(
+    config,
     'cisAws.notifications.transitions',
-    () => config.getOptionalStringArray('transitions'),
-    undefined,
+    problems,
   );
-  const transitions = new Set<NotificationTransition>();
-  for (const name of transitionNames ?? NOTIFICATION_TRANSITIONS) {
-    if ((NOTIFICATION_TRANSITIONS as readonly string[]).includes(name)) {
-      transitions.add(name as NotificationTransition);
-    } else {
-      problems.add(
-        'cisAws.notifications.transitions',
-        `"${name}" is not one of ${NOTIFICATION_TRANSITIONS.join(', ')}`,
-      );
-    }
-  }
+  const errorAfter = readErrorAfter(
+    config,
+    'cisAws.notifications.errorAfter',
+    DEFAULT_ERROR_AFTER,
+    problems,
+  );
 
   return {
     enabled: readBoolean(
@@ -711,8 +712,69 @@ function readNotifications(
       problems,
     ),
     unownedRecipient: readEntityRef(config, 'unownedRecipient', problems),
-    errorAfter: readErrorAfter(config, problems),
+    errorAfter,
+    detection: readDetectionNotifications(config, errorAfter, problems),
   };
+}
+
+/**
+ * `cisAws.notifications.detection`: whether and what the detection control
+ * (`cis-3.x-detection`) notifies; its `errorAfter` defaults to the 2.4 one.
+ */
+function readDetectionNotifications(
+  config: Config,
+  errorAfter: PersistenceThreshold,
+  problems: ConfigProblems,
+): ControlNotificationOptions {
+  const key = 'cisAws.notifications.detection';
+  const detection = problems.read(
+    key,
+    () => config.getOptionalConfig('detection'),
+    undefined,
+  );
+  if (!detection)
+    return { ...DEFAULT_NOTIFICATION_OPTIONS.detection, errorAfter };
+  return {
+    enabled: readBoolean(
+      detection,
+      'enabled',
+      `${key}.enabled`,
+      true,
+      problems,
+    ),
+    transitions: readTransitions(detection, `${key}.transitions`, problems),
+    errorAfter: readErrorAfter(
+      detection,
+      `${key}.errorAfter`,
+      errorAfter,
+      problems,
+    ),
+  };
+}
+
+/** `…transitions`: some of `fail`, `error`, `recovery`; default all three. */
+function readTransitions(
+  config: Config,
+  key: string,
+  problems: ConfigProblems,
+): ReadonlySet<NotificationTransition> {
+  const names = problems.read(
+    key,
+    () => config.getOptionalStringArray('transitions'),
+    undefined,
+  );
+  const transitions = new Set<NotificationTransition>();
+  for (const name of names ?? NOTIFICATION_TRANSITIONS) {
+    if ((NOTIFICATION_TRANSITIONS as readonly string[]).includes(name)) {
+      transitions.add(name as NotificationTransition);
+    } else {
+      problems.add(
+        key,
+        `"${name}" is not one of ${NOTIFICATION_TRANSITIONS.join(', ')}`,
+      );
+    }
+  }
+  return transitions;
 }
 
 /** Results in a row that `cisAws.notifications.errorAfter.runs` accepts. */
@@ -724,15 +786,16 @@ const ERROR_AFTER_RUNS = { min: 1, max: 1000 };
  */
 function readErrorAfter(
   config: Config,
+  key: string,
+  fallback: PersistenceThreshold,
   problems: ConfigProblems,
 ): PersistenceThreshold {
-  const key = 'cisAws.notifications.errorAfter';
   const errorAfter = problems.read(
     key,
     () => config.getOptionalConfig('errorAfter'),
     undefined,
   );
-  if (!errorAfter) return DEFAULT_ERROR_AFTER;
+  if (!errorAfter) return fallback;
   const runs = problems.read(
     `${key}.runs`,
     () => errorAfter.getOptionalNumber('runs'),

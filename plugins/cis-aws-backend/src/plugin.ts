@@ -129,17 +129,18 @@ export const cisAwsPlugin = createBackendPlugin({
 
         // Owners hear when an account turns FAIL, when it cannot be checked for a while (ERROR or
         // UNKNOWN that persists), and when it recovers from what they were told.
+        // Detection content (cis-3.x-detection) has its own notification per account.
         if (notificationOptions.enabled) {
-          engine.onResult(
-            OwnerNotifier.create({
-              notifications: deps.notifications,
-              logger,
-              states: await DatabaseNotificationStateStore.create({
-                database: deps.database,
-              }),
-              options: notificationOptions,
-            }).onResult,
-          );
+          const notifier = OwnerNotifier.create({
+            notifications: deps.notifications,
+            logger,
+            states: await DatabaseNotificationStateStore.create({
+              database: deps.database,
+            }),
+            options: notificationOptions,
+          });
+          engine.onResult(notifier.onResult);
+          engine.onControlResult(notifier.onControlResult);
         } else {
           logger.info('owner notifications are off');
         }

@@ -22,7 +22,7 @@ import {
 } from '../rules/detection';
 import {
   ControlResultStore,
-  ControlSaveOutcome,
+  SavedControlResult,
 } from '../storage/ControlResultStore';
 
 /** What listings keep of a detection result besides verdict, reason and times. */
@@ -115,7 +115,7 @@ export class DetectionRun {
     facts: AccountFacts,
     inScope: ReadonlySet<string>,
     options: { runId?: string; skip?: () => boolean } = {},
-  ): Promise<ControlSaveOutcome | undefined> {
+  ): Promise<SavedControlResult<AccountDetectionResult> | undefined> {
     const result = await this.evaluate(facts, inScope, options.runId);
     if (options.skip?.()) return undefined;
     const outcome = await this.deps.store.saveControlResult<
@@ -142,7 +142,7 @@ export class DetectionRun {
         verdict: result.verdict,
         reason: result.reason,
       });
-    return outcome;
+    return { controlId: DETECTION_CONTROL.id, outcome, result };
   }
 
   private logGroup(

@@ -43,7 +43,10 @@ import {
 import { RolePolicyMemory } from '../aws/rolePolicyMemory';
 import type { CisAwsOptions } from '../config';
 import { DetectionEvaluator, DetectionRun } from './DetectionEvaluator';
-import type { ControlResultStore } from '../storage/ControlResultStore';
+import type {
+  ControlResultStore,
+  SavedControlResult,
+} from '../storage/ControlResultStore';
 
 /**
  * Where exceptions come from (the store). Every exception is listed, in force or not: the rules
@@ -59,6 +62,12 @@ export interface ExceptionSource {
 /** Told about every saved result, e.g. to notify owners of changes. */
 export type ResultListener = (
   outcome: SaveOutcome,
+  mapping: AccountMapping,
+) => Promise<void>;
+
+/** Told about every saved result of a control besides 2.4 (e.g. to notify the owner). */
+export type ControlResultListener = (
+  saved: SavedControlResult,
   mapping: AccountMapping,
 ) => Promise<void>;
 
@@ -81,6 +90,7 @@ export interface RunOptions {
  */
 export class EvaluationEngine {
   private readonly listeners: ResultListener[] = [];
+  private readonly controlListeners: ControlResultListener[] = [];
   /** The roles' policy documents as last read, shown again while current (see RolePolicyMemory). */
   private readonly rolePolicies: RolePolicyMemory;
 
@@ -137,6 +147,11 @@ export class EvaluationEngine {
 
   onResult(listener: ResultListener) {
     this.listeners.push(listener);
+  }
+
+  /** Every saved result of the controls besides 2.4 (`cis-3.x-detection`). */
+  onControlResult(listener: ControlResultListener) {
+    this.controlListeners.push(listener);
   }
 
   /**
@@ -315,7 +330,14 @@ export class EvaluationEngine {
           }
           if (detection) {
             saves.push(
-              this.saveDetection(detection, facts, inScope, runId, signal),
+              this.saveDetection(
+                detection,
+                mapping,
+                facts,
+                inScope,
+                runId,
+                signal,
+              ),
             );
           }
           for (const trail of facts.trails) {
@@ -407,7 +429,7 @@ export class EvaluationEngine {
     );
     const outcome = await this.save(mapping, evaluation);
     const detection = this.deps.detection?.startRun(aws);
-    if (detection) await this.saveDetection(detection, facts, inScope);
+    if (detection) await this.saveDetection(detection, mapping, facts, inScope);
     return { outcome, calls: counter.toJSON() };
   }
 
@@ -526,15 +548,26 @@ export class EvaluationEngine {
   /** The account's detection result, saved unless the run was aborted meanwhile. */
   private async saveDetection(
     detection: DetectionRun,
+    mapping: AccountMapping,
     facts: AccountFacts,
     inScope: ReadonlySet<string>,
     runId?: string,
     signal?: AbortSignal,
   ): Promise<void> {
-    await detection.evaluateAndSave(facts, inScope, {
+    const saved = await detection.evaluateAndSave(facts, inScope, {
       runId,
       skip: () => signal?.aborted ?? false,
     });
+    if (!saved) return;
+    for (const listener of this.controlListeners) {
+      try {
+        await listener(saved, mapping);
+      } catch (error) {
+        this.deps.logger
+          .child({ accountId: mapping.accountId, controlId: saved.controlId })
+          .warn('a control result listener failed', toError(error));
+      }
+    }
   }
 
   private async save(

@@ -3,7 +3,13 @@ import {
   NotificationSendOptions,
   NotificationService,
 } from '@backstage/plugin-notifications-node';
-import { AccountMapping, Verdict } from '@cis-aws/plugin-cis-aws-common';
+import {
+  AccountDetectionResult,
+  AccountMapping,
+  DetectionVerdict,
+  Verdict,
+} from '@cis-aws/plugin-cis-aws-common';
+import { DETECTION_CONTROL } from '../rules/controls';
 import { DatabaseEvaluationStore } from '../storage/DatabaseEvaluationStore';
 import { DatabaseNotificationStateStore } from '../storage/notificationStates';
 import {
@@ -81,6 +87,133 @@ describe.each(databases.eachSupportedId())(
       });
       await target.onResult(outcome, mapping);
     }
+
+    /** Saves the next detection result of the account and tells the notifier, as the engine does. */
+    async function evaluateDetection(
+      target: OwnerNotifier,
+      verdict: DetectionVerdict,
+      mapping: AccountMapping = aMapping(ACCOUNT, { title: 'payments-prod' }),
+    ) {
+      minute += 60;
+      const evaluatedAt = new Date(
+        Date.UTC(2026, 0, 1) + minute * 60_000,
+      ).toISOString();
+      const failing = verdict === 'FAIL' || verdict === 'ERROR';
+      const result: AccountDetectionResult = {
+        accountId: ACCOUNT,
+        controlId: 'cis-3.x-detection',
+        verdict,
+        ...(verdict === 'FAIL' ? { reason: 'NO_ALARM' as const } : {}),
+        ...(verdict === 'ERROR' ? { reason: 'API_ERROR' as const } : {}),
+        failingChecks: failing ? ['3.3'] : [],
+        evaluatedAt,
+        checks: [
+          {
+            checkId: '3.3',
+            verdict,
+            detail: 'no alarm on the metric',
+            judgements: [],
+            warnings: [],
+            errors: [],
+            ...(verdict === 'FAIL'
+              ? {
+                  reason: 'NO_ALARM' as const,
+                  chain: {
+                    filterName: 'RootAccountUsage',
+                    metricName: 'RootAccountUsage',
+                    metricNamespace: 'CISBenchmark',
+                  },
+                }
+              : {}),
+          },
+        ],
+      };
+      const outcome = await store
+        .controls()
+        .saveControlResult(DETECTION_CONTROL, {
+          accountId: ACCOUNT,
+          controlId: DETECTION_CONTROL.id,
+          verdict,
+          ...(result.reason ? { reason: result.reason } : {}),
+          summary: { failingChecks: result.failingChecks },
+          result,
+          evaluatedAt,
+        });
+      await target.onControlResult(
+        { controlId: DETECTION_CONTROL.id, outcome, result },
+        mapping,
+      );
+    }
+
+    it('tells detection transitions with their own state and scope, beside 2.4', async () => {
+      const target = notifier();
+      await evaluate(target, 'PASS');
+      await evaluateDetection(target, 'PASS');
+      // 2.4 fails: its notification. Detection still passes: none.
+      await evaluate(target, 'FAIL');
+      // Detection fails too: told, although the owner was already told 2.4 fails.
+      await evaluateDetection(target, 'FAIL');
+      await evaluateDetection(target, 'FAIL');
+      // NOT_APPLICABLE is silent; FAIL after it is no news; PASS resolves.
+      await evaluateDetection(target, 'NOT_APPLICABLE');
+      await evaluateDetection(target, 'FAIL');
+      await evaluateDetection(target, 'PASS');
+      // One ERROR is nothing; two in a row is (errorAfter: 2 runs, as for 2.4).
+      await evaluateDetection(target, 'ERROR');
+      await evaluateDetection(target, 'PASS');
+      await evaluateDetection(target, 'ERROR');
+      await evaluateDetection(target, 'ERROR');
+      expect(
+        notifications.sent.map(n => [n.payload.scope, n.payload.severity]),
+      ).toEqual([
+        [`cis-aws:account:${ACCOUNT}`, 'high'],
+        [`cis-aws:account:${ACCOUNT}:control:cis-3.x-detection`, 'high'],
+        [`cis-aws:account:${ACCOUNT}:control:cis-3.x-detection`, 'low'],
+        [`cis-aws:account:${ACCOUNT}:control:cis-3.x-detection`, 'normal'],
+      ]);
+      expect(notifications.titles()[1]).toBe(
+        `Detection (CIS 3.x) failing: nobody is told when root is used in payments-prod (${ACCOUNT})`,
+      );
+      expect(notifications.sent[1].recipients).toEqual({
+        type: 'entity',
+        entityRef: 'group:default/platform',
+      });
+      // 2.4's own state was not touched by detection's: its recovery is still told.
+      await evaluate(target, 'PASS');
+      expect(notifications.titles().at(-1)).toBe(
+        `CIS 2.4 recovered: payments-prod (${ACCOUNT}) — passing`,
+      );
+    });
+
+    it('follows cisAws.notifications.detection: off, or only some transitions', async () => {
+      await evaluateDetection(
+        notifier({
+          detection: {
+            ...DEFAULT_NOTIFICATION_OPTIONS.detection,
+            enabled: false,
+          },
+        }),
+        'FAIL',
+      );
+      expect(notifications.sent).toEqual([]);
+
+      const onlyFail = notifier({
+        detection: {
+          ...DEFAULT_NOTIFICATION_OPTIONS.detection,
+          transitions: new Set(['fail']),
+        },
+      });
+      await evaluateDetection(onlyFail, 'PASS');
+      await evaluateDetection(onlyFail, 'FAIL');
+      await evaluateDetection(onlyFail, 'PASS');
+      expect(notifications.titles()).toEqual([
+        `Detection (CIS 3.x) failing: nobody is told when root is used in payments-prod (${ACCOUNT})`,
+      ]);
+
+      // Notifications off altogether: detection is off too.
+      await evaluateDetection(notifier({ enabled: false }), 'FAIL');
+      expect(notifications.sent).toHaveLength(1);
+    });
 
     it('sends exactly one notification per transition, to the owning entity', async () => {
       const target = notifier();

@@ -20,15 +20,16 @@ export const NOTIFICATION_TOPIC = 'CIS AWS 2.4';
 /** The route of the CIS 2.4 tab on entity pages (packages/app EntityPage). */
 const ENTITY_TAB_PATH = 'cis-aws';
 
-const SEVERITIES: Record<NotificationTransition, NotificationSeverity> = {
-  // A failing control is a finding an auditor would see.
-  fail: 'high',
-  // No verdict: worth a look, but nothing is known to be broken.
-  error: 'normal',
-  recovery: 'low',
-};
+export const SEVERITIES: Record<NotificationTransition, NotificationSeverity> =
+  {
+    // A failing control is a finding an auditor would see.
+    fail: 'high',
+    // No verdict: worth a look, but nothing is known to be broken.
+    error: 'normal',
+    recovery: 'low',
+  };
 
-const HEADLINES: Record<NotificationTransition, string> = {
+export const HEADLINES: Record<NotificationTransition, string> = {
   fail: 'failing',
   error: 'could not be checked',
   recovery: 'recovered',
@@ -41,8 +42,14 @@ const HEADLINES: Record<NotificationTransition, string> = {
  * that fails, recovers and fails again leaves one notification saying what
  * is true now.
  */
-export function notificationScope(accountId: string): string {
-  return `cis-aws:account:${accountId}`;
+export function notificationScope(
+  accountId: string,
+  controlId: 'cis-2.4' | 'cis-3.x-detection' = 'cis-2.4',
+): string {
+  // 2.4's scope is as it always was: its notifications already sent keep being updated.
+  return controlId === 'cis-2.4'
+    ? `cis-aws:account:${accountId}`
+    : `cis-aws:account:${accountId}:control:${controlId}`;
 }
 
 /**
@@ -130,7 +137,10 @@ function titleReason(
  */
 export function failingSinceSentence(failingSince?: string): string {
   if (!failingSince || Number.isNaN(Date.parse(failingSince))) return '';
-  const at = new Date(failingSince).toISOString().slice(0, 16).replace('T', ' ');
+  const at = new Date(failingSince)
+    .toISOString()
+    .slice(0, 16)
+    .replace('T', ' ');
   return `Failing since ${at} UTC.`;
 }
 

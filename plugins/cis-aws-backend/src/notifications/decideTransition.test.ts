@@ -1,5 +1,6 @@
 import { Verdict } from '@cis-aws/plugin-cis-aws-common';
 import {
+  ControlVerdict,
   decideNotification,
   EMPTY_NOTIFICATION_STATE,
   NotificationState,
@@ -24,7 +25,7 @@ function options(
  * (`-` for nothing).
  */
 function notifiedAlong(
-  verdicts: Verdict[],
+  verdicts: ControlVerdict[],
   opts = options(),
   start: NotificationState = EMPTY_NOTIFICATION_STATE,
 ): string[] {
@@ -181,5 +182,60 @@ describe('decideNotification', () => {
     expect(
       notifiedAlong(['PASS'], options(), stateBeforeRecords('UNKNOWN')),
     ).toEqual(['-']);
+  });
+
+  describe('for detection content (cis-3.x-detection: PASS, FAIL, ERROR, NOT_APPLICABLE)', () => {
+    const detection = options({
+      transitions: DEFAULT_NOTIFICATION_OPTIONS.detection.transitions,
+      errorAfter: DEFAULT_NOTIFICATION_OPTIONS.detection.errorAfter,
+    });
+
+    it('tells PASS → FAIL at once and FAIL → PASS as resolved', () => {
+      expect(
+        notifiedAlong(['PASS', 'FAIL', 'FAIL', 'PASS', 'PASS'], detection),
+      ).toEqual(['-', 'fail', '-', 'recovery', '-']);
+    });
+
+    it('tells ERROR only once it persists, by the same errorAfter rule', () => {
+      expect(
+        notifiedAlong(
+          ['PASS', 'ERROR', 'PASS', 'ERROR', 'ERROR', 'ERROR'],
+          detection,
+        ),
+      ).toEqual(['-', '-', '-', '-', 'error', '-']);
+      expect(
+        notifiedAlong(
+          ['FAIL', 'ERROR', 'ERROR', 'PASS'],
+          options({ errorAfter: { runs: 3 } }),
+        ),
+      ).toEqual(['fail', '-', '-', 'recovery']);
+    });
+
+    it('is silent about NOT_APPLICABLE, and keeps what the owner was told', () => {
+      // Never told: N/A says nothing, nor does the PASS after it.
+      expect(
+        notifiedAlong(['PASS', 'NOT_APPLICABLE', 'PASS'], detection),
+      ).toEqual(['-', '-', '-']);
+      // Told FAIL: N/A closes nothing; FAIL again is no news; PASS resolves it.
+      expect(
+        notifiedAlong(
+          ['FAIL', 'NOT_APPLICABLE', 'FAIL', 'NOT_APPLICABLE', 'PASS'],
+          detection,
+        ),
+      ).toEqual(['fail', '-', '-', '-', 'recovery']);
+      // N/A ends a stretch of ERRORs: one ERROR on each side of it is not two in a row.
+      expect(
+        notifiedAlong(['PASS', 'ERROR', 'NOT_APPLICABLE', 'ERROR'], detection),
+      ).toEqual(['-', '-', '-', '-']);
+    });
+
+    it('sends only the configured transitions', () => {
+      expect(
+        notifiedAlong(
+          ['PASS', 'FAIL', 'PASS'],
+          options({ transitions: new Set<NotificationTransition>(['fail']) }),
+        ),
+      ).toEqual(['-', 'fail', '-']);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Verdict } from '@cis-aws/plugin-cis-aws-common';
+import { DetectionVerdict, Verdict } from '@cis-aws/plugin-cis-aws-common';
 import type { NotificationState } from '../storage/notificationStates';
 import {
   NotificationOptions,
@@ -16,9 +16,12 @@ export const EMPTY_NOTIFICATION_STATE: NotificationState = {
   undecidedFromFirstResult: false,
 };
 
-/** One saved result of an account, as the notifier sees it. */
+/** A verdict of any control: CIS 2.4's, or detection's (which adds NOT_APPLICABLE). */
+export type ControlVerdict = Verdict | DetectionVerdict;
+
+/** One saved result of an account (for one control), as the notifier sees it. */
 export interface SavedResult {
-  verdict: Verdict;
+  verdict: ControlVerdict;
   evaluatedAt: string;
   /** The account had no result before this one. */
   firstResult: boolean;
@@ -28,7 +31,7 @@ export interface SavedResult {
 export interface NotificationDecision {
   transition: NotificationTransition;
   /** The bad verdict a recovery recovers from, or the one the owner was told before. */
-  previous?: Verdict;
+  previous?: NotifiedVerdict;
 }
 
 const UNDECIDED: readonly Verdict[] = ['ERROR', 'UNKNOWN'];
@@ -47,7 +50,11 @@ const UNDECIDED: readonly Verdict[] = ['ERROR', 'UNKNOWN'];
  *   first result.
  * - A recovery (PASS or EXEMPT) notifies only when the owner was told about the failure or the
  *   error it recovers from: nothing else was announced, so nothing needs closing.
- * A transition missing from `transitions` is neither sent nor remembered as told.
+ * - NOT_APPLICABLE (detection: no trail delivers to a log group, which 2.4 already tells) is
+ *   silent: it keeps what the owner was told, so a later FAIL is no news and a later PASS
+ *   closes what is open; it ends a stretch of results that could not decide.
+ * A transition missing from `transitions` is neither sent nor remembered as told. The same rules
+ * serve every control; each has its own state (and its own notification).
  */
 export function decideNotification(input: {
   state: NotificationState;
@@ -83,6 +90,12 @@ export function decideNotification(input: {
     return {
       decision: { transition: 'fail', previous: state.notified },
       state: { ...next, notified: 'FAIL' },
+    };
+  }
+
+  if (result.verdict === 'NOT_APPLICABLE') {
+    return {
+      state: { ...EMPTY_NOTIFICATION_STATE, notified: state.notified },
     };
   }
 

@@ -31,6 +31,21 @@ export interface NotificationOptions {
   unownedRecipient?: string;
   /** `cisAws.notifications.errorAfter`. */
   errorAfter: PersistenceThreshold;
+  /**
+   * `cisAws.notifications.detection`: the detection control (`cis-3.x-detection`), with its own
+   * notification per account. `notifyFirstResult` and `unownedRecipient` are shared with 2.4.
+   */
+  detection: ControlNotificationOptions;
+}
+
+/** What a control besides 2.4 notifies (`cisAws.notifications.<control>`). */
+export interface ControlNotificationOptions {
+  /** Default: true (and nothing is sent when `cisAws.notifications.enabled` is false). */
+  enabled: boolean;
+  /** Default: all three. */
+  transitions: ReadonlySet<NotificationTransition>;
+  /** Default: `cisAws.notifications.errorAfter`. */
+  errorAfter: PersistenceThreshold;
 }
 
 /** Two results in a row: with the hourly schedule, an hour of not being able to check. */
@@ -41,4 +56,9 @@ export const DEFAULT_NOTIFICATION_OPTIONS: NotificationOptions = {
   transitions: new Set(NOTIFICATION_TRANSITIONS),
   notifyFirstResult: true,
   errorAfter: DEFAULT_ERROR_AFTER,
+  detection: {
+    enabled: true,
+    transitions: new Set(NOTIFICATION_TRANSITIONS),
+    errorAfter: DEFAULT_ERROR_AFTER,
+  },
 };

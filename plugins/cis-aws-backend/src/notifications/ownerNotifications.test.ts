@@ -30,6 +30,8 @@ const LOG_GROUP = 'aws-cloudtrail-logs-payments-prod';
 const SCOPE = `cis-aws:account:${PAYMENTS_PROD}`;
 const PAT = 'user:default/pat';
 const ADMIN = mockCredentials.user.header('user:default/admin');
+const TOPIC_2_4 = 'CIS AWS 2.4';
+const TOPIC_DETECTION = 'CIS AWS 3.x detection';
 
 /** Who is in which team: notifications to a group reach its members. */
 const MEMBERS: Record<string, string[]> = {
@@ -132,13 +134,18 @@ describe('owner notifications through the notifications backend', () => {
     expect(res.body.verdict).toBe(verdict);
   }
 
-  /** What a user reads in the notifications page. */
-  async function notificationsOf(user: string): Promise<Notification[]> {
+  /** What a user reads in the notifications page, of one topic (CIS 2.4 unless told). */
+  async function notificationsOf(
+    user: string,
+    topic: string = TOPIC_2_4,
+  ): Promise<Notification[]> {
     const res = await request(server)
       .get('/api/notifications/notifications?limit=100')
       .set('Authorization', mockCredentials.user.header(user));
     expect(res.status).toBe(200);
-    return res.body.notifications;
+    return res.body.notifications.filter(
+      (n: Notification) => n.payload.topic === topic,
+    );
   }
 
   const patsNotifications = () => notificationsOf(PAT);
@@ -267,5 +274,95 @@ describe('owner notifications through the notifications backend', () => {
     expect(guests[0].payload.title).toBe(
       'CIS 2.4 recovered: security-tooling (402233445566) — passing',
     );
+  });
+
+  it('tells the owner once when detection content stops alerting, resolves it, and stays silent for 2.4-only changes', async () => {
+    const GUEST = 'user:default/guest';
+    const SECURITY = '402233445566';
+    const GROUP = 'aws-cloudtrail-logs-security-audit';
+    const DETECTION_SCOPE = `cis-aws:account:${SECURITY}:control:cis-3.x-detection`;
+    const detectionOf = async () => notificationsOf(GUEST, TOPIC_DETECTION);
+    await runAll();
+    // The security team's account is fully watched: nothing for either control.
+    expect(await notificationsOf(GUEST)).toEqual([]);
+    expect(await detectionOf()).toEqual([]);
+
+    // A 2.4-only change: the trail loses its delivery role (2.4 fails), its log group's
+    // detection content is untouched: the owner hears about 2.4, and nothing about detection.
+    sim.admin.patchTrail(SECURITY, 'security-audit-trail', { role: null });
+    await evaluate(SECURITY, 'FAIL');
+    expect(await notificationsOf(GUEST)).toHaveLength(1);
+    expect(await detectionOf()).toEqual([]);
+    sim.admin.patchTrail(SECURITY, 'security-audit-trail', {
+      role: 'CloudTrail_CloudWatchLogs_Role',
+    });
+    await evaluate(SECURITY, 'PASS');
+    expect(await detectionOf()).toEqual([]);
+
+    // PASS → FAIL: the root-use metric filter is deleted. 2.4 still passes.
+    const original = JSON.parse(
+      JSON.stringify(
+        sim.admin
+          .world()
+          .accounts.find(a => a.id === SECURITY)!
+          .logGroups.find(g => g.name === GROUP)!,
+      ),
+    );
+    sim.admin.putLogGroup(SECURITY, GROUP, {
+      ...original,
+      metricFilters: original.metricFilters.filter(
+        (f: { name: string }) => f.name !== 'RootAccountUsage',
+      ),
+    });
+    await evaluate(SECURITY, 'PASS');
+    let detection = await detectionOf();
+    expect(detection).toHaveLength(1);
+    expect(detection[0].payload).toMatchObject({
+      title: `Detection (CIS 3.x) failing: nobody is told when root is used in security-tooling (${SECURITY})`,
+      severity: 'high',
+      topic: TOPIC_DETECTION,
+      scope: DETECTION_SCOPE,
+      link: '/catalog/default/resource/aws-security-tooling/cis-aws',
+      description: expect.stringContaining(
+        `3.3 Usage of the root user: no metric filter on ${GROUP} matches these events.`,
+      ),
+    });
+    const id = detection[0].id;
+    // The 2.4 notification was not replaced: it still says 2.4 recovered.
+    const twoFour = await notificationsOf(GUEST);
+    expect(twoFour).toHaveLength(1);
+    expect(twoFour[0].payload.title).toBe(
+      `CIS 2.4 recovered: security-tooling (${SECURITY}) — passing`,
+    );
+
+    // Read, then evaluated again without a change: nothing is sent (it stays read).
+    const read = await request(server)
+      .post('/api/notifications/notifications/update')
+      .set('Authorization', mockCredentials.user.header(GUEST))
+      .send({ ids: [id], read: true });
+    expect(read.status).toBe(200);
+    await evaluate(SECURITY, 'PASS');
+    detection = await detectionOf();
+    expect(detection).toHaveLength(1);
+    expect(detection[0].read).toBeTruthy();
+
+    // FAIL → PASS: the filter is back; the same notification says it is resolved, unread.
+    sim.admin.putLogGroup(SECURITY, GROUP, original);
+    await evaluate(SECURITY, 'PASS');
+    detection = await detectionOf();
+    expect(detection).toHaveLength(1);
+    expect(detection[0].id).toBe(id);
+    expect(detection[0].read).toBeFalsy();
+    expect(detection[0].payload).toMatchObject({
+      title: `Detection (CIS 3.x) recovered: security-tooling (${SECURITY}) — every required check alerts a confirmed subscriber`,
+      severity: 'low',
+      scope: DETECTION_SCOPE,
+    });
+    // Nobody else heard about it.
+    expect(
+      (await notificationsOf(PAT, TOPIC_DETECTION)).filter(
+        n => n.payload.scope === DETECTION_SCOPE,
+      ),
+    ).toEqual([]);
   });
 });

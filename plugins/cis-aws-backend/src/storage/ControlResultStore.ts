@@ -118,3 +118,11 @@ export interface ControlResultStore {
     range?: { from?: Date; to?: Date },
   ): Promise<ControlFailureEpisode[]>;
 }
+
+/** A control's result as saved, for those told about every saved result (owner notifications). */
+export interface SavedControlResult<TResult = unknown> {
+  controlId: ControlDefinition['id'];
+  outcome: ControlSaveOutcome;
+  /** The full result that was saved. */
+  result: TResult;
+}

@@ -72,6 +72,7 @@ describe.each(databases.eachSupportedId())('migrations on %s', databaseId => {
       'cis_aws_control_results',
       'cis_aws_control_changes',
       'cis_aws_control_episodes',
+      'cis_aws_control_notification_states',
     ];
     await knex.migrate.latest({ directory: migrationsDir });
     for (const table of [...TABLES, ...later]) {

@@ -1,8 +1,15 @@
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import { Knex } from 'knex';
+import type { ControlDefinition } from '../rules/controls';
 import { DbTimestamp, orUndefined, readTimestamp, toIsoUtc } from './tables';
 
 export const NOTIFICATION_STATES_TABLE = 'cis_aws_notification_states';
+/** The same per account AND control, for the controls besides 2.4 (rules/controls.ts). */
+export const CONTROL_NOTIFICATION_STATES_TABLE =
+  'cis_aws_control_notification_states';
+
+/** Whose notification state: CIS 2.4 (its own table, unmoved) or another control. */
+export type NotifiedControl = 'cis-2.4' | ControlDefinition['id'];
 
 /**
  * What owner notifications remember about an account between results (see
@@ -22,13 +29,17 @@ export interface NotificationState {
 }
 
 export interface NotificationStateStore {
-  /** Undefined when nothing was ever recorded for the account. */
+  /**
+   * Undefined when nothing was ever recorded for the account (and control; default `cis-2.4`).
+   */
   getNotificationState(
     accountId: string,
+    controlId?: NotifiedControl,
   ): Promise<NotificationState | undefined>;
   putNotificationState(
     accountId: string,
     state: NotificationState,
+    controlId?: NotifiedControl,
   ): Promise<void>;
 }
 
@@ -62,11 +73,20 @@ export class DatabaseNotificationStateStore implements NotificationStateStore {
 
   async getNotificationState(
     accountId: string,
+    controlId: NotifiedControl = 'cis-2.4',
   ): Promise<NotificationState | undefined> {
-    const row: NotificationStateRow | undefined =
-      await this.db<NotificationStateRow>(NOTIFICATION_STATES_TABLE)
-        .where('account_id', accountId)
-        .first();
+    const row: NotificationStateRow | undefined = await (controlId === 'cis-2.4'
+      ? this.db<NotificationStateRow>(NOTIFICATION_STATES_TABLE).where(
+          'account_id',
+          accountId,
+        )
+      : this.db<NotificationStateRow & { control_id: string }>(
+          CONTROL_NOTIFICATION_STATES_TABLE,
+        ).where({
+          account_id: accountId,
+          control_id: controlId,
+        })
+    ).first();
     if (!row) return undefined;
     const notified = NOTIFIED.find(verdict => verdict === row.notified);
     const since = orUndefined(row.undecided_since);
@@ -81,19 +101,28 @@ export class DatabaseNotificationStateStore implements NotificationStateStore {
   async putNotificationState(
     accountId: string,
     state: NotificationState,
+    controlId: NotifiedControl = 'cis-2.4',
   ): Promise<void> {
-    await this.db<NotificationStateRow>(NOTIFICATION_STATES_TABLE)
-      .insert({
-        account_id: accountId,
-        notified: state.notified ?? null,
-        undecided_results: state.undecidedResults,
-        undecided_since: state.undecidedSince
-          ? toIsoUtc(state.undecidedSince)
-          : null,
-        undecided_from_first_result: state.undecidedFromFirstResult,
-        updated_at: this.now().toISOString(),
-      })
-      .onConflict('account_id')
+    const row: NotificationStateRow = {
+      account_id: accountId,
+      notified: state.notified ?? null,
+      undecided_results: state.undecidedResults,
+      undecided_since: state.undecidedSince
+        ? toIsoUtc(state.undecidedSince)
+        : null,
+      undecided_from_first_result: state.undecidedFromFirstResult,
+      updated_at: this.now().toISOString(),
+    };
+    if (controlId === 'cis-2.4') {
+      await this.db<NotificationStateRow>(NOTIFICATION_STATES_TABLE)
+        .insert(row)
+        .onConflict('account_id')
+        .merge();
+      return;
+    }
+    await this.db(CONTROL_NOTIFICATION_STATES_TABLE)
+      .insert({ ...row, control_id: controlId })
+      .onConflict(['account_id', 'control_id'])
       .merge();
   }
 }
