@@ -10,7 +10,11 @@ import type {
   TrailSecurityHubOpinion,
 } from './results';
 import type { Verdict } from './verdicts';
-import type { DetectionSummary } from './detection/types';
+import type {
+  DetectionReasonCode,
+  DetectionSummary,
+  DetectionVerdict,
+} from './detection/types';
 
 /** Where an AWS account sits in the catalog. */
 export interface AccountMapping {
@@ -152,6 +156,19 @@ export interface EntityResultResponse {
   /** Accounts mapped to the entity that have not been evaluated yet. */
   pendingAccountIds: string[];
   problems: MappingProblem[];
+  /**
+   * The detection content (CIS 3.x) of all its accounts, not just the page: how many have each
+   * latest verdict (an ERROR counts as ERROR, even when an older FAIL or PASS is shown stale). Absent
+   * when detection is turned off (`cisAws.detection.enabled: false`).
+   */
+  detection?: EntityDetectionCounts;
+}
+
+/** `EntityResultResponse.detection`. */
+export interface EntityDetectionCounts {
+  counts: Record<DetectionVerdict, number>;
+  /** Its accounts with a detection result (the sum of `counts`). */
+  accountCount: number;
 }
 
 /**
@@ -254,8 +271,49 @@ export interface HistoryResponse {
    * does), oldest first.
    */
   episodes: FailureEpisode[];
+  /**
+   * The detection control's (`cis-3.x-detection`, CIS 3.x) changes and failure episodes in the
+   * same range, kept apart from 2.4's; absent when detection is turned off
+   * (`cisAws.detection.enabled: false`).
+   */
+  detection?: DetectionHistory;
   /** How long history is kept (`cisAws.history.retention`), in days. */
   retentionDays: number;
+}
+
+/** A change of the detection verdict (or its reason) of an account. */
+export interface DetectionVerdictChange {
+  accountId: string;
+  /** Absent for the first detection result ever recorded. */
+  from?: DetectionVerdict;
+  to: DetectionVerdict;
+  reason?: DetectionReasonCode;
+  changedAt: string;
+  runId?: string;
+}
+
+/**
+ * A failure episode of the detection control of an account: it starts with the first FAIL
+ * after a PASS (or after no result) and ends only with a PASS; ERROR and NOT_APPLICABLE
+ * neither open nor close it.
+ */
+export interface DetectionFailureEpisode {
+  accountId: string;
+  startedAt: string;
+  reason?: DetectionReasonCode;
+  /** The PASS that closed it; absent while it is open. */
+  endedAt?: string;
+  /** `endedAt - startedAt` in milliseconds, for a closed episode. */
+  durationMs?: number;
+}
+
+/** The detection part of `HistoryResponse`. */
+export interface DetectionHistory {
+  controlId: 'cis-3.x-detection';
+  /** Oldest first. */
+  changes: DetectionVerdictChange[];
+  /** Overlapping the range (an open one always does), oldest first. */
+  episodes: DetectionFailureEpisode[];
 }
 
 /**

@@ -158,6 +158,11 @@ describe('detection collection → rules, on the demo world', () => {
       metricNamespace: 'CISBenchmark',
       alarmName: 'cis-3.3-root-usage',
       alarmActionsEnabled: true,
+      // As the simulated CloudWatch said it: the state and when it last changed.
+      alarmState: 'OK',
+      alarmStateUpdatedAt: expect.stringMatching(
+        /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/,
+      ),
       topicArn: 'arn:aws:sns:eu-west-1:406677889900:staging-alerts',
       confirmedSubscriptions: 0,
       pendingSubscriptions: 1,

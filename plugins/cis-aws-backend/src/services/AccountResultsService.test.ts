@@ -9,6 +9,7 @@ import {
   createStore,
   createTestDatabases,
 } from '../storage/__testUtils__/stores';
+import { DETECTION_CONTROL } from '../rules/controls';
 import { DefaultAccountResultsService } from './AccountResultsService';
 import { CALLER, accessTo, accountEntity } from './__testUtils__/fixtures';
 
@@ -146,6 +147,153 @@ describe.each(databases.eachSupportedId())(
       await expect(
         service.getHistory(HIDDEN, {}, CALLER),
       ).rejects.toMatchObject({ name: 'NotFoundError' });
+    });
+
+    describe('the detection control (CIS 3.x)', () => {
+      async function setupDetection(detectionEnabled = true) {
+        const { store } = await createStore(databases, databaseId);
+        await store.saveResult({
+          mapping: aMapping(READABLE),
+          evaluation: anEvaluation(READABLE, 'PASS', { minute: 0 }),
+        });
+        const controls = store.controls();
+        for (const [verdict, minute, reason] of [
+          ['PASS', 0, undefined],
+          ['FAIL', DAY, 'NO_FILTER'],
+          ['ERROR', DAY + 60, 'API_ERROR'],
+          ['PASS', 3 * DAY, undefined],
+          ['FAIL', 4 * DAY, 'NO_CONFIRMED_SUBSCRIBER'],
+        ] as const) {
+          await controls.saveControlResult(DETECTION_CONTROL, {
+            accountId: READABLE,
+            controlId: 'cis-3.x-detection',
+            verdict,
+            ...(reason ? { reason } : {}),
+            summary: { failingChecks: verdict === 'PASS' ? [] : ['3.3'] },
+            result: {},
+            evaluatedAt: at(minute),
+            runId: `run-${minute}`,
+          });
+        }
+        const service = DefaultAccountResultsService.create({
+          store,
+          access: accessTo([accountEntity(READABLE)]),
+          userInfo: ALICE_IN_PLATFORM,
+          securityHubRegion: 'us-east-1',
+          historyRetentionMs: 400 * 86_400_000,
+          detectionEnabled,
+          controls,
+        });
+        return { service };
+      }
+
+      it("answers its changes and failure episodes beside 2.4's, in the same range", async () => {
+        const { service } = await setupDetection();
+        const all = await service.getHistory(READABLE, {}, CALLER);
+        expect(all.changes.filter(c => !c.trailArn).map(c => c.to)).toEqual([
+          'PASS',
+        ]);
+        expect(all.detection).toEqual({
+          controlId: 'cis-3.x-detection',
+          changes: [
+            {
+              accountId: READABLE,
+              to: 'PASS',
+              changedAt: at(0),
+              runId: 'run-0',
+            },
+            {
+              accountId: READABLE,
+              from: 'PASS',
+              to: 'FAIL',
+              reason: 'NO_FILTER',
+              changedAt: at(DAY),
+              runId: `run-${DAY}`,
+            },
+            {
+              accountId: READABLE,
+              from: 'FAIL',
+              to: 'ERROR',
+              reason: 'API_ERROR',
+              changedAt: at(DAY + 60),
+              runId: `run-${DAY + 60}`,
+            },
+            {
+              accountId: READABLE,
+              from: 'ERROR',
+              to: 'PASS',
+              changedAt: at(3 * DAY),
+              runId: `run-${3 * DAY}`,
+            },
+            {
+              accountId: READABLE,
+              from: 'PASS',
+              to: 'FAIL',
+              reason: 'NO_CONFIRMED_SUBSCRIBER',
+              changedAt: at(4 * DAY),
+              runId: `run-${4 * DAY}`,
+            },
+          ],
+          // The ERROR neither ends the first episode nor opens another.
+          episodes: [
+            {
+              accountId: READABLE,
+              startedAt: at(DAY),
+              reason: 'NO_FILTER',
+              endedAt: at(3 * DAY),
+              durationMs: 2 * 86_400_000,
+            },
+            {
+              accountId: READABLE,
+              startedAt: at(4 * DAY),
+              reason: 'NO_CONFIRMED_SUBSCRIBER',
+            },
+          ],
+        });
+
+        const later = await service.getHistory(
+          READABLE,
+          { from: new Date(at(3.5 * DAY)) },
+          CALLER,
+        );
+        expect(later.detection?.changes.map(c => c.changedAt)).toEqual([
+          at(4 * DAY),
+        ]);
+        expect(later.detection?.episodes.map(e => e.startedAt)).toEqual([
+          at(4 * DAY),
+        ]);
+        const earlier = await service.getHistory(
+          READABLE,
+          { to: new Date(at(2 * DAY)) },
+          CALLER,
+        );
+        expect(earlier.detection?.changes.map(c => c.to)).toEqual([
+          'PASS',
+          'FAIL',
+          'ERROR',
+        ]);
+        expect(earlier.detection?.episodes.map(e => e.startedAt)).toEqual([
+          at(DAY),
+        ]);
+      });
+
+      it("serves the account's failingSince from the open detection episode", async () => {
+        const { service } = await setupDetection();
+        const detail = await service.getAccount(READABLE, CALLER);
+        expect(detail.detection).toMatchObject({
+          verdict: 'FAIL',
+          failingSince: at(4 * DAY),
+        });
+        const listed = await service.listAccounts({}, CALLER);
+        expect(listed.items[0].detection?.failingSince).toBe(at(4 * DAY));
+      });
+
+      it('leaves detection out of the history when detection is turned off', async () => {
+        const { service } = await setupDetection(false);
+        const history = await service.getHistory(READABLE, {}, CALLER);
+        expect(history).not.toHaveProperty('detection');
+        expect(history.changes.length).toBeGreaterThan(0);
+      });
     });
   },
 );

@@ -6,10 +6,15 @@ import { InputError } from '@backstage/errors';
 import {
   AccountDetail,
   AccountsListResponse,
+  DetectionHistory,
+  DetectionReasonCode,
+  DetectionVerdict,
   HistoryResponse,
   VERDICTS,
   VerdictTotals,
 } from '@cis-aws/plugin-cis-aws-common';
+import { DETECTION_CONTROL } from '../rules/controls';
+import { ControlResultStore } from '../storage/ControlResultStore';
 import { AccountQuery, EvaluationStore } from '../storage/EvaluationStore';
 import { CatalogAccess } from './CatalogAccess';
 import { servedDetection } from './detectionSummaries';
@@ -65,6 +70,14 @@ export interface AccountResultsServiceDeps {
   historyRetentionMs: number;
   /** `cisAws.detection.enabled` (default true): false leaves `detection` out, refuses its filter. */
   detectionEnabled?: boolean;
+  /**
+   * The detection control's history; without it (or with detection off) the history has no
+   * `detection`.
+   */
+  controls?: Pick<
+    ControlResultStore,
+    'getControlHistory' | 'listControlEpisodes'
+  >;
 }
 
 function emptyTotals(): VerdictTotals {
@@ -153,9 +166,10 @@ export class DefaultAccountResultsService implements AccountResultsService {
       accountId,
       credentials,
     );
-    const [changes, episodes] = await Promise.all([
+    const [changes, episodes, detection] = await Promise.all([
       this.deps.store.getHistory(accountId, range),
       this.deps.store.listEpisodes(accountId, range),
+      this.detectionHistory(accountId, range),
     ]);
     return {
       accountId,
@@ -163,7 +177,42 @@ export class DefaultAccountResultsService implements AccountResultsService {
       ...(range.to ? { to: range.to.toISOString() } : {}),
       changes,
       episodes,
+      ...(detection ? { detection } : {}),
       retentionDays: Math.floor(this.deps.historyRetentionMs / 86_400_000),
+    };
+  }
+
+  private async detectionHistory(
+    accountId: string,
+    range: { from?: Date; to?: Date },
+  ): Promise<DetectionHistory | undefined> {
+    const controls = this.deps.controls;
+    if (!controls || !(this.deps.detectionEnabled ?? true)) return undefined;
+    const [changes, episodes] = await Promise.all([
+      controls.getControlHistory(accountId, DETECTION_CONTROL.id, range),
+      controls.listControlEpisodes(accountId, DETECTION_CONTROL.id, range),
+    ]);
+    return {
+      controlId: 'cis-3.x-detection',
+      changes: changes.map(c => ({
+        accountId: c.accountId,
+        ...(c.from ? { from: c.from as DetectionVerdict } : {}),
+        to: c.to as DetectionVerdict,
+        ...(c.reason ? { reason: c.reason as DetectionReasonCode } : {}),
+        changedAt: c.changedAt,
+        ...(c.runId ? { runId: c.runId } : {}),
+      })),
+      episodes: episodes.map(e => ({
+        accountId: e.accountId,
+        startedAt: e.startedAt,
+        ...(e.reason ? { reason: e.reason as DetectionReasonCode } : {}),
+        ...(e.endedAt
+          ? {
+              endedAt: e.endedAt,
+              durationMs: Date.parse(e.endedAt) - Date.parse(e.startedAt),
+            }
+          : {}),
+      })),
     };
   }
 }

@@ -9,6 +9,8 @@ import {
   accountId,
   anEvaluation,
 } from '../storage/__fixtures__/evaluations';
+import { DETECTION_CONTROL } from '../rules/controls';
+import { ControlResultRecord } from '../storage/ControlResultStore';
 import { DefaultEntityResultsService } from './EntityResultsService';
 import { CALLER } from './__testUtils__/fixtures';
 
@@ -63,7 +65,11 @@ const ENTITIES = [
 ];
 
 async function setup(
-  extra: { entities?: Entity[]; results?: Array<[string, Verdict]> } = {},
+  extra: {
+    entities?: Entity[];
+    results?: Array<[string, Verdict]>;
+    detectionEnabled?: boolean;
+  } = {},
 ) {
   const { store: realStore } = await createStore(databases, 'SQLITE_3');
   const results: Array<[string, Verdict]> = [
@@ -91,8 +97,25 @@ async function setup(
       entities: [...ENTITIES, ...(extra.entities ?? [])],
     }),
     store,
+    controls: realStore.controls(),
+    detectionEnabled: extra.detectionEnabled ?? true,
   });
-  return { service, store };
+  return { service, store, controls: realStore.controls() };
+}
+
+function aDetection(
+  account: string,
+  verdict: 'PASS' | 'FAIL' | 'ERROR' | 'NOT_APPLICABLE',
+): ControlResultRecord {
+  return {
+    accountId: account,
+    controlId: 'cis-3.x-detection',
+    verdict,
+    ...(verdict === 'FAIL' ? { reason: 'NO_FILTER' } : {}),
+    summary: { failingChecks: verdict === 'FAIL' ? ['3.3'] : [] },
+    result: {},
+    evaluatedAt: '2026-01-02T00:00:00.000Z',
+  };
 }
 
 describe('DefaultEntityResultsService', () => {
@@ -112,6 +135,48 @@ describe('DefaultEntityResultsService', () => {
     expect(result.accounts.map(a => a.accountId)).toEqual([B, A]);
     expect(result.accountCount).toBe(2);
     expect(result.counts).toMatchObject({ FAIL: 1, PASS: 1, NOT_MAPPED: 0 });
+  });
+
+  it("rolls up its accounts' detection verdicts, counted over all of them, apart from 2.4", async () => {
+    const { service, controls } = await setup();
+    await controls.saveControlResult(DETECTION_CONTROL, aDetection(A, 'FAIL'));
+    // An account the department does not stand for is not counted.
+    await controls.saveControlResult(DETECTION_CONTROL, aDetection(C, 'FAIL'));
+    const department = await service.getEntityResult(
+      'group:default/department',
+      CALLER,
+    );
+    expect(department.verdict).toBe('FAIL');
+    expect(department.detection).toEqual({
+      counts: { PASS: 0, FAIL: 1, ERROR: 0, NOT_APPLICABLE: 0 },
+      accountCount: 1,
+    });
+    await controls.saveControlResult(DETECTION_CONTROL, aDetection(B, 'PASS'));
+    expect(
+      (await service.getEntityResult('group:default/department', CALLER))
+        .detection,
+    ).toEqual({
+      counts: { PASS: 1, FAIL: 1, ERROR: 0, NOT_APPLICABLE: 0 },
+      accountCount: 2,
+    });
+    const none = await service.getEntityResult(
+      'component:default/plain',
+      CALLER,
+    );
+    expect(none.detection).toEqual({
+      counts: { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 },
+      accountCount: 0,
+    });
+  });
+
+  it('leaves the detection roll-up out when detection is turned off', async () => {
+    const { service, controls } = await setup({ detectionEnabled: false });
+    await controls.saveControlResult(DETECTION_CONTROL, aDetection(A, 'FAIL'));
+    const result = await service.getEntityResult(
+      'group:default/department',
+      CALLER,
+    );
+    expect(result).not.toHaveProperty('detection');
   });
 
   it('counts every account in the database and lists one page of them, failing first', async () => {

@@ -1,7 +1,14 @@
 import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { servedDetection } from './detectionSummaries';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { EntityResultResponse } from '@cis-aws/plugin-cis-aws-common';
+import {
+  DETECTION_VERDICTS,
+  DetectionVerdict,
+  EntityDetectionCounts,
+  EntityResultResponse,
+} from '@cis-aws/plugin-cis-aws-common';
+import { DETECTION_CONTROL } from '../rules/controls';
+import { ControlResultStore } from '../storage/ControlResultStore';
 import { aggregateCounts } from '../rules';
 import { emptyTotals } from '../storage/accountListing';
 import { AccountPage, EvaluationStore } from '../storage/EvaluationStore';
@@ -28,6 +35,8 @@ export interface EntityResultsServiceDeps {
   store: Pick<EvaluationStore, 'listAccounts' | 'listEvaluatedAccountIds'>;
   /** `cisAws.detection.enabled` (default true): false leaves accounts' `detection` out. */
   detectionEnabled?: boolean;
+  /** The detection roll-up (`detection` counts); without it the response has none. */
+  controls?: Pick<ControlResultStore, 'countControlVerdicts'>;
 }
 
 export const DEFAULT_ENTITY_PAGE = 50;
@@ -45,6 +54,7 @@ export class DefaultEntityResultsService implements EntityResultsService {
       deps.catalog,
       deps.store,
       deps.detectionEnabled ?? true,
+      deps.controls,
     );
   }
 
@@ -52,6 +62,7 @@ export class DefaultEntityResultsService implements EntityResultsService {
     private readonly catalog: CatalogService,
     private readonly store: EntityResultsServiceDeps['store'],
     private readonly detectionEnabled: boolean,
+    private readonly controls?: EntityResultsServiceDeps['controls'],
   ) {}
 
   async getEntityResult(
@@ -82,6 +93,7 @@ export class DefaultEntityResultsService implements EntityResultsService {
       page.totalCount < accountIds.length
         ? new Set(await this.store.listEvaluatedAccountIds(accountIds))
         : new Set(accountIds);
+    const detection = await this.detectionCounts(accountIds);
     let verdict: EntityResultResponse['verdict'] = aggregate.verdict;
     if (accountIds.length === 0) verdict = 'NOT_MAPPED';
     else if (page.totalCount === 0) verdict = 'PENDING';
@@ -95,6 +107,25 @@ export class DefaultEntityResultsService implements EntityResultsService {
       limit,
       pendingAccountIds: accountIds.filter(id => !evaluated.has(id)).sort(),
       problems,
+      ...(detection ? { detection } : {}),
+    };
+  }
+
+  /** Per detection verdict, over all the entity's accounts (not the page). */
+  private async detectionCounts(
+    accountIds: readonly string[],
+  ): Promise<EntityDetectionCounts | undefined> {
+    if (!this.controls || !this.detectionEnabled) return undefined;
+    const found = await this.controls.countControlVerdicts(
+      DETECTION_CONTROL.id,
+      accountIds,
+    );
+    const counts = Object.fromEntries(
+      DETECTION_VERDICTS.map(v => [v, found[v] ?? 0]),
+    ) as Record<DetectionVerdict, number>;
+    return {
+      counts,
+      accountCount: DETECTION_VERDICTS.reduce((n, v) => n + counts[v], 0),
     };
   }
 }

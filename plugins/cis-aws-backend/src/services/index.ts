@@ -77,7 +77,10 @@ export function createApiServices(deps: {
   /** Results of the controls besides 2.4 (detection content). */
   controls: Pick<
     ControlResultStore,
-    'getControlResult' | 'getControlHistory' | 'listControlEpisodes'
+    | 'getControlResult'
+    | 'getControlHistory'
+    | 'listControlEpisodes'
+    | 'countControlVerdicts'
   >;
   /** `evaluateOne` through the account gate (AccountGate.gatedEngine). */
   engine: Pick<EvaluationEngine, 'readCatalog' | 'evaluateOne'>;
@@ -120,11 +123,13 @@ export function createApiServices(deps: {
       securityHubRegion,
       historyRetentionMs: options.historyRetentionMs,
       detectionEnabled,
+      controls: deps.controls,
     }),
     entities: DefaultEntityResultsService.create({
       catalog,
       store,
       detectionEnabled,
+      controls: deps.controls,
     }),
     detection: DefaultDetectionResultsService.create({
       store,

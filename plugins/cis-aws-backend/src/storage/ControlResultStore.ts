@@ -111,6 +111,15 @@ export interface ControlResultStore {
     range?: { from?: Date; to?: Date },
   ): Promise<ControlVerdictChange[]>;
 
+  /**
+   * How many of the given accounts have each latest verdict of the control, counted by the
+   * database (an entity's roll-up); verdicts no account has are absent.
+   */
+  countControlVerdicts(
+    controlId: ControlDefinition['id'],
+    accountIds: readonly string[],
+  ): Promise<Record<string, number>>;
+
   /** The control's failure episodes for the account that overlap the range, oldest first. */
   listControlEpisodes(
     accountId: string,

@@ -15,6 +15,7 @@ import {
   ControlVerdictChange,
   StoredControlResult,
 } from './ControlResultStore';
+import { dialectOf, whereInSet } from './accountListing';
 import {
   ACCOUNTS_TABLE,
   DbTimestamp,
@@ -301,6 +302,26 @@ export class DatabaseControlResultStore implements ControlResultStore {
       changedAt: readTimestamp(row.changed_at),
       ...(row.run_id ? { runId: row.run_id } : {}),
     }));
+  }
+
+  async countControlVerdicts(
+    controlId: ControlDefinition['id'],
+    accountIds: readonly string[],
+  ): Promise<Record<string, number>> {
+    const counts: Record<string, number> = {};
+    if (accountIds.length === 0) return counts;
+    const builder = this.db<ControlResultRow>(CONTROL_RESULTS_TABLE)
+      .where('control_id', controlId)
+      .select('verdict')
+      .count({ count: '*' })
+      .groupBy('verdict');
+    whereInSet(builder, dialectOf(this.db), 'account_id', [
+      ...new Set(accountIds),
+    ]);
+    const rows: Array<{ verdict: string; count?: number | string }> =
+      await builder;
+    for (const row of rows) counts[row.verdict] = Number(row.count);
+    return counts;
   }
 
   async listControlEpisodes(

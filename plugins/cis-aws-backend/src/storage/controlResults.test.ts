@@ -263,5 +263,31 @@ describe.each(databases.eachSupportedId())(
       });
       expect((await store.getAccount(accountId(3)))?.detection).toBeUndefined();
     });
+
+    it('counts the latest verdicts of the given accounts in the database, however many are asked', async () => {
+      const many = Array.from({ length: 150 }, (_, i) => accountId(500 + i));
+      await save(aResult(many[0], 'FAIL', 1, { reason: 'NO_FILTER' }));
+      await save(aResult(many[0], 'ERROR', 2, { reason: 'API_ERROR' }));
+      await save(aResult(many[1], 'FAIL', 1, { reason: 'NO_ALARM' }));
+      await save(aResult(many[2], 'PASS', 1));
+      await save(aResult(many[140], 'FAIL', 1, { reason: 'NO_FILTER' }));
+      await save(aResult(many[141], 'NOT_APPLICABLE', 1));
+      // Not asked about: not counted.
+      await save(aResult(accountId(1), 'FAIL', 1, { reason: 'NO_FILTER' }));
+      const controls = store.controls();
+      // Few enough to be inlined, and more than that (bound as one set).
+      expect(
+        await controls.countControlVerdicts(
+          'cis-3.x-detection',
+          many.slice(0, 3),
+        ),
+      ).toEqual({ ERROR: 1, FAIL: 1, PASS: 1 });
+      expect(
+        await controls.countControlVerdicts('cis-3.x-detection', many),
+      ).toEqual({ ERROR: 1, FAIL: 2, PASS: 1, NOT_APPLICABLE: 1 });
+      expect(
+        await controls.countControlVerdicts('cis-3.x-detection', []),
+      ).toEqual({});
+    });
   },
 );

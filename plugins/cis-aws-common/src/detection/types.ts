@@ -175,6 +175,13 @@ export interface DetectionChainLink {
   metricNamespace: string;
   alarmName?: string;
   alarmActionsEnabled?: boolean;
+  /**
+   * The alarm's state when it was read (`OK`, `ALARM` or `INSUFFICIENT_DATA`): informative, not
+   * part of the verdict (INSUFFICIENT_DATA for long is the `ALARM_INSUFFICIENT_DATA` warning).
+   */
+  alarmState?: string;
+  /** ISO 8601: when the alarm last changed state, when CloudWatch said. */
+  alarmStateUpdatedAt?: string;
   topicArn?: string;
   confirmedSubscriptions?: number;
   pendingSubscriptions?: number;

@@ -112,6 +112,29 @@ describe('evaluateDetectionCheck', () => {
     expect(r.judgements).toHaveLength(3);
   });
 
+  it("names the chain's alarm state and when it last changed, without judging by it", () => {
+    const facts = healthy();
+    facts.alarmsByMetric[ROOT_KEY] = {
+      state: 'OK',
+      value: [alarm(ROOT, { stateValue: 'ALARM' })],
+    };
+    expect(evaluateDetectionCheck('3.3', facts)).toMatchObject({
+      verdict: 'PASS',
+      chain: {
+        alarmName: `${ROOT}-alarm`,
+        alarmState: 'ALARM',
+        alarmStateUpdatedAt: '2026-01-15T11:00:00.000Z',
+      },
+    });
+    facts.alarmsByMetric[ROOT_KEY] = {
+      state: 'OK',
+      value: [alarm(ROOT, { stateUpdatedTimestamp: undefined })],
+    };
+    const { chain } = evaluateDetectionCheck('3.3', facts);
+    expect(chain).toMatchObject({ alarmState: 'OK' });
+    expect(chain).not.toHaveProperty('alarmStateUpdatedAt');
+  });
+
   it('every baseline check passes on the healthy log group', () => {
     const r = evaluateLogGroupDetection(healthy(), ['3.3', '3.4', '3.5']);
     expect(r.checks.map(c => c.verdict)).toEqual(['PASS', 'PASS', 'PASS']);

@@ -106,6 +106,10 @@ function chainsThrough(
         ...base,
         alarmName: alarm.alarmName,
         alarmActionsEnabled: alarm.actionsEnabled,
+        alarmState: alarm.stateValue,
+        ...(alarm.stateUpdatedTimestamp
+          ? { alarmStateUpdatedAt: alarm.stateUpdatedTimestamp }
+          : {}),
       };
       if (!alarm.actionsEnabled) {
         chains.push({

@@ -1,4 +1,5 @@
 import type {
+  DetectionChainLink,
   DetectionCheckResult,
   PatternJudgement,
 } from '@cis-aws/plugin-cis-aws-common';
@@ -50,6 +51,28 @@ function topicName(arn: string): string {
   return arn.split(':').pop() ?? arn;
 }
 
+/**
+ * The alarm's state when it was read, and since when: informative (the verdict does not
+ * depend on it), but ALARM means the event has happened and someone should be looking.
+ */
+function alarmStateText(
+  chain: DetectionChainLink,
+  insufficientSince: string | undefined,
+): string {
+  if (insufficientSince) {
+    return `, state INSUFFICIENT_DATA since ${formatDateTime(
+      insufficientSince,
+    )}`;
+  }
+  if (!chain.alarmState) return '';
+  const since = chain.alarmStateUpdatedAt
+    ? ` since ${formatDateTime(chain.alarmStateUpdatedAt)}`
+    : '';
+  const meaning =
+    chain.alarmState === 'ALARM' ? ' (alerting: the event has been seen)' : '';
+  return `, state ${chain.alarmState}${since}${meaning}`;
+}
+
 /** The chain as far as it got: filter, metric, alarm, topic, subscribers. */
 function ChainFacts(props: { check: DetectionCheckResult }) {
   const { check } = props;
@@ -75,11 +98,12 @@ function ChainFacts(props: { check: DetectionCheckResult }) {
         <Fact label="Alarm" testId="cis-detection-alarm">
           {chain.alarmName}, actions{' '}
           {chain.alarmActionsEnabled ? 'enabled' : 'disabled'}
-          {insufficient?.code === 'ALARM_INSUFFICIENT_DATA'
-            ? `, state INSUFFICIENT_DATA since ${formatDateTime(
-                insufficient.since,
-              )}`
-            : ''}
+          {alarmStateText(
+            chain,
+            insufficient?.code === 'ALARM_INSUFFICIENT_DATA'
+              ? insufficient.since
+              : undefined,
+          )}
         </Fact>
       )}
       {chain?.topicArn && (

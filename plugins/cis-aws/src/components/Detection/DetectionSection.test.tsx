@@ -45,6 +45,39 @@ function check(id: string) {
 }
 
 describe('DetectionSection', () => {
+  it("shows each chain's alarm state and since when, saying what ALARM means", async () => {
+    await show(DETECTION_PASS);
+    expect(
+      within(check('3.3')).getByTestId('cis-detection-alarm'),
+    ).toHaveTextContent(
+      /^Alarm: root-account-usage, actions enabled, state OK since Nov 1, 2026, .*$/,
+    );
+    expect(
+      within(check('3.5')).getByTestId('cis-detection-alarm'),
+    ).toHaveTextContent(
+      /state ALARM since Nov 24, 2026, .* \(alerting: the event has been seen\)$/,
+    );
+    // INSUFFICIENT_DATA is said once, from its warning.
+    const iam = within(check('3.4')).getByTestId('cis-detection-alarm');
+    expect(iam.textContent?.match(/INSUFFICIENT_DATA/g)).toHaveLength(1);
+  });
+
+  it('says nothing of the alarm state when the result has none (stored before it was read)', async () => {
+    const {
+      alarmState: _s,
+      alarmStateUpdatedAt: _u,
+      ...chain
+    } = DETECTION_PASS.checks[0].chain!;
+    await show({
+      ...DETECTION_PASS,
+      checks: [{ ...DETECTION_PASS.checks[0], chain }],
+    });
+    const alarm = within(check('3.3')).getByTestId('cis-detection-alarm');
+    expect(alarm).toHaveTextContent(
+      /^Alarm: root-account-usage, actions enabled$/,
+    );
+  });
+
   it('shows a watched account in plain words: each check, its chain, its subscribers and its test events', async () => {
     const result = await show(DETECTION_PASS);
     expect(

@@ -1,6 +1,7 @@
 export { DetectionSection, DetectionResultView } from './DetectionSection';
 export { DetectionCardLine } from './DetectionCardLine';
 export { DetectionCell } from './DetectionCell';
+export { DetectionRollupLine } from './DetectionRollupLine';
 export { DetectionFilter } from './DetectionFilter';
 export {
   DETECTION_CSV_COLUMNS,

@@ -10,6 +10,7 @@ import type {
   DetectionSummary,
   DetectionVerdict,
   DetectionWarning,
+  EntityDetectionCounts,
 } from '@cis-aws/plugin-cis-aws-common';
 import { detectionCheck } from '@cis-aws/plugin-cis-aws-common';
 import { dateAndAgo } from '../common/text';
@@ -215,4 +216,19 @@ export function summaryLine(summary: DetectionSummary): string {
           }${also}.`
         : 'Not watched.';
   }
+}
+
+/**
+ * A team's or system's detection roll-up in one line: "1 of 2 accounts fail", with those that
+ * could not be checked named apart (they are not counted as failing).
+ */
+export function rollupLine(detection: EntityDetectionCounts): string {
+  const { counts, accountCount } = detection;
+  if (accountCount === 0) return 'no account evaluated yet';
+  const failing = `${counts.FAIL} of ${count(accountCount, 'account')} ${
+    counts.FAIL === 1 && accountCount === 1 ? 'fails' : 'fail'
+  }`;
+  return counts.ERROR > 0
+    ? `${failing}; ${counts.ERROR} could not be checked`
+    : failing;
 }

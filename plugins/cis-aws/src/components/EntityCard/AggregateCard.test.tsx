@@ -89,6 +89,46 @@ describe('EntityCisAwsCard on a system or a group', () => {
     );
   });
 
+  it('says in one line how many of its accounts fail detection (CIS 3.x), linking to the tab', async () => {
+    answer('/v1/entities/system/default/payments', systemPayments);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: systemEntity('payments'),
+    });
+    const line = await screen.findByTestId('cis-detection-rollup');
+    expect(line).toHaveTextContent(
+      /^Detection \(CIS 3\.x\): 1 of 2 accounts fail$/,
+    );
+    expect(within(line).getByRole('link')).toHaveAttribute(
+      'href',
+      '/catalog/default/system/payments/cis-aws',
+    );
+  });
+
+  it('names the accounts whose detection could not be checked apart, and has no line when detection is off', async () => {
+    answer('/v1/entities/system/default/payments', {
+      ...systemPayments,
+      detection: {
+        counts: { PASS: 0, FAIL: 0, ERROR: 1, NOT_APPLICABLE: 0 },
+        accountCount: 1,
+      },
+    });
+    const { unmount } = await renderWithApis(<EntityCisAwsCard />, {
+      entity: systemEntity('payments'),
+    });
+    expect(await screen.findByTestId('cis-detection-rollup')).toHaveTextContent(
+      /0 of 1 account fail; 1 could not be checked$/,
+    );
+    unmount();
+
+    const { detection: _off, ...withoutDetection } = systemPayments;
+    answer('/v1/entities/system/default/payments', withoutDetection);
+    await renderWithApis(<EntityCisAwsCard />, {
+      entity: systemEntity('payments'),
+    });
+    await screen.findByText('Failing');
+    expect(screen.queryByTestId('cis-detection-rollup')).toBeNull();
+  });
+
   it('aggregates a group: its failing accounts first', async () => {
     answer('/v1/entities/group/default/checkout-team', groupCheckout);
     await renderWithApis(<EntityCisAwsCard />, {

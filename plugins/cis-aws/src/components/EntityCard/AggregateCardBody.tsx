@@ -1,6 +1,9 @@
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { Progress } from '@backstage/core-components';
-import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import {
+  EntityRefLink,
+  useEntityRefLink,
+} from '@backstage/plugin-catalog-react';
 import {
   AccountSummary,
   EntityResultResponse,
@@ -15,6 +18,7 @@ import {
   Typography,
 } from '@material-ui/core';
 import { useEntityResult } from '../../hooks';
+import { DetectionRollupLine } from '../Detection';
 import { accountReasonTitle, VerdictStatus } from '../common';
 import { LoadError } from './LoadState';
 import { MappingProblems, NotMapped } from './NotMapped';
@@ -27,6 +31,7 @@ const MAX_ACCOUNTS = 8;
 /** The card of a system, a team, or any entity mapping several accounts. */
 export function AggregateCardBody(props: { entity: Entity }) {
   const entityRef = stringifyEntityRef(props.entity);
+  const entityLink = useEntityRefLink();
   // The backend counts every account and sends the worst few.
   const { loading, error, value, retry } = useEntityResult(entityRef, {
     limit: MAX_ACCOUNTS,
@@ -34,7 +39,13 @@ export function AggregateCardBody(props: { entity: Entity }) {
   if (loading) return <Progress />;
   if (error) return <LoadError error={error} retry={retry} />;
   if (!value) return null;
-  return <AggregateResult result={value} kind={props.entity.kind} />;
+  return (
+    <AggregateResult
+      result={value}
+      kind={props.entity.kind}
+      detailsLink={`${entityLink(props.entity)}/cis-aws`}
+    />
+  );
 }
 
 function verdictTitle(verdict: EntityResultResponse['verdict']): string {
@@ -77,8 +88,10 @@ function AccountRow(props: { account: AccountSummary }) {
 export function AggregateResult(props: {
   result: EntityResultResponse;
   kind: string;
+  /** The entity's CIS tab, where each account's detection is listed. */
+  detailsLink: string;
 }) {
-  const { result, kind } = props;
+  const { result, kind, detailsLink } = props;
   const pending = result.pendingAccountIds;
   const accounts = [...result.accounts].sort(
     (a, b) => displayRank(a.verdict) - displayRank(b.verdict),
@@ -137,6 +150,10 @@ export function AggregateResult(props: {
         )}
       </Box>
       <MappingProblems problems={result.problems} />
+      <DetectionRollupLine
+        detection={result.detection}
+        detailsLink={detailsLink}
+      />
       {pending.length > 0 && (
         <Typography
           variant="body2"

@@ -17,6 +17,8 @@ import { useState } from 'react';
 import { useEntityResult } from '../../hooks';
 import { reasonTitle, relativeTime, VerdictStatus } from '../common';
 import { AccountContent } from './AccountContent';
+import { DetectionCell } from '../Detection';
+import { DETECTION_TITLE, rollupLine } from '../Detection/text';
 import { TrendChart } from '../Trends';
 
 /** Failing first (the contract's order), then by title. */
@@ -28,8 +30,12 @@ export function sortAccounts(accounts: AccountSummary[]): AccountSummary[] {
   );
 }
 
-function AccountAccordion(props: { account: AccountSummary }) {
-  const { account } = props;
+function AccountAccordion(props: {
+  account: AccountSummary;
+  /** Detection content is evaluated here: show the account's detection summary. */
+  showDetection: boolean;
+}) {
+  const { account, showDetection } = props;
   const [expanded, setExpanded] = useState(false);
   return (
     <Accordion
@@ -52,6 +58,19 @@ function AccountAccordion(props: { account: AccountSummary }) {
             {reasonTitle(account.reason) ?? ''} · evaluated{' '}
             {relativeTime(account.evaluatedAt)}
           </Typography>
+          {showDetection && (
+            <Box
+              display="flex"
+              alignItems="center"
+              style={{ gap: 8 }}
+              data-testid="cis-account-detection"
+            >
+              <Typography variant="body2" color="textSecondary">
+                {DETECTION_TITLE}:
+              </Typography>
+              <DetectionCell account={account} />
+            </Box>
+          )}
         </Box>
       </AccordionSummary>
       <AccordionDetails>
@@ -135,6 +154,16 @@ export function EntityAccounts(props: { entityRef: string }) {
         </Typography>
         <VerdictStatus verdict={value.verdict} />
       </Box>
+      {value.detection && (
+        <Typography
+          variant="body2"
+          data-testid="cis-entity-detection-rollup"
+          gutterBottom
+        >
+          <strong>{DETECTION_TITLE}:</strong> {rollupLine(value.detection)}{' '}
+          (each account's below).
+        </Typography>
+      )}
       {value.problems.map(p => (
         <Alert key={p.entityRef} severity="warning">
           {p.entityRef}: annotation {p.annotation}="{p.value}" — {p.message}
@@ -149,7 +178,11 @@ export function EntityAccounts(props: { entityRef: string }) {
         </Alert>
       )}
       {sortAccounts(value.accounts).map(account => (
-        <AccountAccordion key={account.accountId} account={account} />
+        <AccountAccordion
+          key={account.accountId}
+          account={account}
+          showDetection={value.detection !== undefined}
+        />
       ))}
       <Pager
         offset={value.offset}

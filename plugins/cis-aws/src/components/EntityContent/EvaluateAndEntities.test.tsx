@@ -136,6 +136,43 @@ describe('EntityCisAwsContent on a system or a team', () => {
     );
   });
 
+  it("lists each account's detection summary (CIS 3.x) and the team's roll-up", async () => {
+    answer('/v1/entities/system/default/payments', systemPayments as never);
+    await renderWithApis(<EntityCisAwsContent />, {
+      entity: systemEntity(),
+    });
+    const rows = await screen.findAllByTestId('account-accordion');
+    expect(screen.getByTestId('cis-entity-detection-rollup')).toHaveTextContent(
+      'Detection (CIS 3.x): 1 of 2 accounts fail',
+    );
+    const cells = rows.map(row =>
+      within(row).getByTestId('cis-detection-cell'),
+    );
+    expect(cells.map(c => c.getAttribute('data-verdict'))).toEqual([
+      'FAIL',
+      null,
+      'PASS',
+    ]);
+    expect(cells[0]).toHaveTextContent('3.3, 3.4, 3.5');
+    expect(cells[1]).toHaveTextContent('not evaluated');
+  });
+
+  it('shows no detection on the tab when the backend has it turned off', async () => {
+    const { detection: _off, ...withoutDetection } = systemPayments;
+    answer('/v1/entities/system/default/payments', {
+      ...withoutDetection,
+      accounts: withoutDetection.accounts.map(
+        ({ detection: _d, ...account }: Record<string, unknown>) => account,
+      ),
+    } as never);
+    await renderWithApis(<EntityCisAwsContent />, {
+      entity: systemEntity(),
+    });
+    await screen.findAllByTestId('account-accordion');
+    expect(screen.queryByTestId('cis-entity-detection-rollup')).toBeNull();
+    expect(screen.queryAllByTestId('cis-account-detection')).toEqual([]);
+  });
+
   it('pages through an organization of thousands of accounts, counting all of them', async () => {
     const TOTAL = 2000;
     const requested: string[] = [];

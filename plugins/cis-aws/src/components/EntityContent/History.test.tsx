@@ -160,3 +160,63 @@ describe('History on the tab', () => {
     await waitFor(() => expect(entries(panel)).toHaveLength(3));
   });
 });
+
+describe('Detection (CIS 3.x) in the history', () => {
+  it("shows the detection control's changes and failure episodes apart from 2.4's, labelled", async () => {
+    serveHistory();
+    const panel = await showTab();
+    const section = await within(panel).findByTestId('cis-detection-history');
+    expect(
+      within(section).getByRole('heading', { level: 3 }),
+    ).toHaveTextContent('Detection (CIS 3.x)');
+    const shown = within(section).getAllByTestId('cis-detection-history-entry');
+    expect(attr('data-to')(shown)).toEqual(['ERROR', 'PASS', 'FAIL']);
+    expect(attr('data-from')(shown)).toEqual(['PASS', 'FAIL', '']);
+    expect(shown[0]).toHaveTextContent('An AWS call failed');
+    expect(shown[0]).toHaveTextContent(/Nov 20, 2026.*4 days ago/);
+    expect(shown[1]).toHaveTextContent(
+      'Every required check is watched: alerts reach a confirmed subscriber',
+    );
+    expect(shown[2]).toHaveTextContent('first recorded');
+    expect(shown[2]).toHaveTextContent('No confirmed subscriber');
+    // 2.4's timeline does not take them in.
+    expect(entries(panel)).toHaveLength(3);
+    expect(
+      within(section)
+        .getAllByTestId('cis-detection-failure-episode')
+        .map(e => e.textContent),
+    ).toEqual([
+      expect.stringMatching(
+        /^not watched since Oct 27, 2026, .* \(no confirmed subscriber\), fixed Nov 2, 2026, .* \(time to fix 6 days 0 hours\)$/,
+      ),
+    ]);
+    // 2.4's episodes stay 2.4's.
+    expect(
+      within(panel).getAllByTestId('cis-aws-failure-episode'),
+    ).toHaveLength(1);
+  });
+
+  it('says so when the detection verdict did not change, and shows nothing when detection is off', async () => {
+    serveHistory({
+      ...history,
+      detection: { controlId: 'cis-3.x-detection', changes: [], episodes: [] },
+    });
+    const panel = await showTab();
+    expect(
+      await within(panel).findByTestId('cis-detection-history-empty'),
+    ).toHaveTextContent(
+      'No change of the detection verdict in the last 30 days.',
+    );
+    expect(
+      within(panel).queryByTestId('cis-detection-failure-episodes'),
+    ).toBeNull();
+  });
+
+  it('has no detection section when the backend sends no detection history', async () => {
+    const { detection: _off, ...withoutDetection } = history;
+    serveHistory(withoutDetection);
+    const panel = await showTab();
+    await waitFor(() => expect(entries(panel)).toHaveLength(3));
+    expect(within(panel).queryByTestId('cis-detection-history')).toBeNull();
+  });
+});

@@ -1,6 +1,8 @@
 import { InfoCard, Progress } from '@backstage/core-components';
 import {
   AccountDetail,
+  DetectionHistory,
+  DetectionVerdictChange,
   FailureEpisode,
   VERDICT_DESCRIPTIONS,
   VerdictChange,
@@ -25,9 +27,13 @@ import {
   VerdictStatus,
 } from '../common';
 import { LoadError } from '../EntityCard/LoadState';
+import { DetectionVerdictStatus } from '../Detection/DetectionVerdictStatus';
+import { DETECTION_REASON_TITLES, DETECTION_TITLE } from '../Detection/text';
 import {
   changeReason,
   DEFAULT_HISTORY_DAYS,
+  detectionChangeReason,
+  detectionTimelineEntries,
   HISTORY_RANGES,
   historyTrails,
   HistoryScope,
@@ -210,6 +216,9 @@ export function HistoryPanel(props: { detail: AccountDetail; reload: number }) {
             shown: choose "Every trail" or one trail above.
           </Typography>
         )}
+        {value?.detection && (
+          <DetectionHistorySection history={value.detection} period={period} />
+        )}
       </Box>
     </InfoCard>
   );
@@ -220,7 +229,8 @@ export function durationWords(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const plural = (n: number, unit: string) =>
+    `${n} ${unit}${n === 1 ? '' : 's'}`;
   if (days > 0) return `${plural(days, 'day')} ${plural(hours, 'hour')}`;
   return `${plural(hours, 'hour')} ${plural(minutes % 60, 'minute')}`;
 }
@@ -250,12 +260,124 @@ function FailureEpisodes(props: { episodes: FailureEpisode[] }) {
           {episode.trailArn ? `Trail ${trailName(episode.trailArn)}: ` : ''}
           failing since {formatDateTime(episode.startedAt)}
           {episode.endedAt && episode.durationMs !== undefined
-            ? `, fixed ${formatDateTime(episode.endedAt)} (time to fix ${durationWords(
-                episode.durationMs,
-              )})`
+            ? `, fixed ${formatDateTime(
+                episode.endedAt,
+              )} (time to fix ${durationWords(episode.durationMs)})`
             : ', still failing'}
         </Typography>
       ))}
+    </Box>
+  );
+}
+
+function DetectionHistoryEntry(props: {
+  change: DetectionVerdictChange;
+  last: boolean;
+}) {
+  const { change, last } = props;
+  return (
+    <TimelineItem
+      data-testid="cis-detection-history-entry"
+      data-from={change.from ?? ''}
+      data-to={change.to}
+    >
+      <TimelineOppositeContent style={{ flex: 0.25 }}>
+        <Typography variant="body2">
+          {formatDateTime(change.changedAt)}
+        </Typography>
+        <Typography variant="caption" color="textSecondary">
+          {relativeTime(change.changedAt)}
+        </Typography>
+      </TimelineOppositeContent>
+      <TimelineSeparator>
+        <TimelineDot variant="outlined" />
+        {!last && <TimelineConnector />}
+      </TimelineSeparator>
+      <TimelineContent>
+        <Box
+          display="flex"
+          alignItems="center"
+          flexWrap="wrap"
+          style={{ gap: 8 }}
+        >
+          {change.from ? (
+            <>
+              <DetectionVerdictStatus verdict={change.from} />
+              <span>→</span>
+            </>
+          ) : (
+            <Typography variant="body2" component="span" color="textSecondary">
+              first recorded
+            </Typography>
+          )}
+          <DetectionVerdictStatus verdict={change.to} />
+        </Box>
+        <Typography variant="body2">{detectionChangeReason(change)}</Typography>
+      </TimelineContent>
+    </TimelineItem>
+  );
+}
+
+/**
+ * The detection control's (CIS 3.x) own history beside 2.4's: its changes of verdict, newest
+ * first, and its failure episodes (from the first FAIL to the next PASS; an ERROR in between
+ * neither ends nor restarts one). Never mixed into 2.4's timeline.
+ */
+function DetectionHistorySection(props: {
+  history: DetectionHistory;
+  period: string;
+}) {
+  const { history, period } = props;
+  const entries = detectionTimelineEntries(history.changes);
+  return (
+    <Box mt={3} data-testid="cis-detection-history">
+      <Typography variant="subtitle1" component="h3">
+        {DETECTION_TITLE}
+      </Typography>
+      <Typography variant="caption" color="textSecondary" component="p">
+        Whether someone is told when root is used, IAM policies or CloudTrail
+        change: the metric filters, alarms and subscribers on the trail's log
+        group. Kept apart from CIS 2.4 above.
+      </Typography>
+      {entries.length === 0 ? (
+        <Typography variant="body2" data-testid="cis-detection-history-empty">
+          No change of the detection verdict {period}.
+        </Typography>
+      ) : (
+        <Timeline align="left" style={{ padding: 0, margin: 0 }}>
+          {entries.map((change, index) => (
+            <DetectionHistoryEntry
+              key={`${change.changedAt}/${index}`}
+              change={change}
+              last={index === entries.length - 1}
+            />
+          ))}
+        </Timeline>
+      )}
+      {history.episodes.length > 0 && (
+        <Box mt={2} data-testid="cis-detection-failure-episodes">
+          <Typography variant="subtitle2" component="h4">
+            {DETECTION_TITLE}: failure episodes
+          </Typography>
+          {[...history.episodes].reverse().map(episode => (
+            <Typography
+              key={episode.startedAt}
+              variant="body2"
+              data-testid="cis-detection-failure-episode"
+            >
+              not watched since {formatDateTime(episode.startedAt)}
+              {episode.reason
+                ? ` (${DETECTION_REASON_TITLES[episode.reason].toLowerCase()})`
+                : ''}
+              {episode.endedAt && episode.durationMs !== undefined
+                ? `, fixed ${formatDateTime(
+                    episode.endedAt,
+                  )} (time to fix ${durationWords(episode.durationMs)})`
+                : ', still not watched'}
+            </Typography>
+          ))}
+        </Box>
+      )}
     </Box>
   );
 }

@@ -1,6 +1,10 @@
 /** Pure helpers of the History timeline: which changes to show, in which order, in which words. */
-import { VerdictChange } from '@cis-aws/plugin-cis-aws-common';
+import {
+  DetectionVerdictChange,
+  VerdictChange,
+} from '@cis-aws/plugin-cis-aws-common';
 import { reasonExplanation, reasonTitle, trailName } from '../common';
+import { DETECTION_REASON_TITLES } from '../Detection/text';
 
 /** The ranges offered; `undefined` days is everything the backend keeps. */
 export const HISTORY_RANGES: { days: number; label: string }[] = [
@@ -69,4 +73,36 @@ export function changeReason(change: VerdictChange): {
     };
   }
   return { title: `Became ${change.to}` };
+}
+
+/** Changes newest first; those recorded at the same instant last-recorded on top. */
+function newestFirst<T extends { changedAt: string }>(changes: T[]): T[] {
+  return changes
+    .map((change, index) => ({ change, index }))
+    .sort(
+      (a, b) =>
+        Date.parse(b.change.changedAt) - Date.parse(a.change.changedAt) ||
+        b.index - a.index,
+    )
+    .map(({ change }) => change);
+}
+
+/** The detection control's (CIS 3.x) changes as the timeline shows them: newest first. */
+export function detectionTimelineEntries(
+  changes: DetectionVerdictChange[],
+): DetectionVerdictChange[] {
+  return newestFirst(changes);
+}
+
+/** Why the detection verdict became what it did, in plain words. */
+export function detectionChangeReason(change: DetectionVerdictChange): string {
+  if (change.reason) return DETECTION_REASON_TITLES[change.reason];
+  switch (change.to) {
+    case 'PASS':
+      return 'Every required check is watched: alerts reach a confirmed subscriber';
+    case 'NOT_APPLICABLE':
+      return 'No trail delivers to CloudWatch Logs';
+    default:
+      return `Became ${change.to}`;
+  }
 }
