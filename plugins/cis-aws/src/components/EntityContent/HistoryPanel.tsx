@@ -174,9 +174,11 @@ export function HistoryPanel(props: { detail: AccountDetail; reload: number }) {
         {value && entries.length === 0 && (
           <Typography variant="body2" data-testid="cis-aws-history-empty">
             {scope === 'account'
-              ? `No change of the account's verdict ${period}: it has been ${
-                  VERDICT_DESCRIPTIONS[detail.verdict].title
-                } since ${dateAndAgo(detail.verdictSince)}.`
+              ? `No change of the account's verdict ${period}: it has been ${VERDICT_DESCRIPTIONS[
+                  detail.verdict
+                ].title.toLowerCase()} since ${dateAndAgo(
+                  detail.verdictSince,
+                )}.`
               : `No change of ${
                   scope === 'trails' ? 'any trail' : 'this trail'
                 }'s verdict ${period}.`}
@@ -220,7 +222,8 @@ export function durationWords(ms: number): string {
   const minutes = Math.round(ms / 60_000);
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
-  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  const plural = (n: number, unit: string) =>
+    `${n} ${unit}${n === 1 ? '' : 's'}`;
   if (days > 0) return `${plural(days, 'day')} ${plural(hours, 'hour')}`;
   return `${plural(hours, 'hour')} ${plural(minutes % 60, 'minute')}`;
 }
@@ -250,9 +253,9 @@ function FailureEpisodes(props: { episodes: FailureEpisode[] }) {
           {episode.trailArn ? `Trail ${trailName(episode.trailArn)}: ` : ''}
           failing since {formatDateTime(episode.startedAt)}
           {episode.endedAt && episode.durationMs !== undefined
-            ? `, fixed ${formatDateTime(episode.endedAt)} (time to fix ${durationWords(
-                episode.durationMs,
-              )})`
+            ? `, fixed ${formatDateTime(
+                episode.endedAt,
+              )} (time to fix ${durationWords(episode.durationMs)})`
             : ', still failing'}
         </Typography>
       ))}
