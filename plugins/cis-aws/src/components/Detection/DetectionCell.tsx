@@ -19,7 +19,7 @@ export function DetectionCell(props: { account: AccountSummary }) {
   return (
     <Tooltip title={summaryLine(summary)}>
       <span data-testid="cis-detection-cell" data-verdict={summary.verdict}>
-        <DetectionVerdictStatus verdict={summary.verdict} />
+        <DetectionVerdictStatus verdict={summary.verdict} compact />
         {summary.failingChecks.length > 0 && (
           <Typography
             variant="caption"

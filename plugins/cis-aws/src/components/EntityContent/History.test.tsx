@@ -143,7 +143,7 @@ describe('History on the tab', () => {
     expect(
       await within(panel).findByTestId('cis-aws-history-empty'),
     ).toHaveTextContent(
-      /^No change of the account's verdict in the last 30 days: it has been Failing since Nov 24, 2026, .* \(3 minutes ago\)\.$/,
+      /^No change of the account's verdict in the last 30 days: it has been failing since Nov 24, 2026, .* \(3 minutes ago\)\.$/,
     );
     expect(entries(panel)).toHaveLength(0);
   });

@@ -180,9 +180,11 @@ export function HistoryPanel(props: { detail: AccountDetail; reload: number }) {
         {value && entries.length === 0 && (
           <Typography variant="body2" data-testid="cis-aws-history-empty">
             {scope === 'account'
-              ? `No change of the account's verdict ${period}: it has been ${
-                  VERDICT_DESCRIPTIONS[detail.verdict].title
-                } since ${dateAndAgo(detail.verdictSince)}.`
+              ? `No change of the account's verdict ${period}: it has been ${VERDICT_DESCRIPTIONS[
+                  detail.verdict
+                ].title.toLowerCase()} since ${dateAndAgo(
+                  detail.verdictSince,
+                )}.`
               : `No change of ${
                   scope === 'trails' ? 'any trail' : 'this trail'
                 }'s verdict ${period}.`}

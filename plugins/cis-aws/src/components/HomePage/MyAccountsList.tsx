@@ -87,7 +87,9 @@ export function MyAccountsListView(props: {
     <>
       <Typography variant="body2" data-testid="cis-my-accounts-summary">
         {failing === 0
-          ? `None of your ${response.totalCount} accounts fails CIS 2.4.`
+          ? response.totalCount === 1
+            ? 'Your account does not fail CIS 2.4.'
+            : `None of your ${response.totalCount} accounts fails CIS 2.4.`
           : `${failing} of your ${response.totalCount} accounts ${
               failing === 1 ? 'fails' : 'fail'
             } CIS 2.4.`}

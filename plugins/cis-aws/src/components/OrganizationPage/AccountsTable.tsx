@@ -124,6 +124,13 @@ function SecurityHubCell({ account }: { account: AccountSummary }) {
   return <>{hub.status}</>;
 }
 
+/**
+ * Backstage's theme breaks table cells' words anywhere (`word-break: break-word`): with the
+ * Detection column that split "System" and "Checkout Team" mid-word. Cells here hold words, not
+ * ARNs; the container scrolls sideways when the table is wider than the page.
+ */
+const wholeWords = { wordBreak: 'normal' as const };
+
 const COLUMNS: Column[] = [
   {
     label: 'Verdict',
@@ -181,7 +188,7 @@ export function AccountsTable(props: {
           <TableHead>
             <TableRow>
               {COLUMNS.map(column => (
-                <TableCell key={column.label}>
+                <TableCell key={column.label} style={wholeWords}>
                   {column.orderBy ? (
                     <TableSortLabel
                       active={state.orderBy === column.orderBy}
@@ -203,7 +210,7 @@ export function AccountsTable(props: {
             {items.map(account => (
               <TableRow key={account.accountId} data-testid="cis-account-row">
                 {COLUMNS.map(column => (
-                  <TableCell key={column.label}>
+                  <TableCell key={column.label} style={wholeWords}>
                     {column.render(account)}
                   </TableCell>
                 ))}

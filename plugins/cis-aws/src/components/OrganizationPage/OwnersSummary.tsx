@@ -9,6 +9,7 @@ import {
   OwnersResponse,
 } from '@cis-aws/plugin-cis-aws-common';
 import {
+  makeStyles,
   Button,
   ButtonGroup,
   Table,
@@ -26,6 +27,14 @@ import {
 import { formatDuration } from '../common/duration';
 import { formatDateTime } from '../common/text';
 import { TREND_PERIODS } from '../Trends';
+
+/**
+ * Backstage's theme breaks table cells' words anywhere, which split the narrow count headers
+ * ("FA IL", "Tot al"); these cells hold words and numbers, never ARNs.
+ */
+const useStyles = makeStyles({
+  wholeWords: { '& th, & td': { wordBreak: 'normal' } },
+});
 
 /** How long the owner's oldest open failure has lasted, and since when. */
 function OldestFailureCell(props: { age: OwnerFailureAge; now: Date }) {
@@ -92,6 +101,7 @@ export function OwnersSummary(props: {
   const { response, loading, error, onSelectOwner, onSelectNoOwner } = props;
   const { days, onDaysChange } = props;
   const owners = response?.owners;
+  const classes = useStyles();
   const now = props.now ?? new Date();
   let body: React.ReactNode;
   if (error) {
@@ -103,7 +113,12 @@ export function OwnersSummary(props: {
   } else {
     body = (
       <TableContainer style={{ maxHeight: 480 }}>
-        <Table size="small" stickyHeader aria-label="Accounts per owner">
+        <Table
+          size="small"
+          stickyHeader
+          aria-label="Accounts per owner"
+          className={classes.wholeWords}
+        >
           <TableHead>
             <TableRow>
               <TableCell>#</TableCell>
