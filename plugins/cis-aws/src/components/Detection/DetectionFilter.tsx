@@ -3,6 +3,7 @@ import {
   DetectionVerdict,
 } from '@cis-aws/plugin-cis-aws-common';
 import { Chip, Typography } from '@material-ui/core';
+import { DETECTION_VERDICT_TITLES } from './text';
 
 /** Chips that filter the accounts by their detection verdict (the listing's `detection` param). */
 export function DetectionFilter(props: {
@@ -33,7 +34,7 @@ export function DetectionFilter(props: {
               key={verdict}
               size="small"
               clickable
-              label={verdict}
+              label={DETECTION_VERDICT_TITLES[verdict]}
               color={on ? 'primary' : 'default'}
               variant={on ? 'default' : 'outlined'}
               aria-pressed={on}

@@ -122,9 +122,9 @@ describe('DetectionSection', () => {
     expect(outcomes).toEqual([
       'matched',
       'matched',
-      'not matched (right)',
-      'not matched (right)',
-      'not matched (right)',
+      'not matched, as it should be',
+      'not matched, as it should be',
+      'not matched, as it should be',
     ]);
     expect(root.queryByTestId('cis-detection-remediation')).toBeNull();
 

@@ -170,7 +170,7 @@ export function warningText(warning: DetectionWarning): string {
 export function outcomeLabel(outcome: CanonicalEventOutcome): string {
   if (outcome.expected === 'MATCH')
     return outcome.matched ? 'matched' : 'missed';
-  return outcome.matched ? 'matched, but unrelated' : 'not matched (right)';
+  return outcome.matched ? 'matched, but unrelated' : 'not matched, as it should be';
 }
 
 /** The canonical event's description, from the shared check data. */

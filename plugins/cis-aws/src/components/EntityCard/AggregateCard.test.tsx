@@ -81,7 +81,7 @@ describe('EntityCisAwsCard on a system or a group', () => {
     expect(second).toHaveTextContent('legacy-billing (411122334455)');
     expect(second).toHaveTextContent('The reader role could not be assumed');
     expect(third).toHaveTextContent('payments-prod (403344556677)');
-    expect(third).toHaveTextContent('Passing since 2 minutes ago');
+    expect(third).toHaveTextContent('Passing; unchanged since 2 minutes ago');
     expect(rowLink(third)).toBe('/catalog/default/resource/aws-payments-prod');
     expect(screen.getByRole('link', { name: /View details/ })).toHaveAttribute(
       'href',

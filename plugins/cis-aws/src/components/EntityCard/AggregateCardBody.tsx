@@ -58,7 +58,7 @@ function AccountRow(props: { account: AccountSummary }) {
   const { account } = props;
   const why =
     account.verdict === 'PASS'
-      ? `Passing since ${ago(account.verdictSince)}`
+      ? `Passing; unchanged since ${ago(account.verdictSince)}`
       : accountReasonTitle(account) ??
         VERDICT_DESCRIPTIONS[account.verdict].title;
   const stale =
