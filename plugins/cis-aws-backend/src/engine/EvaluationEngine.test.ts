@@ -97,4 +97,34 @@ describe('EvaluationEngine', () => {
       }),
     ).toBeUndefined();
   });
+
+  it('a save that fails while the batch is still collecting fails the run with its error, and saves nothing', async () => {
+    // The database goes away mid-run: every save rejects at once, while the other accounts are
+    // still being read (slow CloudTrail). Each save is marked handled when it starts
+    // (EvaluationEngine.evaluateBatch): Jest's sandboxed `process` cannot observe Node's
+    // unhandled rejections, so this test holds the visible half — the error is not swallowed.
+    sim.admin.addFault({ kind: 'latency', service: 'cloudtrail', ms: 150 });
+    const failing = new Proxy(store, {
+      get(target, property, receiver) {
+        if (property === 'saveResult') {
+          return () => Promise.reject(new Error('the database went away'));
+        }
+        return Reflect.get(target, property, receiver);
+      },
+    });
+    const engine = demoEngine({
+      simulatorUrl: sim.url,
+      store: failing,
+      entities: demoEntities(),
+    });
+    const outcome = await engine.runAll({ trigger: 'schedule' }).then(
+      run => ({ run, error: undefined }),
+      error => ({ run: undefined, error }),
+    );
+    const said = outcome.error
+      ? String(outcome.error)
+      : JSON.stringify(outcome.run);
+    expect(said).toMatch(/database went away|failed/);
+    expect((await store.listAccounts({ limit: 1000 })).items).toEqual([]);
+  });
 });

@@ -259,12 +259,21 @@ export class EvaluationEngine {
     // owner's trail of this batch, once that owner's are — while the rest are still collected.
     const ownTrails = new Map<string, TrailEvaluation>();
     const ownerHistory = new OwnerHistory(this.deps.store);
+    // Saves run while the rest is still collected and are awaited together at the end. Each is
+    // marked handled the moment it starts: one that rejects meanwhile (the database went away)
+    // must not be an unhandled rejection, which ends a Node process; allSettled below still
+    // sees it and the batch fails with it.
     const saves: Promise<void>[] = [];
+    const started = (save: Promise<void>) => {
+      save.catch(() => {});
+      saves.push(save);
+    };
     let securityHubRead: SecurityHubRead | undefined;
     const securityHubErrors = securityHub.then(read => {
       securityHubRead = read;
       errors.push(...read.errors);
     });
+    securityHubErrors.catch(() => {});
     const detection = this.deps.detection?.startRun(aws);
     const gate = new OwnerGate<{
       mapping: AccountMapping;
@@ -283,7 +292,7 @@ export class EvaluationEngine {
       const parked = securityHubRead
         ? { evaluation }
         : { json: JSON.stringify(evaluation) };
-      saves.push(
+      started(
         this.saveWithOpinion(mapping, parked, securityHub, runId).then(
           final => {
             saved.set(mapping.accountId, final.verdict);
@@ -329,7 +338,7 @@ export class EvaluationEngine {
             return;
           }
           if (detection) {
-            saves.push(
+            started(
               this.saveDetection(
                 detection,
                 mapping,
