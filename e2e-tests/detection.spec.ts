@@ -252,9 +252,14 @@ test('the 2.4 verdicts of the demo world are unchanged, and the listing carries 
 async function openDetection(page: Page, name: string) {
   await page.goto(`/catalog/default/resource/aws-${name}/cis-aws`);
   const section = page.getByTestId('cis-detection-section');
+  // The section's card title comes first; the history panel has a "Detection (CIS 3.x)"
+  // heading of its own further down.
   await expect(
-    page.getByRole('heading', { name: 'Detection (CIS 3.x)' }),
+    page
+      .getByRole('heading', { name: 'Detection (CIS 3.x)', exact: true })
+      .first(),
   ).toBeVisible();
+  await expect(section).toBeVisible();
   return section;
 }
 

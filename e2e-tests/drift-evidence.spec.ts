@@ -30,7 +30,7 @@ test('evidence in both formats, the history, and an exception requested, not sel
   // account has been failing since its first day: outside the default 30 days, the history says
   // since when; over 90 days it shows the change itself.
   const history = page.getByTestId('cis-aws-history');
-  await expect(history.getByText(/Failing since/).first()).toBeVisible();
+  await expect(history.getByText(/failing since/i).first()).toBeVisible();
   await history.getByLabel('Period').selectOption({ label: 'Last 90 days' });
   await expect(history.getByText('A trail is failing').first()).toBeVisible();
 
