@@ -17,7 +17,7 @@ import {
   TimelineOppositeContent,
   TimelineSeparator,
 } from '@material-ui/lab';
-import { useState } from 'react';
+import { ReactNode, useState } from 'react';
 import { useAccountHistory } from '../../hooks';
 import {
   dateAndAgo,
@@ -48,22 +48,28 @@ function scopeFromValue(value: string): HistoryScope {
   return { trailArn: value };
 }
 
-function HistoryEntry(props: { change: VerdictChange; last: boolean }) {
-  const { change, last } = props;
-  const reason = changeReason(change);
+/**
+ * One change of verdict on a timeline: when (exact and relative), a dot, then "from → to" (or
+ * "first recorded") after an optional label, and what explains it below. Shared by 2.4's
+ * timeline and detection's, which differ only in their verdict badge and explanation.
+ */
+function TimelineChange(props: {
+  testId: string;
+  data: Record<`data-${string}`, string>;
+  changedAt: string;
+  last: boolean;
+  label?: ReactNode;
+  from?: ReactNode;
+  to: ReactNode;
+  children: ReactNode;
+}) {
+  const { testId, data, changedAt, last, label, from, to, children } = props;
   return (
-    <TimelineItem
-      data-testid="cis-aws-history-entry"
-      data-from={change.from ?? ''}
-      data-to={change.to}
-      data-trail={change.trailArn ?? ''}
-    >
+    <TimelineItem data-testid={testId} {...data}>
       <TimelineOppositeContent style={{ flex: 0.25 }}>
-        <Typography variant="body2">
-          {formatDateTime(change.changedAt)}
-        </Typography>
+        <Typography variant="body2">{formatDateTime(changedAt)}</Typography>
         <Typography variant="caption" color="textSecondary">
-          {relativeTime(change.changedAt)}
+          {relativeTime(changedAt)}
         </Typography>
       </TimelineOppositeContent>
       <TimelineSeparator>
@@ -77,14 +83,10 @@ function HistoryEntry(props: { change: VerdictChange; last: boolean }) {
           flexWrap="wrap"
           style={{ gap: 8 }}
         >
-          {change.trailArn && (
-            <Typography variant="subtitle2" component="span">
-              Trail {trailName(change.trailArn)}:
-            </Typography>
-          )}
-          {change.from ? (
+          {label}
+          {from ? (
             <>
-              <VerdictStatus verdict={change.from} />
+              {from}
               <span>→</span>
             </>
           ) : (
@@ -92,16 +94,44 @@ function HistoryEntry(props: { change: VerdictChange; last: boolean }) {
               first recorded
             </Typography>
           )}
-          <VerdictStatus verdict={change.to} />
+          {to}
         </Box>
-        <Typography variant="body2">{reason.title}</Typography>
-        {reason.explanation && (
-          <Typography variant="caption" color="textSecondary">
-            {reason.explanation}
-          </Typography>
-        )}
+        {children}
       </TimelineContent>
     </TimelineItem>
+  );
+}
+
+function HistoryEntry(props: { change: VerdictChange; last: boolean }) {
+  const { change, last } = props;
+  const reason = changeReason(change);
+  return (
+    <TimelineChange
+      testId="cis-aws-history-entry"
+      data={{
+        'data-from': change.from ?? '',
+        'data-to': change.to,
+        'data-trail': change.trailArn ?? '',
+      }}
+      changedAt={change.changedAt}
+      last={last}
+      label={
+        change.trailArn && (
+          <Typography variant="subtitle2" component="span">
+            Trail {trailName(change.trailArn)}:
+          </Typography>
+        )
+      }
+      from={change.from && <VerdictStatus verdict={change.from} />}
+      to={<VerdictStatus verdict={change.to} />}
+    >
+      <Typography variant="body2">{reason.title}</Typography>
+      {reason.explanation && (
+        <Typography variant="caption" color="textSecondary">
+          {reason.explanation}
+        </Typography>
+      )}
+    </TimelineChange>
   );
 }
 
@@ -278,45 +308,16 @@ function DetectionHistoryEntry(props: {
 }) {
   const { change, last } = props;
   return (
-    <TimelineItem
-      data-testid="cis-detection-history-entry"
-      data-from={change.from ?? ''}
-      data-to={change.to}
+    <TimelineChange
+      testId="cis-detection-history-entry"
+      data={{ 'data-from': change.from ?? '', 'data-to': change.to }}
+      changedAt={change.changedAt}
+      last={last}
+      from={change.from && <DetectionVerdictStatus verdict={change.from} />}
+      to={<DetectionVerdictStatus verdict={change.to} />}
     >
-      <TimelineOppositeContent style={{ flex: 0.25 }}>
-        <Typography variant="body2">
-          {formatDateTime(change.changedAt)}
-        </Typography>
-        <Typography variant="caption" color="textSecondary">
-          {relativeTime(change.changedAt)}
-        </Typography>
-      </TimelineOppositeContent>
-      <TimelineSeparator>
-        <TimelineDot variant="outlined" />
-        {!last && <TimelineConnector />}
-      </TimelineSeparator>
-      <TimelineContent>
-        <Box
-          display="flex"
-          alignItems="center"
-          flexWrap="wrap"
-          style={{ gap: 8 }}
-        >
-          {change.from ? (
-            <>
-              <DetectionVerdictStatus verdict={change.from} />
-              <span>→</span>
-            </>
-          ) : (
-            <Typography variant="body2" component="span" color="textSecondary">
-              first recorded
-            </Typography>
-          )}
-          <DetectionVerdictStatus verdict={change.to} />
-        </Box>
-        <Typography variant="body2">{detectionChangeReason(change)}</Typography>
-      </TimelineContent>
-    </TimelineItem>
+      <Typography variant="body2">{detectionChangeReason(change)}</Typography>
+    </TimelineChange>
   );
 }
 
