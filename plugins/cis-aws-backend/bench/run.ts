@@ -27,7 +27,7 @@ import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -347,6 +347,7 @@ async function benchmark(n: number, workDir: string) {
     if (profiler) {
       const file = join(PROFILE_DIR, `scheduled-run-${n}.cpuprofile`);
       const profile = await profiler.stop();
+      mkdirSync(PROFILE_DIR, { recursive: true });
       writeFileSync(file, JSON.stringify(profile));
       process.stderr.write(`CPU profile of the scheduled run: ${file}\n`);
       split = splitProfile(profile);
