@@ -1,12 +1,10 @@
 import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
-import { createStore, createTestDatabases } from './__testUtils__/stores';
 import {
-  aMapping,
-  accountId,
-  anEvaluation,
-  at,
-  trailArn,
-} from './__fixtures__/evaluations';
+  createStore,
+  createTestDatabases,
+  saveVerdictAt,
+} from './__testUtils__/stores';
+import { accountId, at, trailArn } from './__fixtures__/evaluations';
 
 jest.setTimeout(60_000);
 
@@ -24,13 +22,8 @@ describe.each(databases.eachSupportedId())(
       ({ store } = await createStore(databases, databaseId));
     });
 
-    function save(verdict: 'PASS' | 'FAIL' | 'ERROR', minute: number) {
-      return store.saveResult({
-        mapping: aMapping(ACCOUNT),
-        evaluation: anEvaluation(ACCOUNT, verdict, { minute }),
-        runId: `run-${minute}`,
-      });
-    }
+    const save = (verdict: 'PASS' | 'FAIL' | 'ERROR', minute: number) =>
+      saveVerdictAt(store, ACCOUNT, verdict, minute, `run-${minute}`);
 
     it('lists the last kept evaluation of each day as its verification', async () => {
       await save('PASS', 60); // day 1, 01:00

@@ -1,5 +1,10 @@
+import type { Verdict } from '@cis-aws/plugin-cis-aws-common';
 import { DatabaseEvaluationStore } from './DatabaseEvaluationStore';
-import { createStore, createTestDatabases } from './__testUtils__/stores';
+import {
+  createStore,
+  createTestDatabases,
+  saveVerdictAt,
+} from './__testUtils__/stores';
 import {
   aMapping,
   accountId,
@@ -21,17 +26,8 @@ describe.each(databases.eachSupportedId())('history on %s', databaseId => {
     ({ store } = await createStore(databases, databaseId));
   });
 
-  function save(
-    verdict: Parameters<typeof anEvaluation>[1],
-    minute: number,
-    runId?: string,
-  ) {
-    return store.saveResult({
-      mapping: aMapping(ACCOUNT),
-      evaluation: anEvaluation(ACCOUNT, verdict, { minute }),
-      runId,
-    });
-  }
+  const save = (verdict: Verdict, minute: number, runId?: string) =>
+    saveVerdictAt(store, ACCOUNT, verdict, minute, runId);
 
   describe('getHistory', () => {
     it('returns the changes of the account and its trails oldest first', async () => {

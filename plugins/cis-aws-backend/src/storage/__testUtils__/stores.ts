@@ -60,3 +60,21 @@ export async function seedAccounts(
   }
   await knex.batchInsert('cis_aws_accounts', rows, 200);
 }
+
+/**
+ * Saves the demo evaluation of `account` with `verdict` at `minute` (see `anEvaluation`): the
+ * one-line history step the store's tests are written in.
+ */
+export function saveVerdictAt(
+  store: DatabaseEvaluationStore,
+  account: string,
+  verdict: Verdict,
+  minute: number,
+  runId?: string,
+) {
+  return store.saveResult({
+    mapping: aMapping(account),
+    evaluation: anEvaluation(account, verdict, { minute }),
+    runId,
+  });
+}
