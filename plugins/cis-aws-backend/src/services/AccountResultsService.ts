@@ -89,7 +89,12 @@ export class DefaultAccountResultsService implements AccountResultsService {
     return new DefaultAccountResultsService(deps);
   }
 
-  private constructor(private readonly deps: AccountResultsServiceDeps) {}
+  /** `deps.detectionEnabled`, its default resolved once. */
+  private readonly detectionEnabled: boolean;
+
+  private constructor(private readonly deps: AccountResultsServiceDeps) {
+    this.detectionEnabled = deps.detectionEnabled ?? true;
+  }
 
   async listAccounts(
     query: AccountListQuery,
@@ -98,8 +103,7 @@ export class DefaultAccountResultsService implements AccountResultsService {
     const { mine, ...filters } = query;
     const offset = query.offset ?? 0;
     const limit = query.limit ?? 50;
-    const detectionEnabled = this.deps.detectionEnabled ?? true;
-    if (!detectionEnabled && query.detectionVerdicts?.length) {
+    if (!this.detectionEnabled && query.detectionVerdicts?.length) {
       throw new InputError(
         'Invalid request: detection: detection content is not evaluated here (cisAws.detection.enabled is false)',
       );
@@ -135,7 +139,7 @@ export class DefaultAccountResultsService implements AccountResultsService {
     });
     return {
       ...page,
-      items: page.items.map(a => servedDetection(a, detectionEnabled)),
+      items: page.items.map(a => servedDetection(a, this.detectionEnabled)),
       offset,
       limit,
     };
@@ -151,7 +155,7 @@ export class DefaultAccountResultsService implements AccountResultsService {
       credentials,
     );
     return servedAccountDetail(
-      servedDetection(stored, this.deps.detectionEnabled ?? true),
+      servedDetection(stored, this.detectionEnabled),
       this.deps.securityHubRegion,
     );
   }
@@ -187,7 +191,7 @@ export class DefaultAccountResultsService implements AccountResultsService {
     range: { from?: Date; to?: Date },
   ): Promise<DetectionHistory | undefined> {
     const controls = this.deps.controls;
-    if (!controls || !(this.deps.detectionEnabled ?? true)) return undefined;
+    if (!controls || !this.detectionEnabled) return undefined;
     const [changes, episodes] = await Promise.all([
       controls.getControlHistory(accountId, DETECTION_CONTROL.id, range),
       controls.listControlEpisodes(accountId, DETECTION_CONTROL.id, range),
