@@ -41,32 +41,7 @@ export interface DetectionEvaluatorDeps {
   now?: () => Date;
 }
 
-/**
- * The `cis-3.x-detection` control (detection-content.md), evaluated beside 2.4 from the same
- * collected trails: which log groups decide it (rules/detection/accountScope.ts), their metric
- * filters, alarms, topics and pattern tests (aws/detection.ts, read with the owner's role of
- * each group), the pure judgement, and the result saved per account and control.
- */
-export class DetectionEvaluator {
-  private readonly now: () => Date;
-
-  private constructor(private readonly deps: DetectionEvaluatorDeps) {
-    this.now = deps.now ?? (() => new Date());
-  }
-
-  static create(deps: DetectionEvaluatorDeps): DetectionEvaluator {
-    return new DetectionEvaluator(deps);
-  }
-
-  /**
-   * One run's (or batch's) evaluation: every log group's facts are read once, however many
-   * trails and accounts share the group.
-   */
-  startRun(aws: AwsClientFactory): DetectionRun {
-    return new DetectionRun(this.deps, aws, this.now);
-  }
-}
-
+/** One run's (or batch's) evaluation of detection content; see {@link DetectionEvaluator.startRun}. */
 export class DetectionRun {
   private readonly collection: DetectionCollection;
   private readonly clients = new Map<string, Promise<DetectionClients>>();
@@ -200,5 +175,31 @@ export class DetectionRun {
       this.clients.set(accountId, clients);
     }
     return clients;
+  }
+}
+
+/**
+ * The `cis-3.x-detection` control (detection-content.md), evaluated beside 2.4 from the same
+ * collected trails: which log groups decide it (rules/detection/accountScope.ts), their metric
+ * filters, alarms, topics and pattern tests (aws/detection.ts, read with the owner's role of
+ * each group), the pure judgement, and the result saved per account and control.
+ */
+export class DetectionEvaluator {
+  private readonly now: () => Date;
+
+  private constructor(private readonly deps: DetectionEvaluatorDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  static create(deps: DetectionEvaluatorDeps): DetectionEvaluator {
+    return new DetectionEvaluator(deps);
+  }
+
+  /**
+   * One run's (or batch's) evaluation: every log group's facts are read once, however many
+   * trails and accounts share the group.
+   */
+  startRun(aws: AwsClientFactory): DetectionRun {
+    return new DetectionRun(this.deps, aws, this.now);
   }
 }
