@@ -278,13 +278,18 @@ describe('readRole against the simulated IAM', () => {
         /Policies|GetRolePolicy|GetPolicy/.test(op),
       );
 
-    beforeEach(async () => {
-      memory = RolePolicyMemory.create();
-      // The first evaluation reads everything and is remembered.
+    /** The precondition of each test: the first evaluation read the documents at READ_AT. */
+    async function expectFirstReadRemembered() {
       const first = decided(
         await readRole(clients, TARGET, { now: at(0), reuse: reuse() }),
       );
       expect(first.policiesReadAt).toBe(READ_AT.toISOString());
+    }
+
+    beforeEach(async () => {
+      memory = RolePolicyMemory.create();
+      // The first evaluation reads everything and is remembered.
+      await expectFirstReadRemembered();
       counter = new CallCounter();
       clients = await clientsCountingInto(counter);
     });

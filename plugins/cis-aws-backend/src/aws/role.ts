@@ -50,98 +50,6 @@ function decodeDocument(document: string | undefined): string {
   }
 }
 
-/** How readRole reads: its clock, and whether documents read before may be shown again. */
-export interface ReadRoleOptions {
-  now?: () => Date;
-  /** Without it, the documents are read on every call. */
-  reuse?: RolePolicyReuse;
-}
-
-/**
- * The role CloudTrail uses to write to CloudWatch Logs: does it exist, does
- * it trust CloudTrail, may it write to the log group's CloudTrail streams.
- *
- * The permission question goes to iam:SimulatePrincipalPolicy first (AWS's
- * own evaluator: 1 call). Where the reader may not simulate, the policy
- * documents are read and analysed statically. The documents are kept in
- * either case: an audit wants the trust policy and the permission policies
- * themselves, not only the answer (contract: keep every collected field as
- * evidence). When simulation decided, a failed read of them is kept as
- * `documentsError` and never changes the decision, and documents read by an
- * earlier evaluation may be shown again (see RolePolicyMemory: while the
- * simulation answers as it did, up to a maximum age; `policiesReadAt` says when).
- *
- * GetRole, the simulation and the documents depend only on the trail's
- * configuration, so they are asked at once: a healthy role costs one round
- * trip after DescribeTrails. A role that turns out not to exist has its other
- * answers (errors) ignored.
- */
-export async function readRole(
-  clients: AccountClients,
-  target: RoleCheckTarget,
-  options: ReadRoleOptions = {},
-): Promise<RoleFacts> {
-  if (!target.roleArn || target.roleArn.trim() === '') {
-    return { state: 'NOT_CHECKED', why: 'NO_ARN' };
-  }
-  const arn = parseArn(target.roleArn);
-  const roleName = arn?.resource
-    .replace(/^role\//, '')
-    .split('/')
-    .pop();
-  if (!arn || !roleName || !arn.resource.startsWith('role/')) {
-    return {
-      state: 'FAILED',
-      error: {
-        operation: 'iam:GetRole',
-        code: 'InvalidRoleArn',
-        message: `not a role ARN: ${target.roleArn}`,
-      },
-    };
-  }
-  if (arn.accountId !== clients.accountId) {
-    return { state: 'NOT_CHECKED', why: 'OTHER_ACCOUNT' };
-  }
-  const location = {
-    arn: target.roleArn,
-    accountId: arn.accountId,
-    region: '',
-  };
-  const iam = clients.iam();
-  const read = new PermissionRead(iam, roleName, target, {
-    now: options.now ?? (() => new Date()),
-    reuse: options.reuse,
-  });
-
-  const [role, permission] = await Promise.all([
-    iam.send(new GetRoleCommand({ RoleName: roleName })).then(
-      ({ Role }) => ({
-        trustDocument: decodeDocument(Role?.AssumeRolePolicyDocument),
-      }),
-      (error: unknown) => ({ error }),
-    ),
-    read.permission(),
-  ]);
-  if ('error' in role) {
-    if (isNotFound(role.error)) return { ...location, state: 'NOT_FOUND' };
-    return { state: 'FAILED', error: toApiError('iam:GetRole', role.error) };
-  }
-  read.rememberIfComplete(permission);
-  const trust = analyzeTrustPolicy(role.trustDocument);
-  return {
-    ...location,
-    state: 'FOUND',
-    name: roleName,
-    trust: {
-      allowsCloudTrail: trust.allowsCloudTrail,
-      hasSourceConditions: trust.hasSourceConditions,
-      details: trust.details,
-      document: role.trustDocument,
-    },
-    permission,
-  };
-}
-
 /** The role's policy documents as read, when, and the call that failed, if one did. */
 interface ReadDocuments extends RolePolicies {
   readAt: string;
@@ -277,6 +185,98 @@ class PermissionRead {
     const readAt = this.options.now().toISOString();
     return { ...(await readRolePolicies(this.iam, this.roleName)), readAt };
   }
+}
+
+/** How readRole reads: its clock, and whether documents read before may be shown again. */
+export interface ReadRoleOptions {
+  now?: () => Date;
+  /** Without it, the documents are read on every call. */
+  reuse?: RolePolicyReuse;
+}
+
+/**
+ * The role CloudTrail uses to write to CloudWatch Logs: does it exist, does
+ * it trust CloudTrail, may it write to the log group's CloudTrail streams.
+ *
+ * The permission question goes to iam:SimulatePrincipalPolicy first (AWS's
+ * own evaluator: 1 call). Where the reader may not simulate, the policy
+ * documents are read and analysed statically. The documents are kept in
+ * either case: an audit wants the trust policy and the permission policies
+ * themselves, not only the answer (contract: keep every collected field as
+ * evidence). When simulation decided, a failed read of them is kept as
+ * `documentsError` and never changes the decision, and documents read by an
+ * earlier evaluation may be shown again (see RolePolicyMemory: while the
+ * simulation answers as it did, up to a maximum age; `policiesReadAt` says when).
+ *
+ * GetRole, the simulation and the documents depend only on the trail's
+ * configuration, so they are asked at once: a healthy role costs one round
+ * trip after DescribeTrails. A role that turns out not to exist has its other
+ * answers (errors) ignored.
+ */
+export async function readRole(
+  clients: AccountClients,
+  target: RoleCheckTarget,
+  options: ReadRoleOptions = {},
+): Promise<RoleFacts> {
+  if (!target.roleArn || target.roleArn.trim() === '') {
+    return { state: 'NOT_CHECKED', why: 'NO_ARN' };
+  }
+  const arn = parseArn(target.roleArn);
+  const roleName = arn?.resource
+    .replace(/^role\//, '')
+    .split('/')
+    .pop();
+  if (!arn || !roleName || !arn.resource.startsWith('role/')) {
+    return {
+      state: 'FAILED',
+      error: {
+        operation: 'iam:GetRole',
+        code: 'InvalidRoleArn',
+        message: `not a role ARN: ${target.roleArn}`,
+      },
+    };
+  }
+  if (arn.accountId !== clients.accountId) {
+    return { state: 'NOT_CHECKED', why: 'OTHER_ACCOUNT' };
+  }
+  const location = {
+    arn: target.roleArn,
+    accountId: arn.accountId,
+    region: '',
+  };
+  const iam = clients.iam();
+  const read = new PermissionRead(iam, roleName, target, {
+    now: options.now ?? (() => new Date()),
+    reuse: options.reuse,
+  });
+
+  const [role, permission] = await Promise.all([
+    iam.send(new GetRoleCommand({ RoleName: roleName })).then(
+      ({ Role }) => ({
+        trustDocument: decodeDocument(Role?.AssumeRolePolicyDocument),
+      }),
+      (error: unknown) => ({ error }),
+    ),
+    read.permission(),
+  ]);
+  if ('error' in role) {
+    if (isNotFound(role.error)) return { ...location, state: 'NOT_FOUND' };
+    return { state: 'FAILED', error: toApiError('iam:GetRole', role.error) };
+  }
+  read.rememberIfComplete(permission);
+  const trust = analyzeTrustPolicy(role.trustDocument);
+  return {
+    ...location,
+    state: 'FOUND',
+    name: roleName,
+    trust: {
+      allowsCloudTrail: trust.allowsCloudTrail,
+      hasSourceConditions: trust.hasSourceConditions,
+      details: trust.details,
+      document: role.trustDocument,
+    },
+    permission,
+  };
 }
 
 /**

@@ -77,6 +77,30 @@ describe('the fault matrix through the simulator', () => {
   let notifications: RecordingNotifications;
   const databases = createTestDatabases();
 
+  const run = () => engine.runAll({ trigger: 'schedule' });
+
+  async function verdicts(): Promise<Record<string, Verdict>> {
+    const found: Record<string, Verdict> = {};
+    for (const id of Object.keys(BASELINE)) {
+      found[id] = (await store.getAccount(id))!.verdict;
+    }
+    return found;
+  }
+
+  /** Every test's precondition: the demo world's verdicts, and only legacy-billing's owner told. */
+  async function expectBaseline() {
+    expect(await verdicts()).toEqual(
+      Object.fromEntries(
+        Object.entries(BASELINE).map(([id, { verdict }]) => [id, verdict]),
+      ),
+    );
+    expect(
+      notifications.titles().filter(t => t.includes('could not be checked')),
+    ).toEqual([
+      'CIS 2.4 could not be checked: legacy-billing (411122334455) — The reader role could not be assumed',
+    ]);
+  }
+
   beforeEach(async () => {
     sim = await startDemoSimulator();
     let knex;
@@ -97,30 +121,11 @@ describe('the fault matrix through the simulator', () => {
     // at the second; from then on, only the faults below can make anyone hear anything.
     await run();
     await run();
-    expect(await verdicts()).toEqual(
-      Object.fromEntries(
-        Object.entries(BASELINE).map(([id, { verdict }]) => [id, verdict]),
-      ),
-    );
-    expect(
-      notifications.titles().filter(t => t.includes('could not be checked')),
-    ).toEqual([
-      'CIS 2.4 could not be checked: legacy-billing (411122334455) — The reader role could not be assumed',
-    ]);
+    await expectBaseline();
   });
   afterEach(async () => {
     await sim.close();
   });
-
-  const run = () => engine.runAll({ trigger: 'schedule' });
-
-  async function verdicts(): Promise<Record<string, Verdict>> {
-    const found: Record<string, Verdict> = {};
-    for (const id of Object.keys(BASELINE)) {
-      found[id] = (await store.getAccount(id))!.verdict;
-    }
-    return found;
-  }
 
   /** Every failing account still fails, for the same trail reason. */
   async function expectFailuresStand() {
@@ -217,7 +222,9 @@ describe('the fault matrix through the simulator', () => {
 
     const after = await verdicts();
     expect(after[MANAGEMENT]).toBe('ERROR');
-    for (const id of Object.keys(BASELINE).filter(id => id !== MANAGEMENT)) {
+    for (const id of Object.keys(BASELINE).filter(
+      other => other !== MANAGEMENT,
+    )) {
       expect({ id, verdict: after[id] }).toEqual({
         id,
         verdict: BASELINE[id].verdict,
@@ -263,7 +270,7 @@ describe('the fault matrix through the simulator', () => {
     // Its status unreadable, the stale trail cannot be judged stale: not FAIL, not PASS.
     expect(['ERROR', 'UNKNOWN']).toContain(after[STOREFRONT_STAGING]);
     for (const id of Object.keys(BASELINE).filter(
-      id => id !== PAYMENTS_PROD && id !== STOREFRONT_STAGING,
+      other => other !== PAYMENTS_PROD && other !== STOREFRONT_STAGING,
     )) {
       expect({ id, verdict: after[id] }).toEqual({
         id,

@@ -96,16 +96,7 @@ function resultSection(packet: EvidencePacket): string {
           ? when(packet.verdictSince)
           : 'not known (no verdict change retained)',
       ],
-      [
-        'Failing since',
-        packet.failingSince
-          ? `${when(
-              packet.failingSince,
-            )} (start of the open failure episode; ERROR runs and exceptions inside it do not reset it)`
-          : packet.history.episodes
-          ? 'no open failure episode'
-          : 'not recorded in this packet',
-      ],
+      ['Failing since', failingSinceText(packet)],
       ['Evaluated at', when(result.evaluatedAt)],
       ['Partition', code(result.inventory.partition)],
       [
@@ -231,7 +222,13 @@ function historySection(packet: EvidencePacket): string {
           '',
           packet.history.episodes.length > 0
             ? table(
-                ['Of', 'Failing since', 'Fixed at', 'Time to fix', 'Reason then'],
+                [
+                  'Of',
+                  'Failing since',
+                  'Fixed at',
+                  'Time to fix',
+                  'Reason then',
+                ],
                 packet.history.episodes.map(episode => [
                   episode.trailArn
                     ? `trail ${code(episode.trailArn)}`
@@ -561,4 +558,16 @@ export function renderEvidenceMarkdown(packet: EvidencePacket): string {
   ]
     .filter(section => section !== '')
     .join('\n\n')}\n`;
+}
+
+/** The packet's "Failing since": the open episode's start, none open, or not recorded. */
+function failingSinceText(packet: EvidencePacket): string {
+  if (packet.failingSince) {
+    return `${when(
+      packet.failingSince,
+    )} (start of the open failure episode; ERROR runs and exceptions inside it do not reset it)`;
+  }
+  return packet.history.episodes
+    ? 'no open failure episode'
+    : 'not recorded in this packet';
 }

@@ -34,7 +34,7 @@ export function canonicalJson(value: unknown): string {
       }
       const entries = Object.entries(value as Record<string, unknown>)
         .filter(([, item]) => item !== undefined)
-        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+        .sort(([a], [b]) => compareKeys(a, b));
       return `{${entries
         .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`)
         .join(',')}}`;
@@ -49,4 +49,10 @@ export function sha256Canonical(value: unknown): string {
   return createHash('sha256')
     .update(canonicalJson(value), 'utf8')
     .digest('hex');
+}
+
+/** Keys in code-unit order (as `Array.prototype.sort` without a comparator), not locale order. */
+function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
 }

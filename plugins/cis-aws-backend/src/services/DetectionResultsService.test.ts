@@ -27,12 +27,9 @@ function aDetection(
   minute: number,
 ): AccountDetectionResult {
   const failing = verdict === 'PASS' ? [] : (['3.3'] as const);
+  const reasons = { ERROR: 'API_ERROR', FAIL: 'NO_FILTER' } as const;
   const reason =
-    verdict === 'ERROR'
-      ? 'API_ERROR'
-      : verdict === 'FAIL'
-      ? 'NO_FILTER'
-      : undefined;
+    verdict in reasons ? reasons[verdict as keyof typeof reasons] : undefined;
   return {
     accountId: account,
     controlId: 'cis-3.x-detection',

@@ -159,16 +159,16 @@ export class DatabaseControlResultStore implements ControlResultStore {
       }
 
       const definitive = isDefinitiveControlVerdict(control, record.verdict);
+      // An ERROR keeps the last definitive result: the previous one, or the one it kept.
       let lastDefinitive: ControlResultRecord<unknown, TSummary> | undefined;
       if (!definitive && previous) {
-        lastDefinitive = isDefinitiveControlVerdict(control, previous.verdict)
-          ? recordFromRow<unknown, TSummary>(previous)
-          : previous.last_definitive
-          ? (JSON.parse(previous.last_definitive) as ControlResultRecord<
-              unknown,
-              TSummary
-            >)
-          : undefined;
+        if (isDefinitiveControlVerdict(control, previous.verdict)) {
+          lastDefinitive = recordFromRow<unknown, TSummary>(previous);
+        } else if (previous.last_definitive) {
+          lastDefinitive = JSON.parse(
+            previous.last_definitive,
+          ) as ControlResultRecord<unknown, TSummary>;
+        }
       }
 
       const failingSince = await this.advanceEpisode(trx, control, record, at);

@@ -57,6 +57,9 @@ function countVerdict(accounts: readonly { verdict: Verdict }[], v: Verdict) {
   return accounts.filter(account => account.verdict === v).length;
 }
 
+/** What fails the "every account passes" check, worst first. */
+const NOT_PASSING: readonly Verdict[] = ['FAIL', 'ERROR', 'UNKNOWN'];
+
 /**
  * The facts of one entity from its result in the cis-aws API. Counted from
  * the accounts themselves (each distinct account once, as the API lists
@@ -158,9 +161,6 @@ export function detectionFacts(result: EntityResultResponse): DetectionFacts {
 function detectionSince(account: AccountSummary): string {
   return account.detection!.failingSince ?? account.detection!.evaluatedAt;
 }
-
-/** What fails the "every account passes" check, worst first. */
-const NOT_PASSING: readonly Verdict[] = ['FAIL', 'ERROR', 'UNKNOWN'];
 
 /**
  * The entity refs of some accounts, worst verdict first, then the one in its verdict longest,

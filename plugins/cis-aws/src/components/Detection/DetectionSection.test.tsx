@@ -30,10 +30,11 @@ import { DetectionSection } from './DetectionSection';
 
 setupMswServer();
 
-const PATH = (id: string) => `/v1/accounts/${id}/controls/cis-3.x-detection`;
+const detectionPath = (id: string) =>
+  `/v1/accounts/${id}/controls/cis-3.x-detection`;
 
 async function show(result: AccountDetectionResult) {
-  answer(PATH(result.accountId), result);
+  answer(detectionPath(result.accountId), result);
   await renderWithApis(<DetectionSection accountId={result.accountId} />);
   return screen.findByTestId('cis-detection-result');
 }
@@ -335,12 +336,12 @@ describe('DetectionSection', () => {
   });
 
   it('another failure is an error with a retry', async () => {
-    answer(PATH(ACCOUNT_ID), 'database unavailable', 503);
+    answer(detectionPath(ACCOUNT_ID), 'database unavailable', 503);
     await renderWithApis(<DetectionSection accountId={ACCOUNT_ID} />);
     expect(await screen.findByRole('alert')).toHaveTextContent(
       'Could not load the detection result: database unavailable (HTTP 503)',
     );
-    answer(PATH(ACCOUNT_ID), DETECTION_PASS);
+    answer(detectionPath(ACCOUNT_ID), DETECTION_PASS);
     await userEvent.click(screen.getByRole('button', { name: 'Retry' }));
     expect(await screen.findByTestId('cis-detection-result')).toBeVisible();
   });

@@ -234,11 +234,7 @@ export function HistoryPanel(props: { detail: AccountDetail; reload: number }) {
         {value && (value.episodes ?? []).length > 0 && (
           <FailureEpisodes
             episodes={(value.episodes ?? []).filter(episode =>
-              scope === 'account'
-                ? !episode.trailArn
-                : scope === 'trails'
-                ? Boolean(episode.trailArn)
-                : episode.trailArn === scope.trailArn,
+              inScope(episode, scope),
             )}
           />
         )}

@@ -17,10 +17,14 @@ export const DEFAULT_HISTORY_DAYS = 30;
 /** What the timeline shows: the account's own verdict, every trail's, or one trail's (its ARN). */
 export type HistoryScope = 'account' | 'trails' | { trailArn: string };
 
-export function inScope(change: VerdictChange, scope: HistoryScope): boolean {
-  if (scope === 'account') return change.trailArn === undefined;
-  if (scope === 'trails') return change.trailArn !== undefined;
-  return change.trailArn === scope.trailArn;
+/** Whether a change or failure episode (the account's own when it names no trail) is in scope. */
+export function inScope(
+  item: { trailArn?: string | null },
+  scope: HistoryScope,
+): boolean {
+  if (scope === 'account') return !item.trailArn;
+  if (scope === 'trails') return Boolean(item.trailArn);
+  return item.trailArn === scope.trailArn;
 }
 
 /**

@@ -86,13 +86,7 @@ export function MyAccountsListView(props: {
   return (
     <>
       <Typography variant="body2" data-testid="cis-my-accounts-summary">
-        {failing === 0
-          ? response.totalCount === 1
-            ? 'Your account does not fail CIS 2.4.'
-            : `None of your ${response.totalCount} accounts fails CIS 2.4.`
-          : `${failing} of your ${response.totalCount} accounts ${
-              failing === 1 ? 'fails' : 'fail'
-            } CIS 2.4.`}
+        {summaryText(failing, response.totalCount)}
       </Typography>
       <List dense>
         {response.items.map(account => (
@@ -127,4 +121,16 @@ export function CisAwsMyAccountsList() {
       error={accounts.error}
     />
   );
+}
+
+/** "Your account does not fail", "None of your N accounts fails" or "F of your N accounts fail". */
+function summaryText(failing: number, total: number): string {
+  if (failing > 0) {
+    return `${failing} of your ${total} accounts ${
+      failing === 1 ? 'fails' : 'fail'
+    } CIS 2.4.`;
+  }
+  return total === 1
+    ? 'Your account does not fail CIS 2.4.'
+    : `None of your ${total} accounts fails CIS 2.4.`;
 }
