@@ -38,7 +38,7 @@ function canonicalJson(value) {
   if (typeof value === 'object') {
     const entries = Object.entries(value)
       .filter(([, item]) => item !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareKeys(a, b));
     return `{${entries
       .map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`)
       .join(',')}}`;
@@ -242,3 +242,9 @@ exports.down = async function down(knex) {
   });
   await knex.schema.dropTable(HISTORY);
 };
+
+/** Keys in code-unit order, as the plugin's canonicalJson sorts them. */
+function compareKeys(a, b) {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
