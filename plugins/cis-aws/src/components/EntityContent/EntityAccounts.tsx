@@ -150,7 +150,8 @@ export function EntityAccounts(props: { entityRef: string }) {
     <Box>
       <Box display="flex" alignItems="center" style={{ gap: 16 }} mb={2}>
         <Typography variant="h6">
-          CIS AWS 2.4 across {value.accountCount} account(s)
+          CIS AWS 2.4 across {value.accountCount}{' '}
+          {value.accountCount === 1 ? 'account' : 'accounts'}
         </Typography>
         <VerdictStatus verdict={value.verdict} />
       </Box>

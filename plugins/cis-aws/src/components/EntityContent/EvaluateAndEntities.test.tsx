@@ -208,7 +208,7 @@ describe('EntityCisAwsContent on a system or a team', () => {
     });
     expect(await screen.findAllByTestId('account-accordion')).toHaveLength(50);
     expect(
-      screen.getByText('CIS AWS 2.4 across 2000 account(s)'),
+      screen.getByText('CIS AWS 2.4 across 2000 accounts'),
     ).toBeInTheDocument();
     const pager = screen.getByTestId('cis-accounts-pager');
     expect(pager).toHaveTextContent('Accounts 1–50 of 2000');
@@ -237,7 +237,7 @@ describe('EntityCisAwsContent on a system or a team', () => {
     });
     expect(await screen.findAllByTestId('account-accordion')).toHaveLength(3);
     expect(
-      screen.getByText('CIS AWS 2.4 across 3 account(s)'),
+      screen.getByText('CIS AWS 2.4 across 3 accounts'),
     ).toBeInTheDocument();
   });
 
