@@ -9,6 +9,7 @@ import {
   AccordionDetails,
   AccordionSummary,
   Box,
+  Button,
   Table,
   TableBody,
   TableCell,
@@ -18,7 +19,7 @@ import {
 } from '@material-ui/core';
 import ExpandMoreIcon from '@material-ui/icons/ExpandMore';
 import { Alert } from '@material-ui/lab';
-import { ReactNode } from 'react';
+import { ReactNode, useState } from 'react';
 import { describeApiError, formatDateTime } from '../common';
 import { DetectionRemediationView } from './DetectionRemediationView';
 import { DetectionVerdictStatus } from './DetectionVerdictStatus';
@@ -145,53 +146,85 @@ function TestEvents(props: {
         {missed ? `${missed} missed` : 'every event to detect matched'}
         {unrelated ? `, ${unrelated} unrelated matched` : ''}.
       </Typography>
-      <Table
-        size="small"
-        aria-label={`Test events for ${judgement.filterName}`}
-      >
-        <TableHead>
-          <TableRow>
-            <TableCell>Event</TableCell>
-            <TableCell>Should</TableCell>
-            <TableCell>Result</TableCell>
-          </TableRow>
-        </TableHead>
-        <TableBody>
-          {judgement.outcomes.map(outcome => {
-            const wrong = (outcome.expected === 'MATCH') !== outcome.matched;
-            return (
-              <TableRow
-                key={`${outcome.expected}-${outcome.eventId}`}
-                data-testid="cis-detection-event"
-                data-outcome={outcomeLabel(outcome)}
-              >
-                <TableCell style={breakAnywhere}>
-                  {outcome.eventId}
-                  <Typography
-                    variant="caption"
-                    display="block"
-                    color="textSecondary"
-                  >
-                    {eventDescription(check.checkId, outcome.eventId)}
-                  </Typography>
-                </TableCell>
-                <TableCell>
-                  {outcome.expected === 'MATCH' ? 'match' : 'not match'}
-                </TableCell>
-                <TableCell>
-                  <Typography
-                    variant="body2"
-                    color={wrong ? 'error' : 'textPrimary'}
-                  >
-                    {outcomeLabel(outcome)}
-                  </Typography>
-                </TableCell>
-              </TableRow>
-            );
-          })}
-        </TableBody>
-      </Table>
+      {/* Every event as it should be: the table is one click away, not a page of green rows. */}
+      <EventTable
+        check={check}
+        judgement={judgement}
+        open={missed > 0 || unrelated > 0}
+      />
     </Box>
+  );
+}
+
+/** The test events one by one; closed behind a button unless `open`. */
+function EventTable(props: {
+  check: DetectionCheckResult;
+  judgement: Extract<PatternJudgement, { state: 'JUDGED' }>;
+  open: boolean;
+}) {
+  const { check, judgement } = props;
+  const [shown, setShown] = useState(props.open);
+  const count = judgement.outcomes.length;
+  return (
+    <>
+      {!props.open && (
+        <Button
+          size="small"
+          aria-expanded={shown}
+          onClick={() => setShown(!shown)}
+        >
+          {shown ? 'Hide the test events' : `Show the ${count} test events`}
+        </Button>
+      )}
+      {shown && (
+        <Table
+          size="small"
+          aria-label={`Test events for ${judgement.filterName}`}
+        >
+          <TableHead>
+            <TableRow>
+              <TableCell>Event</TableCell>
+              <TableCell>Should</TableCell>
+              <TableCell>Result</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {judgement.outcomes.map(outcome => {
+              const wrong = (outcome.expected === 'MATCH') !== outcome.matched;
+              return (
+                <TableRow
+                  key={`${outcome.expected}-${outcome.eventId}`}
+                  data-testid="cis-detection-event"
+                  data-outcome={outcomeLabel(outcome)}
+                >
+                  <TableCell style={breakAnywhere}>
+                    {outcome.eventId}
+                    <Typography
+                      variant="caption"
+                      display="block"
+                      color="textSecondary"
+                    >
+                      {eventDescription(check.checkId, outcome.eventId)}
+                    </Typography>
+                  </TableCell>
+                  <TableCell>
+                    {outcome.expected === 'MATCH' ? 'match' : 'not match'}
+                  </TableCell>
+                  <TableCell>
+                    <Typography
+                      variant="body2"
+                      color={wrong ? 'error' : 'textPrimary'}
+                    >
+                      {outcomeLabel(outcome)}
+                    </Typography>
+                  </TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      )}
+    </>
   );
 }
 

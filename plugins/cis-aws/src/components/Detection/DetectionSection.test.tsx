@@ -117,6 +117,11 @@ describe('DetectionSection', () => {
     expect(root.getByTestId('cis-detection-events')).toHaveTextContent(
       'judged by CloudWatch Logs (TestMetricFilter): every event to detect matched.',
     );
+    // Every event as it should be: the rows are one click away.
+    expect(root.queryByTestId('cis-detection-event')).toBeNull();
+    await userEvent.click(
+      root.getByRole('button', { name: 'Show the 5 test events' }),
+    );
     const outcomes = root
       .getAllByTestId('cis-detection-event')
       .map(row => row.getAttribute('data-outcome'));
