@@ -231,6 +231,55 @@ describe('CisAwsPage', () => {
     );
   });
 
+  it("says how many of each system's accounts fail detection", async () => {
+    setup();
+    answer('/v1/systems', {
+      systems: [
+        {
+          systemRef: 'system:default/analytics',
+          totalCount: 2,
+          totals: { PASS: 0, FAIL: 2, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+          detection: {
+            counts: { PASS: 0, FAIL: 2, ERROR: 0, NOT_APPLICABLE: 0 },
+            accountCount: 2,
+          },
+        },
+        {
+          totalCount: 1,
+          totals: { PASS: 1, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+          detection: {
+            counts: { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 },
+            accountCount: 0,
+          },
+        },
+      ],
+    });
+    await renderWithApis(<CisAwsPage />);
+    await rows();
+    const systemRows = await screen.findAllByTestId('cis-system-row');
+    expect(
+      within(systemRows[0])
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual([
+      'analytics',
+      '2',
+      '0',
+      '0',
+      '0',
+      '0',
+      '2',
+      '2 of 2 accounts fail',
+      'Show accounts',
+    ]);
+    expect(
+      within(systemRows[0]).getByTestId('cis-system-detection'),
+    ).toHaveAttribute('data-failing', '2');
+    expect(
+      within(systemRows[1]).getByTestId('cis-system-detection'),
+    ).toHaveTextContent('not evaluated');
+  });
+
   it('shows since when failing accounts fail, and sorts by it on the backend', async () => {
     const { listRequests } = setup();
     await renderWithApis(<CisAwsPage />);
