@@ -25,7 +25,7 @@ describe('CisAwsPage', () => {
     expect(screen.getByText('CIS AWS 2.4')).toBeInTheDocument();
     expect(
       screen.getByText(
-        'CloudTrail trails integrated with CloudWatch Logs (Security Hub CloudTrail.5)',
+        'CloudTrail trails integrated with CloudWatch Logs (Security Hub CloudTrail.5), and who is alerted on what arrives (detection, CIS 3.x)',
       ),
     ).toBeInTheDocument();
     for (const verdict of VERDICTS) {
