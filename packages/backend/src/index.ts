@@ -41,7 +41,7 @@ backend.add(import('@backstage/plugin-user-settings-backend'));
 
 // CIS AWS Foundations 2.4: evaluates every AWS account in the catalog.
 backend.add(import('@cis-aws/plugin-cis-aws-backend'));
-// Tech Insights: CIS 2.4 facts per account, system and team
+// Tech Insights: CIS AWS facts (2.4 and detection) per account, system and team
 // (techInsights.factRetrievers.cisAwsFactRetriever), checked by the
 // json-rules-engine checks of techInsights.factChecker.checks.
 backend.add(import('@backstage-community/plugin-tech-insights-backend'));

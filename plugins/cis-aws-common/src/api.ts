@@ -341,6 +341,12 @@ export interface OwnerSummary {
   totals: VerdictTotals;
   /** Failure age now, and time to fix within {@link OwnersResponse.period}. */
   failureAge: OwnerFailureAge;
+  /**
+   * Its accounts per latest detection verdict (CIS 3.x), counted in the database as
+   * `EntityResultResponse.detection`; absent when detection is turned off
+   * (`cisAws.detection.enabled: false`).
+   */
+  detection?: EntityDetectionCounts;
 }
 
 /** One system's accounts per verdict (the organization page's roll-up by system). */
@@ -349,6 +355,8 @@ export interface SystemSummary {
   systemRef?: string;
   totalCount: number;
   totals: VerdictTotals;
+  /** As {@link OwnerSummary.detection}. */
+  detection?: EntityDetectionCounts;
 }
 
 export interface SystemsResponse {

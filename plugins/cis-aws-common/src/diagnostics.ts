@@ -3,7 +3,8 @@ import type { EvaluationRunStatus } from './api';
 
 /**
  * `GET /v1/diagnostics` (admins): can the backend reach what an evaluation needs — Security
- * Hub's administrator and its CloudTrail.5 findings, Organizations, each account's reader role.
+ * Hub's administrator and its CloudTrail.5 findings, Organizations, each account's reader role,
+ * the reader role's detection actions.
  * Without it a wrong Security Hub administrator shows only as every account's opinion missing.
  */
 
@@ -55,10 +56,35 @@ export interface ReaderRoleDiagnostic extends DiagnosticCheck {
   title?: string;
 }
 
+/** One action detection collection needs, as the reader role answered it. */
+export interface DetectionActionDiagnostic {
+  /** `logs:DescribeMetricFilters`, `logs:TestMetricFilter`, `cloudwatch:DescribeAlarmsForMetric`, `sns:ListSubscriptionsByTopic`. */
+  action: string;
+  /** OK: allowed. PROBLEM: refused. UNKNOWN: the call failed otherwise. SKIPPED: not needed. */
+  status: DiagnosticStatus;
+  /** What it means, in one sentence. */
+  summary: string;
+  /** The refusal (or other failure), when the call did not answer. */
+  error?: ApiError;
+}
+
+/**
+ * Whether the reader role may call what detection content needs (CIS 3.x): each action called
+ * once, live, in one account. SKIPPED when detection is turned off.
+ */
+export interface DetectionDiagnostic extends DiagnosticCheck {
+  /** The account whose reader role was asked. */
+  askedFromAccountId?: string;
+  region?: string;
+  actions: DetectionActionDiagnostic[];
+}
+
 export interface DiagnosticsReport {
   generatedAt: string;
   securityHub: SecurityHubDiagnostic;
   organizations: OrganizationsDiagnostic;
+  /** The reader role's permissions for detection content (`cisAws.detection`). */
+  detection: DetectionDiagnostic;
   /** One per account of the catalog, problems first. */
   readerRoles: ReaderRoleDiagnostic[];
   readerRoleTotals: Record<DiagnosticStatus, number>;

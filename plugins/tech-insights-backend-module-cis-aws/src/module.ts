@@ -71,7 +71,7 @@ export const techInsightsModuleCisAws = createBackendModule({
         });
         if (!config.has(`${CIS_AWS_RETRIEVER_CONFIG_KEY}.cadence`)) {
           logger.warn(
-            `The CIS 2.4 fact retriever is not scheduled, so no CIS 2.4 facts will be collected: set ${CIS_AWS_RETRIEVER_CONFIG_KEY}.cadence to a cron expression (e.g. '0 * * * *')`,
+            `The CIS AWS fact retriever is not scheduled, so no CIS AWS facts (2.4 and detection) will be collected: set ${CIS_AWS_RETRIEVER_CONFIG_KEY}.cadence to a cron expression (e.g. '0 * * * *')`,
           );
         }
       },

@@ -29,6 +29,21 @@ const REPORT: DiagnosticsReport = {
     organizationId: 'o-acme12345',
     summary: 'Organizations answers.',
   },
+  detection: {
+    status: 'PROBLEM',
+    source: 'LIVE',
+    checkedAt: '2026-12-06T10:00:00.000Z',
+    askedFromAccountId: '402233445566',
+    region: 'us-east-1',
+    summary: 'The reader role may not call sns:ListSubscriptionsByTopic.',
+    actions: [
+      {
+        action: 'sns:ListSubscriptionsByTopic',
+        status: 'PROBLEM',
+        summary: 'Without it, every detection check ends ERROR (API_ERROR).',
+      },
+    ],
+  },
   readerRoles: [],
   readerRoleTotals: { OK: 0, PROBLEM: 0, UNKNOWN: 0, SKIPPED: 0 },
 };

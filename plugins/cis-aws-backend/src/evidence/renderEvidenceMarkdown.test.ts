@@ -245,6 +245,96 @@ describe('renderEvidenceMarkdown', () => {
     ]);
   });
 
+  it("lists detection's verdict changes and failure episodes in the history, beside 2.4's", () => {
+    const packet: EvidencePacket = {
+      ...buildEvidencePacket(anInput()),
+      detection: {
+        changes: [
+          {
+            to: 'FAIL',
+            reason: 'NO_FILTER',
+            changedAt: '2026-03-10T12:00:00.000Z',
+          },
+          {
+            from: 'FAIL',
+            to: 'PASS',
+            changedAt: '2026-03-12T14:30:00.000Z',
+          },
+          {
+            from: 'PASS',
+            to: 'FAIL',
+            reason: 'NO_CONFIRMED_SUBSCRIBER',
+            changedAt: '2026-03-20T12:00:00.000Z',
+          },
+        ],
+        episodes: [
+          {
+            startedAt: '2026-03-10T12:00:00.000Z',
+            reason: 'NO_FILTER',
+            endedAt: '2026-03-12T14:30:00.000Z',
+          },
+          {
+            startedAt: '2026-03-20T12:00:00.000Z',
+            reason: 'NO_CONFIRMED_SUBSCRIBER',
+          },
+        ],
+      },
+    };
+    const history = section(
+      render(packet),
+      '## Verification history (2026-03-01 12:00:00 UTC to 2026-03-31 12:00:00 UTC)',
+    );
+    // 2.4's changes stay as they were, apart from detection's.
+    expect(section(history, '### Verdict changes')).not.toContain('NO_FILTER');
+    const changes = section(history, '### Detection verdict changes (CIS 3.x)');
+    expect(cells(row(changes, '2026-03-10 12:00:00 UTC'))).toEqual([
+      '2026-03-10 12:00:00 UTC',
+      '(first result)',
+      'FAIL',
+      '`NO_FILTER`',
+    ]);
+    expect(cells(row(changes, '2026-03-12 14:30:00 UTC'))).toEqual([
+      '2026-03-12 14:30:00 UTC',
+      'FAIL',
+      'PASS',
+      '—',
+    ]);
+    const episodes = section(
+      history,
+      '### Detection failure episodes (CIS 3.x)',
+    );
+    expect(cells(row(episodes, '2026-03-10 12:00:00 UTC'))).toEqual([
+      '2026-03-10 12:00:00 UTC',
+      '2026-03-12 14:30:00 UTC',
+      '2 d 2 h',
+      '`NO_FILTER`',
+    ]);
+    expect(cells(row(episodes, '2026-03-20 12:00:00 UTC'))).toEqual([
+      '2026-03-20 12:00:00 UTC',
+      'still failing',
+      '—',
+      '`NO_CONFIRMED_SUBSCRIBER`',
+    ]);
+    // Said once: the detection section points to the history instead of repeating it.
+    expect(
+      section(render(packet), '## Detection content (CIS 3.x, beside 2.4)'),
+    ).not.toContain('2026-03-12 14:30:00 UTC');
+  });
+
+  it('says so when detection did not change in the period, and has no detection history without a detection section', () => {
+    const quiet = render({
+      ...buildEvidencePacket(anInput()),
+      detection: { changes: [], episodes: [] },
+    });
+    expect(section(quiet, '### Detection verdict changes (CIS 3.x)')).toContain(
+      'No detection verdict changed in this period.',
+    );
+    expect(
+      section(quiet, '### Detection failure episodes (CIS 3.x)'),
+    ).toContain('No detection failure episode in this period.');
+    expect(render()).not.toContain('Detection verdict changes');
+  });
+
   it('lists the exceptions, the active one highlighted, and who created and revoked them', () => {
     const exceptions = section(render(), '## Exceptions');
     expect(exceptions).toContain(

@@ -244,7 +244,53 @@ function historySection(packet: EvidencePacket): string {
             : 'No failure episode in this period.',
         ]
       : []),
+    ...detectionHistory(packet),
   ].join('\n');
+}
+
+/**
+ * The detection control's (CIS 3.x) changes and failure episodes of the period, beside 2.4's in
+ * the history and never merged with them: nothing when the packet has no detection section.
+ */
+function detectionHistory(packet: EvidencePacket): string[] {
+  const detection = packet.detection;
+  if (!detection) return [];
+  return [
+    '',
+    '### Detection verdict changes (CIS 3.x)',
+    '',
+    detection.changes.length > 0
+      ? table(
+          ['When', 'From', 'To', 'Reason'],
+          detection.changes.map(change => [
+            when(change.changedAt),
+            change.from ?? '(first result)',
+            change.to,
+            optional(change.reason),
+          ]),
+        )
+      : 'No detection verdict changed in this period.',
+    '',
+    '### Detection failure episodes (CIS 3.x)',
+    '',
+    'From a FAIL to the next PASS; ERROR and NOT_APPLICABLE results inside an episode neither end nor restart it.',
+    '',
+    detection.episodes.length > 0
+      ? table(
+          ['Failing since', 'Fixed at', 'Time to fix', 'Reason then'],
+          detection.episodes.map(episode => [
+            when(episode.startedAt),
+            episode.endedAt ? when(episode.endedAt) : 'still failing',
+            episode.endedAt
+              ? duration(
+                  Date.parse(episode.endedAt) - Date.parse(episode.startedAt),
+                )
+              : '—',
+            optional(episode.reason),
+          ]),
+        )
+      : 'No detection failure episode in this period.',
+  ];
 }
 
 /** A time to fix in words: days and hours, or hours and minutes under a day. */
@@ -524,22 +570,10 @@ function detectionSection(packet: EvidencePacket): string {
       );
     }
   }
-  if (detection.changes.length > 0) {
-    lines.push(
-      '',
-      '### Detection verdict changes',
-      '',
-      table(
-        ['When', 'From', 'To', 'Reason'],
-        detection.changes.map(change => [
-          when(change.changedAt),
-          change.from ?? '(first result)',
-          change.to,
-          optional(change.reason),
-        ]),
-      ),
-    );
-  }
+  lines.push(
+    '',
+    'Its verdict changes and failure episodes in the period are in the verification history, beside those of 2.4.',
+  );
   return lines.join('\n');
 }
 

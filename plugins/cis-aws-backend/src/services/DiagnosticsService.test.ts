@@ -87,6 +87,7 @@ describe('DefaultDiagnosticsService', () => {
       details?: Record<string, StoredAccountDetail>;
       catalog?: string[];
       allow?: boolean;
+      detection?: Partial<DiagnosticsOptions['detection']>;
     } = {},
   ) {
     const stored = input.stored ?? [summary(HEALTHY)];
@@ -125,6 +126,11 @@ describe('DefaultDiagnosticsService', () => {
           administratorAccountId: ADMINISTRATOR,
           region: 'us-east-1',
           ...input.securityHub,
+        },
+        detection: {
+          enabled: true,
+          testMetricFilter: true,
+          ...input.detection,
         },
       },
       now: () => NOW,
@@ -306,6 +312,125 @@ describe('DefaultDiagnosticsService', () => {
     expect(
       report.readerRoles.find(r => r.accountId === NOT_ASSUMABLE),
     ).toMatchObject({ status: 'PROBLEM', source: 'LIVE' });
+  });
+
+  describe('detection actions', () => {
+    const statuses = (report: { detection: { actions: object[] } }) =>
+      Object.fromEntries(
+        report.detection.actions.map(a => {
+          const { action, status } = a as { action: string; status: string };
+          return [action, status];
+        }),
+      );
+
+    it('calls the four detection actions with the reader role and says they are allowed', async () => {
+      const report = await diagnose(service());
+      expect(report.detection).toMatchObject({
+        status: 'OK',
+        source: 'LIVE',
+        askedFromAccountId: ADMINISTRATOR,
+        region: 'us-east-1',
+      });
+      expect(statuses(report)).toEqual({
+        'logs:DescribeMetricFilters': 'OK',
+        'logs:TestMetricFilter': 'OK',
+        'cloudwatch:DescribeAlarmsForMetric': 'OK',
+        'sns:ListSubscriptionsByTopic': 'OK',
+      });
+    });
+
+    it('names each action the reader role lacks and what the lack does', async () => {
+      for (const [service, operation] of [
+        ['logs', 'TestMetricFilter'],
+        ['sns', 'ListSubscriptionsByTopic'],
+      ] as const) {
+        sim.admin.addFault({
+          kind: 'accessDenied',
+          account: ADMINISTRATOR,
+          service,
+          operation,
+        });
+      }
+      const report = await diagnose(service());
+      expect(statuses(report)).toEqual({
+        'logs:DescribeMetricFilters': 'OK',
+        'logs:TestMetricFilter': 'PROBLEM',
+        'cloudwatch:DescribeAlarmsForMetric': 'OK',
+        'sns:ListSubscriptionsByTopic': 'PROBLEM',
+      });
+      expect(report.detection).toMatchObject({
+        status: 'PROBLEM',
+        summary: `The reader role in ${ADMINISTRATOR} (us-east-1) may not call logs:TestMetricFilter, sns:ListSubscriptionsByTopic.`,
+      });
+      expect(
+        report.detection.actions.find(
+          a => a.action === 'sns:ListSubscriptionsByTopic',
+        ),
+      ).toMatchObject({
+        error: { operation: 'sns:ListSubscriptionsByTopic' },
+        summary: expect.stringContaining('ERROR'),
+      });
+      expect(
+        report.detection.actions.find(a => a.action === 'logs:TestMetricFilter')
+          ?.summary,
+      ).toContain('local evaluator');
+      expect(report.detection.hint).toContain(
+        'Add sns:ListSubscriptionsByTopic',
+      );
+      expect(report.detection.hint).toContain(
+        'cisAws.detection.testMetricFilter: false',
+      );
+    });
+
+    it('does not call TestMetricFilter when it is turned off', async () => {
+      sim.admin.addFault({
+        kind: 'accessDenied',
+        account: ADMINISTRATOR,
+        service: 'logs',
+        operation: 'TestMetricFilter',
+      });
+      const report = await diagnose(
+        service({ detection: { testMetricFilter: false } }),
+      );
+      expect(report.detection.status).toBe('OK');
+      expect(statuses(report)['logs:TestMetricFilter']).toBe('SKIPPED');
+      expect(report.detection.summary).not.toContain('TestMetricFilter');
+    });
+
+    it('says an action that failed for another reason could not be checked, not that it is refused', async () => {
+      sim.admin.addFault({
+        kind: 'serverError',
+        status: 503,
+        account: ADMINISTRATOR,
+        service: 'cloudwatch',
+        operation: 'DescribeAlarmsForMetric',
+      });
+      const report = await diagnose(service());
+      expect(report.detection).toMatchObject({
+        status: 'UNKNOWN',
+        error: { operation: 'cloudwatch:DescribeAlarmsForMetric' },
+      });
+      expect(statuses(report)['cloudwatch:DescribeAlarmsForMetric']).toBe(
+        'UNKNOWN',
+      );
+    });
+
+    it('is skipped when detection is turned off, and unknown when the reader role cannot be assumed', async () => {
+      expect(
+        (await diagnose(service({ detection: { enabled: false } }))).detection,
+      ).toMatchObject({ status: 'SKIPPED', source: 'CONFIG', actions: [] });
+      const report = await diagnose(
+        service({ securityHub: { administratorAccountId: NOT_ASSUMABLE } }),
+      );
+      expect(report.detection).toMatchObject({
+        status: 'UNKNOWN',
+        askedFromAccountId: NOT_ASSUMABLE,
+        hint: expect.stringContaining('reader role'),
+      });
+      expect(new Set(Object.values(statuses(report)))).toEqual(
+        new Set(['UNKNOWN']),
+      );
+    });
   });
 
   it('refuses callers who may not run evaluations', async () => {

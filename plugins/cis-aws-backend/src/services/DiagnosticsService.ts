@@ -8,6 +8,8 @@ import {
   AccountSummary,
   ApiError,
   cisAwsEvaluatePermission,
+  DetectionActionDiagnostic,
+  DetectionDiagnostic,
   DIAGNOSTIC_STATUSES,
   DiagnosticsReport,
   DiagnosticStatus,
@@ -21,11 +23,19 @@ import {
   probeOrganization,
   probeReaderRole,
 } from '../aws/probes';
+import {
+  DETECTION_PROBE_ACTIONS,
+  DetectionActionProbe,
+  probeDetectionActions,
+} from '../aws/detectionProbes';
 import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
 import { EvaluationStore, listAllAccounts } from '../storage/EvaluationStore';
 import { requirePermission } from './permissions';
 
-/** Whether what an evaluation needs is reachable: Security Hub, Organizations, reader roles. */
+/**
+ * Whether what an evaluation needs is reachable: Security Hub, Organizations, reader roles, and
+ * the reader role's detection actions.
+ */
 export interface DiagnosticsService {
   /** 403 unless the caller may run evaluations (`cis-aws.account.evaluate`: admins). */
   getDiagnostics(options: {
@@ -41,6 +51,8 @@ export interface DiagnosticsOptions {
     region: string;
   };
   partition: string;
+  /** `cisAws.detection`: whether its actions are needed at all, and TestMetricFilter among them. */
+  detection: { enabled: boolean; testMetricFilter: boolean };
 }
 
 /** Live calls are bounded: a page of the admin view must not become a full run. */
@@ -105,11 +117,13 @@ export class DefaultDiagnosticsService implements DiagnosticsService {
       ...stored.map(a => a.accountId),
       ...catalog.mappings.map(m => m.accountId),
     ]).size;
-    const [securityHub, organizations, readerRoles] = await Promise.all([
-      this.securityHub(accountCount),
-      this.organizations(stored),
-      this.readerRoles(stored, catalog.mappings),
-    ]);
+    const [securityHub, organizations, detection, readerRoles] =
+      await Promise.all([
+        this.securityHub(accountCount),
+        this.organizations(stored),
+        this.detection(stored),
+        this.readerRoles(stored, catalog.mappings),
+      ]);
     const readerRoleTotals = Object.fromEntries(
       DIAGNOSTIC_STATUSES.map(status => [
         status,
@@ -121,6 +135,7 @@ export class DefaultDiagnosticsService implements DiagnosticsService {
       generatedAt: this.deps.now().toISOString(),
       securityHub,
       organizations,
+      detection,
       readerRoles,
       readerRoleTotals,
       ...(run
@@ -294,6 +309,119 @@ export class DefaultDiagnosticsService implements DiagnosticsService {
   }
 
   /**
+   * The four actions detection collection calls, each called once through one reader role (the
+   * account Organizations is asked from) in the Security Hub region. Which ones the role lacks,
+   * and what each lack does to the detection results.
+   */
+  private async detection(
+    stored: AccountSummary[],
+  ): Promise<DetectionDiagnostic> {
+    const checkedAt = this.deps.now().toISOString();
+    const { enabled, testMetricFilter } = this.deps.options.detection;
+    if (!enabled) {
+      return {
+        status: 'SKIPPED',
+        source: 'CONFIG',
+        checkedAt,
+        actions: [],
+        summary:
+          'Detection content is turned off (cisAws.detection.enabled: false): its actions are not needed.',
+      };
+    }
+    const region = this.deps.options.securityHub.region;
+    const accountId =
+      this.deps.options.securityHub.administratorAccountId ??
+      stored[0]?.accountId;
+    const skipped = (action: string): DetectionActionDiagnostic => ({
+      action,
+      status: 'SKIPPED',
+      summary:
+        'Not called: cisAws.detection.testMetricFilter is false, so patterns are judged by the local evaluator only.',
+    });
+    const probed = DETECTION_PROBE_ACTIONS.filter(
+      action => testMetricFilter || action !== 'logs:TestMetricFilter',
+    );
+    const notAsked = (status: DiagnosticStatus, summary: string) =>
+      DETECTION_PROBE_ACTIONS.map(action =>
+        probed.includes(action) ? { action, status, summary } : skipped(action),
+      );
+    if (!accountId) {
+      return {
+        status: 'UNKNOWN',
+        source: 'LIVE',
+        checkedAt,
+        region,
+        actions: notAsked('UNKNOWN', 'Not asked.'),
+        summary: 'No account to ask from: nothing has been evaluated yet.',
+      };
+    }
+    const reached = await this.clientsFor(accountId);
+    if (!reached.clients) {
+      return {
+        status: 'UNKNOWN',
+        source: 'LIVE',
+        checkedAt,
+        askedFromAccountId: accountId,
+        region,
+        error: reached.error,
+        actions: notAsked('UNKNOWN', 'Not asked.'),
+        summary: `The detection actions were not asked: the reader role in ${accountId} cannot be assumed.`,
+        hint: READER_ROLE_HINT,
+      };
+    }
+    const answers = await probeDetectionActions(reached.clients, {
+      region,
+      partition: this.deps.options.partition,
+      actions: probed,
+    });
+    const actions = DETECTION_PROBE_ACTIONS.map(action => {
+      const answer = answers.find(a => a.action === action);
+      return answer ? detectionActionDiagnostic(answer) : skipped(action);
+    });
+    const refused = actions.filter(a => a.status === 'PROBLEM');
+    const unknown = actions.filter(a => a.status === 'UNKNOWN');
+    const base = {
+      source: 'LIVE' as const,
+      checkedAt,
+      askedFromAccountId: accountId,
+      region,
+      actions,
+    };
+    if (refused.length > 0) {
+      return {
+        ...base,
+        status: 'PROBLEM',
+        error: refused[0].error,
+        summary: `The reader role in ${accountId} (${region}) may not call ${refused
+          .map(a => a.action)
+          .join(', ')}.`,
+        hint: detectionHint(refused.map(a => a.action)),
+      };
+    }
+    if (unknown.length > 0) {
+      return {
+        ...base,
+        status: 'UNKNOWN',
+        error: unknown[0].error,
+        summary: `${unknown
+          .map(a => a.action)
+          .join(', ')} could not be checked in ${accountId} (${region}): ${
+          unknown[0].error?.code ?? 'no answer'
+        }.`,
+        hint: 'Check again later; an error that persists also makes the detection results ERROR.',
+      };
+    }
+    const allowed = actions.filter(a => a.status === 'OK');
+    return {
+      ...base,
+      status: 'OK',
+      summary: `The reader role in ${accountId} (${region}) may call ${allowed
+        .map(a => a.action)
+        .join(', ')}.`,
+    };
+  }
+
+  /**
    * From the last recorded result where there is one (an account whose collection got past
    * AssumeRole had its role assumed then); a live AssumeRole for a bounded number of accounts
    * the catalog has but no run has evaluated yet.
@@ -392,4 +520,51 @@ export class DefaultDiagnosticsService implements DiagnosticsService {
       summary: 'The reader role was assumed at the last evaluation.',
     };
   }
+}
+
+/** What the reader role's answer for one detection action means. */
+function detectionActionDiagnostic(
+  answer: DetectionActionProbe,
+): DetectionActionDiagnostic {
+  const { action, error } = answer;
+  if (answer.allowed) {
+    return { action, status: 'OK', summary: 'Allowed.' };
+  }
+  if (answer.denied) {
+    return {
+      action,
+      status: 'PROBLEM',
+      error,
+      summary:
+        action === 'logs:TestMetricFilter'
+          ? 'Without it, patterns are judged by the local evaluator instead of CloudWatch Logs.'
+          : 'Without it, every detection check ends ERROR (API_ERROR).',
+    };
+  }
+  return {
+    action,
+    status: 'UNKNOWN',
+    error,
+    summary: `Could not be checked: ${error?.code ?? 'no answer'}.`,
+  };
+}
+
+/** What to do about the refused detection actions, in plain words. */
+function detectionHint(refused: string[]): string {
+  const collection = refused.filter(a => a !== 'logs:TestMetricFilter');
+  const parts: string[] = [];
+  if (collection.length > 0) {
+    parts.push(
+      `Add ${collection.join(', ')} to the reader role's policy: without ${
+        collection.length === 1 ? 'it' : 'them'
+      } no detection check can be judged, and each ends ERROR.`,
+    );
+  }
+  if (refused.includes('logs:TestMetricFilter')) {
+    parts.push(
+      "Add logs:TestMetricFilter to the reader role's policy so CloudWatch Logs itself judges the patterns, or set cisAws.detection.testMetricFilter: false to judge them with the local evaluator only.",
+    );
+  }
+  parts.push('Or turn detection off (cisAws.detection.enabled: false).');
+  return parts.join(' ');
 }

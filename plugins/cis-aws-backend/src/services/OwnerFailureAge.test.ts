@@ -14,6 +14,8 @@ const totals = (FAIL: number, PASS = 0) => ({
   EXEMPT: 0,
 });
 
+const detection = { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 };
+
 describe('failureAgeOf', () => {
   it('takes the median of an odd number of fixes as the middle one, and the longest as max', () => {
     expect(
@@ -48,9 +50,9 @@ describe('DefaultOwnerRankingService.rankOwners', () => {
   function serviceWith(now = new Date('2026-12-06T10:00:00Z')) {
     const store = {
       countAccountsByOwner: jest.fn(async () => [
-        { ownerRef: 'group:default/shop', totals: totals(1, 2) },
-        { totals: totals(1) },
-        { ownerRef: 'group:default/lake', totals: totals(0, 3) },
+        { ownerRef: 'group:default/shop', totals: totals(1, 2), detection },
+        { totals: totals(1), detection },
+        { ownerRef: 'group:default/lake', totals: totals(0, 3), detection },
       ]),
       countAccountsBySystem: jest.fn(),
       listOwnerEpisodes: jest.fn(async () => [

@@ -41,6 +41,50 @@ describe('rankOwners', () => {
   it('has nothing to rank without accounts', () => {
     expect(rankOwners([])).toEqual([]);
   });
+
+  it("carries each owner's accounts per detection verdict when asked, without changing the order", () => {
+    const detection = (verdict: 'PASS' | 'FAIL' | 'ERROR') => ({
+      verdict,
+      failingChecks: [],
+      evaluatedAt: '2026-12-06T09:00:00.000Z',
+    });
+    const accounts = [
+      {
+        ownerRef: 'group:default/a',
+        verdict: 'PASS' as const,
+        detection: detection('FAIL'),
+      },
+      {
+        ownerRef: 'group:default/a',
+        verdict: 'PASS' as const,
+        detection: detection('ERROR'),
+      },
+      { ownerRef: 'group:default/a', verdict: 'PASS' as const },
+      {
+        ownerRef: 'group:default/b',
+        verdict: 'FAIL' as const,
+        detection: detection('PASS'),
+      },
+    ];
+    const ranking = rankOwners(accounts, { detection: true });
+    expect(ranking.map(o => [o.ownerRef, o.detection])).toEqual([
+      [
+        'group:default/b',
+        {
+          counts: { PASS: 1, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 },
+          accountCount: 1,
+        },
+      ],
+      [
+        'group:default/a',
+        {
+          counts: { PASS: 0, FAIL: 1, ERROR: 1, NOT_APPLICABLE: 0 },
+          accountCount: 2,
+        },
+      ],
+    ]);
+    expect(rankOwners(accounts)[0]).not.toHaveProperty('detection');
+  });
 });
 
 describe('rankSystems', () => {
@@ -50,22 +94,29 @@ describe('rankSystems', () => {
       countAccountsByOwner: jest.fn(),
       listOwnerEpisodes: jest.fn(),
       countAccountsBySystem: jest.fn(async () => [
-        { totals: { PASS: 0, FAIL: 1, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 } },
+        {
+          totals: { PASS: 0, FAIL: 1, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+          detection: { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 1 },
+        },
         {
           systemRef: 'system:default/shop',
           totals: { PASS: 2, FAIL: 1, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+          detection: { PASS: 1, FAIL: 2, ERROR: 0, NOT_APPLICABLE: 0 },
         },
         {
           systemRef: 'system:default/lake',
           totals: { PASS: 0, FAIL: 2, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+          detection: { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 },
         },
       ]),
     };
-    const service = DefaultOwnerRankingService.create({
-      store,
-      access: { accountVisibility: async () => visibility } as any,
-    });
-    const { systems } = await service.rankSystems({
+    const service = (detectionEnabled?: boolean) =>
+      DefaultOwnerRankingService.create({
+        store,
+        access: { accountVisibility: async () => visibility } as any,
+        detectionEnabled,
+      });
+    const { systems } = await service().rankSystems({
       credentials: mockCredentials.user(),
     });
     expect(store.countAccountsBySystem).toHaveBeenCalledWith(visibility);
@@ -75,5 +126,26 @@ describe('rankSystems', () => {
       [undefined, 1],
     ]);
     expect(systems[2]).not.toHaveProperty('systemRef');
+    expect(systems.map(s => s.detection)).toEqual([
+      {
+        counts: { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 },
+        accountCount: 0,
+      },
+      {
+        counts: { PASS: 1, FAIL: 2, ERROR: 0, NOT_APPLICABLE: 0 },
+        accountCount: 3,
+      },
+      {
+        counts: { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 1 },
+        accountCount: 1,
+      },
+    ]);
+    // Detection turned off: no counts at all, not zeros.
+    const off = await service(false).rankSystems({
+      credentials: mockCredentials.user(),
+    });
+    for (const system of off.systems) {
+      expect(system).not.toHaveProperty('detection');
+    }
   });
 });

@@ -2,12 +2,16 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   AccountSummary,
+  DETECTION_VERDICTS,
+  DetectionVerdict,
+  EntityDetectionCounts,
   OwnerFailureAge,
   OwnerSummary,
   OwnersResponse,
   SystemsResponse,
 } from '@cis-aws/plugin-cis-aws-common';
 import {
+  DetectionCounts,
   EvaluationStore,
   OwnerCounts,
   OwnerEpisodes,
@@ -46,15 +50,28 @@ export interface OwnerRankingService {
 /** `localeCompare`'s order, without building a collator for every comparison. */
 const byName = new Intl.Collator();
 
-/** Owners by failing accounts, then erroring ones, then by name; nobody's accounts last. */
+/** The served form of the stored detection counts: with the number of accounts they cover. */
+function detectionOf(counts: DetectionCounts): EntityDetectionCounts {
+  return {
+    counts: { ...counts },
+    accountCount: Object.values(counts).reduce((sum, n) => sum + n, 0),
+  };
+}
+
+/**
+ * Owners by failing accounts, then erroring ones, then by name; nobody's accounts last. With
+ * `detection`, each carries its accounts per detection verdict (the order stays 2.4's).
+ */
 export function rankOwnerCounts(
   counts: readonly OwnerCounts[],
+  options: { detection?: boolean } = {},
 ): RankedCounts[] {
   return counts
-    .map(({ ownerRef, totals }) => ({
+    .map(({ ownerRef, totals, detection }) => ({
       ...(ownerRef ? { ownerRef } : {}),
       totalCount: Object.values(totals).reduce((sum, n) => sum + n, 0),
       totals: { ...totals },
+      ...(options.detection ? { detection: detectionOf(detection) } : {}),
     }))
     .sort(
       (a, b) =>
@@ -68,7 +85,11 @@ export function rankOwnerCounts(
 
 /** The ranking of individual accounts' owners (what the store's grouped counts stand for). */
 export function rankOwners(
-  accounts: readonly Pick<AccountSummary, 'ownerRef' | 'verdict'>[],
+  accounts: readonly Pick<
+    AccountSummary,
+    'ownerRef' | 'verdict' | 'detection'
+  >[],
+  options: { detection?: boolean } = {},
 ): RankedCounts[] {
   const byOwner = new Map<string, OwnerCounts>();
   for (const account of accounts) {
@@ -76,11 +97,15 @@ export function rankOwners(
     const counts = byOwner.get(key) ?? {
       ...(account.ownerRef ? { ownerRef: account.ownerRef } : {}),
       totals: { PASS: 0, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+      detection: Object.fromEntries(
+        DETECTION_VERDICTS.map(v => [v, 0]),
+      ) as Record<DetectionVerdict, number>,
     };
     counts.totals[account.verdict] += 1;
+    if (account.detection) counts.detection[account.detection.verdict] += 1;
     byOwner.set(key, counts);
   }
-  return rankOwnerCounts([...byOwner.values()]);
+  return rankOwnerCounts([...byOwner.values()], options);
 }
 
 /** What {@link DefaultOwnerRankingService} is made of. */
@@ -90,6 +115,8 @@ export interface OwnerRankingServiceDeps {
     'countAccountsByOwner' | 'countAccountsBySystem' | 'listOwnerEpisodes'
   >;
   access: Pick<CatalogAccess, 'accountVisibility'>;
+  /** `cisAws.detection.enabled` (default true): without it, no detection counts are served. */
+  detectionEnabled?: boolean;
   now?: () => Date;
 }
 
@@ -121,7 +148,11 @@ export class DefaultOwnerRankingService implements OwnerRankingService {
     return new DefaultOwnerRankingService(deps);
   }
 
-  private constructor(private readonly deps: OwnerRankingServiceDeps) {}
+  private readonly detection: { detection: boolean };
+
+  private constructor(private readonly deps: OwnerRankingServiceDeps) {
+    this.detection = { detection: deps.detectionEnabled ?? true };
+  }
 
   async rankOwners(
     request: { from?: string; to?: string },
@@ -138,7 +169,7 @@ export class DefaultOwnerRankingService implements OwnerRankingService {
     ]);
     const episodesByOwner = new Map(episodes.map(e => [e.ownerRef ?? '', e]));
     return {
-      owners: rankOwnerCounts(counts).map(owner => ({
+      owners: rankOwnerCounts(counts, this.detection).map(owner => ({
         ...owner,
         failureAge: failureAgeOf(episodesByOwner.get(owner.ownerRef ?? '')),
       })),
@@ -171,7 +202,11 @@ export class DefaultOwnerRankingService implements OwnerRankingService {
     );
     // The owners' order, keyed by system.
     const ranked = rankOwnerCounts(
-      counts.map(({ systemRef, totals }) => ({ ownerRef: systemRef, totals })),
+      counts.map(({ systemRef, ...rest }) => ({
+        ownerRef: systemRef,
+        ...rest,
+      })),
+      this.detection,
     );
     return {
       systems: ranked.map(({ ownerRef, ...rest }) => ({

@@ -137,7 +137,12 @@ export function createApiServices(deps: {
       access,
       enabled: detectionEnabled,
     }),
-    owners: DefaultOwnerRankingService.create({ store, access, now }),
+    owners: DefaultOwnerRankingService.create({
+      store,
+      access,
+      detectionEnabled,
+      now,
+    }),
     trends: DefaultTrendService.create({ catalog, access, store, now }),
     evaluations: DefaultEvaluationService.create({
       engine,

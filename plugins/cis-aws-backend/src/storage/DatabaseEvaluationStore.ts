@@ -7,6 +7,8 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import {
   AccountEvaluation,
   AccountMapping,
+  DETECTION_VERDICTS,
+  DetectionVerdict,
   EvaluationRun,
   EvidenceVerification,
   VerdictChange,
@@ -61,6 +63,7 @@ import {
 import { DatabaseRunCoordination } from './runCoordination';
 import {
   CONTROL_CHANGES_TABLE,
+  CONTROL_RESULTS_TABLE,
   DatabaseControlResultStore,
   controlListingColumn,
   controlListings,
@@ -435,8 +438,8 @@ export class DatabaseEvaluationStore
     query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
   ): Promise<OwnerCounts[]> {
     return (await this.countAccountsBy('owner_ref', query)).map(
-      ({ ref, totals }) =>
-        ref === null ? { totals } : { ownerRef: ref, totals },
+      ({ ref, ...counts }) =>
+        ref === null ? counts : { ownerRef: ref, ...counts },
     );
   }
 
@@ -451,38 +454,81 @@ export class DatabaseEvaluationStore
     query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
   ): Promise<SystemCounts[]> {
     return (await this.countAccountsBy('system_ref', query)).map(
-      ({ ref, totals }) =>
-        ref === null ? { totals } : { systemRef: ref, totals },
+      ({ ref, ...counts }) =>
+        ref === null ? counts : { systemRef: ref, ...counts },
     );
   }
 
-  /** Accounts per verdict grouped by a ref column, over the accounts the filter lets through. */
+  /**
+   * Accounts per verdict and per detection verdict, grouped by a ref column, over the accounts
+   * the filter lets through: one statement, the detection result joined on (account, control).
+   */
   private async countAccountsBy(
     column: 'owner_ref' | 'system_ref',
     query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,
-  ): Promise<Array<{ ref: string | null; totals: VerdictTotals }>> {
+  ): Promise<
+    Array<{
+      ref: string | null;
+      totals: VerdictTotals;
+      detection: Record<DetectionVerdict, number>;
+    }>
+  > {
     if (matchesNothing(query)) return [];
     const builder = this.db<AccountRow>(ACCOUNTS_TABLE)
-      .select({ ref: column }, 'verdict')
+      .leftJoin(CONTROL_RESULTS_TABLE, join =>
+        join
+          .on(
+            `${CONTROL_RESULTS_TABLE}.account_id`,
+            `${ACCOUNTS_TABLE}.account_id`,
+          )
+          .andOnVal(
+            `${CONTROL_RESULTS_TABLE}.control_id`,
+            DETECTION_CONTROL.id,
+          ),
+      )
+      .select({
+        ref: `${ACCOUNTS_TABLE}.${column}`,
+        verdict: `${ACCOUNTS_TABLE}.verdict`,
+        detection_verdict: `${CONTROL_RESULTS_TABLE}.verdict`,
+      })
       .count({ count: '*' })
-      .groupBy(column, 'verdict');
+      .groupBy(
+        `${ACCOUNTS_TABLE}.${column}`,
+        `${ACCOUNTS_TABLE}.verdict`,
+        `${CONTROL_RESULTS_TABLE}.verdict`,
+      );
+    // The filter names only columns of the accounts table (entity_ref_lower).
     applyAccountFilter(builder, this.dialect, query);
     const rows = (await builder) as Array<{
       ref: string | null;
       verdict: string;
+      detection_verdict: string | null;
       count: number | string;
     }>;
     const byRef = new Map<
       string | null,
-      { ref: string | null; totals: VerdictTotals }
+      {
+        ref: string | null;
+        totals: VerdictTotals;
+        detection: Record<DetectionVerdict, number>;
+      }
     >();
     for (const row of rows) {
       let group = byRef.get(row.ref);
       if (!group) {
-        group = { ref: row.ref, totals: emptyTotals() };
+        group = {
+          ref: row.ref,
+          totals: emptyTotals(),
+          detection: emptyDetectionCounts(),
+        };
         byRef.set(row.ref, group);
       }
-      group.totals[readVerdict(row.verdict)] += Number(row.count);
+      const count = Number(row.count);
+      group.totals[readVerdict(row.verdict)] += count;
+      const detection = row.detection_verdict as DetectionVerdict | null;
+      if (detection && DETECTION_VERDICTS.includes(detection)) {
+        group.detection[detection] += count;
+      }
     }
     return [...byRef.values()];
   }
@@ -935,4 +981,11 @@ export class DatabaseEvaluationStore
     this.exceptions.recordReminder(id, input);
   recordExpiries: ExceptionStore['recordExpiries'] = input =>
     this.exceptions.recordExpiries(input);
+}
+
+function emptyDetectionCounts(): Record<DetectionVerdict, number> {
+  return Object.fromEntries(DETECTION_VERDICTS.map(v => [v, 0])) as Record<
+    DetectionVerdict,
+    number
+  >;
 }

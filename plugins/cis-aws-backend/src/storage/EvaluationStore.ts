@@ -83,9 +83,16 @@ export interface AccountPage {
   totals: VerdictTotals;
 }
 
+/**
+ * Accounts per latest detection verdict (control `cis-3.x-detection`): only accounts with a
+ * detection result are counted; an ERROR counts as ERROR even when an older result is shown stale.
+ */
+export type DetectionCounts = Record<DetectionVerdict, number>;
+
 export interface OwnerCounts {
   ownerRef?: string;
   totals: VerdictTotals;
+  detection: DetectionCounts;
 }
 
 /** One owner's episodes as stored; the numbers are derived by the service. */
@@ -103,6 +110,7 @@ export interface OwnerEpisodes {
 export interface SystemCounts {
   systemRef?: string;
   totals: VerdictTotals;
+  detection: DetectionCounts;
 }
 
 /** What saving a result changed. */
@@ -149,9 +157,10 @@ export interface EvaluationStore {
   listAccounts(query: AccountQuery): Promise<AccountPage>;
 
   /**
-   * How many accounts each owner has per verdict, over the accounts the filter lets through
-   * (`readableEntityRefs` as in `listAccounts`). Owners are refs as stored; accounts without
-   * an owner are counted under `ownerRef: undefined`. In no particular order.
+   * How many accounts each owner has per verdict, and per detection verdict, over the accounts
+   * the filter lets through (`readableEntityRefs` as in `listAccounts`), in one grouped
+   * statement. Owners are refs as stored; accounts without an owner are counted under
+   * `ownerRef: undefined`. In no particular order.
    */
   countAccountsByOwner(
     query: Pick<AccountQuery, 'readableEntityRefs' | 'hiddenEntityRefs'>,

@@ -7,7 +7,13 @@ import {
   createTestDatabases,
   seedAccounts,
 } from './__testUtils__/stores';
-import { aMapping, accountId, anEvaluation } from './__fixtures__/evaluations';
+import {
+  aMapping,
+  accountId,
+  anEvaluation,
+  at,
+} from './__fixtures__/evaluations';
+import { DETECTION_CONTROL } from '../rules/controls';
 
 jest.setTimeout(120_000);
 
@@ -324,6 +330,73 @@ describe.each(databases.eachSupportedId())('listAccounts on %s', databaseId => {
     expect(
       await store.countAccountsByOwner({ readableEntityRefs: new Set() }),
     ).toEqual([]);
+  });
+
+  it("counts owners' and systems' accounts per detection verdict in the same statement, latest result only", async () => {
+    await seedOnePerVerdict();
+    const detection = (n: number, verdict: string, minute: number) =>
+      store.controls().saveControlResult(DETECTION_CONTROL, {
+        accountId: accountId(n),
+        controlId: 'cis-3.x-detection',
+        verdict,
+        summary: { failingChecks: verdict === 'PASS' ? [] : ['3.3'] },
+        result: {},
+        evaluatedAt: at(minute),
+      });
+    // platform: 1 FAIL, 2 PASS then ERROR (the latest counts); data: 3 FAIL, 4 none.
+    await detection(1, 'FAIL', 1);
+    await detection(2, 'PASS', 1);
+    await detection(2, 'ERROR', 2);
+    await detection(3, 'FAIL', 1);
+    await detection(5, 'NOT_APPLICABLE', 1);
+    const statements = await statementsOf(async () => {
+      const counts = await store.countAccountsByOwner({
+        hiddenEntityRefs: new Set([`resource:default/aws-${accountId(5)}`]),
+      });
+      expect(
+        Object.fromEntries(
+          counts.map(c => [c.ownerRef ?? '(none)', c.detection]),
+        ),
+      ).toEqual({
+        'group:default/Platform': {
+          PASS: 0,
+          FAIL: 1,
+          ERROR: 0,
+          NOT_APPLICABLE: 0,
+        },
+        'group:default/platform': {
+          PASS: 0,
+          FAIL: 0,
+          ERROR: 1,
+          NOT_APPLICABLE: 0,
+        },
+        'group:default/data': { PASS: 0, FAIL: 1, ERROR: 0, NOT_APPLICABLE: 0 },
+      });
+      // The 2.4 totals are what they were without detection results.
+      expect(
+        counts.find(c => c.ownerRef === 'group:default/data')?.totals,
+      ).toEqual({ PASS: 0, FAIL: 0, ERROR: 1, UNKNOWN: 0, EXEMPT: 1 });
+    });
+    expect(statements).toHaveLength(1);
+    const bySystem = Object.fromEntries(
+      (await store.countAccountsBySystem({})).map(c => [
+        c.systemRef ?? '(none)',
+        c.detection,
+      ]),
+    );
+    expect(bySystem['system:default/payments']).toEqual({
+      PASS: 0,
+      FAIL: 1,
+      ERROR: 1,
+      NOT_APPLICABLE: 0,
+    });
+    expect(bySystem['system:default/lake'].NOT_APPLICABLE).toBe(1);
+    expect(bySystem['(none)']).toEqual({
+      PASS: 0,
+      FAIL: 0,
+      ERROR: 0,
+      NOT_APPLICABLE: 0,
+    });
   });
 
   it("counts systems' accounts per verdict the same way", async () => {

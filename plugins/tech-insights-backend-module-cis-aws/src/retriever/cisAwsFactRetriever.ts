@@ -28,9 +28,9 @@ export interface CisAwsFactRetrieverOptions {
 }
 
 /**
- * The CIS 2.4 fact retriever: for every system, group and AWS account in the
- * catalog, the entity's verdict, its accounts by verdict and the age of its
- * oldest failure, and its detection content status (control
+ * The CIS AWS fact retriever: for every system, group and AWS account in the
+ * catalog, the entity's CIS 2.4 verdict, its accounts by verdict and the age of
+ * its oldest failure, and its detection content status (control
  * `cis-3.x-detection`) beside it, as the cis-aws backend sees them now.
  *
  * An entity whose result cannot be read (the cis-aws backend is down, answers
@@ -48,7 +48,7 @@ export function createCisAwsFactRetriever(
   return {
     id: CIS_AWS_FACT_RETRIEVER_ID,
     version: CIS_AWS_FACT_RETRIEVER_VERSION,
-    title: 'CIS AWS 2.4',
+    title: 'CIS AWS 2.4 and detection (3.x)',
     description:
       'CIS AWS Foundations 2.4 (CloudTrail delivers to CloudWatch Logs) per AWS account, system and team: verdict, accounts by verdict, age of the oldest failure; and, beside it, the detection content status (CIS 3.x: is anyone alerted on what arrives), its failing accounts and checks.',
     // Informative (Tech Insights stores it with the schema); which entities
@@ -83,7 +83,9 @@ export function createCisAwsFactRetriever(
         const named = failures.slice(0, NAMED_FAILURES).join('; ');
         const more = failures.length - NAMED_FAILURES;
         logger.warn(
-          `CIS 2.4 facts skipped for ${failures.length} of ${
+          `CIS AWS facts (2.4 and detection) skipped for ${
+            failures.length
+          } of ${
             entities.length
           } entities whose result could not be read: ${named}${
             more > 0 ? `; and ${more} more` : ''
@@ -91,7 +93,7 @@ export function createCisAwsFactRetriever(
         );
       }
       logger.info(
-        `CIS 2.4 facts for ${written.length} of ${entities.length} entities`,
+        `CIS AWS facts (2.4 and detection) for ${written.length} of ${entities.length} entities`,
       );
       return written;
     },

@@ -53,7 +53,7 @@ const cisAwsCard = (
 );
 
 /**
- * The CIS 2.4 scorecard: the Tech Insights checks of the cis-aws module
+ * The CIS AWS scorecard (2.4 and detection): the Tech Insights checks of the cis-aws module
  * (plugins/tech-insights-backend-module-cis-aws) on this entity's facts.
  */
 const cisAwsScorecard = (

@@ -131,7 +131,7 @@ async function renderCard(fetchApi: { fetch: jest.Mock }, entity = team) {
 }
 
 describe('CisAwsScorecardCard', () => {
-  it("runs the CIS 2.4 checks on the entity and shows each result with the facts behind it, in the scorecard's order", async () => {
+  it("runs the CIS AWS checks on the entity and shows each result with the facts behind it, in the scorecard's order", async () => {
     const { fetchApi, requests } = fakeFetch(
       {
         status: 200,
@@ -145,6 +145,13 @@ describe('CisAwsScorecardCard', () => {
     const checks = await within(card).findAllByTestId(
       'cis-aws-scorecard-check',
     );
+    // Its checks are 2.4's and detection's: the title names neither alone.
+    expect(screen.getByText('CIS AWS scorecard')).toBeInTheDocument();
+    expect(
+      screen.getByText(
+        'Tech Insights checks on the latest facts: CIS 2.4 (CloudTrail to CloudWatch Logs) and detection (CIS 3.x)',
+      ),
+    ).toBeInTheDocument();
 
     await within(card).findByTestId('cis-aws-scorecard-accounts');
     expect(requests).toHaveLength(2);
@@ -268,13 +275,13 @@ describe('CisAwsScorecardCard', () => {
     );
   });
 
-  it('says so when the entity has no CIS 2.4 facts yet (no check ran)', async () => {
+  it('says so when the entity has no CIS AWS facts yet (no check ran)', async () => {
     const { fetchApi } = fakeFetch({ status: 200, body: [] });
     await renderCard(fetchApi);
 
     expect(
       await screen.findByTestId('cis-aws-scorecard-empty'),
-    ).toHaveTextContent('No CIS 2.4 facts for this entity yet');
+    ).toHaveTextContent('No CIS AWS facts for this entity yet');
     expect(screen.queryByTestId('cis-aws-scorecard-check')).toBeNull();
   });
 
@@ -295,7 +302,7 @@ describe('CisAwsScorecardCard', () => {
     await renderCard(fetchApi);
 
     expect(
-      await screen.findByText(/Could not run the CIS 2\.4 checks/),
+      await screen.findByText(/Could not run the CIS AWS checks/),
     ).toBeInTheDocument();
     expect(
       screen.getByText('Not all facts are defined: cisAwsVerdict (HTTP 500)'),

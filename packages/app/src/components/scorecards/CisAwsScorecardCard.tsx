@@ -188,7 +188,7 @@ function Scorecard(props: {
   if (results.length === 0) {
     return (
       <Typography variant="body2" data-testid="cis-aws-scorecard-empty">
-        No CIS 2.4 facts for this entity yet. The CIS 2.4 fact retriever records
+        No CIS AWS facts for this entity yet. The CIS AWS fact retriever records
         them on its cadence (every minute in the demo) for every AWS account,
         system and team the cis-aws backend knows.
       </Typography>
@@ -211,8 +211,9 @@ function Scorecard(props: {
 }
 
 /**
- * The CIS 2.4 scorecard of an entity: the Tech Insights checks of the
- * cis-aws module (compliance, failures fixed within 7 days), each with its
+ * The CIS AWS scorecard of an entity: the Tech Insights checks of the
+ * cis-aws module (2.4 compliance, 2.4 failures fixed within 7 days, and detection content:
+ * someone is alerted), each with its
  * result and the facts behind it, as the tech-insights backend evaluates
  * them on the entity's latest facts.
  */
@@ -259,7 +260,7 @@ export function CisAwsScorecardCard() {
       <WarningPanel
         severity="error"
         defaultExpanded
-        title="Could not run the CIS 2.4 checks"
+        title="Could not run the CIS AWS checks"
         message={state.error.message}
       >
         <Button size="small" onClick={() => setAttempt(n => n + 1)}>
@@ -275,8 +276,8 @@ export function CisAwsScorecardCard() {
 
   return (
     <InfoCard
-      title="CIS 2.4 scorecard"
-      subheader="Tech Insights checks on the latest CIS 2.4 facts"
+      title="CIS AWS scorecard"
+      subheader="Tech Insights checks on the latest facts: CIS 2.4 (CloudTrail to CloudWatch Logs) and detection (CIS 3.x)"
     >
       <div data-testid="cis-aws-scorecard">{body}</div>
     </InfoCard>

@@ -14,9 +14,12 @@ export const DIAGNOSTIC_STATUS_LABELS: Record<DiagnosticStatus, string> = {
   SKIPPED: 'Not checked',
 };
 
-/** A diagnostic status as a coloured status icon with its label. */
-export function DiagnosticStatusIcon(props: { status: DiagnosticStatus }) {
-  const label = DIAGNOSTIC_STATUS_LABELS[props.status];
+/** A diagnostic status as a coloured status icon with its label (or another word for it). */
+export function DiagnosticStatusIcon(props: {
+  status: DiagnosticStatus;
+  label?: string;
+}) {
+  const label = props.label ?? DIAGNOSTIC_STATUS_LABELS[props.status];
   switch (props.status) {
     case 'OK':
       return <StatusOK>{label}</StatusOK>;

@@ -33,6 +33,39 @@ describe('DiagnosticsCard', () => {
     expect(
       screen.queryByTestId('cis-diagnostics-hint'),
     ).not.toBeInTheDocument();
+    expect(screen.getByTestId('cis-diagnostics-detection')).toHaveAttribute(
+      'data-status',
+      'OK',
+    );
+    const actions = screen.getAllByTestId('cis-diagnostics-detection-action');
+    expect(actions.map(a => a.getAttribute('data-action'))).toEqual([
+      'logs:DescribeMetricFilters',
+      'logs:TestMetricFilter',
+      'cloudwatch:DescribeAlarmsForMetric',
+      'sns:ListSubscriptionsByTopic',
+    ]);
+    for (const action of actions) expect(action).toHaveTextContent('Allowed');
+  });
+
+  it('names the detection action the reader role lacks, what it does, and what to do', async () => {
+    answer('/v1/diagnostics', wrongAdministrator);
+    await renderWithApis(<DiagnosticsCard />);
+    const detection = await screen.findByTestId('cis-diagnostics-detection');
+    expect(detection).toHaveAttribute('data-status', 'PROBLEM');
+    expect(detection).toHaveTextContent(
+      'The reader role in 410011223344 (us-east-1) may not call logs:TestMetricFilter.',
+    );
+    expect(
+      within(detection).getByTestId('cis-diagnostics-hint'),
+    ).toHaveTextContent('cisAws.detection.testMetricFilter: false');
+    const refused = within(detection)
+      .getAllByTestId('cis-diagnostics-detection-action')
+      .filter(a => a.getAttribute('data-status') !== 'OK');
+    expect(refused).toHaveLength(1);
+    expect(refused[0]).toHaveAttribute('data-action', 'logs:TestMetricFilter');
+    expect(refused[0]).toHaveTextContent(
+      /^Refused\s*logs:TestMetricFilter — Without it, patterns are judged by the local evaluator/,
+    );
   });
 
   it('shows a wrong Security Hub administrator as a problem, with the hint in plain words', async () => {

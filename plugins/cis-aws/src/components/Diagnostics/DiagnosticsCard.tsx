@@ -6,7 +6,9 @@ import {
 import { usePermission } from '@backstage/plugin-permission-react';
 import {
   cisAwsEvaluatePermission,
+  DetectionDiagnostic,
   DiagnosticCheck,
+  DiagnosticStatus,
   DiagnosticsReport,
   ReaderRoleDiagnostic,
 } from '@cis-aws/plugin-cis-aws-common';
@@ -21,6 +23,7 @@ import {
   TableRow,
   Typography,
 } from '@material-ui/core';
+import type { ReactNode } from 'react';
 import { describeApiError, formatDateTime } from '../common';
 import { DiagnosticStatusIcon } from './DiagnosticStatusIcon';
 import { useDiagnostics } from './useDiagnostics';
@@ -55,8 +58,9 @@ function CheckRow(props: {
   name: string;
   testId: string;
   check: DiagnosticCheck;
+  children?: ReactNode;
 }) {
-  const { name, testId, check } = props;
+  const { name, testId, check, children } = props;
   return (
     <TableRow data-testid={testId} data-status={check.status}>
       <TableCell style={{ whiteSpace: 'nowrap' }}>
@@ -65,8 +69,46 @@ function CheckRow(props: {
       <TableCell style={{ whiteSpace: 'nowrap' }}>{name}</TableCell>
       <TableCell>
         <CheckDetails check={check} />
+        {children}
       </TableCell>
     </TableRow>
+  );
+}
+
+/** What the reader role's answer for one action reads as, beside its icon. */
+const ACTION_STATUS_LABELS: Record<DiagnosticStatus, string> = {
+  OK: 'Allowed',
+  PROBLEM: 'Refused',
+  UNKNOWN: 'Unknown',
+  SKIPPED: 'Not called',
+};
+
+/** Each detection action with its answer, under the detection row (nothing when detection is off). */
+function DetectionActions(props: { detection: DetectionDiagnostic }) {
+  const { actions } = props.detection;
+  if (actions.length === 0) return null;
+  return (
+    <Box component="ul" m={0} mt={0.5} pl={0} style={{ listStyle: 'none' }}>
+      {actions.map(a => (
+        <li
+          key={a.action}
+          data-testid="cis-diagnostics-detection-action"
+          data-action={a.action}
+          data-status={a.status}
+        >
+          <Box display="flex" alignItems="baseline" style={{ gap: 8 }}>
+            <DiagnosticStatusIcon
+              status={a.status}
+              label={ACTION_STATUS_LABELS[a.status]}
+            />
+            <Typography variant="body2" component="span">
+              <code>{a.action}</code>
+              {a.status === 'OK' ? '' : ` — ${a.summary}`}
+            </Typography>
+          </Box>
+        </li>
+      ))}
+    </Box>
   );
 }
 
@@ -168,6 +210,13 @@ function DiagnosticsBody() {
             check={value.organizations}
           />
           <CheckRow
+            name="Detection actions (CIS 3.x)"
+            testId="cis-diagnostics-detection"
+            check={value.detection}
+          >
+            <DetectionActions detection={value.detection} />
+          </CheckRow>
+          <CheckRow
             name="Reader roles"
             testId="cis-diagnostics-reader-roles"
             check={readerRolesCheck(value)}
@@ -191,7 +240,8 @@ function DiagnosticsBody() {
 
 /**
  * Whether the backend reaches what an evaluation needs: Security Hub's administrator and the
- * CloudTrail.5 findings it sees, Organizations, each account's reader role. Only for users who
+ * CloudTrail.5 findings it sees, Organizations, each account's reader role, and whether the
+ * reader role may call the detection actions. Only for users who
  * may run evaluations (it makes AWS calls); nothing is shown to others.
  */
 export function DiagnosticsCard() {

@@ -25,7 +25,7 @@ describe('CisAwsPage', () => {
     expect(screen.getByText('CIS AWS 2.4')).toBeInTheDocument();
     expect(
       screen.getByText(
-        'CloudTrail trails integrated with CloudWatch Logs (Security Hub CloudTrail.5)',
+        'CloudTrail trails integrated with CloudWatch Logs (Security Hub CloudTrail.5), and who is alerted on what arrives (detection, CIS 3.x)',
       ),
     ).toBeInTheDocument();
     for (const verdict of VERDICTS) {
@@ -229,6 +229,55 @@ describe('CisAwsPage', () => {
     expect(screen.getByTestId('cis-filter-system')).toHaveTextContent(
       'System: analytics',
     );
+  });
+
+  it("says how many of each system's accounts fail detection", async () => {
+    setup();
+    answer('/v1/systems', {
+      systems: [
+        {
+          systemRef: 'system:default/analytics',
+          totalCount: 2,
+          totals: { PASS: 0, FAIL: 2, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+          detection: {
+            counts: { PASS: 0, FAIL: 2, ERROR: 0, NOT_APPLICABLE: 0 },
+            accountCount: 2,
+          },
+        },
+        {
+          totalCount: 1,
+          totals: { PASS: 1, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
+          detection: {
+            counts: { PASS: 0, FAIL: 0, ERROR: 0, NOT_APPLICABLE: 0 },
+            accountCount: 0,
+          },
+        },
+      ],
+    });
+    await renderWithApis(<CisAwsPage />);
+    await rows();
+    const systemRows = await screen.findAllByTestId('cis-system-row');
+    expect(
+      within(systemRows[0])
+        .getAllByRole('cell')
+        .map(c => c.textContent),
+    ).toEqual([
+      'analytics',
+      '2',
+      '0',
+      '0',
+      '0',
+      '0',
+      '2',
+      '2 of 2 accounts fail',
+      'Show accounts',
+    ]);
+    expect(
+      within(systemRows[0]).getByTestId('cis-system-detection'),
+    ).toHaveAttribute('data-failing', '2');
+    expect(
+      within(systemRows[1]).getByTestId('cis-system-detection'),
+    ).toHaveTextContent('not evaluated');
   });
 
   it('shows since when failing accounts fail, and sorts by it on the backend', async () => {

@@ -28,7 +28,7 @@ import { useCsvExport } from './useCsvExport';
 import { SystemsSummary } from './SystemsSummary';
 import { useLastRun, useOwners, useSystems } from './useOrganizationData';
 
-/** The organization-wide CIS AWS 2.4 scorecard: totals, every account, owners, CSV export. */
+/** The organization-wide CIS AWS 2.4 scorecard, detection beside it: totals, every account, owners, CSV export. */
 export function CisAwsPage() {
   const [state, setState] = useState<TableState>(INITIAL_TABLE_STATE);
   const change = useCallback(
@@ -68,15 +68,17 @@ export function CisAwsPage() {
     <Page themeId="tool">
       <Header
         title="CIS AWS 2.4"
-        subtitle="CloudTrail trails integrated with CloudWatch Logs (Security Hub CloudTrail.5)"
+        subtitle="CloudTrail trails integrated with CloudWatch Logs (Security Hub CloudTrail.5), and who is alerted on what arrives (detection, CIS 3.x)"
       />
       <Content>
         <ContentHeader title="Organization scorecard">
           <SupportButton>
             Every AWS account in the catalog is checked against CIS AWS
             Foundations v1.2 control 2.4: its CloudTrail trails must deliver to
-            CloudWatch Logs. Click a total to filter the accounts; export the
-            current view as CSV.
+            CloudWatch Logs. Beside it, the Detection column says whether anyone
+            is alerted on what arrives there (metric filters and alarms, CIS
+            3.x). Click a total to filter the accounts; export the current view
+            as CSV.
           </SupportButton>
         </ContentHeader>
         <Grid container spacing={3}>

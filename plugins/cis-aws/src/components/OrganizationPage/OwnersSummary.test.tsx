@@ -96,6 +96,50 @@ describe('OwnersSummary: failure age and time to fix per team', () => {
   });
 });
 
+describe('OwnersSummary: detection content per team', () => {
+  const render = (response: OwnersResponse) =>
+    renderWithApis(
+      <OwnersSummary
+        response={response}
+        loading={false}
+        onSelectOwner={jest.fn()}
+        days={30}
+        onDaysChange={jest.fn()}
+        now={NOW}
+      />,
+    );
+
+  it("says how many of each team's accounts fail detection, in the cards' words", async () => {
+    await render(fixture);
+    expect(
+      screen.getByRole('columnheader', { name: 'Detection (CIS 3.x)' }),
+    ).toBeInTheDocument();
+    const cell = (name: string) =>
+      within(ownerRow(name)).getByTestId('cis-owner-detection');
+    expect(cell('checkout-team')).toHaveTextContent('1 of 3 accounts fail');
+    expect(cell('checkout-team')).toHaveAttribute('data-failing', '1');
+    expect(cell('data-team')).toHaveTextContent('0 of 3 accounts fail');
+    expect(cell('payments-team')).toHaveTextContent(
+      '1 of 3 accounts fail; 1 could not be checked',
+    );
+    expect(cell('platform-team')).toHaveTextContent('1 of 1 account fails');
+    expect(cell('security-team')).toHaveTextContent('not evaluated');
+  });
+
+  it('has no detection column when the backend serves no detection (turned off)', async () => {
+    await render({
+      ...fixture,
+      owners: fixture.owners.map(
+        ({ detection: _detection, ...owner }) => owner,
+      ),
+    });
+    expect(
+      screen.queryByRole('columnheader', { name: 'Detection (CIS 3.x)' }),
+    ).not.toBeInTheDocument();
+    expect(screen.queryByTestId('cis-owner-detection')).not.toBeInTheDocument();
+  });
+});
+
 describe('formatDuration', () => {
   it('reads in minutes, then hours from two hours, then days from two days', () => {
     expect(formatDuration(10_000)).toBe('1 minute');

@@ -27,6 +27,7 @@ import {
 import { formatDuration } from '../common/duration';
 import { formatDateTime } from '../common/text';
 import { TREND_PERIODS } from '../Trends';
+import { DetectionRollupCell, DetectionRollupHeaderCell } from '../Detection';
 
 /**
  * Backstage's theme breaks table cells' words anywhere, which split the narrow count headers
@@ -101,6 +102,8 @@ export function OwnersSummary(props: {
   const { response, loading, error, onSelectOwner, onSelectNoOwner } = props;
   const { days, onDaysChange } = props;
   const owners = response?.owners;
+  // Served only while detection is on: no column at all when it is off.
+  const withDetection = owners?.some(o => o.detection) ?? false;
   const classes = useStyles();
   const now = props.now ?? new Date();
   let body: React.ReactNode;
@@ -124,6 +127,7 @@ export function OwnersSummary(props: {
               <TableCell>#</TableCell>
               <TableCell>Owner</TableCell>
               <VerdictCountHeaderCells />
+              {withDetection && <DetectionRollupHeaderCell />}
               <TableCell>Oldest open failure</TableCell>
               <TableCell>
                 Time to fix
@@ -157,6 +161,12 @@ export function OwnersSummary(props: {
                   totals={owner.totals}
                   totalCount={owner.totalCount}
                 />
+                {withDetection && (
+                  <DetectionRollupCell
+                    detection={owner.detection}
+                    testId="cis-owner-detection"
+                  />
+                )}
                 <OldestFailureCell age={owner.failureAge} now={now} />
                 <TimeToFixCell age={owner.failureAge} />
                 <TableCell>

@@ -19,6 +19,7 @@ import {
   VerdictCountCells,
   VerdictCountHeaderCells,
 } from './VerdictCountCells';
+import { DetectionRollupCell, DetectionRollupHeaderCell } from '../Detection';
 
 export const NO_SYSTEM_TEXT = 'Part of no system';
 
@@ -30,6 +31,8 @@ export function SystemsSummary(props: {
   onSelectSystem: (systemRef: string) => void;
 }) {
   const { systems, loading, error, onSelectSystem } = props;
+  // Served only while detection is on: no column at all when it is off.
+  const withDetection = systems?.some(s => s.detection) ?? false;
   let body: React.ReactNode;
   if (error) {
     body = <ResponseErrorPanel error={error} />;
@@ -45,6 +48,7 @@ export function SystemsSummary(props: {
             <TableRow>
               <TableCell>System</TableCell>
               <VerdictCountHeaderCells />
+              {withDetection && <DetectionRollupHeaderCell />}
               <TableCell />
             </TableRow>
           </TableHead>
@@ -70,6 +74,12 @@ export function SystemsSummary(props: {
                   totals={system.totals}
                   totalCount={system.totalCount}
                 />
+                {withDetection && (
+                  <DetectionRollupCell
+                    detection={system.detection}
+                    testId="cis-system-detection"
+                  />
+                )}
                 <TableCell>
                   {system.systemRef && (
                     <Button

@@ -30,7 +30,9 @@ export function VerdictCountCells(props: {
           {props.totals[verdict] ?? 0}
         </TableCell>
       ))}
-      <TableCell align="right">{props.totalCount}</TableCell>
+      <TableCell align="right" data-testid="cis-rollup-total">
+        {props.totalCount}
+      </TableCell>
     </>
   );
 }
