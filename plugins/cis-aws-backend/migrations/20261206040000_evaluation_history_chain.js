@@ -243,7 +243,11 @@ exports.down = async function down(knex) {
   await knex.schema.dropTable(HISTORY);
 };
 
-/** Keys in code-unit order, as the plugin's canonicalJson sorts them. */
+/**
+ * Keys in code-unit order, as the plugin's canonicalJson sorts them.
+ * @param {string} a
+ * @param {string} b
+ */
 function compareKeys(a, b) {
   if (a === b) return 0;
   return a < b ? -1 : 1;

@@ -340,14 +340,14 @@ describe('DefaultDiagnosticsService', () => {
     });
 
     it('names each action the reader role lacks and what the lack does', async () => {
-      for (const [service, operation] of [
+      for (const [awsService, operation] of [
         ['logs', 'TestMetricFilter'],
         ['sns', 'ListSubscriptionsByTopic'],
       ] as const) {
         sim.admin.addFault({
           kind: 'accessDenied',
           account: ADMINISTRATOR,
-          service,
+          service: awsService,
           operation,
         });
       }
