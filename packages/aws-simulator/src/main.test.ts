@@ -48,7 +48,6 @@ async function waitFor(
 }
 
 describe('aws-simulator CLI', () => {
-
   it('starts on the given port, logs its URL once, serves the SDK and stops cleanly on SIGTERM', async () => {
     const proc = run(['--world', 'worlds/demo.yaml', '--port', '0']);
     try {
@@ -83,11 +82,11 @@ describe('aws-simulator CLI', () => {
         () => proc.output().match(/listening on http:\/\/127\.0\.0\.1:(\d+)/),
         30_000,
       );
+      // At once: the line is written only after the signal handlers are in place.
       proc.child.kill('SIGINT');
-      // (The output says how it ended: once, under CI, this exit was a signal, not 0.)
-      expect({ code: await proc.exited, output: proc.output() }).toMatchObject({
-        code: 0,
-      });
+      await proc.exited;
+      // The whole output on failure says how it ended (a signal, or an error).
+      expect(proc.output()).toContain('[exited: code 0, signal null]');
     } finally {
       proc.child.kill('SIGKILL');
     }

@@ -47,13 +47,6 @@ async function main(): Promise<void> {
   } catch (e) {
     fail(`${worldFile}: ${(e as Error).message}`);
   }
-  process.stdout.write(
-    `aws-simulator listening on ${
-      sim.url
-    } (world ${worldFile}: ${sim.world.accountCount()} accounts; admin ${
-      sim.url
-    }/__admin/world)\n`,
-  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -67,6 +60,16 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
+  // Only now say so: whoever waits for this line may stop us the moment it
+  // is written, and a signal before the handlers above would kill the process
+  // (an exit by signal, not 0) instead of shutting the server down.
+  process.stdout.write(
+    `aws-simulator listening on ${
+      sim.url
+    } (world ${worldFile}: ${sim.world.accountCount()} accounts; admin ${
+      sim.url
+    }/__admin/world)\n`,
+  );
 }
 
 main().catch(e => fail((e as Error)?.stack ?? String(e)));
