@@ -93,6 +93,11 @@ async function startProfiler() {
  */
 const HEAP_LIMIT_MB = Number(arg('heap-limit', '384'));
 
+const MAIN_CREDENTIALS = {
+  accessKeyId: 'AKIABENCHMARKMAIN001',
+  secretAccessKey: 'bench-only',
+};
+
 const quietLogger: LoggerService = {
   info() {},
   warn() {},
@@ -382,11 +387,6 @@ async function benchmark(n: number, workDir: string) {
   }
 }
 
-const MAIN_CREDENTIALS = {
-  accessKeyId: 'AKIABENCHMARKMAIN001',
-  secretAccessKey: 'bench-only',
-};
-
 /**
  * The SDK floor of N accounts (see sdkFloor.ts), against its own simulator with the same world,
  * latency and rate limits: a first pass warms the process (JIT, connections) as the product's
@@ -557,16 +557,16 @@ async function main() {
         }
       }
     }
-    const floor = JSON.parse(await runSize(n, 'floor'));
-    const floorMs = floor.cpuMs / n;
+    const sdk = JSON.parse(await runSize(n, 'floor'));
+    const floorMs = sdk.cpuMs / n;
     const oursMs = r.scheduled.cpuMs / n;
     console.log(
       `  SDK floor: ${floorMs.toFixed(
         2,
-      )} ms CPU per account   (${floor.callsPerAccount.toFixed(
+      )} ms CPU per account   (${sdk.callsPerAccount.toFixed(
         2,
       )} calls per account through bare SDK v3 clients, one client set per account, no product ` +
-        `code, no database; wall ${(floor.wallMs / 1000).toFixed(2)} s)`,
+        `code, no database; wall ${(sdk.wallMs / 1000).toFixed(2)} s)`,
     );
     console.log(
       `    the scheduled run's CPU is ${(oursMs / floorMs).toFixed(
