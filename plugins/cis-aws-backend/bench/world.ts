@@ -4,8 +4,7 @@
  * correct role, plus one Security Hub finding per account.
  */
 export function benchmarkWorld(accountCount: number) {
-  const accounts = Array.from({ length: accountCount }, (_, i) => {
-    const id = String(500000000000 + i);
+  const accounts = benchmarkAccountIds(accountCount).map((id, i) => {
     return {
       id,
       name: `bench-${i}`,
@@ -62,6 +61,13 @@ export function benchmarkWorld(accountCount: number) {
       updatedAt: '-2h',
     })),
   };
+}
+
+/** The ids of the N evaluated accounts (the Security Hub administrator is not one of them). */
+export function benchmarkAccountIds(accountCount: number): string[] {
+  return Array.from({ length: accountCount }, (_, i) =>
+    String(500000000000 + i),
+  );
 }
 
 export function benchmarkEntities(accountCount: number) {

@@ -89,6 +89,50 @@ describe('createAccountCredentials with an endpoint', () => {
     await expect(provider()).rejects.toThrow();
   });
 
+  it('tells onStsCall of every AssumeRole attempt with the identity properties of the call that needed it', async () => {
+    const told: unknown[] = [];
+    const options = {
+      endpoint: sim.url,
+      roleSessionName: 'cis-aws-test',
+      onStsCall: (call: unknown) => told.push(call),
+    };
+    const source = createAccountCredentials({
+      ...options,
+      config: new ConfigReader({
+        aws: {
+          mainAccount: MAIN_ACCOUNT,
+          accountDefaults: { roleName: 'CisAwsReader' },
+        },
+      }),
+    });
+    const provider = await source.forAccount(MEMBER);
+    await Promise.all([provider({ caller: 'a' }), provider({ caller: 'b' })]);
+    await provider({ caller: 'c' });
+    // One AssumeRole, shared: told with the properties of the call that made it.
+    expect(told).toEqual([
+      { operation: 'AssumeRole', identityProperties: { caller: 'a' } },
+    ]);
+
+    told.length = 0;
+    const refused = await createAccountCredentials({
+      ...options,
+      config: new ConfigReader({
+        aws: {
+          mainAccount: MAIN_ACCOUNT,
+          accountDefaults: { roleName: 'NotTheReader' },
+        },
+      }),
+    }).forAccount(MEMBER);
+    await expect(refused({ caller: 'd' })).rejects.toThrow();
+    expect(told).toEqual([
+      {
+        operation: 'AssumeRole',
+        errorCode: expect.any(String),
+        identityProperties: { caller: 'd' },
+      },
+    ]);
+  });
+
   it("uses the main account's credentials for an unconfigured account when told to", async () => {
     const source = createAccountCredentials({
       config: new ConfigReader({ aws: { mainAccount: MAIN_ACCOUNT } }),

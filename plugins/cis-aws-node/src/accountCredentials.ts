@@ -38,7 +38,24 @@ export interface AccountCredentialsOptions {
    * Told of every attempt of a call to STS made here (`AssumeRole`, retries included), and of
    * its error code when it failed, so the caller can count them with its other AWS calls.
    */
-  onStsCall?: (call: { operation: string; errorCode?: string }) => void;
+  onStsCall?: (call: StsCall) => void;
+}
+
+/**
+ * One attempt of a call to STS (see `AccountCredentialsOptions.onStsCall`).
+ *
+ * @public
+ */
+export interface StsCall {
+  operation: string;
+  /** Set when the attempt failed. */
+  errorCode?: string;
+  /**
+   * The identity properties the account's credentials provider was called with by the caller
+   * whose call needed the credentials: a caller may put its own there (e.g. what to count the
+   * call into), instead of carrying that context in async-local storage.
+   */
+  identityProperties?: Record<string, unknown>;
 }
 
 /**
@@ -76,35 +93,6 @@ export function createAccountCredentials(
           retryMode: 'adaptive',
           maxAttempts: 8,
         });
-        const onStsCall = options.onStsCall;
-        if (onStsCall) {
-          sts.middlewareStack.add(
-            (next, context) => async args => {
-              const operation = String(
-                context.commandName ?? 'Unknown',
-              ).replace(/Command$/, '');
-              try {
-                const result = await next(args);
-                onStsCall({ operation });
-                return result;
-              } catch (error) {
-                const e = error as { name?: string; Code?: string };
-                onStsCall({
-                  operation,
-                  errorCode: e.Code ?? e.name ?? 'Error',
-                });
-                throw error;
-              }
-            },
-            // deserialize runs inside the retry loop: every attempt is told; high: outside the
-            // deserializer, so that it sees the error a failed attempt throws
-            {
-              step: 'deserialize',
-              name: 'cisAwsStsCallCounter',
-              priority: 'high',
-            },
-          );
-        }
         return sts;
       });
       stsClients.set(region, client);
@@ -114,15 +102,43 @@ export function createAccountCredentials(
 
   const assumeRole =
     (role: AccountRole): AwsCredentialIdentityProvider =>
-    async () => {
+    async identityProperties => {
       const sts = await stsClient(role.stsRegion);
-      const { Credentials: c } = await sts.send(
-        new AssumeRoleCommand({
-          RoleArn: role.roleArn,
-          RoleSessionName: roleSessionName,
-          ExternalId: role.externalId,
-        }),
-      );
+      const command = new AssumeRoleCommand({
+        RoleArn: role.roleArn,
+        RoleSessionName: roleSessionName,
+        ExternalId: role.externalId,
+      });
+      const onStsCall = options.onStsCall;
+      if (onStsCall) {
+        // On the command, not the shared client: each attempt is told with the properties of
+        // the call that needed these credentials.
+        command.middlewareStack.add(
+          next => async args => {
+            try {
+              const result = await next(args);
+              onStsCall({ operation: 'AssumeRole', identityProperties });
+              return result;
+            } catch (error) {
+              const e = error as { name?: string; Code?: string };
+              onStsCall({
+                operation: 'AssumeRole',
+                errorCode: e.Code ?? e.name ?? 'Error',
+                identityProperties,
+              });
+              throw error;
+            }
+          },
+          // deserialize runs inside the retry loop: every attempt is told; high: outside the
+          // deserializer, so that it sees the error a failed attempt throws
+          {
+            step: 'deserialize',
+            name: 'cisAwsStsCallCounter',
+            priority: 'high',
+          },
+        );
+      }
+      const { Credentials: c } = await sts.send(command);
       if (!c?.AccessKeyId || !c.SecretAccessKey) {
         throw new Error(
           `sts:AssumeRole returned no credentials for ${role.roleArn}`,
@@ -150,7 +166,8 @@ export function createAccountCredentials(
     const { sdkCredentialProvider } = await manager.getCredentialProvider(
       asMainAccount ? undefined : { accountId },
     );
-    return memoizeCredentials(sdkCredentialProvider);
+    // The manager's providers are called as they always were, without the caller's properties.
+    return memoizeCredentials(() => sdkCredentialProvider());
   }
 
   return {

@@ -14,6 +14,7 @@ export { createAccountCredentials } from './accountCredentials';
 export type {
   AccountCredentials,
   AccountCredentialsOptions,
+  StsCall,
 } from './accountCredentials';
 export {
   cronProblem,

@@ -22,6 +22,16 @@ describe('memoizeCredentials', () => {
     expect(provider).toHaveBeenCalledTimes(1);
   });
 
+  it('hands the identity properties of the call that fetches to the provider', async () => {
+    const provider = jest.fn(async (_?: Record<string, unknown>) =>
+      identity('A'),
+    );
+    const memo = memoizeCredentials(provider, () => 0);
+    await Promise.all([memo({ caller: 'first' }), memo({ caller: 'second' })]);
+    expect(provider).toHaveBeenCalledTimes(1);
+    expect(provider).toHaveBeenCalledWith({ caller: 'first' });
+  });
+
   it('keeps credentials without an expiry', async () => {
     const provider = jest.fn(async () => identity('static'));
     const memo = memoizeCredentials(provider, () => 1e15);

@@ -10,7 +10,8 @@ const REFRESH_MARGIN_MS = 5 * 60 * 1000;
  * minutes before it expires, or after a failure. Callers that arrive while
  * it is being fetched, or that notice the expiry together, share that one
  * call: every SDK client of an account then costs one AssumeRole, not one
- * each.
+ * each. The identity properties of the call that fetches are handed to
+ * `provider` (those of the callers that share it are not).
  *
  * @public
  */
@@ -26,16 +27,16 @@ export function memoizeCredentials(
       (expiresAt === undefined || expiresAt - now() > REFRESH_MARGIN_MS)
     );
   };
-  return async () => {
+  return async identityProperties => {
     const pending = current;
     if (!pending) {
-      current = provider();
+      current = provider(identityProperties);
       return current;
     }
     const identity = await pending.catch(() => undefined);
     if (fresh(identity)) return identity!;
     // Expired, or failed before: fetch again, once for all who noticed.
-    if (current === pending) current = provider();
+    if (current === pending) current = provider(identityProperties);
     return current ?? pending;
   };
 }

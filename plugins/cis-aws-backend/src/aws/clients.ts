@@ -6,14 +6,18 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { SecurityHubClient } from '@aws-sdk/client-securityhub';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import { MetadataBearer, MiddlewareStack } from '@aws-sdk/types';
+import {
+  AwsCredentialIdentityProvider,
+  MetadataBearer,
+  MiddlewareStack,
+} from '@aws-sdk/types';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { Config } from '@backstage/config';
 import {
   AccountCredentials,
   createAccountCredentials,
+  StsCall,
 } from '@cis-aws/plugin-cis-aws-node';
 
 /**
@@ -86,17 +90,21 @@ const STATIC_CLIENT_SETTINGS = {
 };
 
 /**
- * The counter of the call being made. The role of an account is assumed by a shared credentials
- * provider, lazily, inside whichever call first needs it: its STS calls are counted into the
- * counter of that call (the run or request that caused them).
+ * The identity property that carries the counter of the call that needs an account's
+ * credentials. The role of an account is assumed by a shared credentials provider, lazily,
+ * inside whichever call first needs it: its STS calls are counted into the counter of that call
+ * (the run or request that caused them). The counter travels with the call's own arguments,
+ * not in async-local storage, which would turn on Node's promise hooks for every promise of the
+ * process.
  */
-const activeCounter = new AsyncLocalStorage<CallCounter>();
+const COUNTER_PROPERTY = 'cisAwsCallCounter';
 
 /** Where STS calls of the shared credentials provider are counted. */
-function countStsCall(call: { operation: string; errorCode?: string }) {
-  const counter = activeCounter.getStore();
-  counter?.count(`sts:${call.operation}`);
-  if (call.errorCode) counter?.countError(`sts:${call.errorCode}`);
+function countStsCall(call: StsCall) {
+  const counter = call.identityProperties?.[COUNTER_PROPERTY];
+  if (!(counter instanceof CallCounter)) return;
+  counter.count(`sts:${call.operation}`);
+  if (call.errorCode) counter.countError(`sts:${call.errorCode}`);
 }
 
 /** The SDK clients of one account, created once per service and region. */
@@ -177,9 +185,11 @@ export class AwsClientFactory {
   }
 
   async forAccount(accountId: string): Promise<AccountClients> {
-    const credentials = await activeCounter.run(this.counter, () =>
-      this.credentials.forAccount(accountId),
-    );
+    const shared = await this.credentials.forAccount(accountId);
+    const counter = this.counter;
+    // The account's shared provider, told whose calls need the credentials (see COUNTER_PROPERTY).
+    const credentials: AwsCredentialIdentityProvider = identityProperties =>
+      shared({ ...identityProperties, [COUNTER_PROPERTY]: counter });
     const { endpoint, maxAttempts, defaultRegion } = this.options;
     const config = (region: string) => ({
       region,
@@ -198,7 +208,7 @@ export class AwsClientFactory {
     return {
       accountId,
       resolveCredentials: async () => {
-        await activeCounter.run(this.counter, () => credentials());
+        await credentials();
       },
       cloudTrail: region =>
         cached(`cloudtrail/${region}`, () =>
@@ -257,12 +267,6 @@ export class AwsClientFactory {
       // deserialize runs inside the retry loop: every attempt is counted
       // high: outside the deserializer, so that it sees the error each failed attempt throws
       { step: 'deserialize', name: 'cisAwsCallCounter', priority: 'high' },
-    );
-    // Credentials are resolved (and a role assumed) while signing, before deserialize: the
-    // counter is made known to the whole call from its first step.
-    client.middlewareStack.add(
-      next => args => activeCounter.run(this.counter, () => next(args)),
-      { step: 'initialize', name: 'cisAwsActiveCounter' },
     );
     return client;
   }
