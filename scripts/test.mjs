@@ -66,7 +66,7 @@ try {
   failed = report.numFailedTests + report.numRuntimeErrorTestSuites;
   for (const suite of report.testResults) {
     for (const test of suite.assertionResults) {
-      // jest.retryTimes (in some packages' setupTests.ts): a test that
+      // jest.retryTimes (no package uses it today; should one): a test that
       // passed only on a retry is a flake to find, not a pass to forget.
       if (test.status === 'passed' && test.invocations > 1) {
         retried += 1;
