@@ -75,6 +75,8 @@ function arg(name: string, fallback: string): string {
 const SIZES = arg('sizes', '1000,10000').split(',').map(Number);
 const SAMPLES = Number(arg('samples', '30'));
 const CATALOG = arg('catalog', 'real');
+/** Which databases: sqlite, postgres (when the connection string is set), or both. */
+const DATABASES = arg('databases', 'sqlite,postgres').split(',');
 if (CATALOG !== 'real' && CATALOG !== 'indexed') {
   throw new Error(`--catalog is real or indexed, not ${CATALOG}`);
 }
@@ -184,10 +186,13 @@ function catalogEntities(
   options: { withRelations: boolean },
 ): { entities: Entity[]; groups: number; systems: number } {
   const location = 'url:https://bench.invalid/cis-aws-bench';
-  const managed = {
-    'backstage.io/managed-by-location': location,
-    'backstage.io/managed-by-origin-location': location,
-  };
+  // What the catalog requires of a provider's entities; the stand-in serves them as given.
+  const managed: Record<string, string> = options.withRelations
+    ? {}
+    : {
+        'backstage.io/managed-by-location': location,
+        'backstage.io/managed-by-origin-location': location,
+      };
   const relations = (list: Entity['relations']) =>
     options.withRelations ? { relations: list } : {};
   const entities: Entity[] = [];
@@ -217,7 +222,9 @@ function catalogEntities(
       ]),
     });
   }
-  for (const team of systems) {
+  // Systems for the real catalog only: the in-memory client, which the stand-in is checked
+  // against, answers the account filter (an annotation's existence) with systems too.
+  for (const team of options.withRelations ? [] : systems) {
     entities.push({
       apiVersion: 'backstage.io/v1alpha1',
       kind: 'System',
@@ -725,7 +732,9 @@ async function databases(): Promise<BenchDatabase[]> {
       drop: dropAll,
     });
   }
-  return list;
+  return list.filter(d =>
+    DATABASES.includes(d.name === 'SQLite' ? 'sqlite' : 'postgres'),
+  );
 }
 
 function pad(text: string, width: number) {
