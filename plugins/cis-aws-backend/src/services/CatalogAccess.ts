@@ -11,7 +11,11 @@ import {
   AuthorizeResult,
   createPermission,
 } from '@backstage/plugin-permission-common';
-import { AWS_ACCOUNT_ID_ANNOTATION } from '@cis-aws/plugin-cis-aws-common';
+import {
+  AWS_ACCOUNT_ID_ANNOTATION,
+  MappingProblem,
+} from '@cis-aws/plugin-cis-aws-common';
+import { resolveEntityAccounts } from './entityAccounts';
 import {
   AccountQuery,
   EvaluationStore,
@@ -33,6 +37,14 @@ export const CATALOG_ENTITY_READ_PERMISSION = createPermission({
 export const READABLE_REFS_TTL_MS = 30_000;
 /** How many callers' refs are kept at most; the oldest go first. */
 const MAX_CACHED_CALLERS = 200;
+/** How many (caller, entity) resolutions are kept at most; the oldest go first. */
+const MAX_CACHED_ENTITIES = 2000;
+
+/** The accounts an entity stands for, as one caller may read them (see resolveEntityAccounts). */
+export interface EntityAccounts {
+  readonly accountIds: readonly string[];
+  readonly problems: readonly MappingProblem[];
+}
 
 /** What {@link CatalogAccess} is made of. */
 export interface CatalogAccessDeps {
@@ -112,6 +124,7 @@ export class CatalogAccess {
   private readonly ttlMs: number;
   private readonly now: () => number;
   private readonly cache = new Map<string, Cached>();
+  private readonly entityCache = new Map<string, Cached>();
 
   private constructor(private readonly deps: CatalogAccessDeps) {
     this.catalog = deps.catalog;
@@ -150,6 +163,25 @@ export class CatalogAccess {
     };
   }
 
+  /**
+   * The accounts an entity stands for, as the caller may read them; 404 when the entity does not
+   * exist or is unreadable. Resolved once per caller and entity for the TTL, as the readable refs
+   * are (an entity page's card, tab and trend share it: a root group's resolution reads every
+   * account entity below it from the catalog); a failed look-up, a 404 included, is not kept.
+   */
+  entityAccounts(
+    entityRef: string,
+    credentials: BackstageCredentials,
+  ): Promise<EntityAccounts> {
+    const caller = cacheKey(credentials);
+    return this.cached(
+      caller && `${caller}\u0000${entityRef.toLocaleLowerCase('en-US')}`,
+      () => resolveEntityAccounts(this.catalog, entityRef, credentials),
+      this.entityCache,
+      MAX_CACHED_ENTITIES,
+    );
+  }
+
   private reachOf(credentials: BackstageCredentials): Promise<Reach> {
     return this.cached(cacheKey(credentials), async (): Promise<Reach> => {
       const { permissions, auth } = this.deps;
@@ -182,20 +214,22 @@ export class CatalogAccess {
   private cached<T>(
     key: string | undefined,
     resolve: () => Promise<T>,
+    cache: Map<string, Cached> = this.cache,
+    maxEntries: number = MAX_CACHED_CALLERS,
   ): Promise<T> {
     if (key === undefined || this.ttlMs <= 0) return resolve();
     const now = this.now();
-    const cached = this.cache.get(key);
+    const cached = cache.get(key);
     if (cached && cached.expiresAt > now) return cached.value as Promise<T>;
 
     const value = resolve();
-    this.cache.delete(key);
-    this.cache.set(key, { expiresAt: now + this.ttlMs, value });
-    while (this.cache.size > MAX_CACHED_CALLERS) {
-      this.cache.delete(this.cache.keys().next().value!);
+    cache.delete(key);
+    cache.set(key, { expiresAt: now + this.ttlMs, value });
+    while (cache.size > maxEntries) {
+      cache.delete(cache.keys().next().value!);
     }
     value.catch(() => {
-      if (this.cache.get(key)?.value === value) this.cache.delete(key);
+      if (cache.get(key)?.value === value) cache.delete(key);
     });
     return value;
   }

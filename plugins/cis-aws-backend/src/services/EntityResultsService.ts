@@ -13,6 +13,7 @@ import { aggregateCounts } from '../rules';
 import { emptyTotals } from '../storage/accountListing';
 import { AccountPage, EvaluationStore } from '../storage/EvaluationStore';
 import { resolveEntityAccounts } from './entityAccounts';
+import type { CatalogAccess } from './CatalogAccess';
 
 export { MAX_GROUP_DEPTH } from './entityAccounts';
 
@@ -32,6 +33,11 @@ export interface EntityResultsService {
 /** What {@link DefaultEntityResultsService} is made of. */
 export interface EntityResultsServiceDeps {
   catalog: CatalogService;
+  /**
+   * Resolves (and caches per caller, see CatalogAccess) the accounts an entity stands for;
+   * without it, the catalog is asked on every request.
+   */
+  access?: Pick<CatalogAccess, 'entityAccounts'>;
   store: Pick<EvaluationStore, 'listAccounts' | 'listEvaluatedAccountIds'>;
   /** `cisAws.detection.enabled` (default true): false leaves accounts' `detection` out. */
   detectionEnabled?: boolean;
@@ -51,7 +57,10 @@ export const DEFAULT_ENTITY_PAGE = 50;
 export class DefaultEntityResultsService implements EntityResultsService {
   static create(deps: EntityResultsServiceDeps): EntityResultsService {
     return new DefaultEntityResultsService(
-      deps.catalog,
+      deps.access ?? {
+        entityAccounts: (ref, credentials) =>
+          resolveEntityAccounts(deps.catalog, ref, credentials),
+      },
       deps.store,
       deps.detectionEnabled ?? true,
       deps.controls,
@@ -59,7 +68,7 @@ export class DefaultEntityResultsService implements EntityResultsService {
   }
 
   private constructor(
-    private readonly catalog: CatalogService,
+    private readonly access: Pick<CatalogAccess, 'entityAccounts'>,
     private readonly store: EntityResultsServiceDeps['store'],
     private readonly detectionEnabled: boolean,
     private readonly controls?: EntityResultsServiceDeps['controls'],
@@ -77,15 +86,18 @@ export class DefaultEntityResultsService implements EntityResultsService {
   ): Promise<EntityResultResponse> {
     const offset = requested.offset ?? 0;
     const limit = requested.limit ?? DEFAULT_ENTITY_PAGE;
-    const { accountIds, problems } = await resolveEntityAccounts(
-      this.catalog,
+    const { accountIds, problems } = await this.access.entityAccounts(
       entityRef,
       credentials,
     );
     // An empty accountIds filter would not filter at all: no ids, no accounts.
     const page: AccountPage =
       accountIds.length > 0
-        ? await this.store.listAccounts({ accountIds, offset, limit })
+        ? await this.store.listAccounts({
+            accountIds: [...accountIds],
+            offset,
+            limit,
+          })
         : { items: [], totalCount: 0, totals: emptyTotals() };
     const aggregate = aggregateCounts(page.totals);
     // Only when some are missing: which ones (the ids alone, from the primary key).
@@ -106,7 +118,7 @@ export class DefaultEntityResultsService implements EntityResultsService {
       offset,
       limit,
       pendingAccountIds: accountIds.filter(id => !evaluated.has(id)).sort(),
-      problems,
+      problems: [...problems],
       ...(detection ? { detection } : {}),
     };
   }

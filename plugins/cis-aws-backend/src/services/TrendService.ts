@@ -41,7 +41,9 @@ export interface TrendService {
 /** What {@link DefaultTrendService} is made of. */
 export interface TrendServiceDeps {
   catalog: CatalogService;
-  access: Pick<CatalogAccess, 'accountVisibility'>;
+  /** With `entityAccounts`, an entity's accounts come from its per-caller cache. */
+  access: Pick<CatalogAccess, 'accountVisibility'> &
+    Partial<Pick<CatalogAccess, 'entityAccounts'>>;
   store: Pick<EvaluationStore, 'countDailyVerdicts'>;
   now?: () => Date;
 }
@@ -68,9 +70,16 @@ export class DefaultTrendService implements TrendService {
     }
     const query = request.entityRef
       ? {
-          accountIds: (
-            await resolveEntityAccounts(catalog, request.entityRef, credentials)
-          ).accountIds,
+          accountIds: [
+            ...(access.entityAccounts
+              ? await access.entityAccounts(request.entityRef, credentials)
+              : await resolveEntityAccounts(
+                  catalog,
+                  request.entityRef,
+                  credentials,
+                )
+            ).accountIds,
+          ],
         }
       : await access.accountVisibility(credentials);
     const counted = await store.countDailyVerdicts(query, { from, to });

@@ -127,6 +127,7 @@ export function createApiServices(deps: {
     }),
     entities: DefaultEntityResultsService.create({
       catalog,
+      access,
       store,
       detectionEnabled,
       controls: deps.controls,

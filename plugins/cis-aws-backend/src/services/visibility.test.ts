@@ -259,6 +259,32 @@ describe.each(databases.eachSupportedId())(
       expect(streams.slice(before)).toEqual(['plugin:cis-aws']);
     });
 
+    it('an entity’s accounts are resolved per caller: Alice’s resolution of the organization is never what another caller gets', async () => {
+      const alice = await services.entities.getEntityResult(
+        'group:default/org',
+        { credentials: ALICE },
+      );
+      const admin = await services.entities.getEntityResult(
+        'group:default/org',
+        { credentials: ADMIN },
+      );
+      const aliceAgain = await services.entities.getEntityResult(
+        'group:default/org',
+        { credentials: ALICE },
+      );
+      expect(alice.accountCount).toBe(readableByAlice);
+      expect(admin.accountCount).toBe(ACCOUNTS);
+      expect(aliceAgain.accountCount).toBe(readableByAlice);
+      expect(
+        aliceAgain.accounts.every(a => aliceReads(Number(a.accountId))),
+      ).toBe(true);
+      await expect(
+        services.entities.getEntityResult('group:default/org', {
+          credentials: NOBODY,
+        }),
+      ).rejects.toMatchObject({ name: 'NotFoundError' });
+    });
+
     it('a caller denied the catalog sees nothing, and nothing is streamed for them', async () => {
       const before = streams.length;
       const list = await services.accounts.listAccounts(
@@ -337,6 +363,50 @@ describe('CatalogAccess caching', () => {
     await expect(
       access.readableAccountEntityRefs(ALICE),
     ).resolves.toHaveProperty('size', 9);
+  });
+
+  it('resolves an entity’s accounts once per caller and entity for the TTL; a 404 is not kept', async () => {
+    const base = catalogServiceMock({ entities: entities().slice(0, 40) });
+    const asked: string[] = [];
+    let teamVisible = false;
+    const catalog = {
+      getEntities: base.getEntities.bind(base),
+      getEntityByRef: async (ref: string, options: any) => {
+        asked.push(`${userOf(options.credentials)} ${ref}`);
+        if (ref === 'group:default/team-1' && !teamVisible) return undefined;
+        return base.getEntityByRef(ref, options);
+      },
+    } as unknown as CatalogService;
+    let now = 0;
+    const access = CatalogAccess.create({
+      catalog,
+      ttlMs: 30_000,
+      now: () => now,
+    });
+
+    const [first, second] = await Promise.all([
+      access.entityAccounts('group:default/org', ALICE),
+      access.entityAccounts('Group:default/org', ALICE),
+    ]);
+    expect(first.accountIds).toHaveLength(9);
+    expect(second).toBe(first);
+    await access.entityAccounts('group:default/org', ADMIN);
+    expect(asked).toEqual([
+      'user:default/alice group:default/org',
+      'user:default/admin group:default/org',
+    ]);
+
+    now = 30_000;
+    await access.entityAccounts('group:default/org', ALICE);
+    expect(asked).toHaveLength(3);
+
+    await expect(
+      access.entityAccounts('group:default/team-1', ALICE),
+    ).rejects.toMatchObject({ name: 'NotFoundError' });
+    teamVisible = true;
+    await expect(
+      access.entityAccounts('group:default/team-1', ALICE),
+    ).resolves.toHaveProperty('accountIds', expect.any(Array));
   });
 
   it('without a principal to key by, asks every time', async () => {

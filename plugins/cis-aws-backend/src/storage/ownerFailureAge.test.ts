@@ -133,5 +133,29 @@ describe.each(databases.eachSupportedId())(
         ),
       ).toEqual([]);
     });
+
+    it('matches a set of refs larger than an inline list (bound once) the same way, whatever their case', async () => {
+      await history(accountId(1), 'group:default/shop', [[0, 'FAIL']]);
+      await history(accountId(2), 'group:default/shop', [[30, 'FAIL']]);
+      const others = Array.from(
+        { length: 150 },
+        (_, i) => `resource:default/aws-elsewhere-${i}`,
+      );
+      const second = `Resource:default/AWS-${accountId(2)}`;
+      const onlySecond = await store.listOwnerEpisodes(
+        { readableEntityRefs: new Set([...others, second]) },
+        WHOLE_TIME,
+      );
+      expect(onlySecond).toEqual([
+        expect.objectContaining({ openCount: 1, oldestOpenSince: at(30) }),
+      ]);
+      const hidingSecond = await store.listOwnerEpisodes(
+        { hiddenEntityRefs: new Set([...others, second]) },
+        WHOLE_TIME,
+      );
+      expect(hidingSecond).toEqual([
+        expect.objectContaining({ openCount: 1, oldestOpenSince: at(0) }),
+      ]);
+    });
   },
 );

