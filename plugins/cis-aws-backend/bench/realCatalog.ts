@@ -21,10 +21,6 @@ import {
 import { mockServices, startTestBackend } from '@backstage/backend-test-utils';
 import { CATALOG_FILTER_EXISTS } from '@backstage/catalog-client';
 import { Entity } from '@backstage/catalog-model';
-// The demo backend's dependency (packages/backend), installed in the workspace; this
-// benchmark runs from a clone, so it is not one of the published plugin's devDependencies
-// (declaring it would change the lockfile).
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import catalogPlugin from '@backstage/plugin-catalog-backend';
 import {
   CatalogService,

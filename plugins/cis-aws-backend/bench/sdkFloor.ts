@@ -13,9 +13,6 @@
  * DescribeLogGroups, GetRole and SimulatePrincipalPolicy. Accounts go `concurrency` at a time.
  * Security Hub's GetFindings (⌈N / 100⌉ calls per run) is left out.
  */
-// The SDK's STS client, installed with @cis-aws/plugin-cis-aws-node (which assumes the roles in
-// the product); this benchmark is not part of the published package.
-// eslint-disable-next-line @backstage/no-undeclared-imports
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import {
   CloudTrailClient,
