@@ -15,6 +15,7 @@ import {
   AWS_ACCOUNT_ID_ANNOTATION,
   MappingProblem,
 } from '@cis-aws/plugin-cis-aws-common';
+import { PromiseCache } from '../lib/promiseCache';
 import { resolveEntityAccounts } from './entityAccounts';
 import {
   AccountQuery,
@@ -84,11 +85,6 @@ type Reach = { all: true } | { all: false; refs: ReadonlySet<string> };
 const ALL_ACCOUNT_ENTITIES = '*catalog';
 const GONE_FROM_CATALOG = '*gone';
 
-interface Cached {
-  expiresAt: number;
-  value: Promise<unknown>;
-}
-
 /** Who the cache keys by: a user's entity ref or a service's subject; none for anyone else. */
 function cacheKey(credentials: BackstageCredentials): string | undefined {
   const principal = credentials.principal as {
@@ -121,15 +117,25 @@ export class CatalogAccess {
   }
 
   private readonly catalog: CatalogService;
-  private readonly ttlMs: number;
-  private readonly now: () => number;
-  private readonly cache = new Map<string, Cached>();
-  private readonly entityCache = new Map<string, Cached>();
+  /** Per caller (and the shared entries of callers allowed everything). */
+  private readonly cache: PromiseCache;
+  /** Per caller and entity. */
+  private readonly entityCache: PromiseCache;
 
   private constructor(private readonly deps: CatalogAccessDeps) {
     this.catalog = deps.catalog;
-    this.ttlMs = deps.ttlMs ?? READABLE_REFS_TTL_MS;
-    this.now = deps.now ?? Date.now;
+    const ttlMs = deps.ttlMs ?? READABLE_REFS_TTL_MS;
+    const now = deps.now ?? Date.now;
+    this.cache = new PromiseCache({
+      ttlMs,
+      now,
+      maxEntries: MAX_CACHED_CALLERS,
+    });
+    this.entityCache = new PromiseCache({
+      ttlMs,
+      now,
+      maxEntries: MAX_CACHED_ENTITIES,
+    });
   }
 
   /** The refs of the account-carrying entities the caller may read. */
@@ -150,7 +156,7 @@ export class CatalogAccess {
     if (!store)
       return { readableEntityRefs: await this.allAccountEntityRefs() };
     return {
-      hiddenEntityRefs: await this.cached(GONE_FROM_CATALOG, async () => {
+      hiddenEntityRefs: await this.cache.get(GONE_FROM_CATALOG, async () => {
         const [stored, inCatalog] = await Promise.all([
           store.listEntityRefs(),
           this.allAccountEntityRefs(),
@@ -174,16 +180,14 @@ export class CatalogAccess {
     credentials: BackstageCredentials,
   ): Promise<EntityAccounts> {
     const caller = cacheKey(credentials);
-    return this.cached(
+    return this.entityCache.get(
       caller && `${caller}\u0000${entityRef.toLocaleLowerCase('en-US')}`,
       () => resolveEntityAccounts(this.catalog, entityRef, credentials),
-      this.entityCache,
-      MAX_CACHED_ENTITIES,
     );
   }
 
   private reachOf(credentials: BackstageCredentials): Promise<Reach> {
-    return this.cached(cacheKey(credentials), async (): Promise<Reach> => {
+    return this.cache.get(cacheKey(credentials), async (): Promise<Reach> => {
       const { permissions, auth } = this.deps;
       if (permissions && auth) {
         const [decision] = await permissions.authorizeConditional(
@@ -206,32 +210,9 @@ export class CatalogAccess {
   private allAccountEntityRefs(): Promise<ReadonlySet<string>> {
     const { auth } = this.deps;
     if (!auth) throw new Error('CatalogAccess needs auth to read the catalog');
-    return this.cached(ALL_ACCOUNT_ENTITIES, async () =>
+    return this.cache.get(ALL_ACCOUNT_ENTITIES, async () =>
       this.streamAccountEntityRefs(await auth.getOwnServiceCredentials()),
     );
-  }
-
-  private cached<T>(
-    key: string | undefined,
-    resolve: () => Promise<T>,
-    cache: Map<string, Cached> = this.cache,
-    maxEntries: number = MAX_CACHED_CALLERS,
-  ): Promise<T> {
-    if (key === undefined || this.ttlMs <= 0) return resolve();
-    const now = this.now();
-    const cached = cache.get(key);
-    if (cached && cached.expiresAt > now) return cached.value as Promise<T>;
-
-    const value = resolve();
-    cache.delete(key);
-    cache.set(key, { expiresAt: now + this.ttlMs, value });
-    while (cache.size > maxEntries) {
-      cache.delete(cache.keys().next().value!);
-    }
-    value.catch(() => {
-      if (cache.get(key)?.value === value) cache.delete(key);
-    });
-    return value;
   }
 
   private async streamAccountEntityRefs(
