@@ -11,9 +11,12 @@ import { RunningSimulator } from '@internal/aws-simulator';
 import { startDemoSimulator } from '../__testUtils__/testBackend';
 import { evaluateLogGroupDetection } from '../rules';
 import { AwsClientFactory } from './clients';
-import { DetectionClients, DetectionCollection } from './detection';
+import {
+  DetectionClients,
+  DetectionCollection,
+  sdkDetectionClients,
+} from './detection';
 import { simulatedAwsClients } from './__testUtils__/simulatedAws';
-import { simulatedDetectionClients } from './__testUtils__/detectionClients';
 
 jest.setTimeout(60_000);
 
@@ -88,7 +91,9 @@ describe('detection collection → rules, on the demo world', () => {
   beforeAll(async () => {
     sim = await startDemoSimulator();
     aws = simulatedAwsClients(sim.url);
-    detectionClients = simulatedDetectionClients(sim.url, aws);
+    // The product's own: the account's real SDK clients (CloudWatch and SNS included).
+    detectionClients = async accountId =>
+      sdkDetectionClients(await aws.forAccount(accountId));
   });
   afterAll(() => sim.close());
   beforeEach(() => {
