@@ -246,6 +246,18 @@ export class DefaultDiagnosticsService implements DiagnosticsService {
   }
 
   /**
+   * The account whose reader role answers the organization-wide questions (Organizations, the
+   * detection actions): the Security Hub administrator if one is configured, else the first
+   * evaluated account; none before anything has been evaluated.
+   */
+  private askFromAccount(stored: AccountSummary[]): string | undefined {
+    return (
+      this.deps.options.securityHub.administratorAccountId ??
+      stored[0]?.accountId
+    );
+  }
+
+  /**
    * DescribeOrganization through one reader role: the Security Hub administrator's if one is
    * configured, else the first evaluated account's. Any member may call it; the collector needs
    * it for organization trails' `o-<orgid>_*` streams.
@@ -254,9 +266,7 @@ export class DefaultDiagnosticsService implements DiagnosticsService {
     stored: AccountSummary[],
   ): Promise<OrganizationsDiagnostic> {
     const checkedAt = this.deps.now().toISOString();
-    const accountId =
-      this.deps.options.securityHub.administratorAccountId ??
-      stored[0]?.accountId;
+    const accountId = this.askFromAccount(stored);
     if (!accountId) {
       return {
         status: 'UNKNOWN',
@@ -329,9 +339,7 @@ export class DefaultDiagnosticsService implements DiagnosticsService {
       };
     }
     const region = this.deps.options.securityHub.region;
-    const accountId =
-      this.deps.options.securityHub.administratorAccountId ??
-      stored[0]?.accountId;
+    const accountId = this.askFromAccount(stored);
     const skipped = (action: string): DetectionActionDiagnostic => ({
       action,
       status: 'SKIPPED',
