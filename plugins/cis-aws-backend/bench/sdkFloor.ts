@@ -30,6 +30,8 @@ import {
   SimulatePrincipalPolicyCommand,
 } from '@aws-sdk/client-iam';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { forEachWithConcurrency } from '@cis-aws/plugin-cis-aws-node';
+import { STATIC_CLIENT_SETTINGS } from '../src/aws/clients';
 import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 
@@ -42,31 +44,6 @@ export interface SdkFloorOptions {
   region: string;
   maxAttempts: number;
   requestTimeoutMs: number;
-}
-
-/** The same settings the product's clients are given (src/aws/clients.ts), written out here. */
-const CLIENT_SETTINGS = {
-  useFipsEndpoint: false,
-  useDualstackEndpoint: false,
-  defaultsMode: 'legacy' as const,
-  requestChecksumCalculation: 'WHEN_REQUIRED' as const,
-  responseChecksumValidation: 'WHEN_REQUIRED' as const,
-  disableRequestCompression: true,
-  userAgentAppId: 'backstage-cis-aws',
-  authSchemePreference: [] as string[],
-};
-
-async function eachAtMost<T>(
-  items: T[],
-  concurrency: number,
-  fn: (item: T) => Promise<void>,
-) {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-      while (next < items.length) await fn(items[next++]);
-    }),
-  );
 }
 
 /**
@@ -90,62 +67,66 @@ export async function sdkFloorPass(options: SdkFloorOptions): Promise<number> {
     maxAttempts: 8,
   });
   let calls = 0;
-  await eachAtMost(options.accountIds, options.concurrency, async id => {
-    const { Credentials: c } = await sts.send(
-      new AssumeRoleCommand({
-        RoleArn: `arn:aws:iam::${id}:role/${options.roleName}`,
-        RoleSessionName: 'backstage-cis-aws',
-      }),
-    );
-    const config = {
-      region,
-      endpoint,
-      credentials: {
-        accessKeyId: c!.AccessKeyId!,
-        secretAccessKey: c!.SecretAccessKey!,
-        sessionToken: c!.SessionToken,
-        expiration: c!.Expiration,
-      },
-      maxAttempts,
-      retryMode: 'standard',
-      requestHandler,
-      ...CLIENT_SETTINGS,
-    };
-    const cloudTrail = new CloudTrailClient(config);
-    const logs = new CloudWatchLogsClient(config);
-    const iam = new IAMClient(config);
-    const { Trails = [] } = await cloudTrail.send(new ListTrailsCommand({}));
-    const { trailList = [] } = await cloudTrail.send(
-      new DescribeTrailsCommand({
-        trailNameList: Trails.map(t => t.TrailARN!),
-        includeShadowTrails: true,
-      }),
-    );
-    const trail = trailList[0];
-    const logGroupArn = trail.CloudWatchLogsLogGroupArn!;
-    const roleArn = trail.CloudWatchLogsRoleArn!;
-    const baseArn = logGroupArn.replace(/:\*$/, '');
-    await Promise.all([
-      cloudTrail.send(new GetTrailStatusCommand({ Name: trail.TrailARN })),
-      logs.send(
-        new DescribeLogGroupsCommand({
-          logGroupNamePrefix: baseArn.split(':log-group:')[1],
-          limit: 1,
+  await forEachWithConcurrency(
+    options.accountIds,
+    options.concurrency,
+    async id => {
+      const { Credentials: c } = await sts.send(
+        new AssumeRoleCommand({
+          RoleArn: `arn:aws:iam::${id}:role/${options.roleName}`,
+          RoleSessionName: 'backstage-cis-aws',
         }),
-      ),
-      iam.send(new GetRoleCommand({ RoleName: roleArn.split('/').pop() })),
-      iam.send(
-        new SimulatePrincipalPolicyCommand({
-          PolicySourceArn: roleArn,
-          ActionNames: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-          ResourceArns: [
-            `${baseArn}:log-stream:${id}_CloudTrail_${trail.HomeRegion}`,
-          ],
+      );
+      const config = {
+        region,
+        endpoint,
+        credentials: {
+          accessKeyId: c!.AccessKeyId!,
+          secretAccessKey: c!.SecretAccessKey!,
+          sessionToken: c!.SessionToken,
+          expiration: c!.Expiration,
+        },
+        maxAttempts,
+        retryMode: 'standard',
+        requestHandler,
+        ...STATIC_CLIENT_SETTINGS,
+      };
+      const cloudTrail = new CloudTrailClient(config);
+      const logs = new CloudWatchLogsClient(config);
+      const iam = new IAMClient(config);
+      const { Trails = [] } = await cloudTrail.send(new ListTrailsCommand({}));
+      const { trailList = [] } = await cloudTrail.send(
+        new DescribeTrailsCommand({
+          trailNameList: Trails.map(t => t.TrailARN!),
+          includeShadowTrails: true,
         }),
-      ),
-    ]);
-    calls += 7;
-  });
+      );
+      const trail = trailList[0];
+      const logGroupArn = trail.CloudWatchLogsLogGroupArn!;
+      const roleArn = trail.CloudWatchLogsRoleArn!;
+      const baseArn = logGroupArn.replace(/:\*$/, '');
+      await Promise.all([
+        cloudTrail.send(new GetTrailStatusCommand({ Name: trail.TrailARN })),
+        logs.send(
+          new DescribeLogGroupsCommand({
+            logGroupNamePrefix: baseArn.split(':log-group:')[1],
+            limit: 1,
+          }),
+        ),
+        iam.send(new GetRoleCommand({ RoleName: roleArn.split('/').pop() })),
+        iam.send(
+          new SimulatePrincipalPolicyCommand({
+            PolicySourceArn: roleArn,
+            ActionNames: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+            ResourceArns: [
+              `${baseArn}:log-stream:${id}_CloudTrail_${trail.HomeRegion}`,
+            ],
+          }),
+        ),
+      ]);
+      calls += 7;
+    },
+  );
   requestHandler.destroy();
   sts.destroy();
   return calls;

@@ -74,7 +74,7 @@ export interface AwsClientOptions {
  * follow their standard environment variables), plus an app id that makes
  * this product's calls recognisable in CloudTrail.
  */
-const STATIC_CLIENT_SETTINGS = {
+export const STATIC_CLIENT_SETTINGS = {
   useFipsEndpoint: process.env.AWS_USE_FIPS_ENDPOINT === 'true',
   useDualstackEndpoint: process.env.AWS_USE_DUALSTACK_ENDPOINT === 'true',
   defaultsMode: 'legacy' as const,
