@@ -66,7 +66,7 @@ export function whereInSet(
 }
 
 /** The one parameter a large set is bound as: a JSON array on SQLite, an array on PostgreSQL. */
-export function boundSet(
+function boundSet(
   dialect: Dialect,
   values: readonly string[],
 ): string | string[] {
