@@ -10,12 +10,11 @@ import {
   DetectionReasonCode,
   DetectionVerdict,
   HistoryResponse,
-  VERDICTS,
-  VerdictTotals,
 } from '@cis-aws/plugin-cis-aws-common';
 import { DETECTION_CONTROL } from '../rules/controls';
 import { ControlResultStore } from '../storage/ControlResultStore';
 import { AccountQuery, EvaluationStore } from '../storage/EvaluationStore';
+import { emptyTotals } from '../storage/accountListing';
 import { CatalogAccess } from './CatalogAccess';
 import { servedDetection } from './detectionSummaries';
 import { callerOwnershipRefs } from './ownership';
@@ -78,10 +77,6 @@ export interface AccountResultsServiceDeps {
     ControlResultStore,
     'getControlHistory' | 'listControlEpisodes'
   >;
-}
-
-function emptyTotals(): VerdictTotals {
-  return Object.fromEntries(VERDICTS.map(v => [v, 0])) as VerdictTotals;
 }
 
 export class DefaultAccountResultsService implements AccountResultsService {

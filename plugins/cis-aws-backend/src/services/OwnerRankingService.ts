@@ -2,8 +2,6 @@ import { BackstageCredentials } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
   AccountSummary,
-  DETECTION_VERDICTS,
-  DetectionVerdict,
   EntityDetectionCounts,
   OwnerFailureAge,
   OwnerSummary,
@@ -16,6 +14,7 @@ import {
   OwnerCounts,
   OwnerEpisodes,
 } from '../storage/EvaluationStore';
+import { emptyDetectionCounts, emptyTotals } from '../storage/accountListing';
 import { CatalogAccess } from './CatalogAccess';
 import {
   DEFAULT_TREND_DAYS,
@@ -96,10 +95,8 @@ export function rankOwners(
     const key = account.ownerRef ?? '';
     const counts = byOwner.get(key) ?? {
       ...(account.ownerRef ? { ownerRef: account.ownerRef } : {}),
-      totals: { PASS: 0, FAIL: 0, ERROR: 0, UNKNOWN: 0, EXEMPT: 0 },
-      detection: Object.fromEntries(
-        DETECTION_VERDICTS.map(v => [v, 0]),
-      ) as Record<DetectionVerdict, number>,
+      totals: emptyTotals(),
+      detection: emptyDetectionCounts(),
     };
     counts.totals[account.verdict] += 1;
     if (account.detection) counts.detection[account.detection.verdict] += 1;

@@ -46,6 +46,7 @@ import {
   applyAccountFilter,
   applyAccountOrder,
   dialectOf,
+  emptyDetectionCounts,
   emptyTotals,
   matchesNothing,
   pageBounds,
@@ -981,11 +982,4 @@ export class DatabaseEvaluationStore
     this.exceptions.recordReminder(id, input);
   recordExpiries: ExceptionStore['recordExpiries'] = input =>
     this.exceptions.recordExpiries(input);
-}
-
-function emptyDetectionCounts(): Record<DetectionVerdict, number> {
-  return Object.fromEntries(DETECTION_VERDICTS.map(v => [v, 0])) as Record<
-    DetectionVerdict,
-    number
-  >;
 }

@@ -10,6 +10,7 @@
  */
 import {
   DETECTION_CONTROL_ID,
+  DETECTION_VERDICTS,
   DetectionVerdict,
   VERDICTS,
   Verdict,
@@ -269,10 +270,18 @@ export function applyAccountOrder(
   builder.orderBy('account_id', 'asc');
 }
 
+/** Every 2.4 verdict counted 0. */
 export function emptyTotals(): VerdictTotals {
   return Object.fromEntries(
     VERDICTS.map(verdict => [verdict, 0]),
   ) as VerdictTotals;
+}
+
+/** Every detection verdict counted 0. */
+export function emptyDetectionCounts(): Record<DetectionVerdict, number> {
+  return Object.fromEntries(
+    DETECTION_VERDICTS.map(verdict => [verdict, 0]),
+  ) as Record<DetectionVerdict, number>;
 }
 
 function clamp(
