@@ -220,6 +220,23 @@ describe('detection collection → rules, on the demo world', () => {
     });
   });
 
+  it('a topic that no longer exists is a FAIL (nobody is told), not a failed call', async () => {
+    const accountId = GROUPS['security-tooling'].accountId;
+    const account = sim.admin.world().accounts.find(a => a.id === accountId)!;
+    sim.admin.putAccount(accountId, { ...account, snsTopics: [] });
+    try {
+      const result = await evaluate('security-tooling', true);
+      expect(summary(result.checks)).toEqual([
+        'FAIL NO_CONFIRMED_SUBSCRIBER',
+        'FAIL NO_CONFIRMED_SUBSCRIBER',
+        'FAIL NO_CONFIRMED_SUBSCRIBER',
+      ]);
+      expect(result.checks.flatMap(c => c.errors)).toEqual([]);
+    } finally {
+      sim.admin.putAccount(accountId, account);
+    }
+  });
+
   it('TestMetricFilter denied: the local evaluator judges instead', async () => {
     sim.admin.addFault({
       kind: 'accessDenied',

@@ -18,7 +18,7 @@ import {
   detectionTestEvents,
   metricKey,
 } from '@cis-aws/plugin-cis-aws-common';
-import { errorCode, isAccessDenied, isNotFound, toApiError } from './errors';
+import { isAccessDenied, isNotFound, toApiError } from './errors';
 
 /**
  * Collection for the detection checks (CIS v1.2 3.1–3.14, detection-content.md) on one
@@ -309,7 +309,7 @@ export class DetectionCollection {
         }
         return { state: 'FOUND' as const, topicArn, subscriptions };
       } catch (error) {
-        if (isNotFound(error) || errorCode(error) === 'NotFound')
+        if (isNotFound(error))
           return { state: 'NOT_FOUND' as const, topicArn };
         return {
           state: 'FAILED' as const,

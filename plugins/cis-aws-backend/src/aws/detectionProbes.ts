@@ -6,7 +6,7 @@ import { DescribeAlarmsForMetricCommand } from '@aws-sdk/client-cloudwatch';
 import { ListSubscriptionsByTopicCommand } from '@aws-sdk/client-sns';
 import { ApiError } from '@cis-aws/plugin-cis-aws-common';
 import type { AccountClients } from './clients';
-import { errorCode, isAccessDenied, isNotFound, toApiError } from './errors';
+import { isAccessDenied, isNotFound, toApiError } from './errors';
 
 /*
  * Small reads for the diagnostics view: may the reader role call the four actions detection
@@ -24,9 +24,6 @@ export const DETECTION_PROBE_ACTIONS = [
   'sns:ListSubscriptionsByTopic',
 ] as const;
 export type DetectionProbeAction = (typeof DETECTION_PROBE_ACTIONS)[number];
-
-/** SNS's "no such topic" (the SDK names it NotFoundException; the wire code is NotFound). */
-const SNS_NOT_FOUND = new Set(['NotFound', 'NotFoundException']);
 
 /** A name no alarm metric and no topic is expected to have. */
 const PROBE_NAME = 'cis-aws-diagnostics-probe';
@@ -49,7 +46,7 @@ async function probe(
     await call();
     return { action, allowed: true };
   } catch (error) {
-    if (isNotFound(error) || SNS_NOT_FOUND.has(errorCode(error))) {
+    if (isNotFound(error)) {
       return { action, allowed: true };
     }
     return {

@@ -140,6 +140,9 @@ const NOT_FOUND_CODES = new Set([
   'NoSuchEntity',
   'NoSuchEntityException',
   'ResourceNotFoundException',
+  // SNS: the wire code is NotFound; the SDK throws it as NotFoundException (its name).
+  'NotFound',
+  'NotFoundException',
 ]);
 
 export function isNotFound(error: unknown): boolean {
